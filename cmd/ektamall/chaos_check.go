@@ -1,0 +1,282 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"ektamall/hub/ingest"
+	"ektamall/hub/ledger"
+	"ektamall/hub/settle"
+	"ektamall/pos/api"
+	"ektamall/pos/loadgen"
+	"ektamall/shared/money"
+	"ektamall/shared/sqlitedb"
+)
+
+// chaosChecker prints each check with its figures and counts failures.
+type chaosChecker struct {
+	out      io.Writer
+	failures int
+}
+
+func (c *chaosChecker) check(ok bool, name, format string, args ...any) {
+	mark := "ok  "
+	if !ok {
+		mark = "FAIL"
+		c.failures++
+	}
+	fmt.Fprintf(c.out, "  %s  %-38s %s\n", mark, name, fmt.Sprintf(format, args...))
+}
+
+// chaosCheck waits for sync to settle and checks every promise against
+// the running processes, then stops them and checks their databases.
+func chaosCheck(ctx context.Context, o *chaosOpts, hub *chaosProc, malls []*chaosMall, results []loadgen.Result) (int, error) {
+	c := &chaosChecker{out: o.stdout}
+	fmt.Fprintln(o.stdout, "chaos: load finished; every fault healed")
+	for i, m := range malls {
+		r := results[i]
+		retries := 0
+		for _, a := range r.Answered {
+			retries += a.Retries
+		}
+		c.check(r.Errors == 0, m.id+" load answered without error",
+			"%d sales (₹%s), %d returns (₹%s), %d retried requests, %d errors %v", r.Sales, r.SalesTotal, r.Returns, r.ReturnsTotal, retries, r.Errors, r.ErrorSamples)
+		c.check(len(r.ZMismatches) == 0, m.id+" Z reports equal answered sales", "%d shifts closed, mismatches %v", len(r.ZReports), r.ZMismatches)
+	}
+	fin, err := chaosLogin(ctx, hub.url, chaosFinanceUser)
+	if err != nil {
+		return c.failures, err
+	}
+	admins := make([]*chaosClient, len(malls))
+	for i, m := range malls {
+		if admins[i], err = chaosLogin(ctx, m.proc.url, chaosAdminUser); err != nil {
+			return c.failures, err
+		}
+	}
+	chaosCheckSettled(ctx, c, o.settleTimeout, fin, malls, admins)
+	for i, m := range malls {
+		chaosCheckMall(ctx, c, fin, m, admins[i], results[i])
+	}
+	chaosCheckLedger(ctx, c, fin)
+
+	// Stop everything cleanly and look at the databases themselves.
+	for _, m := range malls {
+		m.proc.kill(syscall.SIGTERM)
+	}
+	hub.kill(syscall.SIGTERM)
+	if err := chaosCheckDatabases(ctx, c, filepath.Join(o.dir, "hub", "hub.db"), malls, results); err != nil {
+		return c.failures, err
+	}
+	return c.failures, nil
+}
+
+// chaosCheckSettled polls until every mall's outbox is covered by the
+// hub's watermark, or the deadline passes.
+func chaosCheckSettled(ctx context.Context, c *chaosChecker, timeout time.Duration, fin *chaosClient, malls []*chaosMall, admins []*chaosClient) {
+	start := time.Now()
+	deadline := start.Add(timeout)
+	var last string
+	for {
+		settled := true
+		last = ""
+		var hubMalls []ingest.MallStatus
+		if _, err := fin.call(ctx, "GET", "/api/v1/malls", nil, &hubMalls); err != nil {
+			settled, last = false, err.Error()
+		}
+		for i, m := range malls {
+			var st api.SyncStatus
+			if _, err := admins[i].call(ctx, "GET", "/api/v1/sync", nil, &st); err != nil {
+				settled, last = false, last+" "+err.Error()
+				continue
+			}
+			var hs ingest.MallStatus
+			for _, h := range hubMalls {
+				if h.ID == m.id {
+					hs = h
+				}
+			}
+			last += fmt.Sprintf("%s: last_seq %d, mall's view of hub watermark %d, pending %d; hub watermark %d, highest %d, parked %d. ",
+				m.id, st.LastSeq, st.HubWatermark, st.Pending, hs.Watermark, hs.Highest, hs.Parked)
+			if st.Pending != 0 || st.HubWatermark != st.LastSeq || hs.Watermark != st.LastSeq || hs.Highest != hs.Watermark {
+				settled = false
+			}
+		}
+		if settled || time.Now().After(deadline) || ctx.Err() != nil {
+			c.check(settled, "sync settled", "in %s: %s", time.Since(start).Round(100*time.Millisecond), last)
+			return
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// chaosCheckMall checks one mall: every answered sale and credit note is
+// there once with its amount, the hub's totals equal the mall's, and
+// stock equals its movements.
+func chaosCheckMall(ctx context.Context, c *chaosChecker, fin *chaosClient, m *chaosMall, admin *chaosClient, r loadgen.Result) {
+	missing, wrong := 0, 0
+	var sample string
+	for _, a := range r.Answered {
+		path := "/api/v1/sales/" + url.PathEscape(a.ID)
+		if a.Return {
+			path = "/api/v1/returns/" + url.PathEscape(a.ID)
+		}
+		var got struct {
+			Total money.Amount `json:"total"`
+		}
+		if _, err := admin.call(ctx, "GET", path, nil, &got); err != nil {
+			missing++
+			sample = err.Error()
+			continue
+		}
+		if !got.Total.Equal(a.Total) {
+			wrong++
+			sample = fmt.Sprintf("%s %s: mall says %s, counter was answered %s", a.Number, a.ID, got.Total, a.Total)
+		}
+	}
+	c.check(missing == 0 && wrong == 0, m.id+" answered documents at the mall", "%d looked up, %d missing, %d with another total %s", len(r.Answered), missing, wrong, sample)
+
+	zSales, zReturns := money.Zero, money.Zero
+	var zn, zrn int64
+	for _, z := range r.ZReports {
+		zSales, zReturns = zSales.Add(z.Sales.Total), zReturns.Add(z.Returns.Total)
+		zn, zrn = zn+z.Sales.Count, zrn+z.Returns.Count
+	}
+	var t ledger.Totals
+	if _, err := fin.call(ctx, "GET", "/api/v1/malls/"+m.id+"/totals", nil, &t); err != nil {
+		c.check(false, m.id+" hub totals", "%v", err)
+	} else {
+		ok := t.Count == r.Sales && t.GrossSales.Equal(r.SalesTotal) && t.ReturnsCount == r.Returns && t.Returns.Equal(r.ReturnsTotal) &&
+			t.Count == zn && t.GrossSales.Equal(zSales) && t.ReturnsCount == zrn && t.Returns.Equal(zReturns)
+		c.check(ok, m.id+" hub totals = mall's to the paisa",
+			"hub %d sales ₹%s, %d returns ₹%s; mall Z reports %d ₹%s, %d ₹%s; answered %d ₹%s, %d ₹%s",
+			t.Count, t.GrossSales, t.ReturnsCount, t.Returns, zn, zSales, zrn, zReturns, r.Sales, r.SalesTotal, r.Returns, r.ReturnsTotal)
+	}
+	var sc struct {
+		OK         bool  `json:"ok"`
+		Mismatches []any `json:"mismatches"`
+	}
+	if _, err := admin.call(ctx, "GET", "/api/v1/stock/check", nil, &sc); err != nil {
+		c.check(false, m.id+" stock = sum of movements", "%v", err)
+	} else {
+		c.check(sc.OK && len(sc.Mismatches) == 0, m.id+" stock = sum of movements", "%d mismatches %v", len(sc.Mismatches), sc.Mismatches)
+	}
+}
+
+// chaosCheckLedger checks the hub's books and that settlement is
+// idempotent: the same cutoff again is the same run, paying nothing new.
+func chaosCheckLedger(ctx context.Context, c *chaosChecker, fin *chaosClient) {
+	var rep ledger.Report
+	_, err := fin.call(ctx, "GET", "/api/v1/ledger/check", nil, &rep)
+	c.check(err == nil && rep.OK, "ledger invariants", "%d entries, %d accounts, debits ₹%s credits ₹%s, problems %v %v",
+		rep.Entries, rep.Accounts, rep.Debits, rep.Credits, rep.Problems, errOrNil(err))
+	var bal ledger.Balance
+	_, err = fin.call(ctx, "GET", "/api/v1/ledger/balance", nil, &bal)
+	c.check(err == nil && bal.Debits.Equal(bal.Credits) && bal.Debits.IsPositive(), "ledger balance", "debits ₹%s = credits ₹%s %v", bal.Debits, bal.Credits, errOrNil(err))
+
+	cutoff := time.Now().UTC().Add(-time.Second).Truncate(time.Second)
+	var first, second settle.Run
+	s1, err1 := fin.call(ctx, "POST", "/api/v1/settlements", map[string]any{"cutoff": cutoff}, &first)
+	s2, err2 := fin.call(ctx, "POST", "/api/v1/settlements", map[string]any{"cutoff": cutoff}, &second)
+	ok := err1 == nil && err2 == nil && s1 == 201 && s2 == 200 && first.ID == second.ID &&
+		second.PayoutTotal.Equal(first.PayoutTotal) && second.ItemCount == first.ItemCount
+	c.check(ok, "settlement run is idempotent", "run %d at %s: %d items, %d payouts ₹%s; again (HTTP %d): run %d, %d items, ₹%s %v %v",
+		first.No, cutoff.Format(time.RFC3339), first.ItemCount, first.PayoutCount, first.PayoutTotal, s2, second.No, second.ItemCount, second.PayoutTotal,
+		errOrNil(err1), errOrNil(err2))
+}
+
+func errOrNil(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// chaosCheckDatabases reads the stopped processes' SQLite files: the hub
+// holds each answered document exactly once and nothing else, and every
+// sequence and document series is gapless.
+func chaosCheckDatabases(ctx context.Context, c *chaosChecker, hubPath string, malls []*chaosMall, results []loadgen.Result) error {
+	hdb, err := sqlitedb.Open(ctx, hubPath, sqlitedb.Options{})
+	if err != nil {
+		return err
+	}
+	defer hdb.Close()
+	for i, m := range malls {
+		mdb, err := sqlitedb.Open(ctx, filepath.Join(m.dir, "mall.db"), sqlitedb.Options{})
+		if err != nil {
+			return err
+		}
+		err = chaosCheckMallDB(ctx, c, hdb, mdb, m.id, results[i])
+		mdb.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func chaosCheckMallDB(ctx context.Context, c *chaosChecker, hdb, mdb *sqlitedb.DB, id string, r loadgen.Result) error {
+	one := func(db *sqlitedb.DB, q string, args ...any) int64 {
+		var n int64
+		if err := db.R.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+			c.check(false, id+" query", "%s: %v", q, err)
+		}
+		return n
+	}
+	// Exactly once at the hub: each answered id once, and no other.
+	missing := 0
+	for _, a := range r.Answered {
+		q := `SELECT count(*) FROM hub_sales WHERE mall = ? AND sale_id = ?`
+		if a.Return {
+			q = `SELECT count(*) FROM hub_returns WHERE mall = ? AND return_id = ?`
+		}
+		if one(hdb, q, id, a.ID) != 1 {
+			missing++
+		}
+	}
+	hubSales := one(hdb, `SELECT count(*) FROM hub_sales WHERE mall = ?`, id)
+	hubReturns := one(hdb, `SELECT count(*) FROM hub_returns WHERE mall = ?`, id)
+	mallSales := one(mdb, `SELECT count(*) FROM sales`)
+	mallReturns := one(mdb, `SELECT count(*) FROM returns`)
+	c.check(missing == 0 && hubSales == r.Sales && hubReturns == r.Returns && mallSales == r.Sales && mallReturns == r.Returns,
+		id+" every answered document once at hub", "answered %d sales %d returns; hub holds %d and %d (%d answered missing); mall holds %d and %d",
+		r.Sales, r.Returns, hubSales, hubReturns, missing, mallSales, mallReturns)
+
+	// The outbox and the hub's copy: 1..N with no gap, all applied.
+	outN, outMax := one(mdb, `SELECT count(*) FROM outbox`), one(mdb, `SELECT COALESCE(MAX(seq), 0) FROM outbox`)
+	recN := one(hdb, `SELECT count(*) FROM events_received WHERE mall_id = ?`, id)
+	recMax := one(hdb, `SELECT COALESCE(MAX(seq), 0) FROM events_received WHERE mall_id = ?`, id)
+	notApplied := one(hdb, `SELECT count(*) FROM events_received WHERE mall_id = ? AND status <> 'applied'`, id)
+	wm := one(hdb, `SELECT COALESCE(MAX(watermark), 0) FROM mall_sync WHERE mall_id = ?`, id)
+	c.check(outN == outMax && recN == recMax && recN == outN && wm == outN && notApplied == 0, id+" event sequence gapless, all at hub",
+		"outbox %d events, max seq %d; hub received %d, max seq %d, watermark %d, not applied %d", outN, outMax, recN, recMax, wm, notApplied)
+
+	// Invoice and credit-note series: each 1..last with no gap.
+	for _, tbl := range []string{"sales", "returns"} {
+		rows, err := mdb.R.QueryContext(ctx, `SELECT t.series, t.fy, count(*), MIN(t.seq), MAX(t.seq), COALESCE(d.last_seq, 0)
+			FROM `+tbl+` t LEFT JOIN doc_series d ON d.series = t.series AND d.fy = t.fy GROUP BY t.series, t.fy ORDER BY t.series`)
+		if err != nil {
+			return err
+		}
+		bad, series := []string{}, 0
+		for rows.Next() {
+			var s string
+			var fy, n, lo, hi, last int64
+			if err := rows.Scan(&s, &fy, &n, &lo, &hi, &last); err != nil {
+				rows.Close()
+				return err
+			}
+			series++
+			if lo != 1 || hi != n || last != n {
+				bad = append(bad, fmt.Sprintf("%s/%d: %d numbers, %d..%d, series at %d", s, fy, n, lo, hi, last))
+			}
+		}
+		rows.Close()
+		c.check(len(bad) == 0, id+" "+tbl+" numbering gapless", "%d series %v", series, bad)
+	}
+	return nil
+}

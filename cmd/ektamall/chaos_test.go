@@ -1,0 +1,41 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestChaosShort runs the fault test for about 40 seconds of load with a
+// fixed seed against freshly built binaries: hub and malls SIGKILLed, leaf
+// links cut, and every check of 'ektamall chaos' must pass.
+func TestChaosShort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the chaos run takes about a minute")
+	}
+	bin := filepath.Join(t.TempDir(), "ektamall")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	var out bytes.Buffer
+	code := run(ctx, []string{"chaos", "--bin", bin, "--seed", "20260601", "--duration", "40s", "--counters", "2",
+		"--dir", filepath.Join(t.TempDir(), "chaos"), "--keep"}, &out, &out)
+	t.Log(out.String())
+	if code != 0 {
+		t.Fatalf("chaos exited %d", code)
+	}
+	// The run must really have faulted: at least one SIGKILL and one cut.
+	s := out.String()
+	if !strings.Contains(s, "SIGKILL") || !strings.Contains(s, "leaf link") {
+		t.Fatalf("the schedule injected no kills or no cuts:\n%s", s)
+	}
+	if strings.Contains(s, "FAIL") {
+		t.Fatal("a check failed")
+	}
+}

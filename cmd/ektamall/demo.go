@@ -1,0 +1,317 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base32"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	hubapp "ektamall/hub/app"
+	"ektamall/hub/settle"
+	"ektamall/inventory"
+	mallapp "ektamall/pos/app"
+	"ektamall/shared/auth"
+	"ektamall/shared/config"
+)
+
+type demoMall struct {
+	ID, State, Name, Address string
+}
+
+// The demo's two malls: Lucknow (Uttar Pradesh) and Bengaluru (Karnataka).
+var demoMalls = []demoMall{
+	{ID: "LKO1", State: "UP", Name: "PM Ekta Mall, Lucknow", Address: "Awadh Shilpgram, Lucknow, Uttar Pradesh 226010"},
+	{ID: "BLR1", State: "KA", Name: "PM Ekta Mall, Bengaluru", Address: "Bengaluru, Karnataka 560001"},
+}
+
+// demoUser is one login listed in demo.json.
+type demoUser struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+	Role     string `json:"role"`
+	Mall     string `json:"mall,omitempty"`
+	Zone     string `json:"zone,omitempty"`
+}
+
+type demoFile struct {
+	Hub struct {
+		URL  string `json:"url"`
+		Leaf string `json:"leaf"`
+	} `json:"hub"`
+	Malls []struct {
+		ID    string `json:"id"`
+		State string `json:"state"`
+		URL   string `json:"url"`
+	} `json:"malls"`
+	Users []demoUser `json:"users"`
+}
+
+// demoUsers are the logins of every role: per mall two cashiers, an admin
+// and zone managers for UP and KA; at the hub finance and an admin.
+func demoUsers() []demoUser {
+	us := []demoUser{
+		{Username: "finance", Role: string(auth.Finance)},
+		{Username: "hubadmin", Role: string(auth.HubAdmin)},
+	}
+	for _, m := range demoMalls {
+		p := strings.ToLower(m.ID)
+		us = append(us,
+			demoUser{Username: p + ".cashier1", Role: string(auth.Cashier), Mall: m.ID},
+			demoUser{Username: p + ".cashier2", Role: string(auth.Cashier), Mall: m.ID},
+			demoUser{Username: p + ".admin", Role: string(auth.MallAdmin), Mall: m.ID},
+			demoUser{Username: p + ".zm.up", Role: string(auth.ZoneManager), Mall: m.ID, Zone: "UP"},
+			demoUser{Username: p + ".zm.ka", Role: string(auth.ZoneManager), Mall: m.ID, Zone: "KA"},
+		)
+	}
+	return us
+}
+
+func runDemo(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+	fs := flagSet("demo", os.Stderr)
+	dir, addr := demoFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	host, portStr, err := net.SplitHostPort(*addr)
+	port, perr := strconv.Atoi(portStr)
+	if err != nil || perr != nil || port < 0 || port > 65533 {
+		return fmt.Errorf("--http: %q is not host:port", *addr)
+	}
+	mallAddr := func(i int) string {
+		if port == 0 {
+			return net.JoinHostPort(host, "0")
+		}
+		return net.JoinHostPort(host, strconv.Itoa(port+1+i))
+	}
+	d, err := startDemo(ctx, *dir, *addr, mallAddr, log)
+	if err != nil {
+		return err
+	}
+	printDemo(stdout, d.info, filepath.Join(*dir, "demo.json"))
+	select {
+	case <-ctx.Done():
+		return d.Close()
+	case err := <-d.errs: // one part died: stop the rest and say why
+		return errors.Join(err, d.Close())
+	}
+}
+
+func demoFlags(fs *flag.FlagSet) (dir, addr *string) {
+	dir = fs.String("dir", "demo-data", "data directory for the hub and both malls")
+	addr = fs.String("http", "127.0.0.1:8700", "hub HTTP address; the malls take the next two ports (port 0: all random)")
+	return
+}
+
+type demo struct {
+	hub   *hubapp.Hub
+	malls []*mallapp.Mall
+	info  demoFile
+	// Malls and hub are served under separate contexts so that Close can
+	// stop the malls before the hub they are leaf nodes of.
+	mallsWG, hubWG     sync.WaitGroup
+	stopMalls, stopHub context.CancelFunc
+	errs               chan error
+}
+
+// startDemo opens the hub and the malls, seeds the demo users, writes
+// demo.json and starts serving. Close stops the malls, then the hub.
+func startDemo(ctx context.Context, dir, hubAddr string, mallAddr func(int) string, log *slog.Logger) (_ *demo, err error) {
+	d := &demo{errs: make(chan error, 1+len(demoMalls))}
+	defer func() {
+		if err != nil {
+			d.Close()
+		}
+	}()
+	d.hub, err = hubapp.Open(ctx, hubapp.Config{Dir: filepath.Join(dir, "hub"), HTTP: hubAddr, Leaf: "127.0.0.1:0",
+		Synchronous: "FULL", ShutdownFor: 10 * time.Second}, log)
+	if err != nil {
+		return nil, fmt.Errorf("hub: %w", err)
+	}
+	for i, dm := range demoMalls {
+		creds, err := demoCreds(ctx, d.hub, dm, dir) // each mall authenticates with its own key
+		if err != nil {
+			return nil, fmt.Errorf("mall %s: %w", dm.ID, err)
+		}
+		m, err := mallapp.Open(ctx, mallapp.Config{Dir: filepath.Join(dir, dm.ID), ID: dm.ID, State: dm.State, Name: dm.Name,
+			Address: dm.Address, HTTP: mallAddr(i), Hub: d.hub.LeafURL, Creds: creds, Synchronous: "FULL", ShutdownFor: 10 * time.Second}, log)
+		if err != nil {
+			return nil, fmt.Errorf("mall %s: %w", dm.ID, err)
+		}
+		d.malls = append(d.malls, m)
+		if err := d.hub.RegisterMall(ctx, dm.ID, dm.State, dm.Name, ""); err != nil {
+			return nil, fmt.Errorf("register mall %s: %w", dm.ID, err)
+		}
+	}
+	if err := d.seedPartners(ctx); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, "demo.json")
+	users, err := d.seedUsers(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	d.info.Hub.URL, d.info.Hub.Leaf = d.hub.URL, d.hub.LeafURL
+	for i, m := range d.malls {
+		d.info.Malls = append(d.info.Malls, struct {
+			ID    string `json:"id"`
+			State string `json:"state"`
+			URL   string `json:"url"`
+		}{demoMalls[i].ID, demoMalls[i].State, m.URL})
+	}
+	d.info.Users = users
+	if err := writeJSONAtomic(path, d.info); err != nil {
+		return nil, err
+	}
+	hubCtx, stopHub := context.WithCancel(context.Background())
+	mallsCtx, stopMalls := context.WithCancel(context.Background())
+	d.stopHub, d.stopMalls = stopHub, stopMalls
+	d.serve(hubCtx, &d.hubWG, d.hub.Run)
+	for _, m := range d.malls {
+		d.serve(mallsCtx, &d.mallsWG, m.Run)
+	}
+	return d, nil
+}
+
+func (d *demo) serve(ctx context.Context, wg *sync.WaitGroup, run func(context.Context) error) {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := run(ctx); err != nil {
+			d.errs <- err
+		}
+	}()
+}
+
+// seedUsers creates the demo users on first start. Passwords are random
+// and kept in demo.json; a user whose password is no longer known (the
+// file was deleted) gets a new one.
+func (d *demo) seedUsers(ctx context.Context, path string) ([]demoUser, error) {
+	known := map[string]string{}
+	var old demoFile
+	if b, err := os.ReadFile(path); err == nil && json.Unmarshal(b, &old) == nil {
+		for _, u := range old.Users {
+			known[u.Mall+"/"+u.Username] = u.Password
+		}
+	}
+	users := demoUsers()
+	for i := range users {
+		u := &users[i]
+		store, db := d.hub.Auth, d.hub.DB
+		for j, dm := range demoMalls {
+			if dm.ID == u.Mall {
+				store, db = d.malls[j].Auth, d.malls[j].DB
+			}
+		}
+		exists, err := store.UserExists(ctx, u.Username)
+		if err != nil {
+			return nil, err
+		}
+		u.Password = known[u.Mall+"/"+u.Username]
+		if exists && u.Password != "" {
+			continue
+		}
+		u.Password = randomPassword()
+		err = db.Transact(ctx, func(tx *sql.Tx) error {
+			if exists {
+				return store.SetPassword(ctx, tx, u.Username, u.Password)
+			}
+			_, err := store.CreateUser(ctx, tx, u.Username, u.Password, u.Username, auth.Role(u.Role), u.Zone)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("demo user %s: %w", u.Username, err)
+		}
+	}
+	return users, nil
+}
+
+// seedPartners lets the demo malls transfer stock to each other and gives
+// the demo producers fictional bank accounts so payout files are complete.
+// Both are idempotent, so a restart changes nothing.
+func (d *demo) seedPartners(ctx context.Context) error {
+	for i, m := range d.malls {
+		err := m.DB.Transact(ctx, func(tx *sql.Tx) error {
+			for j, peer := range demoMalls {
+				if j == i {
+					continue
+				}
+				if err := inventory.UpsertPeerMall(ctx, tx, demoMalls[i].ID, inventory.PeerMall{ID: peer.ID, State: peer.State, Name: peer.Name}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("demo partner malls of %s: %w", demoMalls[i].ID, err)
+		}
+	}
+	return d.hub.DB.Transact(ctx, func(tx *sql.Tx) error { return settle.SeedDemoBankAccounts(ctx, tx, time.Now()) })
+}
+
+func randomPassword() string {
+	b := make([]byte, 10)
+	rand.Read(b)
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+}
+
+// Close stops the malls first (they depend on the hub's leaf port), then
+// the hub.
+func (d *demo) Close() error {
+	var errList []error
+	if d.stopHub != nil { // serving: each Run closes its own process
+		d.stopMalls()
+		d.mallsWG.Wait()
+		d.stopHub()
+		d.hubWG.Wait()
+		close(d.errs)
+		for err := range d.errs {
+			errList = append(errList, err)
+		}
+		return errors.Join(errList...)
+	}
+	for i := len(d.malls) - 1; i >= 0; i-- {
+		errList = append(errList, d.malls[i].Close())
+	}
+	if d.hub != nil {
+		errList = append(errList, d.hub.Close())
+	}
+	return errors.Join(errList...)
+}
+
+func writeJSONAtomic(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return os.Rename(tmp, path)
+}
+
+func printDemo(w io.Writer, info demoFile, path string) {
+	fmt.Fprintf(w, "\nEkta Mall demo is running (Ctrl-C to stop). Details in %s\n\n", path)
+	fmt.Fprintf(w, "  hub   %s   (finance; malls connect on %s)\n", info.Hub.URL, info.Hub.Leaf)
+	for _, m := range info.Malls {
+		fmt.Fprintf(w, "  %-5s %s   (%s)\n", m.ID, m.URL, m.State)
+	}
+	fmt.Fprintf(w, "\n  %-18s %-14s %-6s %-5s %s\n", "username", "role", "mall", "zone", "password")
+	for _, u := range info.Users {
+		fmt.Fprintf(w, "  %-18s %-14s %-6s %-5s %s\n", u.Username, u.Role, u.Mall, u.Zone, u.Password)
+	}
+	fmt.Fprintf(w, "\n  try: curl -s %s/healthz\n  env: every flag also reads %s<FLAG>\n\n", info.Hub.URL, config.EnvPrefix)
+}

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// get polls url until it answers 200 or the deadline passes.
+func waitOK(t *testing.T, url string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never answered 200 (last err %v)", url, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+type safeBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *safeBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *safeBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestDemoServesAndRestarts runs the demo entry point on free ports, checks
+// /healthz on the hub and both malls and a login from demo.json, stops it
+// cleanly, and starts it again on the same directory with its data kept.
+func TestDemoServesAndRestarts(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo")
+	for round := 1; round <= 2; round++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		out := &safeBuf{}
+		done := make(chan int, 1)
+		go func() { done <- run(ctx, []string{"demo", "--dir", dir, "--http", "127.0.0.1:0"}, out, io.Discard) }()
+		var info demoFile
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			b, err := os.ReadFile(filepath.Join(dir, "demo.json"))
+			if err == nil && json.Unmarshal(b, &info) == nil && strings.Contains(out.String(), "running") {
+				break
+			}
+			if time.Now().After(deadline) {
+				cancel()
+				t.Fatalf("round %d: demo.json never appeared; output:\n%s", round, out.String())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if len(info.Malls) != 2 || info.Malls[0].ID != "LKO1" || info.Malls[1].ID != "BLR1" {
+			t.Fatalf("malls in demo.json = %+v", info.Malls)
+		}
+		for _, url := range []string{info.Hub.URL, info.Malls[0].URL, info.Malls[1].URL} {
+			waitOK(t, url+"/healthz")
+		}
+		// Every role can log in with the listed password, at the right place.
+		roles := map[string]bool{}
+		for _, u := range info.Users {
+			base := info.Hub.URL
+			for _, m := range info.Malls {
+				if m.ID == u.Mall {
+					base = m.URL
+				}
+			}
+			body, _ := json.Marshal(map[string]string{"username": u.Username, "password": u.Password})
+			resp, err := http.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Errorf("round %d: login %s at %s: status %d", round, u.Username, base, resp.StatusCode)
+			}
+			roles[u.Role] = true
+		}
+		for _, r := range []string{"cashier", "zone_manager", "mall_admin", "finance"} {
+			if !roles[r] {
+				t.Errorf("demo.json has no %s", r)
+			}
+		}
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Fatalf("round %d: demo exited %d", round, code)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("demo did not shut down within 30 s")
+		}
+	}
+}
+
+func TestBadFlagsExitNonZeroWithOneLine(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	file := filepath.Join(t.TempDir(), "a-file")
+	os.WriteFile(file, nil, 0o600)
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown command", []string{"shop"}, "unknown command"},
+		{"unknown flag", []string{"mall", "--colour", "blue"}, "colour"},
+		{"missing mall id", []string{"mall", "--dir", t.TempDir(), "--state", "UP"}, "--id"},
+		{"bad state", []string{"mall", "--dir", t.TempDir(), "--id", "LKO1", "--state", "XX"}, "--state"},
+		{"bad address", []string{"hub", "--dir", t.TempDir(), "--http", "nonsense"}, "--http"},
+		{"port in use", []string{"hub", "--dir", filepath.Join(t.TempDir(), "h"), "--http", busy.Addr().String(), "--leaf", "127.0.0.1:0"}, "address already in use"},
+		{"dir is a file", []string{"hub", "--dir", file, "--http", "127.0.0.1:0", "--leaf", "127.0.0.1:0"}, "--dir"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			code := run(context.Background(), c.args, io.Discard, &stderr)
+			msg := lastLine(stderr.String())
+			if code == 0 {
+				t.Fatalf("exit 0 for %v", c.args)
+			}
+			// The reason is the last line, one line, naming the problem.
+			if !strings.HasPrefix(msg, "ektamall ") || !strings.Contains(msg, c.want) {
+				t.Errorf("last line %q does not name %q", msg, c.want)
+			}
+		})
+	}
+	// A port in use must not leave a half-created data directory behind.
+	dir := filepath.Join(t.TempDir(), "never")
+	run(context.Background(), []string{"hub", "--dir", dir, "--http", busy.Addr().String(), "--leaf", "127.0.0.1:0"}, io.Discard, io.Discard)
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("failed start left %s behind", dir)
+	}
+}
+
+func lastLine(s string) string {
+	s = strings.TrimRight(s, "\n")
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}

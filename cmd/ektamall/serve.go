@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"log/slog"
+	"os"
+
+	hubapp "ektamall/hub/app"
+	mallapp "ektamall/pos/app"
+	"ektamall/shared/config"
+)
+
+func parse(fs *flag.FlagSet, args []string) error {
+	err := config.Parse(fs, args)
+	if err == flag.ErrHelp {
+		fs.Usage()
+	}
+	return err
+}
+
+func runHub(ctx context.Context, args []string, log *slog.Logger) error {
+	if len(args) > 0 && args[0] == "provision-mall" {
+		return runProvisionMall(ctx, args[1:], os.Stdout, log)
+	}
+	var cfg hubapp.Config
+	fs := flagSet("hub", os.Stderr)
+	cfg.Flags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	h, err := hubapp.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	return h.Run(ctx)
+}
+
+func runMall(ctx context.Context, args []string, log *slog.Logger) error {
+	var cfg mallapp.Config
+	fs := flagSet("mall", os.Stderr)
+	cfg.Flags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	m, err := mallapp.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	return m.Run(ctx)
+}

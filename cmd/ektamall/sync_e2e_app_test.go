@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	hubapp "ektamall/hub/app"
+	"ektamall/hub/ingest"
+	mallapp "ektamall/pos/app"
+	"ektamall/shared/auth"
+	"ektamall/shared/events"
+	"ektamall/shared/money"
+)
+
+// The real hub and mall processes (in-process), over HTTP: a sale at the
+// mall shows at the hub within about a second, both sides report the
+// sync state, and a price change made through the hub API reaches the
+// mall's catalog.
+func TestAppsOverHTTP(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	h, err := hubapp.Open(ctx, hubapp.Config{Dir: filepath.Join(dir, "hub"), HTTP: "127.0.0.1:0", Leaf: "127.0.0.1:0",
+		Synchronous: "FULL", ShutdownFor: 5 * time.Second}, quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := h.ProvisionMall(ctx, ingest.MallInfo{ID: "LKO1", State: "UP"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	credsPath := filepath.Join(dir, "LKO1.creds")
+	if err := os.WriteFile(credsPath, creds, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m, err := mallapp.Open(ctx, mallapp.Config{Dir: filepath.Join(dir, "LKO1"), ID: "LKO1", State: "UP", HTTP: "127.0.0.1:0",
+		Hub: h.LeafURL, Creds: credsPath, Synchronous: "FULL", ShutdownFor: 5 * time.Second}, quietLog())
+	if err != nil {
+		h.Close()
+		t.Fatal(err)
+	}
+	done := make(chan struct{}, 2)
+	go func() { m.Run(ctx); done <- struct{}{} }()
+	go func() { h.Run(ctx); done <- struct{}{} }()
+	t.Cleanup(func() { cancel(); <-done; <-done })
+
+	for _, u := range []struct {
+		store *auth.Store
+		db    interface {
+			Transact(context.Context, func(*sql.Tx) error) error
+		}
+		name string
+		role auth.Role
+	}{{h.Auth, h.DB, "fin", auth.Finance}, {m.Auth, m.DB, "adm", auth.MallAdmin}} {
+		if err := u.db.Transact(ctx, func(tx *sql.Tx) error {
+			_, err := u.store.CreateUser(ctx, tx, u.name, "pass-word-123", u.name, u.role, "")
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hubTok, mallTok := syncLogin(t, h.URL, "fin"), syncLogin(t, m.URL, "adm")
+
+	prod := loadSeed(t).Products[3]
+	err = m.DB.Transact(ctx, func(tx *sql.Tx) error {
+		s := sampleSaleOf("LKO1", 0, prod.SKU, prod.ProducerID)
+		_, err := events.Append(ctx, tx, "LKO1", events.SaleCompleted, s.At, s)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sold := time.Now()
+	var malls []ingest.MallStatus
+	waitFor(t, 10*time.Second, "sale at the hub", func() error {
+		syncCall(t, "GET", h.URL+"/api/v1/malls", hubTok, nil, 200, &malls)
+		if len(malls) != 1 || malls[0].Watermark != 1 {
+			return fmt.Errorf("malls %+v", malls)
+		}
+		return nil
+	})
+	t.Logf("sale at the hub %s after it was written", time.Since(sold))
+	if !malls[0].Connected || malls[0].LastEventAt == nil || malls[0].ID != "LKO1" || malls[0].State != "UP" {
+		t.Fatalf("mall status %+v", malls[0])
+	}
+	waitFor(t, 5*time.Second, "mall sync status", func() error {
+		var st map[string]any
+		syncCall(t, "GET", m.URL+"/api/v1/sync", mallTok, nil, 200, &st)
+		if st["last_seq"] != 1.0 || st["hub_watermark"] != 1.0 || st["pending"] != 0.0 || st["connected"] != true {
+			return fmt.Errorf("%v", st)
+		}
+		return nil
+	})
+	var parked []any
+	syncCall(t, "GET", h.URL+"/api/v1/parked", hubTok, nil, 200, &parked)
+	if len(parked) != 0 {
+		t.Fatalf("parked %v", parked)
+	}
+
+	// Bad input changes nothing; a good price change reaches the mall.
+	syncCall(t, "POST", h.URL+"/api/v1/catalog/prices", hubTok, map[string]any{"sku": prod.SKU, "mrp": "-5.00"}, 400, nil)
+	syncCall(t, "POST", h.URL+"/api/v1/catalog/prices", hubTok, map[string]any{"sku": "UP-XXX-999", "mrp": "5.00"}, 404, nil)
+	syncCall(t, "POST", h.URL+"/api/v1/catalog/prices", hubTok, map[string]any{"sku": prod.SKU, "mrp": "1.005"}, 400, nil)
+	newMRP := prod.MRP.Add(money.MustParse("25.00"))
+	syncCall(t, "POST", h.URL+"/api/v1/catalog/prices", hubTok, map[string]any{"sku": prod.SKU, "mrp": newMRP.String()}, 201, nil)
+	waitFor(t, 10*time.Second, "price at the mall", func() error {
+		var p map[string]any
+		syncCall(t, "GET", m.URL+"/api/v1/products/"+prod.SKU, mallTok, nil, 200, &p)
+		if p["mrp"] != newMRP.String() {
+			return fmt.Errorf("mrp %v", p["mrp"])
+		}
+		return nil
+	})
+	var changes []map[string]any
+	syncCall(t, "GET", h.URL+"/api/v1/catalog/changes", hubTok, nil, 200, &changes)
+	if len(changes) != 1 || changes[0]["kind"] != "price" || changes[0]["published"] != true {
+		t.Fatalf("changes %v", changes)
+	}
+}
+
+func syncLogin(t *testing.T, base, user string) string {
+	t.Helper()
+	var out struct{ Token string }
+	syncCall(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"username": user, "password": "pass-word-123"}, 200, &out)
+	return out.Token
+}
+
+func syncCall(t *testing.T, method, url, tok string, body any, want int, out any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, url, rd)
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s: %d %s, want %d", method, url, resp.StatusCode, b, want)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s %s: %v: %s", method, url, err, b)
+		}
+	}
+}

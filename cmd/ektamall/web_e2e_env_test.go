@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+
+	hubapp "ektamall/hub/app"
+	mallapp "ektamall/pos/app"
+	"ektamall/shared/auth"
+	"ektamall/shared/sqlitedb"
+)
+
+// password is every test user's password.
+const password = "browser-test-pass"
+
+// env is a hub and one mall (LKO1, Uttar Pradesh) linked as in production.
+type env struct {
+	hub  *hubapp.Hub
+	mall *mallapp.Mall
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// startEnv opens the hub and the mall in t.TempDir on random loopback
+// ports, creates the users of every role, serves both and stops both (mall
+// first: it is a leaf of the hub) when the test ends.
+func startEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	h, err := hubapp.Open(ctx, hubapp.Config{Dir: filepath.Join(dir, "hub"), HTTP: "127.0.0.1:0", Leaf: "127.0.0.1:0",
+		Synchronous: "NORMAL", ShutdownFor: 5 * time.Second}, quiet())
+	if err != nil {
+		t.Fatalf("open hub: %v", err)
+	}
+	// Provisioned like the demo's malls, so the mall's sales reach the hub.
+	creds, err := demoCreds(ctx, h, demoMall{ID: "LKO1", State: "UP", Name: "PM Ekta Mall, Lucknow"}, dir)
+	if err != nil {
+		h.Close()
+		t.Fatalf("provision mall: %v", err)
+	}
+	m, err := mallapp.Open(ctx, mallapp.Config{Dir: filepath.Join(dir, "LKO1"), ID: "LKO1", State: "UP", Name: "PM Ekta Mall, Lucknow",
+		Address: "Awadh Shilpgram, Lucknow", HTTP: "127.0.0.1:0", Hub: h.LeafURL, Creds: creds, Synchronous: "NORMAL", ShutdownFor: 5 * time.Second}, quiet())
+	if err != nil {
+		h.Close()
+		t.Fatalf("open mall: %v", err)
+	}
+	users := []struct {
+		db    *sqlitedb.DB
+		store *auth.Store
+		name  string
+		role  auth.Role
+		zone  string
+	}{
+		{h.DB, h.Auth, "finance", auth.Finance, ""},
+		{m.DB, m.Auth, "cashier", auth.Cashier, ""},
+		{m.DB, m.Auth, "zm.up", auth.ZoneManager, "UP"},
+	}
+	for _, u := range users {
+		err := u.db.Transact(ctx, func(tx *sql.Tx) error {
+			_, err := u.store.CreateUser(ctx, tx, u.name, password, u.name, u.role, u.zone)
+			return err
+		})
+		if err != nil {
+			t.Fatalf("user %s: %v", u.name, err)
+		}
+	}
+	hubCtx, stopHub := context.WithCancel(ctx)
+	mallCtx, stopMall := context.WithCancel(ctx)
+	hubDone, mallDone := make(chan error, 1), make(chan error, 1)
+	go func() { hubDone <- h.Run(hubCtx) }()
+	go func() { mallDone <- m.Run(mallCtx) }()
+	t.Cleanup(func() {
+		stopMall()
+		if err := <-mallDone; err != nil {
+			t.Errorf("mall shutdown: %v", err)
+		}
+		stopHub()
+		if err := <-hubDone; err != nil {
+			t.Errorf("hub shutdown: %v", err)
+		}
+	})
+	e := &env{hub: h, mall: m}
+	waitHealthy(t, h.URL)
+	waitHealthy(t, m.URL)
+	return e
+}
+
+func waitHealthy(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never became healthy: %v", base, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// call is a JSON request as a logged-in user, for checking what the
+// screens did through the API. It returns the status and decodes into out.
+func webCall(t *testing.T, method, url, token string, body, out any) int {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, url, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if out != nil && resp.StatusCode < 300 {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s %s: decode %s: %v", method, url, b, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+func webLogin(t *testing.T, base, user string) string {
+	t.Helper()
+	var r struct {
+		Token string `json:"token"`
+	}
+	if code := webCall(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"username": user, "password": password}, &r); code != 200 {
+		panic(fmt.Sprintf("login %s at %s: %d", user, base, code))
+	}
+	return r.Token
+}

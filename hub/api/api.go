@@ -1,0 +1,55 @@
+// Package api is the hub's HTTP API (Gin) for central finance.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"ektamall/hub/web"
+	"ektamall/shared/auth"
+	"ektamall/shared/catalogdb"
+	"ektamall/shared/httpx"
+	"ektamall/shared/sqlitedb"
+)
+
+// Deps are what the API serves from.
+type Deps struct {
+	DB   *sqlitedb.DB
+	Auth *auth.Store
+	Log  *slog.Logger
+	// Edge serves /metrics and /readyz.
+	Edge httpx.Edge
+	// The services of each area, declared in that area's routes file.
+	Sync   SyncDeps
+	Ledger LedgerDeps
+}
+
+// Server holds the handlers.
+type Server struct{ d Deps }
+
+// New builds the hub's Gin engine.
+func New(d Deps) *gin.Engine {
+	s := &Server{d: d}
+	r := httpx.NewEngine(d.Log, d.Edge)
+	registerOpenAPI(r) // GET /api/openapi.json
+	httpx.RegisterAuth(r.Group("/api/v1"), d.Auth, "")
+	api := r.Group("/api/v1", httpx.RequireAuth(d.Auth), httpx.RequireRole(auth.Finance, auth.HubAdmin))
+	api.GET("/me", func(c *gin.Context) { c.JSON(http.StatusOK, httpx.User(c)) })
+	httpx.RegisterUserAdmin(api, d.Auth, auth.HubAdmin, auth.Finance)
+	api.GET("/products", s.products)
+	s.registerSync(api)
+	s.registerLedger(api)
+	web.Register(r) // the finance screen at /
+	return r
+}
+
+func (s *Server) products(c *gin.Context) {
+	ps, err := catalogdb.ListProducts(c.Request.Context(), s.d.DB.R, catalogdb.Filter{Zone: c.Query("zone"), Query: c.Query("q")})
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, ps)
+}

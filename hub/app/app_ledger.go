@@ -1,0 +1,24 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"ektamall/hub/api"
+	"ektamall/hub/ledger"
+	"ektamall/hub/settle"
+	"ektamall/shared/money"
+)
+
+// ledgerDeps builds the ledger and settlement services, and the applier
+// that ingest hands every event to (h.Applier).
+func (h *Hub) ledgerDeps(ctx context.Context) (api.LedgerDeps, error) {
+	h.Applier = ledger.NewApplier(time.Now)
+	min, err := money.Parse(h.cfg.MinPayout)
+	if err != nil {
+		return api.LedgerDeps{}, fmt.Errorf("--min-payout: %w", err)
+	}
+	svc := settle.New(h.DB, settle.Config{Window: h.cfg.ReturnWindow, MinPayout: min}, time.Now, h.log.With("component", "settle"))
+	return api.LedgerDeps{Settle: svc, Now: time.Now}, nil
+}

@@ -1,0 +1,178 @@
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"ektamall/hub/api"
+	"ektamall/hub/ingest"
+	"ektamall/migrations"
+	"ektamall/shared/natsx"
+	"ektamall/shared/sqlitedb"
+)
+
+// hubSync is the sync state the hub keeps between start and stop.
+type hubSync struct {
+	ncfg natsx.Config // as NATS started; ingest reloads it with new mall keys
+	svc  *ingest.Service
+}
+
+// syncNATS adds the malls' leaf keys and the leaf TLS to the hub's NATS
+// config before it starts. Authentication is always on: only provisioned
+// malls (and the hub's own in-process connections) may connect.
+func (h *Hub) syncNATS(ctx context.Context, c *natsx.Config) error {
+	users, err := ingest.Users(ctx, h.DB)
+	if err != nil {
+		return err
+	}
+	c.Users, c.RequireAuth = users, true
+	if c.LeafTLS, err = h.cfg.leafTLS(); err != nil {
+		return err
+	}
+	h.sync.ncfg = *c
+	return nil
+}
+
+// startSync starts ingest from the malls and the catalog downlink.
+func (h *Hub) startSync(ctx context.Context) (api.SyncDeps, error) {
+	svc, err := ingest.Start(ctx, ingest.Config{DB: h.DB, Replicas: h.cfg.Cluster.Replicas, NATS: h.NATS, NATSConfig: h.sync.ncfg, Applier: h.Applier,
+		Log: h.log})
+	if err != nil {
+		return api.SyncDeps{}, err
+	}
+	h.sync.svc = svc
+	if h.Metrics != nil {
+		if err := h.Metrics.Register(mallSyncCollector{h.DB}); err != nil {
+			svc.Close()
+			h.sync.svc = nil
+			return api.SyncDeps{}, err
+		}
+	}
+	return api.SyncDeps{Service: svc}, nil
+}
+
+// stopSync stops them; it runs before NATS and the database close.
+func (h *Hub) stopSync() {
+	if h.sync.svc != nil {
+		h.sync.svc.Close()
+		h.sync.svc = nil
+	}
+}
+
+// ProvisionMall registers a mall and issues its leaf key (see
+// ingest.Provision); a running hub accepts the key before this returns.
+// It returns the creds file content for the mall.
+func (h *Hub) ProvisionMall(ctx context.Context, m ingest.MallInfo, rotate bool) ([]byte, error) {
+	seed, err := ingest.Provision(ctx, h.DB, m, rotate, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	if h.sync.svc != nil {
+		if err := h.sync.svc.Refresh(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return ingest.CredsFile(m.ID, seed), nil
+}
+
+// MallKey is the public leaf key a mall is provisioned with ("" if none).
+func (h *Hub) MallKey(ctx context.Context, id string) (string, error) {
+	return ingest.KeyOf(ctx, h.DB, id)
+}
+
+// leafTLS builds the leaf listener's TLS from the flags: a certificate and
+// key, and optionally a CA whose client certificates malls must present.
+func (c *Config) leafTLS() (*tls.Config, error) {
+	if c.LeafTLSCert == "" && c.LeafTLSKey == "" {
+		return nil, nil
+	}
+	cert, err := tls.LoadX509KeyPair(c.LeafTLSCert, c.LeafTLSKey)
+	if err != nil {
+		return nil, fmt.Errorf("--leaf-tls-cert/--leaf-tls-key: %w", err)
+	}
+	t := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if c.LeafTLSClientCA != "" {
+		pem, err := os.ReadFile(c.LeafTLSClientCA)
+		if err != nil {
+			return nil, fmt.Errorf("--leaf-tls-client-ca: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--leaf-tls-client-ca %s: no PEM certificates", c.LeafTLSClientCA)
+		}
+		t.ClientCAs, t.ClientAuth = pool, tls.RequireAndVerifyClientCert
+	}
+	return t, nil
+}
+
+// ProvisionMallInDir provisions a mall in the hub's data directory without
+// starting the hub (the command 'ektamall hub provision-mall'). A running
+// hub on the same directory picks the new key up within seconds.
+func ProvisionMallInDir(ctx context.Context, dir string, m ingest.MallInfo, rotate bool, log *slog.Logger) ([]byte, error) {
+	if _, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("--dir %s: %w", dir, err)
+	}
+	db, err := sqlitedb.Open(ctx, filepath.Join(dir, "hub.db"), sqlitedb.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	if _, err := migrations.Apply(ctx, db.W, migrations.Hub, log); err != nil {
+		return nil, err
+	}
+	h := &Hub{DB: db}
+	if err := h.seedCatalog(ctx); err != nil { // the malls table refers to the states
+		return nil, err
+	}
+	seed, err := ingest.Provision(ctx, db, m, rotate, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	return ingest.CredsFile(m.ID, seed), nil
+}
+
+// mallSyncCollector exports each mall's sync figures, read from the
+// database at scrape time (the database is the truth; nothing drifts).
+type mallSyncCollector struct{ db *sqlitedb.DB }
+
+var mallSyncDescs = []*prometheus.Desc{
+	prometheus.NewDesc("ektamall_hub_mall_watermark", "Every event of the mall up to this sequence is at the hub.", []string{"mall"}, nil),
+	prometheus.NewDesc("ektamall_hub_mall_gap", "Events received beyond a missing one, waiting for the mall to re-send it.", []string{"mall"}, nil),
+	prometheus.NewDesc("ektamall_hub_mall_events", "Events ingested from the mall (applied or parked).", []string{"mall"}, nil),
+	prometheus.NewDesc("ektamall_hub_mall_parked", "Events of the mall parked as unappliable.", []string{"mall"}, nil),
+}
+
+func (c mallSyncCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range mallSyncDescs {
+		ch <- d
+	}
+}
+
+func (c mallSyncCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	rows, err := c.db.R.QueryContext(ctx, `SELECT mall_id, watermark, highest - watermark, events, parked FROM mall_sync ORDER BY mall_id`)
+	if err != nil {
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var v [4]int64
+		if rows.Scan(&id, &v[0], &v[1], &v[2], &v[3]) != nil {
+			return
+		}
+		types := []prometheus.ValueType{prometheus.GaugeValue, prometheus.GaugeValue, prometheus.CounterValue, prometheus.CounterValue}
+		for i, d := range mallSyncDescs {
+			ch <- prometheus.MustNewConstMetric(d, types[i], float64(v[i]), id)
+		}
+	}
+}

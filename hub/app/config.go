@@ -1,0 +1,83 @@
+// Package app assembles the hub process: its SQLite database, embedded
+// NATS server with the leaf-node listener the malls connect to, and the
+// finance HTTP API.
+package app
+
+import (
+	"flag"
+	"time"
+
+	"ektamall/shared/config"
+	"ektamall/shared/money"
+)
+
+// Config is everything the hub needs to run.
+type Config struct {
+	Dir         string
+	HTTP        string // HTTP listen address
+	Leaf        string // leaf-node listen address for malls
+	NATSPort    int    // local NATS client port for operator tools (0 = in-process only)
+	Synchronous string
+	ShutdownFor time.Duration
+	// TLS on the leaf port (see app_sync.go): certificate and key, and an
+	// optional CA that malls' client certificates must chain to.
+	LeafTLSCert, LeafTLSKey, LeafTLSClientCA string
+	// Settlement: a sale line is paid once it is older than ReturnWindow;
+	// balances below MinPayout carry forward.
+	ReturnWindow time.Duration
+	MinPayout    string
+	// Cluster makes the hub's NATS one node of a JetStream cluster.
+	Cluster ClusterConfig // see config_cluster.go
+}
+
+// Flags registers the hub's flags on fs.
+func (c *Config) Flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Dir, "dir", "", "data directory (required)")
+	fs.StringVar(&c.HTTP, "http", "127.0.0.1:8700", "HTTP listen address")
+	fs.StringVar(&c.Leaf, "leaf", "127.0.0.1:7422", "leaf-node listen address the malls connect to")
+	fs.IntVar(&c.NATSPort, "nats-port", 0, "local NATS client port for operator tools (0: in-process only)")
+	fs.StringVar(&c.Synchronous, "sqlite-synchronous", "FULL", "SQLite synchronous mode: FULL or NORMAL")
+	fs.DurationVar(&c.ShutdownFor, "shutdown-timeout", 10*time.Second, "grace period for in-flight requests on shutdown")
+	fs.DurationVar(&c.ReturnWindow, "return-window", 7*24*time.Hour, "settlement pays a sale line only once it is this old (the customer return window)")
+	c.Cluster.Flags(fs)
+	fs.StringVar(&c.MinPayout, "min-payout", "1.00", "smallest payout in rupees; smaller balances carry forward to the next run")
+	fs.StringVar(&c.LeafTLSCert, "leaf-tls-cert", "", "PEM certificate for TLS on the leaf port (with --leaf-tls-key)")
+	fs.StringVar(&c.LeafTLSKey, "leaf-tls-key", "", "PEM private key for --leaf-tls-cert")
+	fs.StringVar(&c.LeafTLSClientCA, "leaf-tls-client-ca", "", "PEM CA; when set, malls must present a client certificate it signed")
+}
+
+// Validate reports every bad field at once.
+func (c *Config) Validate() error {
+	var e config.Errors
+	if c.Dir == "" {
+		e.Addf("dir", "required")
+	}
+	e.CheckAddr("http", c.HTTP)
+	e.CheckAddr("leaf", c.Leaf)
+	if c.NATSPort < 0 || c.NATSPort > 65535 {
+		e.Addf("nats-port", "%d is not a port", c.NATSPort)
+	}
+	if c.Synchronous != "FULL" && c.Synchronous != "NORMAL" {
+		e.Addf("sqlite-synchronous", "%q must be FULL or NORMAL", c.Synchronous)
+	}
+	if c.ReturnWindow < 0 {
+		e.Addf("return-window", "must not be negative")
+	}
+	if c.MinPayout == "" {
+		c.MinPayout = "1.00"
+	}
+	if a, err := money.Parse(c.MinPayout); err != nil || !a.IsPositive() {
+		e.Addf("min-payout", "%q must be a positive amount such as 500.00", c.MinPayout)
+	}
+	if c.ShutdownFor <= 0 {
+		e.Addf("shutdown-timeout", "must be positive")
+	}
+	if (c.LeafTLSCert == "") != (c.LeafTLSKey == "") {
+		e.Addf("leaf-tls-cert", "--leaf-tls-cert and --leaf-tls-key go together")
+	}
+	if c.LeafTLSClientCA != "" && c.LeafTLSCert == "" {
+		e.Addf("leaf-tls-client-ca", "needs --leaf-tls-cert and --leaf-tls-key")
+	}
+	c.Cluster.Validate(&e)
+	return e.Err()
+}

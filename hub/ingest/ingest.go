@@ -1,0 +1,200 @@
+// Package ingest is the hub's NATS adapter: it pulls every mall's event
+// stream (a durable mirror per mall, added when the mall is provisioned),
+// ingests each event into the hub's SQLite exactly once and in sequence
+// order, reports each mall's watermark back, routes transfers to the
+// receiving mall, and publishes catalog changes for the malls to mirror.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	gosync "sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"ektamall/hub"
+	"ektamall/shared/natsx"
+	"ektamall/shared/sqlitedb"
+	"ektamall/shared/syncwire"
+)
+
+// Config of the hub's sync service.
+type Config struct {
+	DB   *sqlitedb.DB
+	NATS *natsx.Server
+	// NATSConfig is the config NATS was started with; the service reloads
+	// it with the malls' keys as they are provisioned.
+	NATSConfig natsx.Config
+	Applier    hub.EventApplier // nil: events are recorded and checked only
+	Log        *slog.Logger
+
+	BatchSize   int           // events per ingest transaction (500)
+	ReportEvery time.Duration // watermark reports to every mall (1 s)
+	WatchEvery  time.Duration // how often to look for newly provisioned malls (2 s)
+	// MirrorMaxAge bounds each mall's stream at the hub; once ingested an
+	// event lives in SQLite, and a mall re-sends anything that aged out
+	// before ingest. 30 days by default.
+	MirrorMaxAge time.Duration
+	// Replicas of every hub stream (and so of its consumers): 1 on a
+	// single hub, 3 on a 3-node cluster so any one node may be lost.
+	// Raising it on a running hub scales the existing streams up.
+	Replicas int
+	Now      func() time.Time
+}
+
+func (c *Config) defaults() {
+	if c.BatchSize <= 0 {
+		c.BatchSize = 500
+	}
+	if c.ReportEvery <= 0 {
+		c.ReportEvery = time.Second
+	}
+	if c.WatchEvery <= 0 {
+		c.WatchEvery = 2 * time.Second
+	}
+	if c.MirrorMaxAge <= 0 {
+		c.MirrorMaxAge = 30 * 24 * time.Hour
+	}
+	if c.Replicas <= 0 {
+		c.Replicas = 1
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Log == nil {
+		c.Log = slog.Default()
+	}
+}
+
+// Service runs ingest, routing, the catalog publisher and the reporter.
+type Service struct {
+	cfg Config
+	log *slog.Logger
+	nc  *nats.Conn
+	js  jetstream.JetStream
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     gosync.WaitGroup
+	kick   chan struct{} // look for new malls now
+	pub    chan struct{} // publish catalog changes and routed events now
+
+	syncMu  gosync.Mutex // one syncMalls at a time
+	mu      gosync.Mutex
+	workers map[string]bool // malls with a running ingest worker
+	keys    string          // the key set NATS was last loaded with
+}
+
+// Start creates the hub's streams, loads the provisioned malls and starts
+// the workers.
+func Start(ctx context.Context, cfg Config) (*Service, error) {
+	cfg.defaults()
+	if cfg.DB == nil || cfg.NATS == nil {
+		return nil, errors.New("ingest: DB and NATS are required")
+	}
+	s := &Service{cfg: cfg, log: cfg.Log.With("component", "ingest"), kick: make(chan struct{}, 1), pub: make(chan struct{}, 1),
+		workers: map[string]bool{}}
+	var err error
+	if s.nc, err = cfg.NATS.Connect(nats.Name("hub-ingest")); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	if s.js, err = jetstream.New(s.nc); err != nil {
+		s.nc.Close()
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	for _, name := range []string{syncwire.CatalogStream, syncwire.RoutedStream} {
+		subj := "catalog.>"
+		if name == syncwire.RoutedStream {
+			subj = "routed.>"
+		}
+		if _, err := s.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+			Name: name, Subjects: []string{subj}, Storage: jetstream.FileStorage, Retention: jetstream.LimitsPolicy,
+			Duplicates: time.Hour, Replicas: cfg.Replicas,
+		}); err != nil {
+			s.nc.Close()
+			return nil, fmt.Errorf("ingest: stream %s: %w", name, err)
+		}
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	if err := s.syncMalls(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.goRun(s.watchLoop)
+	s.goRun(s.publishLoop)
+	s.goRun(s.reportLoop)
+	s.goRun(s.dueLoop)
+	return s, nil
+}
+
+func (s *Service) goRun(f func(ctx context.Context)) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		f(s.ctx)
+	}()
+}
+
+// Close stops every worker and waits; call it before NATS and the
+// database close.
+func (s *Service) Close() {
+	if s.cancel == nil {
+		return
+	}
+	s.cancel()
+	s.wg.Wait()
+	s.cancel = nil
+	s.nc.Close()
+}
+
+// Refresh picks up newly provisioned malls (keys, streams, workers) now
+// and returns once NATS accepts their keys.
+func (s *Service) Refresh(ctx context.Context) error { return s.syncMalls(ctx) }
+
+// Kick makes the service pick up newly provisioned malls soon, in the
+// background, rather than at the next poll.
+func (s *Service) Kick() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Service) wakePublisher() {
+	select {
+	case s.pub <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Service) watchLoop(ctx context.Context) {
+	t := time.NewTicker(s.cfg.WatchEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-s.kick:
+		}
+		if err := s.syncMalls(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("malls", "err", err)
+		}
+	}
+}
+
+// sleep waits d or until ctx ends, and reports whether to go on.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

@@ -1,0 +1,301 @@
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"ektamall/shared/errs"
+	"ektamall/shared/events"
+	"ektamall/shared/syncwire"
+)
+
+// ingestLoop pulls the mall's mirror in batches, ingests each batch in one
+// transaction, acks the batch after the commit and reports the new
+// watermark to the mall at once.
+func (s *Service) ingestLoop(ctx context.Context, mall string) {
+	log := s.log.With("mall", mall)
+	for ctx.Err() == nil {
+		cons, err := s.js.Consumer(ctx, syncwire.HubMallStream(mall), ingestConsumer)
+		if err != nil {
+			log.Warn("ingest consumer", "err", err)
+			if !sleep(ctx, time.Second) {
+				return
+			}
+			// The stream or consumer may be gone (a wiped store): recreate.
+			if err := s.setupMall(ctx, mall); err != nil && ctx.Err() == nil {
+				log.Warn("ingest setup", "err", err)
+			}
+			continue
+		}
+		for ctx.Err() == nil {
+			batch, err := cons.FetchNoWait(s.cfg.BatchSize)
+			if err == nil {
+				var msgs []jetstream.Msg
+				for m := range batch.Messages() {
+					msgs = append(msgs, m)
+				}
+				err = batch.Error()
+				if len(msgs) > 0 {
+					if ierr := s.ingestBatch(ctx, mall, msgs); ierr != nil {
+						log.Warn("ingest batch failed; will be redelivered", "err", ierr, "events", len(msgs))
+						for _, m := range msgs {
+							m.NakWithDelay(time.Second)
+						}
+						sleep(ctx, time.Second)
+						continue
+					}
+					if aerr := msgs[len(msgs)-1].DoubleAck(ctx); aerr != nil && ctx.Err() == nil {
+						log.Warn("ingest ack", "err", aerr) // harmless: redelivery is a no-op
+					}
+					s.report(ctx, mall)
+					s.wakePublisher()
+					continue
+				}
+			}
+			if err != nil && !errors.Is(err, jetstream.ErrNoMessages) && ctx.Err() == nil {
+				log.Warn("ingest fetch", "err", err)
+				break
+			}
+			// Nothing waiting: long-poll for the next event.
+			batch, err = cons.Fetch(1, jetstream.FetchMaxWait(time.Second))
+			if err != nil {
+				if ctx.Err() == nil {
+					log.Warn("ingest fetch", "err", err)
+				}
+				break
+			}
+			var msgs []jetstream.Msg
+			for m := range batch.Messages() {
+				msgs = append(msgs, m)
+			}
+			if len(msgs) > 0 {
+				if ierr := s.ingestBatch(ctx, mall, msgs); ierr != nil {
+					log.Warn("ingest failed; will be redelivered", "err", ierr)
+					msgs[0].NakWithDelay(time.Second)
+					sleep(ctx, time.Second)
+					continue
+				}
+				msgs[0].DoubleAck(ctx)
+				s.report(ctx, mall)
+				s.wakePublisher()
+			}
+		}
+		if !sleep(ctx, 200*time.Millisecond) {
+			return
+		}
+	}
+}
+
+// ingestBatch records every message of one mall's batch, applies what is
+// contiguous with the watermark, and advances the watermark, all in one
+// transaction. The common case (the next event, in order) costs one insert
+// plus the applier's own work.
+func (s *Service) ingestBatch(ctx context.Context, mall string, msgs []jetstream.Msg) error {
+	now := s.cfg.Now().UTC()
+	return s.cfg.DB.Transact(ctx, func(tx *sql.Tx) error {
+		b := batchState{mall: mall, now: now}
+		if err := tx.QueryRowContext(ctx, `SELECT watermark, highest FROM mall_sync WHERE mall_id = ?`, mall).Scan(&b.wm, &b.highest); err != nil {
+			return fmt.Errorf("watermark %s: %w", mall, err)
+		}
+		startWM, startHighest := b.wm, b.highest
+		for _, m := range msgs {
+			md, err := m.Metadata()
+			if err != nil {
+				return err
+			}
+			if err := s.record(ctx, tx, &b, md.Sequence.Stream, m.Data()); err != nil {
+				return err
+			}
+		}
+		if b.highest > b.wm {
+			if err := s.drainHeld(ctx, tx, &b); err != nil {
+				return err
+			}
+		}
+		if b.wm == startWM && b.highest == startHighest {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE mall_sync SET watermark = ?, highest = ?, events = events + ?, parked = parked + ?,
+			last_event_at = max(last_event_at, ?), last_ingest_at = ? WHERE mall_id = ?`,
+			b.wm, b.highest, b.applied+b.parked, b.parked, b.lastAt, now.Format(time.RFC3339Nano), mall)
+		return err
+	})
+}
+
+// batchState is one mall's ingest position while a batch is applied.
+type batchState struct {
+	mall            string
+	now             time.Time
+	wm, highest     int64
+	startHighest    int64
+	startSet        bool
+	applied, parked int64
+	lastAt          string
+}
+
+// record stores one received message. The next event in sequence is
+// applied at once; a later one is held until the gap before it fills; one
+// that cannot belong to the mall's sequence at all is parked. A
+// redelivered event is a no-op.
+func (s *Service) record(ctx context.Context, tx *sql.Tx, b *batchState, streamSeq uint64, raw []byte) error {
+	mall := b.mall
+	ev, err := events.Decode(raw)
+	if err != nil {
+		return s.park(ctx, tx, mall, streamSeq, events.Envelope{}, errs.E(errs.Invalid, "undecodable event: %v", err), raw, b.now)
+	}
+	if ev.Mall != mall {
+		// Never let it take a sequence number of this mall: the genuine
+		// event with that number would then be dropped as a duplicate.
+		return s.park(ctx, tx, mall, streamSeq, ev, errs.E(errs.Forbidden, "event names mall %q but came from mall %s's stream", ev.Mall, mall), raw, b.now)
+	}
+	status := "held"
+	if ev.Seq == b.wm+1 {
+		status = "applied" // corrected to parked below if it cannot apply
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO events_received (mall_id, seq, event_id, type, occurred_at, received_at, status, envelope)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		mall, ev.Seq, ev.ID, ev.Type, ev.At.UTC().Format(time.RFC3339Nano), b.now.Format(time.RFC3339Nano), status, raw)
+	if err != nil {
+		return fmt.Errorf("record %s seq %d: %w", mall, ev.Seq, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return s.duplicate(ctx, tx, b, streamSeq, ev, raw)
+	}
+	b.highest = max(b.highest, ev.Seq)
+	if status == "held" {
+		return nil
+	}
+	return s.applyNext(ctx, tx, b, ev, raw)
+}
+
+// duplicate handles an event whose sequence or id the hub already holds:
+// the same event again is a no-op, anything else is parked.
+func (s *Service) duplicate(ctx context.Context, tx *sql.Tx, b *batchState, streamSeq uint64, ev events.Envelope, raw []byte) error {
+	var have string
+	err := tx.QueryRowContext(ctx, `SELECT event_id FROM events_received WHERE mall_id = ? AND seq = ?`, b.mall, ev.Seq).Scan(&have)
+	switch {
+	case err == nil && have == ev.ID:
+		return nil // redelivery or re-send of an event we hold
+	case err == nil:
+		return s.park(ctx, tx, b.mall, streamSeq, ev, errs.E(errs.Conflict, "sequence %d already received as event %s", ev.Seq, have), raw, b.now)
+	case errors.Is(err, sql.ErrNoRows):
+		return s.park(ctx, tx, b.mall, streamSeq, ev, errs.E(errs.Conflict, "event id %s was already received under another sequence", ev.ID), raw, b.now)
+	}
+	return err
+}
+
+// applyNext applies the event at watermark+1 (its row is already stored
+// as applied) and moves the watermark past it, parking it if it cannot
+// apply.
+func (s *Service) applyNext(ctx context.Context, tx *sql.Tx, b *batchState, ev events.Envelope, raw []byte) error {
+	if aerr := s.apply(ctx, tx, ev); aerr != nil {
+		if !parkable(aerr) {
+			return aerr
+		}
+		if err := s.park(ctx, tx, b.mall, 0, ev, aerr, raw, b.now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE events_received SET status = 'parked' WHERE mall_id = ? AND seq = ?`, b.mall, ev.Seq); err != nil {
+			return err
+		}
+		b.parked++
+	} else {
+		b.applied++
+	}
+	b.wm = ev.Seq
+	b.lastAt = max(b.lastAt, ev.At.UTC().Format(time.RFC3339Nano))
+	return nil
+}
+
+// drainHeld applies held events from watermark+1 while they are contiguous.
+func (s *Service) drainHeld(ctx context.Context, tx *sql.Tx, b *batchState) error {
+	for b.highest > b.wm {
+		var raw []byte
+		err := tx.QueryRowContext(ctx, `SELECT envelope FROM events_received WHERE mall_id = ? AND seq = ? AND status = 'held'`, b.mall, b.wm+1).Scan(&raw)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		ev, err := events.Decode(raw)
+		if err != nil {
+			return fmt.Errorf("held event %s/%d: %w", b.mall, b.wm+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE events_received SET status = 'applied' WHERE mall_id = ? AND seq = ?`, b.mall, ev.Seq); err != nil {
+			return err
+		}
+		if err := s.applyNext(ctx, tx, b, ev, raw); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parkable: the event can never apply as it is (errs Invalid, NotFound,
+// Forbidden, Conflict); anything else is a fault to retry.
+func parkable(err error) bool {
+	switch errs.CodeOf(err) {
+	case errs.Invalid, errs.NotFound, errs.Forbidden, errs.Conflict:
+		return true
+	}
+	return false
+}
+
+// apply checks the event and routes it, then hands it to the applier, in
+// a savepoint so a refused event leaves none of its writes behind.
+func (s *Service) apply(ctx context.Context, tx *sql.Tx, ev events.Envelope) (err error) {
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT ingest_event`); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO ingest_event`); rerr != nil {
+				err = errors.Join(err, rerr)
+			}
+		}
+		if _, rerr := tx.ExecContext(ctx, `RELEASE ingest_event`); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+	}()
+	if err := checkPayload(ctx, tx, ev); err != nil {
+		return err
+	}
+	if err := route(ctx, tx, ev, s.cfg.Now()); err != nil {
+		return err
+	}
+	if s.cfg.Applier != nil {
+		return s.cfg.Applier.ApplyEvent(ctx, tx, ev)
+	}
+	return nil
+}
+
+// park records an event the hub will not apply, with its reason. A
+// redelivery of the same message parks it once.
+func (s *Service) park(ctx context.Context, tx *sql.Tx, mall string, streamSeq uint64, ev events.Envelope, reason error, raw []byte, now time.Time) error {
+	var seq any
+	if ev.Seq > 0 {
+		seq = ev.Seq
+	}
+	if ev.ID != "" {
+		// Keyed by event id alone: a re-send of the same event (new stream
+		// sequence) parks it once.
+		streamSeq = 0
+	}
+	pub := errs.Public(reason)
+	_, err := tx.ExecContext(ctx, `INSERT INTO parked_events (mall_id, stream_seq, seq, event_id, type, code, reason, payload, parked_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (mall_id, stream_seq, event_id) DO NOTHING`,
+		mall, streamSeq, seq, ev.ID, ev.Type, string(pub.Code), reason.Error(), raw, now.Format(time.RFC3339Nano))
+	if err != nil {
+		return fmt.Errorf("park %s: %w", mall, err)
+	}
+	s.log.Warn("event parked", "mall", mall, "seq", ev.Seq, "event", ev.ID, "type", ev.Type, "reason", reason.Error())
+	return nil
+}

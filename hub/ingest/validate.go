@@ -1,0 +1,151 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"ektamall/shared/errs"
+	"ektamall/shared/events"
+)
+
+// checkPayload decodes the payload strictly for its type and checks what
+// the hub can check on its own: every SKU is in the master catalog. The
+// ledger (the applier) checks the money.
+func checkPayload(ctx context.Context, tx *sql.Tx, ev events.Envelope) error {
+	var skus []string
+	switch ev.Type {
+	case events.SaleCompleted:
+		var p events.Sale
+		if err := decodePayload(ev.Payload, &p); err != nil {
+			return err
+		}
+		if len(p.Lines) == 0 {
+			return errs.E(errs.Invalid, "sale %s has no lines", p.SaleID)
+		}
+		for _, l := range p.Lines {
+			skus = append(skus, l.SKU)
+		}
+	case events.ReturnCompleted:
+		var p events.Return
+		if err := decodePayload(ev.Payload, &p); err != nil {
+			return err
+		}
+		for _, l := range p.Lines {
+			skus = append(skus, l.SKU)
+		}
+	case events.StockMoved:
+		var p events.StockMove
+		if err := decodePayload(ev.Payload, &p); err != nil {
+			return err
+		}
+		skus = append(skus, p.SKU)
+	case events.TransferSent:
+		var p events.Transfer
+		if err := decodePayload(ev.Payload, &p); err != nil {
+			return err
+		}
+		for _, l := range p.Lines {
+			skus = append(skus, l.SKU)
+		}
+	case events.TransferReceived:
+		var p events.TransferReceipt
+		if err := decodePayload(ev.Payload, &p); err != nil {
+			return err
+		}
+		for _, l := range p.Lines {
+			skus = append(skus, l.SKU)
+		}
+	case events.StockLow:
+		var p events.LowStock
+		if err := decodePayload(ev.Payload, &p); err != nil {
+			return err
+		}
+		skus = append(skus, p.SKU)
+	case events.SaleVoided:
+		var p events.Void
+		return decodePayload(ev.Payload, &p)
+	case events.ShiftClosed:
+		var p events.ShiftClose
+		return decodePayload(ev.Payload, &p)
+	}
+	for _, sku := range skus {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM products WHERE sku = ?`, sku).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.E(errs.NotFound, "unknown product %q", sku)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodePayload accepts unknown fields: payloads only gain optional fields
+// within a version, so a newer mall's event still applies here.
+func decodePayload(raw json.RawMessage, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if err := dec.Decode(v); err != nil {
+		return errs.E(errs.Invalid, "payload: %v", err)
+	}
+	return nil
+}
+
+// route queues a transfer event for the other mall: transfer.sent goes to
+// the receiving mall, transfer.received back to the sender. The publisher
+// sends it on ROUTED, from where that mall's mirror pulls it.
+func route(ctx context.Context, tx *sql.Tx, ev events.Envelope, now time.Time) error {
+	var id, from, to string
+	var lines int
+	switch ev.Type {
+	case events.TransferSent:
+		var t events.Transfer
+		if err := json.Unmarshal(ev.Payload, &t); err != nil {
+			return errs.E(errs.Invalid, "transfer: %v", err)
+		}
+		id, from, to, lines = t.TransferID, t.FromMall, t.ToMall, len(t.Lines)
+		if from != ev.Mall {
+			return errs.E(errs.Invalid, "transfer %s says it is from %s but came from %s", id, from, ev.Mall)
+		}
+	case events.TransferReceived:
+		var r events.TransferReceipt
+		if err := json.Unmarshal(ev.Payload, &r); err != nil {
+			return errs.E(errs.Invalid, "transfer receipt: %v", err)
+		}
+		id, from, to, lines = r.TransferID, r.ToMall, r.FromMall, len(r.Lines)
+		if from != ev.Mall {
+			return errs.E(errs.Invalid, "receipt of transfer %s says it was received at %s but came from %s", id, from, ev.Mall)
+		}
+	default:
+		return nil
+	}
+	switch {
+	case to == from:
+		return errs.E(errs.Invalid, "transfer %s is between %s and itself", id, from)
+	case lines == 0:
+		return errs.E(errs.Invalid, "transfer %s has no lines", id)
+	}
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM malls WHERE id = ?`, to).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errs.E(errs.NotFound, "transfer %s names unknown mall %q", id, to)
+	}
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("route %s: %w", ev.ID, err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO routed_events (event_id, from_mall, to_mall, type, envelope, created_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (event_id) DO NOTHING`, ev.ID, ev.Mall, to, ev.Type, raw, now.UTC().Format(time.RFC3339Nano))
+	if err != nil {
+		return fmt.Errorf("route %s: %w", ev.ID, err)
+	}
+	return nil
+}

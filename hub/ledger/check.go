@@ -1,0 +1,151 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"ektamall/shared/money"
+)
+
+// Queryer is a *sql.DB or *sql.Tx.
+type Queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Balance is the trial balance: total debits and credits over all
+// postings, always equal.
+type Balance struct {
+	Debits  money.Amount `json:"debits"`
+	Credits money.Amount `json:"credits"`
+}
+
+// TrialBalance sums every posting.
+func TrialBalance(ctx context.Context, q Queryer) (Balance, error) {
+	var d, c int64
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(debit), 0), COALESCE(SUM(credit), 0) FROM ledger_postings`).Scan(&d, &c); err != nil {
+		return Balance{}, fmt.Errorf("trial balance: %w", err)
+	}
+	return Balance{Debits: money.FromPaise(d), Credits: money.FromPaise(c)}, nil
+}
+
+// Report is the result of Check: the books' totals and every broken
+// invariant found (none when OK).
+type Report struct {
+	OK       bool         `json:"ok"`
+	Debits   money.Amount `json:"debits"`
+	Credits  money.Amount `json:"credits"`
+	Entries  int64        `json:"entries"`
+	Accounts int64        `json:"accounts"`
+	Problems []string     `json:"problems"`
+}
+
+// Check verifies the ledger's invariants: total debits equal total
+// credits; every entry balances and its postings sum to its amount; every
+// account's running totals equal the sums of its postings; and every
+// booked sale and return line splits into tax, commission, its GST and the
+// producer's share with no paisa lost. An error means the check could not
+// run; broken invariants are in the report.
+func Check(ctx context.Context, q Queryer) (Report, error) {
+	var r Report
+	b, err := TrialBalance(ctx, q)
+	if err != nil {
+		return r, err
+	}
+	r.Debits, r.Credits = b.Debits, b.Credits
+	if !b.Debits.Equal(b.Credits) {
+		r.Problems = append(r.Problems, fmt.Sprintf("total debits %s != total credits %s", b.Debits, b.Credits))
+	}
+	checks := []struct {
+		what string
+		sql  string
+	}{
+		{"entry does not balance or does not match its amount", `SELECT e.id FROM ledger_entries e
+			LEFT JOIN (SELECT entry_id, SUM(debit) d, SUM(credit) c FROM ledger_postings GROUP BY entry_id) p ON p.entry_id = e.id
+			WHERE p.d IS NULL OR p.d != p.c OR p.d != e.amount LIMIT 20`},
+		{"account totals differ from its postings", `SELECT a.id FROM ledger_accounts a
+			LEFT JOIN (SELECT account_id, SUM(debit) d, SUM(credit) c FROM ledger_postings GROUP BY account_id) p ON p.account_id = a.id
+			WHERE a.debits != COALESCE(p.d, 0) OR a.credits != COALESCE(p.c, 0) LIMIT 20`},
+		{"posting on an unknown account", `SELECT DISTINCT p.account_id FROM ledger_postings p
+			LEFT JOIN ledger_accounts a ON a.id = p.account_id WHERE a.id IS NULL LIMIT 20`},
+		{"sale line split loses paise", `SELECT mall || '/' || sale_id || '/' || line_no FROM hub_sale_lines
+			WHERE taxable + cgst + sgst != amount OR producer_net + commission + commission_gst != taxable LIMIT 20`},
+		{"return line split loses paise", `SELECT mall || '/' || return_id || '/' || sale_line_no FROM hub_return_lines
+			WHERE taxable + cgst + sgst != amount OR producer_net + commission + commission_gst != taxable LIMIT 20`},
+	}
+	for _, c := range checks {
+		rows, err := q.QueryContext(ctx, c.sql)
+		if err != nil {
+			return r, fmt.Errorf("ledger check: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return r, err
+			}
+			r.Problems = append(r.Problems, c.what+": "+id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return r, err
+		}
+	}
+	if err := q.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM ledger_entries), (SELECT count(*) FROM ledger_accounts)`).Scan(&r.Entries, &r.Accounts); err != nil {
+		return r, err
+	}
+	r.OK = len(r.Problems) == 0
+	if r.Problems == nil {
+		r.Problems = []string{}
+	}
+	return r, nil
+}
+
+// AccountBalance is an account's debits minus credits in paise
+// (liabilities and income in credit come out negative).
+func AccountBalance(ctx context.Context, q Queryer, account string) (int64, error) {
+	var d, c int64
+	err := q.QueryRowContext(ctx, `SELECT debits, credits FROM ledger_accounts WHERE id = ?`, account).Scan(&d, &c)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	return d - c, err
+}
+
+// Account is one account with its totals.
+type Account struct {
+	ID      string       `json:"id"`
+	Type    string       `json:"type"`
+	Class   string       `json:"class"`
+	Debits  money.Amount `json:"debits"`
+	Credits money.Amount `json:"credits"`
+	// Balance is in the account's normal direction: debit for assets,
+	// credit for liabilities and income.
+	Balance money.Amount `json:"balance"`
+}
+
+// Accounts lists every account, by id.
+func Accounts(ctx context.Context, q Queryer) ([]Account, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, type, class, debits, credits FROM ledger_accounts ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("accounts: %w", err)
+	}
+	defer rows.Close()
+	out := []Account{}
+	for rows.Next() {
+		var a Account
+		var d, c int64
+		if err := rows.Scan(&a.ID, &a.Type, &a.Class, &d, &c); err != nil {
+			return nil, err
+		}
+		a.Debits, a.Credits = money.FromPaise(d), money.FromPaise(c)
+		if a.Class == "asset" {
+			a.Balance = money.FromPaise(d - c)
+		} else {
+			a.Balance = money.FromPaise(c - d)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

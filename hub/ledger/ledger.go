@@ -1,0 +1,183 @@
+// Package ledger keeps the hub's books: a double-entry journal in integer
+// paise into which every ingested sale, void and return is posted, with
+// the sale and return facts beside it so that settlement can say which
+// lines a payout pays.
+//
+// Chart of accounts (the account id says whose it is):
+//
+//	clearing:{mall}:{method}   asset      tenders collected by a mall (cash, upi, card)
+//	gst:{state}:{head}         liability  output GST of the mall's state, head cgst, sgst or utgst
+//	gst_commission:{mall}      liability  GST charged on the commission, where configured
+//	producer:{producer}        liability  what the hub owes a producer (taxable value − commission − its GST)
+//	commission:{mall}          income     the mall's commission
+//	payouts:in_flight          liability  payouts sent to the bank, not yet confirmed
+//	bank:hub                   asset      the hub's bank account
+//
+// Rules: every entry balances (Σ debits = Σ credits); entries and postings
+// are never updated or deleted (triggers refuse it), a correction is a new
+// entry that reverses the old one; entry ids are derived from the business
+// key so a replay cannot book twice.
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"ektamall/shared/errs"
+)
+
+// TimeFormat is how the hub's books store times: fixed width, so the text
+// order of two times is their time order (RFC3339Nano trims zeros and is
+// not).
+const TimeFormat = "2006-01-02T15:04:05.000000Z"
+
+// TS formats t for storage.
+func TS(t time.Time) string { return t.UTC().Format(TimeFormat) }
+
+// ParseTS reads a stored time.
+func ParseTS(s string) (time.Time, error) { return time.Parse(TimeFormat, s) }
+
+// Account ids.
+func ClearingAccount(mall, method string) string { return "clearing:" + mall + ":" + method }
+func GSTAccount(state, head string) string       { return "gst:" + state + ":" + head }
+func CommissionGSTAccount(mall string) string    { return "gst_commission:" + mall }
+func ProducerAccount(producer string) string     { return "producer:" + producer }
+func CommissionAccount(mall string) string       { return "commission:" + mall }
+
+const (
+	PayoutsInFlight = "payouts:in_flight"
+	BankAccount     = "bank:hub"
+)
+
+// classOf is an account's class, from its type prefix.
+func classOf(account string) (typ, class string, err error) {
+	typ, _, _ = strings.Cut(account, ":")
+	switch typ {
+	case "clearing", "bank":
+		return typ, "asset", nil
+	case "gst", "gst_commission", "producer", "payouts":
+		return typ, "liability", nil
+	case "commission":
+		return typ, "income", nil
+	}
+	return "", "", fmt.Errorf("ledger: unknown account type %q", account)
+}
+
+// Posting is one leg of an entry: exactly one of Debit and Credit is set.
+type Posting struct {
+	Account string
+	Debit   int64
+	Credit  int64
+}
+
+// D and C build postings.
+func D(account string, paise int64) Posting { return Posting{Account: account, Debit: paise} }
+func C(account string, paise int64) Posting { return Posting{Account: account, Credit: paise} }
+
+// Entry is one balanced journal entry.
+type Entry struct {
+	ID       string
+	Kind     string
+	Mall     string
+	Ref      string
+	Reverses string
+	EventID  string
+	At       time.Time // business time
+	Postings []Posting
+}
+
+// Post writes e inside tx and moves its accounts' running totals. Legs on
+// the same account are netted; zero legs are dropped; an entry that nets
+// to nothing writes nothing. It refuses an entry that does not balance.
+func Post(ctx context.Context, tx *sql.Tx, e Entry, now time.Time) error {
+	net := map[string]int64{}
+	for _, p := range e.Postings {
+		if p.Debit < 0 || p.Credit < 0 {
+			return errs.E(errs.Invalid, "ledger: entry %s: negative posting on %s", e.ID, p.Account)
+		}
+		net[p.Account] += p.Debit - p.Credit
+	}
+	accounts := make([]string, 0, len(net))
+	var sum, debits int64
+	for a, v := range net {
+		sum += v
+		if v != 0 {
+			accounts = append(accounts, a)
+		}
+		if v > 0 {
+			debits += v
+		}
+	}
+	if sum != 0 {
+		return errs.E(errs.Invalid, "ledger: entry %s does not balance (debits − credits = %d paise)", e.ID, sum)
+	}
+	if debits == 0 {
+		return nil
+	}
+	sort.Strings(accounts) // a stable order makes entries comparable
+	ts := TS(now)
+	var reverses any
+	if e.Reverses != "" {
+		reverses = e.Reverses
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_entries (id, kind, mall, ref, reverses, event_id, effective_at, created_at, amount)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, e.Kind, e.Mall, e.Ref, reverses, e.EventID, TS(e.At), ts, debits); err != nil {
+		return fmt.Errorf("ledger: entry %s: %w", e.ID, err)
+	}
+	for _, a := range accounts {
+		typ, class, err := classOf(a)
+		if err != nil {
+			return err
+		}
+		var d, c int64
+		if v := net[a]; v > 0 {
+			d = v
+		} else {
+			c = -v
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_accounts (id, type, class, debits, credits, created_at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET debits = debits + excluded.debits, credits = credits + excluded.credits`,
+			a, typ, class, d, c, ts); err != nil {
+			return fmt.Errorf("ledger: account %s: %w", a, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_postings (entry_id, account_id, debit, credit) VALUES (?, ?, ?, ?)`, e.ID, a, d, c); err != nil {
+			return fmt.Errorf("ledger: posting %s/%s: %w", e.ID, a, err)
+		}
+	}
+	return nil
+}
+
+// Reverse posts a new entry that undoes entry orig leg for leg. Reversing
+// an entry that was never written (it netted to nothing) writes nothing.
+func Reverse(ctx context.Context, tx *sql.Tx, orig, id, kind, eventID string, at, now time.Time) error {
+	var mall, ref string
+	err := tx.QueryRowContext(ctx, `SELECT mall, ref FROM ledger_entries WHERE id = ?`, orig).Scan(&mall, &ref)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("ledger: reverse %s: %w", orig, err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT account_id, debit, credit FROM ledger_postings WHERE entry_id = ? ORDER BY id`, orig)
+	if err != nil {
+		return fmt.Errorf("ledger: reverse %s: %w", orig, err)
+	}
+	var ps []Posting
+	for rows.Next() {
+		var p Posting
+		if err := rows.Scan(&p.Account, &p.Credit, &p.Debit); err != nil { // swapped on purpose
+			rows.Close()
+			return err
+		}
+		ps = append(ps, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return Post(ctx, tx, Entry{ID: id, Kind: kind, Mall: mall, Ref: ref, Reverses: orig, EventID: eventID, At: at, Postings: ps}, now)
+}

@@ -1,0 +1,233 @@
+package ledger_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"ektamall/hub/ledger"
+	"ektamall/hub/ledger/ledgertest"
+	"ektamall/shared/errs"
+	"ektamall/shared/events"
+	"ektamall/shared/money"
+	"ektamall/shared/sqlitedb"
+)
+
+var t0 = time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC)
+
+func setup(t *testing.T) (context.Context, *sqlitedb.DB, *ledger.Applier) {
+	ctx := context.Background()
+	db := ledgertest.Open(t)
+	return ctx, db, ledger.NewApplier(func() time.Time { return t0.Add(time.Hour) })
+}
+
+func balance(t *testing.T, db *sqlitedb.DB, account string) int64 {
+	t.Helper()
+	v, err := ledger.AccountBalance(context.Background(), db.R, account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func mustCheck(t *testing.T, db *sqlitedb.DB) ledger.Report {
+	t.Helper()
+	r, err := ledger.Check(context.Background(), db.R)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.OK {
+		t.Fatalf("ledger invariants broken: %v", r.Problems)
+	}
+	return r
+}
+
+func TestSalePostsBalancedEntry(t *testing.T) {
+	ctx, db, a := setup(t)
+	m := ledgertest.NewMall("LKO1")
+	p := ledgertest.Products(t, 20)[3]
+	s := m.Sale("SH1", t0, []ledgertest.Item{{Product: p, Qty: 2}}, []events.Tender{{Method: "cash", Amount: p.MRP.MulInt(2).Add(money.MustParse("50.00"))}})
+	if err := ledgertest.Apply(ctx, db, a, m.Envelope(events.SaleCompleted, t0, s)); err != nil {
+		t.Fatal(err)
+	}
+	r := mustCheck(t, db)
+	if r.Entries != 1 || !r.Debits.Equal(p.MRP.MulInt(2)) {
+		t.Fatalf("want one entry of %s, got %d entries, debits %s", p.MRP.MulInt(2), r.Entries, r.Debits)
+	}
+	// Cash collected net of change; GST to the mall's state (UP), not the
+	// product's; commission 10% of taxable by the default rule.
+	l := s.Lines[0]
+	if got := balance(t, db, ledger.ClearingAccount("LKO1", "cash")); got != l.Amount.Paise() {
+		t.Fatalf("cash clearing %d, want %d", got, l.Amount.Paise())
+	}
+	if got := -balance(t, db, ledger.GSTAccount("UP", "cgst")); got != l.CGST.Paise() {
+		t.Fatalf("UP CGST %d, want %d", got, l.CGST.Paise())
+	}
+	comm := (l.Taxable.Paise()*1000 + 5000) / 10000
+	if got := -balance(t, db, ledger.CommissionAccount("LKO1")); got != comm {
+		t.Fatalf("commission %d, want %d", got, comm)
+	}
+	if got := -balance(t, db, ledger.ProducerAccount(p.ProducerID)); got != l.Taxable.Paise()-comm {
+		t.Fatalf("producer payable %d, want %d", got, l.Taxable.Paise()-comm)
+	}
+}
+
+func TestApplyIsIdempotentAndRejectsBadEvents(t *testing.T) {
+	ctx, db, a := setup(t)
+	m := ledgertest.NewMall("BLR1")
+	ps := ledgertest.Products(t, 20)
+	s := m.Sale("SH1", t0, []ledgertest.Item{{Product: ps[0], Qty: 1}, {Product: ps[5], Qty: 3}}, nil)
+	ev := m.Envelope(events.SaleCompleted, t0, s)
+	for range 3 {
+		if err := ledgertest.Apply(ctx, db, a, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := mustCheck(t, db); r.Entries != 1 || !r.Debits.Equal(s.Total) {
+		t.Fatalf("replays booked again: %d entries, %s debits", r.Entries, r.Debits)
+	}
+	// The same sale under a new event (a mall bug) is parked, not booked.
+	if err := ledgertest.Apply(ctx, db, a, m.Envelope(events.SaleCompleted, t0, s)); errs.CodeOf(err) != errs.Invalid {
+		t.Fatalf("duplicate sale id: want invalid, got %v", err)
+	}
+
+	bad := func(mutate func(*events.Sale)) events.Envelope {
+		c := m.Sale("SH1", t0, []ledgertest.Item{{Product: ps[1], Qty: 1}}, nil)
+		mutate(&c)
+		return m.Envelope(events.SaleCompleted, t0, c)
+	}
+	cases := []struct {
+		name string
+		ev   events.Envelope
+		code errs.Code
+	}{
+		{"unknown product", bad(func(s *events.Sale) { s.Lines[0].SKU = "ZZ-ZZZ-999" }), errs.NotFound},
+		{"unknown producer", bad(func(s *events.Sale) { s.Lines[0].ProducerID = "PR-NOWHERE" }), errs.NotFound},
+		{"tax does not add up", bad(func(s *events.Sale) { s.Lines[0].CGST = s.Lines[0].CGST.Add(money.MustParse("0.01")) }), errs.Invalid},
+		{"short tender", bad(func(s *events.Sale) { s.Tenders[0].Amount = money.MustParse("1.00"); s.Change = money.Zero }), errs.Invalid},
+		{"zero qty", bad(func(s *events.Sale) { s.Lines[0].Qty = 0 }), errs.Invalid},
+		{"unknown tender", bad(func(s *events.Sale) { s.Tenders[0].Method = "cheque" }), errs.Invalid},
+		{"not json", func() events.Envelope {
+			e := m.Envelope(events.SaleCompleted, t0, map[string]any{})
+			e.Payload = json.RawMessage(`{"lines": "nope"}`)
+			return e
+		}(), errs.Invalid},
+		{"unknown mall", func() events.Envelope {
+			x := ledgertest.NewMall("XXX1")
+			return x.Envelope(events.SaleCompleted, t0, x.Sale("S", t0, []ledgertest.Item{{Product: ps[1], Qty: 1}}, nil))
+		}(), errs.NotFound},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if err := ledgertest.Apply(ctx, db, a, c.ev); errs.CodeOf(err) != c.code {
+				t.Fatalf("want %s, got %v", c.code, err)
+			}
+		})
+	}
+	if r := mustCheck(t, db); r.Entries != 1 {
+		t.Fatalf("a rejected event wrote to the books: %d entries", r.Entries)
+	}
+}
+
+func TestVoidAndReturnsReverseExactly(t *testing.T) {
+	ctx, db, a := setup(t)
+	m := ledgertest.NewMall("CHD1") // a UT: UTGST instead of SGST
+	ps := ledgertest.Products(t, 30)
+	items := []ledgertest.Item{{Product: ps[2], Qty: 3, Discount: money.MustParse("7.33")}, {Product: ps[9], Qty: 1}}
+	s1 := m.Sale("SH1", t0, items, nil)
+	s2 := m.Sale("SH1", t0, items, nil)
+	for _, s := range []events.Sale{s1, s2} {
+		if err := ledgertest.Apply(ctx, db, a, m.Envelope(events.SaleCompleted, t0, s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if balance(t, db, ledger.GSTAccount("CH", "utgst")) >= 0 {
+		t.Fatal("a Chandigarh sale booked no UTGST")
+	}
+	// Void the first sale; return the second one unit at a time.
+	if err := ledgertest.Apply(ctx, db, a, m.Envelope(events.SaleVoided, t0, events.Void{SaleID: s1.SaleID, InvoiceNo: s1.InvoiceNo, At: t0})); err != nil {
+		t.Fatal(err)
+	}
+	prev := ledgertest.ReturnState{}
+	for _, q := range []map[int]int64{{1: 1}, {1: 1, 2: 1}, {1: 1}} {
+		r := m.Return(s2, prev, q, "upi", t0)
+		if err := ledgertest.Apply(ctx, db, a, m.Envelope(events.ReturnCompleted, t0, r)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	over := m.Return(s2, ledgertest.ReturnState{}, map[int]int64{1: 1}, "upi", t0)
+	if err := ledgertest.Apply(ctx, db, a, m.Envelope(events.ReturnCompleted, t0, over)); errs.CodeOf(err) != errs.Invalid {
+		t.Fatalf("return beyond what was sold: want invalid, got %v", err)
+	}
+	late := m.Envelope(events.SaleVoided, t0, events.Void{SaleID: s2.SaleID})
+	if err := ledgertest.Apply(ctx, db, a, late); errs.CodeOf(err) != errs.Invalid {
+		t.Fatalf("void of a returned sale: want invalid, got %v", err)
+	}
+	mustCheck(t, db)
+	accts, err := ledger.Accounts(ctx, db.R)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ac := range accts {
+		if !ac.Balance.IsZero() {
+			t.Errorf("after a void and full returns %s is %s, want 0", ac.ID, ac.Balance)
+		}
+	}
+	// The books refuse edits.
+	_, err = db.W.ExecContext(ctx, `UPDATE ledger_postings SET debit = debit + 1`)
+	if err == nil {
+		t.Fatal("a posting could be edited")
+	}
+}
+
+func TestCommissionRuleInForceAtSaleTime(t *testing.T) {
+	ctx, db, a := setup(t)
+	ps := ledgertest.Products(t, 40)
+	p := ps[7]
+	rules := []ledger.Rule{
+		{Scope: ledger.ScopeState, Key: p.State, RateBP: 800, EffectiveFrom: t0},
+		{Scope: ledger.ScopeProducer, Key: p.ProducerID, RateBP: 500, GSTBP: 1800, EffectiveFrom: t0.Add(48 * time.Hour)},
+		{Scope: ledger.ScopeCategory, Key: p.Category, RateBP: 1200, EffectiveFrom: t0.Add(24 * time.Hour)},
+	}
+	err := db.Transact(ctx, func(tx *sql.Tx) error {
+		for _, r := range rules {
+			if _, err := ledger.CreateRule(ctx, tx, r, t0); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := ledgertest.NewMall("LKO1")
+	want := []struct {
+		at        time.Time
+		bp, gstBP int64
+	}{{t0.Add(-time.Hour), 1000, 0}, {t0.Add(time.Hour), 800, 0}, {t0.Add(25 * time.Hour), 1200, 0}, {t0.Add(49 * time.Hour), 500, 1800}}
+	for _, w := range want {
+		s := m.Sale("SH", w.at, []ledgertest.Item{{Product: p, Qty: 1}}, nil)
+		if err := ledgertest.Apply(ctx, db, a, m.Envelope(events.SaleCompleted, w.at, s)); err != nil {
+			t.Fatal(err)
+		}
+		var bp, comm, cg int64
+		if err := db.R.QueryRowContext(ctx, `SELECT commission_bp, commission, commission_gst FROM hub_sale_lines WHERE sale_id = ?`, s.SaleID).Scan(&bp, &comm, &cg); err != nil {
+			t.Fatal(err)
+		}
+		tx := s.Lines[0].Taxable.Paise()
+		if bp != w.bp || comm != (tx*w.bp+5000)/10000 || cg != (comm*w.gstBP+5000)/10000 {
+			t.Errorf("sale at %s: rule %d bp, commission %d, GST %d; want %d bp", w.at, bp, comm, cg, w.bp)
+		}
+	}
+	// A rule back-dated behind booked sales is refused.
+	err = db.Transact(ctx, func(tx *sql.Tx) error {
+		_, err := ledger.CreateRule(ctx, tx, ledger.Rule{Scope: ledger.ScopeDefault, RateBP: 900, EffectiveFrom: t0}, t0)
+		return err
+	})
+	if errs.CodeOf(err) != errs.Conflict {
+		t.Fatalf("back-dated rule: want conflict, got %v", err)
+	}
+	mustCheck(t, db)
+}

@@ -1,0 +1,225 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"ektamall/shared/errs"
+	"ektamall/shared/events"
+	"ektamall/shared/sqlitedb"
+)
+
+func isUnique(err error) bool { return sqlitedb.IsUnique(err) }
+
+// SaleEntryID and friends derive entry ids from the business key, so a
+// replay of the same fact can never book twice.
+func SaleEntryID(mall, sale string) string     { return "sale:" + mall + ":" + sale }
+func VoidEntryID(mall, sale string) string     { return "void:" + mall + ":" + sale }
+func ReturnEntryID(mall, ret string) string    { return "return:" + mall + ":" + ret }
+func PayoutEntryID(payout string) string       { return "payout:" + payout }
+func PayoutResultEntryID(payout string) string { return "payout_result:" + payout }
+
+// bookedLine is a sale line as booked, with the commission split.
+type bookedLine struct {
+	events.SaleLine
+	Category   string
+	RuleID     string
+	RateBP     int64
+	Commission int64
+	CommGST    int64
+	Net        int64
+}
+
+// lineCatalog checks a line's SKU and producer against the master catalog
+// and fills what the mall left out.
+func lineCatalog(ctx context.Context, tx *sql.Tx, l *events.SaleLine) (category string, err error) {
+	var prodState, prodDistrict, prodProducer string
+	err = tx.QueryRowContext(ctx, `SELECT category, state, district_id, producer_id FROM products WHERE sku = ?`, l.SKU).
+		Scan(&category, &prodState, &prodDistrict, &prodProducer)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", errs.E(errs.NotFound, "line %d: unknown product %q", l.LineNo, l.SKU)
+	}
+	if err != nil {
+		return "", err
+	}
+	if l.ProducerID == "" {
+		l.ProducerID = prodProducer
+	}
+	var district, state string
+	err = tx.QueryRowContext(ctx, `SELECT district_id, state FROM producers WHERE id = ?`, l.ProducerID).Scan(&district, &state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", errs.E(errs.NotFound, "line %d: unknown producer %q", l.LineNo, l.ProducerID)
+	}
+	if err != nil {
+		return "", err
+	}
+	if l.DistrictID == "" {
+		l.DistrictID = district
+	}
+	if l.State == "" {
+		l.State = state
+	}
+	return category, nil
+}
+
+func checkSale(p events.Sale) error {
+	if p.SaleID == "" || p.InvoiceNo == "" {
+		return errs.E(errs.Invalid, "sale without sale_id or invoice_no")
+	}
+	if len(p.Lines) == 0 {
+		return errs.E(errs.Invalid, "sale %s has no lines", p.SaleID)
+	}
+	seen := map[int]bool{}
+	var sum int64
+	for _, l := range p.Lines {
+		switch {
+		case seen[l.LineNo]:
+			return errs.E(errs.Invalid, "sale %s: line %d twice", p.SaleID, l.LineNo)
+		case l.SKU == "":
+			return errs.E(errs.Invalid, "sale %s line %d: no SKU", p.SaleID, l.LineNo)
+		case l.Qty <= 0:
+			return errs.E(errs.Invalid, "sale %s line %d: quantity %d", p.SaleID, l.LineNo, l.Qty)
+		case l.Amount.IsNegative() || l.Taxable.IsNegative() || l.CGST.IsNegative() || l.SGST.IsNegative():
+			return errs.E(errs.Invalid, "sale %s line %d: negative amount", p.SaleID, l.LineNo)
+		}
+		seen[l.LineNo] = true
+		if err := sameMoney(fmt.Sprintf("sale %s line %d taxable+cgst+sgst", p.SaleID, l.LineNo),
+			paise(l.Taxable)+paise(l.CGST)+paise(l.SGST), paise(l.Amount)); err != nil {
+			return err
+		}
+		sum += paise(l.Amount)
+	}
+	if err := sameMoney("sale "+p.SaleID+" lines", sum, paise(p.Total)); err != nil {
+		return err
+	}
+	var tendered, cash int64
+	for _, t := range p.Tenders {
+		if !validMethod(t.Method) {
+			return errs.E(errs.Invalid, "sale %s: unknown tender method %q", p.SaleID, t.Method)
+		}
+		if t.Amount.IsNegative() {
+			return errs.E(errs.Invalid, "sale %s: negative tender", p.SaleID)
+		}
+		tendered += paise(t.Amount)
+		if t.Method == "cash" {
+			cash += paise(t.Amount)
+		}
+	}
+	if p.Change.IsNegative() || paise(p.Change) > cash {
+		return errs.E(errs.Invalid, "sale %s: change %s is more than the cash tendered", p.SaleID, p.Change)
+	}
+	return sameMoney("sale "+p.SaleID+" tenders less change", tendered-paise(p.Change), paise(p.Total))
+}
+
+func applySale(ctx context.Context, tx *sql.Tx, ev events.Envelope, p events.Sale, now time.Time) error {
+	if err := checkSale(p); err != nil {
+		return err
+	}
+	state, err := mallState(ctx, tx, ev.Mall)
+	if err != nil {
+		return err
+	}
+	at := businessTime(p.At, ev.At)
+	lines := make([]bookedLine, len(p.Lines))
+	var tax int64
+	for i, l := range p.Lines {
+		cat, err := lineCatalog(ctx, tx, &l)
+		if err != nil {
+			return err
+		}
+		r, err := ruleFor(ctx, tx, l.ProducerID, cat, l.State, at)
+		if err != nil {
+			return err
+		}
+		b := bookedLine{SaleLine: l, Category: cat, RuleID: r.ID, RateBP: r.RateBP}
+		b.Commission = bpOf(paise(l.Taxable), r.RateBP)
+		b.CommGST = bpOf(b.Commission, r.GSTBP)
+		b.Net = paise(l.Taxable) - b.Commission - b.CommGST
+		if b.Net < 0 {
+			return errs.E(errs.Invalid, "sale %s line %d: commission exceeds the taxable value", p.SaleID, l.LineNo)
+		}
+		lines[i] = b
+		tax += paise(l.CGST) + paise(l.SGST)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO hub_sales (mall, sale_id, invoice_no, shift_id, counter, at, ingested_at, event_id, total, change, tax)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ev.Mall, p.SaleID, p.InvoiceNo, p.ShiftID, p.Counter, TS(at), TS(now), ev.ID,
+		paise(p.Total), paise(p.Change), tax)
+	if isUnique(err) {
+		return errs.E(errs.Invalid, "sale %s of mall %s was already booked by another event", p.SaleID, ev.Mall)
+	}
+	if err != nil {
+		return fmt.Errorf("insert sale: %w", err)
+	}
+	var ps []Posting
+	for i, t := range p.Tenders {
+		amt := paise(t.Amount)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO hub_sale_tenders (mall, sale_id, idx, method, amount, ref) VALUES (?, ?, ?, ?, ?, ?)`,
+			ev.Mall, p.SaleID, i, t.Method, amt, t.Ref); err != nil {
+			return fmt.Errorf("insert tender: %w", err)
+		}
+		ps = append(ps, D(ClearingAccount(ev.Mall, t.Method), amt))
+	}
+	ps = append(ps, C(ClearingAccount(ev.Mall, "cash"), paise(p.Change)))
+	for _, b := range lines {
+		head := "sgst"
+		if b.UTGST {
+			head = "utgst"
+		}
+		ps = append(ps,
+			C(GSTAccount(state, "cgst"), paise(b.CGST)),
+			C(GSTAccount(state, head), paise(b.SGST)),
+			C(ProducerAccount(b.ProducerID), b.Net),
+			C(CommissionAccount(ev.Mall), b.Commission),
+			C(CommissionGSTAccount(ev.Mall), b.CommGST))
+		if _, err := tx.ExecContext(ctx, `INSERT INTO hub_sale_lines (mall, sale_id, line_no, invoice_no, sku, producer_id, district_id, state,
+			category, hsn, qty, unit_price, discount, amount, taxable, gst_rate_bp, cgst, sgst, utgst, commission_rule_id, commission_bp,
+			commission, commission_gst, producer_net, at, ingested_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			ev.Mall, p.SaleID, b.LineNo, p.InvoiceNo, b.SKU, b.ProducerID, b.DistrictID, b.State, b.Category, b.HSN, b.Qty,
+			paise(b.UnitPrice), paise(b.Discount), paise(b.Amount), paise(b.Taxable), b.GSTRate.BasisPoints(), paise(b.CGST),
+			paise(b.SGST), b2i(b.UTGST), b.RuleID, b.RateBP, b.Commission, b.CommGST, b.Net, TS(at), TS(now)); err != nil {
+			return fmt.Errorf("insert sale line: %w", err)
+		}
+	}
+	return Post(ctx, tx, Entry{ID: SaleEntryID(ev.Mall, p.SaleID), Kind: "sale", Mall: ev.Mall, Ref: p.InvoiceNo,
+		EventID: ev.ID, At: at, Postings: ps}, now)
+}
+
+func applyVoid(ctx context.Context, tx *sql.Tx, ev events.Envelope, p events.Void, now time.Time) error {
+	if p.SaleID == "" {
+		return errs.E(errs.Invalid, "sale.voided without sale_id")
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM hub_sales WHERE mall = ? AND sale_id = ?`, ev.Mall, p.SaleID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return errs.E(errs.NotFound, "void of sale %s, which the hub has not booked", p.SaleID)
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM hub_returns WHERE mall = ? AND sale_id = ?`, ev.Mall, p.SaleID).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return errs.E(errs.Invalid, "void of sale %s, which already has returns", p.SaleID)
+	}
+	at := businessTime(p.At, ev.At)
+	_, err := tx.ExecContext(ctx, `INSERT INTO hub_voids (mall, sale_id, by_user, reason, at, ingested_at, event_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		ev.Mall, p.SaleID, p.By, p.Reason, TS(at), TS(now), ev.ID)
+	if isUnique(err) {
+		return errs.E(errs.Invalid, "sale %s of mall %s is already voided", p.SaleID, ev.Mall)
+	}
+	if err != nil {
+		return fmt.Errorf("insert void: %w", err)
+	}
+	return Reverse(ctx, tx, SaleEntryID(ev.Mall, p.SaleID), VoidEntryID(ev.Mall, p.SaleID), "void", ev.ID, at, now)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

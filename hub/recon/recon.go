@@ -1,0 +1,226 @@
+// Package recon reconciles what the hub booked against what others say:
+// each mall's event sequence (completeness), each shift's Z report, and
+// payment statements from UPI and card acquirers.
+package recon
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"ektamall/hub/ledger"
+	"ektamall/shared/money"
+)
+
+// MallCompleteness is one mall's event sequence as the hub holds it.
+type MallCompleteness struct {
+	Mall     string     `json:"mall"`
+	Events   int64      `json:"events"`
+	Highest  int64      `json:"highest_seq"`
+	Parked   int64      `json:"parked"`
+	Gaps     [][2]int64 `json:"gaps"` // inclusive ranges of missing sequences
+	Missing  int64      `json:"missing"`
+	Complete bool       `json:"complete"`
+	Source   string     `json:"source"` // events_received (ingest) or ledger_events
+}
+
+// Completeness finds, per mall, the sequence numbers the hub has not
+// received up to the highest it has seen. A sequence counts as received
+// when the ledger applied it (ledger_events) or the ingest recorded it
+// (events_received, when that table exists: it also knows parked events).
+func Completeness(ctx context.Context, q ledger.Queryer) ([]MallCompleteness, error) {
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'events_received'`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("completeness: %w", err)
+	}
+	seen, parked, source := `SELECT mall, seq FROM ledger_events`, `SELECT 0`, "ledger_events"
+	if n > 0 {
+		seen = `SELECT mall, seq FROM ledger_events UNION SELECT mall_id, seq FROM events_received`
+		parked = `SELECT count(*) FROM events_received p WHERE p.mall_id = m.id AND p.status = 'parked'`
+		source = "events_received+ledger_events"
+	}
+	rows, err := q.QueryContext(ctx, `WITH seen AS (`+seen+`)
+		SELECT m.id, (SELECT count(*) FROM seen WHERE seen.mall = m.id), (SELECT COALESCE(MAX(seq), 0) FROM seen WHERE seen.mall = m.id),
+			(`+parked+`)
+		FROM malls m ORDER BY m.id`)
+	if err != nil {
+		return nil, fmt.Errorf("completeness: %w", err)
+	}
+	var out []MallCompleteness
+	for rows.Next() {
+		var c MallCompleteness
+		if err := rows.Scan(&c.Mall, &c.Events, &c.Highest, &c.Parked); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		c.Source, c.Gaps = source, [][2]int64{}
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		c := &out[i]
+		if c.Events == c.Highest {
+			c.Complete = true
+			continue
+		}
+		// A gap starts after a received sequence (or 0) whose successor is
+		// missing and ends before the next received one.
+		gr, err := q.QueryContext(ctx, `WITH seen AS (SELECT seq FROM (`+seen+`) WHERE mall = ?)
+			SELECT a.seq + 1, (SELECT MIN(b.seq) - 1 FROM seen b WHERE b.seq > a.seq)
+			FROM (SELECT seq FROM seen UNION ALL SELECT 0) a
+			WHERE a.seq < ? AND NOT EXISTS (SELECT 1 FROM seen x WHERE x.seq = a.seq + 1)
+			ORDER BY a.seq LIMIT 1000`, c.Mall, c.Highest)
+		if err != nil {
+			return nil, fmt.Errorf("gaps: %w", err)
+		}
+		for gr.Next() {
+			var g [2]int64
+			if err := gr.Scan(&g[0], &g[1]); err != nil {
+				gr.Close()
+				return nil, err
+			}
+			c.Gaps = append(c.Gaps, g)
+			c.Missing += g[1] - g[0] + 1
+		}
+		gr.Close()
+		if err := gr.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Field is one figure of a Z report against the hub's books.
+type Field struct {
+	Name string       `json:"name"`
+	Mall money.Amount `json:"mall"`
+	Hub  money.Amount `json:"hub"`
+	Diff money.Amount `json:"diff"` // mall − hub
+}
+
+// CountField is a count compared the same way.
+type CountField struct {
+	Name string `json:"name"`
+	Mall int64  `json:"mall"`
+	Hub  int64  `json:"hub"`
+}
+
+// ShiftRecon is one closed shift's Z report against what the hub booked
+// for that shift.
+type ShiftRecon struct {
+	Mall     string       `json:"mall"`
+	ShiftID  string       `json:"shift_id"`
+	Counter  string       `json:"counter"`
+	ClosedAt string       `json:"closed_at"`
+	Matched  bool         `json:"matched"`
+	Amounts  []Field      `json:"amounts"`
+	Counts   []CountField `json:"counts"`
+}
+
+// Shifts reconciles every closed shift of a mall (all malls when mall is
+// empty). The hub's side: sales of the shift that are not voided (count
+// and total), voids of the shift's sales, returns made in the shift, and
+// per tender what was collected less change and refunds.
+func Shifts(ctx context.Context, q ledger.Queryer, mall string) ([]ShiftRecon, error) {
+	rows, err := q.QueryContext(ctx, `SELECT mall, shift_id, counter, closed_at, sales_count, sales_total, returns_count, returns_total,
+		voids_count, tenders FROM hub_shift_closes WHERE ? = '' OR mall = ? ORDER BY closed_at, mall, shift_id`, mall, mall)
+	if err != nil {
+		return nil, fmt.Errorf("shift recon: %w", err)
+	}
+	type zrep struct {
+		ShiftRecon
+		salesCount, salesTotal, retCount, retTotal, voids int64
+		tenders                                           map[string]int64
+	}
+	var zs []zrep
+	for rows.Next() {
+		var z zrep
+		var tj string
+		if err := rows.Scan(&z.Mall, &z.ShiftID, &z.Counter, &z.ClosedAt, &z.salesCount, &z.salesTotal, &z.retCount, &z.retTotal, &z.voids, &tj); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		_ = json.Unmarshal([]byte(tj), &z.tenders)
+		zs = append(zs, z)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := []ShiftRecon{}
+	for _, z := range zs {
+		var sc, st, vc, rc, rt int64
+		const live = `NOT EXISTS (SELECT 1 FROM hub_voids v WHERE v.mall = s.mall AND v.sale_id = s.sale_id)`
+		if err := q.QueryRowContext(ctx, `SELECT count(*), COALESCE(SUM(total), 0) FROM hub_sales s WHERE mall = ? AND shift_id = ? AND `+live,
+			z.Mall, z.ShiftID).Scan(&sc, &st); err != nil {
+			return nil, err
+		}
+		if err := q.QueryRowContext(ctx, `SELECT count(*) FROM hub_voids v JOIN hub_sales s ON s.mall = v.mall AND s.sale_id = v.sale_id
+			WHERE s.mall = ? AND s.shift_id = ?`, z.Mall, z.ShiftID).Scan(&vc); err != nil {
+			return nil, err
+		}
+		if err := q.QueryRowContext(ctx, `SELECT count(*), COALESCE(SUM(total), 0) FROM hub_returns WHERE mall = ? AND shift_id = ?`,
+			z.Mall, z.ShiftID).Scan(&rc, &rt); err != nil {
+			return nil, err
+		}
+		hubT := map[string]int64{}
+		tr, err := q.QueryContext(ctx, `SELECT method, SUM(amt) FROM (
+				SELECT t.method, t.amount AS amt FROM hub_sale_tenders t JOIN hub_sales s ON s.mall = t.mall AND s.sale_id = t.sale_id
+				WHERE s.mall = ? AND s.shift_id = ? AND `+live+`
+				UNION ALL SELECT 'cash', -s.change FROM hub_sales s WHERE s.mall = ? AND s.shift_id = ? AND `+live+`
+				UNION ALL SELECT f.method, -f.amount FROM hub_return_refunds f JOIN hub_returns r ON r.mall = f.mall AND r.return_id = f.return_id
+				WHERE r.mall = ? AND r.shift_id = ?) GROUP BY method`, z.Mall, z.ShiftID, z.Mall, z.ShiftID, z.Mall, z.ShiftID)
+		if err != nil {
+			return nil, err
+		}
+		for tr.Next() {
+			var m string
+			var v int64
+			if err := tr.Scan(&m, &v); err != nil {
+				tr.Close()
+				return nil, err
+			}
+			hubT[m] = v
+		}
+		tr.Close()
+		r := z.ShiftRecon
+		amt := func(name string, mall, hub int64) {
+			r.Amounts = append(r.Amounts, Field{Name: name, Mall: money.FromPaise(mall), Hub: money.FromPaise(hub), Diff: money.FromPaise(mall - hub)})
+		}
+		amt("sales_total", z.salesTotal, st)
+		amt("returns_total", z.retTotal, rt)
+		methods := map[string]bool{}
+		for m := range z.tenders {
+			methods[m] = true
+		}
+		for m := range hubT {
+			methods[m] = true
+		}
+		ml := make([]string, 0, len(methods))
+		for m := range methods {
+			ml = append(ml, m)
+		}
+		sort.Strings(ml)
+		for _, m := range ml {
+			amt("tender_"+m, z.tenders[m], hubT[m])
+		}
+		r.Counts = []CountField{{"sales_count", z.salesCount, sc}, {"returns_count", z.retCount, rc}, {"voids_count", z.voids, vc}}
+		r.Matched = true
+		for _, f := range r.Amounts {
+			if !f.Diff.IsZero() {
+				r.Matched = false
+			}
+		}
+		for _, c := range r.Counts {
+			if c.Mall != c.Hub {
+				r.Matched = false
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}

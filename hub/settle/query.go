@@ -1,0 +1,245 @@
+package settle
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"ektamall/hub/ledger"
+	"ektamall/shared/errs"
+	"ektamall/shared/money"
+)
+
+func getRun(ctx context.Context, q ledger.Queryer, id string) (Run, error) {
+	var r Run
+	var cutoff, created string
+	var win, minp, total, carried int64
+	err := q.QueryRowContext(ctx, `SELECT id, run_no, cutoff, window_secs, min_payout, created_at, created_by, item_count, payout_count,
+		payout_total, carried_total FROM settlement_runs WHERE id = ?`, id).
+		Scan(&r.ID, &r.No, &cutoff, &win, &minp, &created, &r.CreatedBy, &r.ItemCount, &r.PayoutCount, &total, &carried)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Run{}, errs.E(errs.NotFound, "no settlement run %q", id)
+	}
+	if err != nil {
+		return Run{}, fmt.Errorf("get run: %w", err)
+	}
+	r.Status = "closed"
+	r.Cutoff, _ = ledger.ParseTS(cutoff)
+	r.CreatedAt, _ = ledger.ParseTS(created)
+	r.Window = (time.Duration(win) * time.Second).String()
+	r.MinPayout, r.PayoutTotal, r.CarriedTotal = money.FromPaise(minp), money.FromPaise(total), money.FromPaise(carried)
+	return r, nil
+}
+
+// Get returns a run with its payout totals by district and state.
+func (s *Service) Get(ctx context.Context, id string) (Run, error) {
+	r, err := getRun(ctx, s.db.R, id)
+	if err != nil {
+		return Run{}, err
+	}
+	group := func(sqlText string) ([]GroupTotal, error) {
+		rows, err := s.db.R.QueryContext(ctx, sqlText, id)
+		if err != nil {
+			return nil, fmt.Errorf("run totals: %w", err)
+		}
+		defer rows.Close()
+		out := []GroupTotal{}
+		for rows.Next() {
+			var g GroupTotal
+			var amt int64
+			if err := rows.Scan(&g.ID, &g.Name, &g.State, &g.Payouts, &amt); err != nil {
+				return nil, err
+			}
+			g.Amount = money.FromPaise(amt)
+			out = append(out, g)
+		}
+		return out, rows.Err()
+	}
+	if r.Districts, err = group(`SELECT p.district_id, d.name, p.state, count(*), SUM(p.amount) FROM settlement_payouts p
+		JOIN districts d ON d.id = p.district_id WHERE p.run_id = ? GROUP BY p.district_id ORDER BY p.state, p.district_id`); err != nil {
+		return Run{}, err
+	}
+	if r.States, err = group(`SELECT p.state, s.name, '', count(*), SUM(p.amount) FROM settlement_payouts p
+		JOIN states s ON s.code = p.state WHERE p.run_id = ? GROUP BY p.state ORDER BY p.state`); err != nil {
+		return Run{}, err
+	}
+	return r, nil
+}
+
+// List returns runs, newest first.
+func (s *Service) List(ctx context.Context) ([]Run, error) {
+	rows, err := s.db.R.QueryContext(ctx, `SELECT id FROM settlement_runs ORDER BY run_no DESC LIMIT 500`)
+	if err != nil {
+		return nil, fmt.Errorf("list runs: %w", err)
+	}
+	var idList []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		idList = append(idList, id)
+	}
+	rows.Close()
+	out := []Run{}
+	for _, id := range idList {
+		r, err := getRun(ctx, s.db.R, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Payout is one payout line of a run.
+type Payout struct {
+	ID             string       `json:"id"`
+	Reference      string       `json:"reference"`
+	RunID          string       `json:"run_id"`
+	LineNo         int64        `json:"line_no"`
+	ProducerID     string       `json:"producer_id"`
+	ProducerName   string       `json:"producer_name"`
+	DistrictID     string       `json:"district_id"`
+	DistrictName   string       `json:"district_name"`
+	State          string       `json:"state"`
+	Amount         money.Amount `json:"amount"`
+	BroughtForward money.Amount `json:"brought_forward"`
+	Credits        money.Amount `json:"sales"`
+	Debits         money.Amount `json:"returns"`
+	SaleLines      int64        `json:"sale_lines"`
+	ReturnLines    int64        `json:"return_lines"`
+	Beneficiary    string       `json:"beneficiary"`
+	AccountNo      string       `json:"account_no"`
+	IFSC           string       `json:"ifsc"`
+	Status         string       `json:"status"` // sent, paid, failed
+	UTR            string       `json:"utr,omitempty"`
+}
+
+const payoutCols = `p.id, p.reference, p.run_id, p.line_no, p.producer_id, pr.name, p.district_id, d.name, p.state, p.amount,
+	b.brought_forward, b.credits, b.debits,
+	(SELECT count(*) FROM settlement_items i WHERE i.run_id = p.run_id AND i.producer_id = p.producer_id AND i.kind = 'sale'),
+	(SELECT count(*) FROM settlement_items i WHERE i.run_id = p.run_id AND i.producer_id = p.producer_id AND i.kind != 'sale'),
+	COALESCE(ba.beneficiary, pr.name), COALESCE(ba.account_no, ''), COALESCE(ba.ifsc, ''),
+	COALESCE(r.status, 'sent'), COALESCE(r.utr, '')
+	FROM settlement_payouts p
+	JOIN settlement_balances b ON b.run_id = p.run_id AND b.producer_id = p.producer_id
+	JOIN producers pr ON pr.id = p.producer_id
+	JOIN districts d ON d.id = p.district_id
+	LEFT JOIN producer_bank_accounts ba ON ba.producer_id = p.producer_id
+	LEFT JOIN payout_results r ON r.payout_id = p.id`
+
+func scanPayout(sc interface{ Scan(...any) error }) (Payout, error) {
+	var p Payout
+	var amt, bf, cr, db int64
+	err := sc.Scan(&p.ID, &p.Reference, &p.RunID, &p.LineNo, &p.ProducerID, &p.ProducerName, &p.DistrictID, &p.DistrictName, &p.State,
+		&amt, &bf, &cr, &db, &p.SaleLines, &p.ReturnLines, &p.Beneficiary, &p.AccountNo, &p.IFSC, &p.Status, &p.UTR)
+	p.Amount, p.BroughtForward, p.Credits, p.Debits = money.FromPaise(amt), money.FromPaise(bf), money.FromPaise(cr), money.FromPaise(db)
+	return p, err
+}
+
+// Payouts lists a run's payout lines in line order (state, district,
+// producer).
+func (s *Service) Payouts(ctx context.Context, runID string) ([]Payout, error) {
+	if _, err := getRun(ctx, s.db.R, runID); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.R.QueryContext(ctx, `SELECT `+payoutCols+` WHERE p.run_id = ? ORDER BY p.line_no`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("payouts: %w", err)
+	}
+	defer rows.Close()
+	out := []Payout{}
+	for rows.Next() {
+		p, err := scanPayout(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// PaidLine is one sale line, return or void a payout covers, as a
+// producer's statement shows it. Amounts of returns and voids are
+// negative.
+type PaidLine struct {
+	Kind          string       `json:"kind"` // sale, return, void
+	Mall          string       `json:"mall"`
+	SaleID        string       `json:"sale_id"`
+	ReturnID      string       `json:"return_id,omitempty"`
+	InvoiceNo     string       `json:"invoice_no"`
+	CreditNoteNo  string       `json:"credit_note_no,omitempty"`
+	LineNo        int64        `json:"line_no"`
+	At            time.Time    `json:"at"`
+	SKU           string       `json:"sku"`
+	Item          string       `json:"item"`
+	Qty           int64        `json:"qty"`
+	Amount        money.Amount `json:"amount"`
+	Tax           money.Amount `json:"tax"`
+	Commission    money.Amount `json:"commission"`
+	CommissionGST money.Amount `json:"commission_gst"`
+	Net           money.Amount `json:"net"`
+}
+
+// PayoutDetail is a payout with every line it pays.
+type PayoutDetail struct {
+	Payout
+	Lines []PaidLine `json:"lines"`
+}
+
+// GetPayout returns one payout (by id or bank reference) with its lines.
+func (s *Service) GetPayout(ctx context.Context, idOrRef string) (PayoutDetail, error) {
+	p, err := scanPayout(s.db.R.QueryRowContext(ctx, `SELECT `+payoutCols+` WHERE p.id = ? OR p.reference = ?`, idOrRef, idOrRef))
+	if errors.Is(err, sql.ErrNoRows) {
+		return PayoutDetail{}, errs.E(errs.NotFound, "no payout %q", idOrRef)
+	}
+	if err != nil {
+		return PayoutDetail{}, fmt.Errorf("payout: %w", err)
+	}
+	lines, err := s.paidLines(ctx, p.RunID, p.ProducerID)
+	return PayoutDetail{Payout: p, Lines: lines}, err
+}
+
+// paidLines are the items a run settled for one producer.
+func (s *Service) paidLines(ctx context.Context, runID, producer string) ([]PaidLine, error) {
+	rows, err := s.db.R.QueryContext(ctx, `SELECT i.kind, i.mall, i.sale_id, CASE WHEN i.kind = 'return' THEN i.ref_id ELSE '' END, l.invoice_no,
+			COALESCE(r.credit_note_no, ''), i.line_no, COALESCE(rl.at, v.at, l.at), l.sku, COALESCE(pd.name, l.sku),
+			COALESCE(rl.qty, l.qty), COALESCE(rl.amount, l.amount), COALESCE(rl.cgst + rl.sgst, l.cgst + l.sgst),
+			COALESCE(rl.commission, l.commission), COALESCE(rl.commission_gst, l.commission_gst), i.amount
+		FROM settlement_items i
+		JOIN hub_sale_lines l ON l.mall = i.mall AND l.sale_id = i.sale_id AND l.line_no = i.line_no
+		LEFT JOIN hub_return_lines rl ON i.kind = 'return' AND rl.mall = i.mall AND rl.return_id = i.ref_id AND rl.sale_line_no = i.line_no
+		LEFT JOIN hub_returns r ON i.kind = 'return' AND r.mall = i.mall AND r.return_id = i.ref_id
+		LEFT JOIN hub_voids v ON i.kind = 'void' AND v.mall = i.mall AND v.sale_id = i.sale_id
+		LEFT JOIN products pd ON pd.sku = l.sku
+		WHERE i.run_id = ? AND i.producer_id = ?
+		ORDER BY COALESCE(rl.at, v.at, l.at), i.mall, i.sale_id, i.line_no, i.kind`, runID, producer)
+	if err != nil {
+		return nil, fmt.Errorf("paid lines: %w", err)
+	}
+	defer rows.Close()
+	out := []PaidLine{}
+	for rows.Next() {
+		var l PaidLine
+		var at string
+		var amt, tax, comm, cg, net int64
+		if err := rows.Scan(&l.Kind, &l.Mall, &l.SaleID, &l.ReturnID, &l.InvoiceNo, &l.CreditNoteNo, &l.LineNo, &at, &l.SKU, &l.Item,
+			&l.Qty, &amt, &tax, &comm, &cg, &net); err != nil {
+			return nil, err
+		}
+		l.At, _ = ledger.ParseTS(at)
+		sign := int64(1)
+		if l.Kind != "sale" {
+			sign = -1
+		}
+		l.Amount, l.Tax = money.FromPaise(sign*amt), money.FromPaise(sign*tax)
+		l.Commission, l.CommissionGST = money.FromPaise(sign*comm), money.FromPaise(sign*cg)
+		l.Net = money.FromPaise(net)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}

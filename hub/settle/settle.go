@@ -1,0 +1,351 @@
+// Package settle runs settlements: it pays each producer what its sold
+// lines earned once their return window has passed, net of returns and
+// voids, and records exactly which lines and returns each payout covers.
+//
+// A run is written whole in one transaction and never changed. What it
+// pays is recorded item by item under a unique key (kind, mall, ref,
+// line), so no sale line, return or void is ever settled twice whatever
+// the cutoffs. A producer whose returns exceed what it earned carries the
+// negative balance forward; a payout is never negative.
+package settle
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"ektamall/hub/ledger"
+	"ektamall/shared/errs"
+	"ektamall/shared/ids"
+	"ektamall/shared/money"
+	"ektamall/shared/sqlitedb"
+)
+
+// Config tunes settlement.
+type Config struct {
+	// Window is the return window: a sale line is paid only once its sale
+	// is at least this old at the cutoff (default 7 days).
+	Window time.Duration
+	// MinPayout is the smallest payout sent; a smaller positive balance is
+	// carried forward (default ₹1.00; research/ledger_gst.md §2.4 cites
+	// ₹500 marketplace policies: set it to taste).
+	MinPayout money.Amount
+}
+
+// DefaultWindow is the return window when none is configured.
+const DefaultWindow = 7 * 24 * time.Hour
+
+// Service creates and reads settlement runs.
+type Service struct {
+	db  *sqlitedb.DB
+	cfg Config
+	now func() time.Time
+	log *slog.Logger
+	// running refuses a second run while one is being computed, rather
+	// than queueing it behind the single writer.
+	running sync.Mutex
+	// onRun, if set, hears how long each new run took (for metrics).
+	onRun func(took time.Duration)
+}
+
+// OnRun sets a hook called with the time each newly created run took to
+// compute and write. Set it before the service is used.
+func (s *Service) OnRun(f func(took time.Duration)) { s.onRun = f }
+
+// New returns a settlement service; now nil means time.Now.
+func New(db *sqlitedb.DB, cfg Config, now func() time.Time, log *slog.Logger) *Service {
+	if cfg.Window <= 0 {
+		cfg.Window = DefaultWindow
+	}
+	if !cfg.MinPayout.IsPositive() {
+		cfg.MinPayout = money.MustParse("1.00")
+	}
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Service{db: db, cfg: cfg, now: now, log: log}
+}
+
+// Config is the service's configuration after defaults.
+func (s *Service) Config() Config { return s.cfg }
+
+// Run is a closed settlement run.
+type Run struct {
+	ID           string       `json:"id"`
+	No           int64        `json:"run_no"`
+	Status       string       `json:"status"` // always "closed": a run is written whole
+	Cutoff       time.Time    `json:"cutoff"`
+	Window       string       `json:"return_window"`
+	MinPayout    money.Amount `json:"min_payout"`
+	CreatedAt    time.Time    `json:"created_at"`
+	CreatedBy    string       `json:"created_by"`
+	ItemCount    int64        `json:"item_count"`
+	PayoutCount  int64        `json:"payout_count"`
+	PayoutTotal  money.Amount `json:"payout_total"`
+	CarriedTotal money.Amount `json:"carried_forward_total"`
+	// Districts and States total the payouts; filled by Get.
+	Districts []GroupTotal `json:"districts,omitempty"`
+	States    []GroupTotal `json:"states,omitempty"`
+}
+
+// GroupTotal is the payouts of one district or state in a run.
+type GroupTotal struct {
+	ID      string       `json:"id"`
+	Name    string       `json:"name"`
+	State   string       `json:"state,omitempty"`
+	Payouts int64        `json:"payouts"`
+	Amount  money.Amount `json:"amount"`
+}
+
+// item is one thing a run settles.
+type item struct {
+	producer, kind, mall, ref, saleID string
+	line                              int64
+	amount                            int64 // signed producer net
+}
+
+// balance is a producer's position in a run.
+type balance struct {
+	producer, district, state            string
+	bf, credits, debits, payout, carried int64
+	items                                []item
+}
+
+// Progress reports producers settled so far out of the total.
+type Progress func(done, total int)
+
+// Create runs a settlement up to cutoff (zero: now). It returns the run and
+// whether it was created now: a run with the same cutoff as an existing one
+// returns that run unchanged. A cutoff in the future is Invalid; one before
+// the latest run's cutoff, or a run while another is computing, Conflict.
+func (s *Service) Create(ctx context.Context, cutoff time.Time, by string, progress Progress) (Run, bool, error) {
+	if !s.running.TryLock() {
+		return Run{}, false, errs.E(errs.Conflict, "a settlement run is already in progress; try again when it has finished")
+	}
+	defer s.running.Unlock()
+	start := time.Now() // the wall clock, not s.now: a test clock would not measure
+	now := s.now().UTC()
+	if cutoff.IsZero() {
+		cutoff = now
+	}
+	cutoff = cutoff.UTC().Truncate(time.Microsecond) // the precision stored
+	if cutoff.After(now) {
+		return Run{}, false, errs.Field("cutoff", "cutoff %s is in the future", cutoff.Format(time.RFC3339))
+	}
+	var run Run
+	created := false
+	err := s.db.Transact(ctx, func(tx *sql.Tx) error {
+		var id string
+		err := tx.QueryRowContext(ctx, `SELECT id FROM settlement_runs WHERE cutoff = ?`, ledger.TS(cutoff)).Scan(&id)
+		if err == nil {
+			run, err = getRun(ctx, tx, id)
+			return err
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		var last sql.NullString
+		var no int64
+		if err := tx.QueryRowContext(ctx, `SELECT MAX(cutoff), COALESCE(MAX(run_no), 0) + 1 FROM settlement_runs`).Scan(&last, &no); err != nil {
+			return err
+		}
+		if last.Valid && last.String > ledger.TS(cutoff) {
+			return errs.E(errs.Conflict, "cutoff %s is before the latest run's cutoff %s", ledger.TS(cutoff), last.String)
+		}
+		bals, err := s.gather(ctx, tx, cutoff)
+		if err != nil {
+			return err
+		}
+		run, err = s.write(ctx, tx, no, cutoff, now, by, bals, progress)
+		created = err == nil
+		return err
+	})
+	if err != nil {
+		return Run{}, false, fmt.Errorf("settlement: %w", err)
+	}
+	if created && s.onRun != nil {
+		s.onRun(time.Since(start))
+	}
+	if created {
+		s.log.Info("settlement run closed", "run", run.ID, "cutoff", run.Cutoff, "payouts", run.PayoutCount, "total", run.PayoutTotal)
+	}
+	return run, created, nil
+}
+
+// Eligibility, in SQL. A sale line is due when it was ingested by the
+// cutoff and its return window had passed by then. A return or void is
+// netted when ingested by the cutoff and its sale line is settled already
+// or due now, so a return inside the window rides with its sale.
+const (
+	lineDue     = `l.ingested_at <= :cut AND l.at <= :win`
+	lineSettled = `EXISTS (SELECT 1 FROM settlement_items x WHERE x.kind = 'sale' AND x.mall = l.mall AND x.ref_id = l.sale_id AND x.line_no = l.line_no)`
+)
+
+func (s *Service) gather(ctx context.Context, tx *sql.Tx, cutoff time.Time) (map[string]*balance, error) {
+	args := []any{sql.Named("cut", ledger.TS(cutoff)), sql.Named("win", ledger.TS(cutoff.Add(-s.cfg.Window)))}
+	queries := []string{
+		`SELECT l.producer_id, 'sale', l.mall, l.sale_id, l.line_no, l.sale_id, l.producer_net FROM hub_sale_lines l
+			WHERE ` + lineDue + ` AND NOT ` + lineSettled,
+		`SELECT r.producer_id, 'return', r.mall, r.return_id, r.sale_line_no, r.sale_id, -r.producer_net FROM hub_return_lines r
+			JOIN hub_sale_lines l ON l.mall = r.mall AND l.sale_id = r.sale_id AND l.line_no = r.sale_line_no
+			WHERE r.ingested_at <= :cut AND (` + lineSettled + ` OR (` + lineDue + `))
+			AND NOT EXISTS (SELECT 1 FROM settlement_items y WHERE y.kind = 'return' AND y.mall = r.mall AND y.ref_id = r.return_id AND y.line_no = r.sale_line_no)`,
+		`SELECT l.producer_id, 'void', l.mall, l.sale_id, l.line_no, l.sale_id, -l.producer_net FROM hub_voids v
+			JOIN hub_sale_lines l ON l.mall = v.mall AND l.sale_id = v.sale_id
+			WHERE v.ingested_at <= :cut AND (` + lineSettled + ` OR (` + lineDue + `))
+			AND NOT EXISTS (SELECT 1 FROM settlement_items y WHERE y.kind = 'void' AND y.mall = l.mall AND y.ref_id = l.sale_id AND y.line_no = l.line_no)`,
+	}
+	bals := map[string]*balance{}
+	get := func(p string) *balance {
+		b := bals[p]
+		if b == nil {
+			b = &balance{producer: p}
+			bals[p] = b
+		}
+		return b
+	}
+	for _, q := range queries {
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("gather: %w", err)
+		}
+		for rows.Next() {
+			var it item
+			if err := rows.Scan(&it.producer, &it.kind, &it.mall, &it.ref, &it.line, &it.saleID, &it.amount); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			b := get(it.producer)
+			b.items = append(b.items, it)
+			if it.amount >= 0 {
+				b.credits += it.amount
+			} else {
+				b.debits -= it.amount
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	// Brought forward: everything settled before, less what was paid or is
+	// on its way (a failed payout goes back into the balance).
+	rows, err := tx.QueryContext(ctx, `SELECT producer_id, SUM(v) FROM (
+			SELECT producer_id, amount AS v FROM settlement_items
+			UNION ALL
+			SELECT p.producer_id, -p.amount FROM settlement_payouts p
+			WHERE NOT EXISTS (SELECT 1 FROM payout_results r WHERE r.payout_id = p.id AND r.status = 'failed'))
+		GROUP BY producer_id HAVING SUM(v) != 0`)
+	if err != nil {
+		return nil, fmt.Errorf("brought forward: %w", err)
+	}
+	for rows.Next() {
+		var p string
+		var v int64
+		if err := rows.Scan(&p, &v); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		get(p).bf = v
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for p, b := range bals {
+		if err := tx.QueryRowContext(ctx, `SELECT district_id, state FROM producers WHERE id = ?`, p).Scan(&b.district, &b.state); err != nil {
+			return nil, fmt.Errorf("producer %s: %w", p, err)
+		}
+		total := b.bf + b.credits - b.debits
+		if total >= s.cfg.MinPayout.Paise() {
+			b.payout = total
+		} else {
+			b.carried = total
+		}
+	}
+	return bals, nil
+}
+
+func (s *Service) write(ctx context.Context, tx *sql.Tx, no int64, cutoff, now time.Time, by string, bals map[string]*balance, progress Progress) (Run, error) {
+	list := make([]*balance, 0, len(bals))
+	for _, b := range bals {
+		list = append(list, b)
+	}
+	// Payout lines grouped by state, district, producer.
+	sort.Slice(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		if a.state != b.state {
+			return a.state < b.state
+		}
+		if a.district != b.district {
+			return a.district < b.district
+		}
+		return a.producer < b.producer
+	})
+	run := Run{ID: ids.New(), No: no, Status: "closed", Cutoff: cutoff, Window: s.cfg.Window.String(), MinPayout: s.cfg.MinPayout,
+		CreatedAt: now, CreatedBy: by}
+	var itemCount, payouts, total, carried int64
+	for _, b := range list {
+		itemCount += int64(len(b.items))
+		carried += b.carried
+		if b.payout > 0 {
+			payouts++
+			total += b.payout
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_runs (id, run_no, cutoff, window_secs, min_payout, created_at, created_by,
+		item_count, payout_count, payout_total, carried_total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		run.ID, no, ledger.TS(cutoff), int64(s.cfg.Window/time.Second), s.cfg.MinPayout.Paise(), ledger.TS(now), by,
+		itemCount, payouts, total, carried); err != nil {
+		return Run{}, fmt.Errorf("insert run: %w", err)
+	}
+	itemStmt, err := tx.PrepareContext(ctx, `INSERT INTO settlement_items (run_id, producer_id, kind, mall, ref_id, line_no, sale_id, amount)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return Run{}, err
+	}
+	defer itemStmt.Close()
+	line := 0
+	for i, b := range list {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_balances (run_id, producer_id, district_id, state, brought_forward, credits,
+			debits, payout, carried_forward) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			run.ID, b.producer, b.district, b.state, b.bf, b.credits, b.debits, b.payout, b.carried); err != nil {
+			return Run{}, fmt.Errorf("insert balance: %w", err)
+		}
+		for _, it := range b.items {
+			if _, err := itemStmt.ExecContext(ctx, run.ID, it.producer, it.kind, it.mall, it.ref, it.line, it.saleID, it.amount); err != nil {
+				if sqlitedb.IsUnique(err) {
+					return Run{}, errs.E(errs.Conflict, "%s %s/%s line %d is already settled", it.kind, it.mall, it.ref, it.line)
+				}
+				return Run{}, fmt.Errorf("insert item: %w", err)
+			}
+		}
+		if b.payout > 0 {
+			line++
+			pid := ids.New()
+			ref := fmt.Sprintf("EKTA-R%04d-%05d", no, line)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_payouts (id, reference, run_id, line_no, producer_id, district_id, state, amount)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, pid, ref, run.ID, line, b.producer, b.district, b.state, b.payout); err != nil {
+				return Run{}, fmt.Errorf("insert payout: %w", err)
+			}
+			if err := ledger.Post(ctx, tx, ledger.Entry{ID: ledger.PayoutEntryID(pid), Kind: "payout", Ref: ref, At: cutoff,
+				Postings: []ledger.Posting{ledger.D(ledger.ProducerAccount(b.producer), b.payout), ledger.C(ledger.PayoutsInFlight, b.payout)}}, now); err != nil {
+				return Run{}, err
+			}
+		}
+		if progress != nil {
+			progress(i+1, len(list))
+		}
+	}
+	run.ItemCount, run.PayoutCount = itemCount, payouts
+	run.PayoutTotal, run.CarriedTotal = money.FromPaise(total), money.FromPaise(carried)
+	return run, nil
+}

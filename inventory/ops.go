@@ -1,0 +1,159 @@
+package inventory
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"ektamall/shared/errs"
+	"ektamall/shared/ids"
+)
+
+// Movement is the result of a restock or a damage write-off: one document
+// id (the moves' ref) and the balances after it.
+type Movement struct {
+	ID     string         `json:"id"`
+	Kind   Kind           `json:"kind"`
+	Zone   string         `json:"zone"`
+	From   Location       `json:"from"`
+	To     Location       `json:"to"`
+	Reason string         `json:"reason,omitempty"`
+	At     time.Time      `json:"at"`
+	By     string         `json:"by"`
+	Lines  []MovementLine `json:"lines"`
+	Replay bool           `json:"replay,omitempty"` // an earlier request with this Idempotency-Key made it
+}
+
+// MovementLine is one SKU moved and where it stands afterwards.
+type MovementLine struct {
+	SKU      string `json:"sku"`
+	Qty      int64  `json:"qty"`
+	MoveID   string `json:"move_id"`
+	Shelf    int64  `json:"shelf"`
+	Backroom int64  `json:"backroom"`
+	Damaged  int64  `json:"damaged"`
+}
+
+// RestockInput moves stock from the backroom onto the shelf.
+type RestockInput struct {
+	Lines []Line `json:"lines"`
+	Note  string `json:"note,omitempty"`
+}
+
+// Restock moves lines from the zone's backroom to its shelf. Taking more
+// than the backroom holds is refused: the manager counts first.
+func (s *Service) Restock(ctx context.Context, a Actor, zone string, in RestockInput) (Movement, error) {
+	if err := checkText("note", in.Note, 500); err != nil {
+		return Movement{}, err
+	}
+	return s.move(ctx, a, zone, in.Lines, KindRestock, Backroom, Shelf, in.Note, "restock")
+}
+
+// DamageInput writes damaged units off the shelf or out of the backroom
+// into the zone's damaged location, with the reason.
+type DamageInput struct {
+	From   Location `json:"from"`
+	Reason string   `json:"reason"`
+	Lines  []Line   `json:"lines"`
+}
+
+// WriteOffDamage records damaged stock. It stays in the damaged location
+// (awaiting disposal or return to the producer), so it remains counted.
+func (s *Service) WriteOffDamage(ctx context.Context, a Actor, zone string, in DamageInput) (Movement, error) {
+	if in.From != Shelf && in.From != Backroom {
+		return Movement{}, errs.Field("from", "damaged goods are written off from \"shelf\" or \"backroom\"")
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	if in.Reason == "" || len(in.Reason) > 200 {
+		return Movement{}, errs.Field("reason", "give the reason for the write-off in 1-200 characters")
+	}
+	return s.move(ctx, a, zone, in.Lines, KindDamage, in.From, Damaged, in.Reason, "write off")
+}
+
+// move moves every line from one location of the zone to another in one
+// transaction, refusing the lot if any line asks for more than is there.
+func (s *Service) move(ctx context.Context, a Actor, zone string, lines []Line, kind Kind, from, to Location, note, verb string) (Movement, error) {
+	var out Movement
+	var replay string
+	hash := fingerprint([]any{kind, zone, lines, from, note})
+	err := s.DB.Transact(ctx, func(tx *sql.Tx) (err error) {
+		if err := checkZone(ctx, tx, a, zone, true); err != nil {
+			return err
+		}
+		if replay, err = replayed(ctx, tx, a, string(kind), hash); err != nil || replay != "" {
+			return err
+		}
+		ps, err := zoneLines(ctx, tx, a, zone, lines, false)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		out = Movement{ID: ids.New(), Kind: kind, Zone: zone, From: from, To: to, At: now, By: a.ID}
+		if kind == KindDamage {
+			out.Reason = note
+		}
+		for i, l := range lines {
+			if err := requireAvailable(ctx, tx, ps[i].SKU, from, l.Qty, verb); err != nil {
+				return err
+			}
+			m, err := Apply(ctx, tx, s.MallID, Move{Kind: kind, SKU: ps[i].SKU, Zone: zone, Qty: l.Qty, From: from, To: to,
+				Ref: out.ID, UserID: a.ID, Note: note, At: now}, true)
+			if err != nil {
+				return err
+			}
+			ml := MovementLine{SKU: m.SKU, Qty: m.Qty, MoveID: m.ID}
+			if ml.Shelf, ml.Backroom, ml.Damaged, err = balances(ctx, tx, m.SKU); err != nil {
+				return err
+			}
+			out.Lines = append(out.Lines, ml)
+		}
+		return remember(ctx, tx, a, string(kind), hash, out.ID, formatTime(now))
+	})
+	if err != nil || replay == "" {
+		return out, err
+	}
+	return s.readMovement(ctx, replay)
+}
+
+// readMovement rebuilds a restock or write-off from its moves, with the
+// balances as they are now.
+func (s *Service) readMovement(ctx context.Context, id string) (Movement, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, at, kind, sku, zone, qty, COALESCE(from_loc, ''), COALESCE(to_loc, ''), user_id, note
+		FROM stock_moves WHERE ref = ? ORDER BY rowid`, id)
+	if err != nil {
+		return Movement{}, fmt.Errorf("read movement: %w", err)
+	}
+	defer rows.Close()
+	out := Movement{ID: id, Replay: true}
+	for rows.Next() {
+		var m Move
+		var at string
+		if err := rows.Scan(&m.ID, &at, &out.Kind, &m.SKU, &out.Zone, &m.Qty, &out.From, &out.To, &out.By, &m.Note); err != nil {
+			return Movement{}, err
+		}
+		out.At = parseTime(at)
+		if out.Kind == KindDamage {
+			out.Reason = m.Note
+		}
+		ml := MovementLine{SKU: m.SKU, Qty: m.Qty, MoveID: m.ID}
+		if ml.Shelf, ml.Backroom, ml.Damaged, err = balances(ctx, s.DB.R, m.SKU); err != nil {
+			return Movement{}, err
+		}
+		out.Lines = append(out.Lines, ml)
+	}
+	return out, rows.Err()
+}
+
+func balances(ctx context.Context, q queryer, sku string) (shelf, back, damaged int64, err error) {
+	err = q.QueryRowContext(ctx, `SELECT
+		COALESCE(SUM(CASE location WHEN 'shelf' THEN qty END), 0),
+		COALESCE(SUM(CASE location WHEN 'backroom' THEN qty END), 0),
+		COALESCE(SUM(CASE location WHEN 'damaged' THEN qty END), 0)
+		FROM stock WHERE sku = ?`, sku).Scan(&shelf, &back, &damaged)
+	if err != nil {
+		err = fmt.Errorf("balances %s: %w", sku, err)
+	}
+	return
+}

@@ -1,0 +1,127 @@
+-- The mall's foundation: its identity, the catalog it sells from (a copy of
+-- the hub's), its zones, users and sessions, the outbox and the audit log.
+-- Amounts are integer paise; GST rates are basis points (5% = 500); times
+-- are RFC 3339 UTC text.
+
+-- +goose Up
+CREATE TABLE mall (
+    id         TEXT PRIMARY KEY CHECK (id GLOB '[A-Z0-9]*' AND length(id) BETWEEN 2 AND 8),
+    state      TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    gstin      TEXT NOT NULL,
+    address    TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE states (
+    code     TEXT PRIMARY KEY,
+    gst_code TEXT NOT NULL UNIQUE,
+    name     TEXT NOT NULL,
+    ut       INTEGER NOT NULL CHECK (ut IN (0, 1)),
+    utgst    INTEGER NOT NULL CHECK (utgst IN (0, 1))
+);
+
+CREATE TABLE districts (
+    id           TEXT PRIMARY KEY,
+    state        TEXT NOT NULL REFERENCES states (code),
+    name         TEXT NOT NULL,
+    odop_product TEXT NOT NULL DEFAULT '',
+    category     TEXT NOT NULL DEFAULT '',
+    gi           INTEGER NOT NULL DEFAULT 0 CHECK (gi IN (0, 1))
+);
+
+CREATE TABLE producers (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    district_id TEXT NOT NULL REFERENCES districts (id),
+    state       TEXT NOT NULL REFERENCES states (code)
+);
+
+CREATE TABLE products (
+    sku         TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    barcode     TEXT NOT NULL UNIQUE,
+    hsn         TEXT NOT NULL,
+    gst_rate_bp INTEGER NOT NULL CHECK (gst_rate_bp >= 0),
+    mrp_paise   INTEGER NOT NULL CHECK (mrp_paise > 0),
+    state       TEXT NOT NULL REFERENCES states (code),
+    district_id TEXT NOT NULL REFERENCES districts (id),
+    producer_id TEXT NOT NULL REFERENCES producers (id),
+    gi          INTEGER NOT NULL DEFAULT 0 CHECK (gi IN (0, 1)),
+    category    TEXT NOT NULL DEFAULT '',
+    active      INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    updated_at  TEXT NOT NULL
+);
+CREATE INDEX products_by_state ON products (state, sku);
+
+-- One shelf zone per State/UT in every mall.
+CREATE TABLE zones (
+    code TEXT PRIMARY KEY REFERENCES states (code),
+    name TEXT NOT NULL
+);
+
+CREATE TABLE users (
+    id            TEXT PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE,
+    display_name  TEXT NOT NULL DEFAULT '',
+    password_hash TEXT NOT NULL,
+    role          TEXT NOT NULL CHECK (role IN ('cashier', 'zone_manager', 'mall_admin')),
+    zone          TEXT REFERENCES zones (code),
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until  TEXT,
+    created_at    TEXT NOT NULL,
+    CHECK ((role = 'zone_manager') = (zone IS NOT NULL))
+);
+
+-- Tokens are random; only their SHA-256 is stored, so a copy of the
+-- database does not hand out live sessions.
+CREATE TABLE sessions (
+    token_hash BLOB PRIMARY KEY,
+    user_id    TEXT NOT NULL REFERENCES users (id),
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+
+-- Every sale, return, stock movement and shift close writes one row here
+-- in the same transaction as its own rows. seq is the per-mall sequence:
+-- allocated as max+1 under the single writer, never deleted, so it has no
+-- gaps. relayed_seq in sync_state says how far the relay got.
+CREATE TABLE outbox (
+    seq         INTEGER PRIMARY KEY CHECK (seq > 0),
+    event_id    TEXT NOT NULL UNIQUE,
+    type        TEXT NOT NULL,
+    occurred_at TEXT NOT NULL,
+    payload     BLOB NOT NULL
+);
+
+CREATE TABLE sync_state (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    relayed_seq   INTEGER NOT NULL DEFAULT 0,
+    hub_watermark INTEGER NOT NULL DEFAULT 0,
+    catalog_seq   INTEGER NOT NULL DEFAULT 0,
+    updated_at    TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO sync_state (id) VALUES (1);
+
+CREATE TABLE audit_log (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    at         TEXT NOT NULL,
+    user_id    TEXT,
+    action     TEXT NOT NULL,
+    detail     TEXT NOT NULL DEFAULT '{}',
+    request_id TEXT NOT NULL DEFAULT ''
+);
+CREATE TRIGGER audit_log_append_only_u BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_append_only_d BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER outbox_append_only_u BEFORE UPDATE ON outbox
+BEGIN SELECT RAISE(ABORT, 'outbox is append-only'); END;
+CREATE TRIGGER outbox_append_only_d BEFORE DELETE ON outbox
+BEGIN SELECT RAISE(ABORT, 'outbox is append-only'); END;
+
+-- +goose Down
+-- Forward-only: restore a backup instead.
+SELECT RAISE(ABORT, 'forward-only migrations');

@@ -1,0 +1,94 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"ektamall/pos"
+	"ektamall/shared/httpx"
+	"ektamall/shared/money"
+)
+
+// POST /api/v1/approvals {"username", "password"} → 201 {"approval_token", …}:
+// a mall admin authorises, at the cashier's screen, one sale with
+// discounts over the cashier's limit. A mall admin may send {} for
+// themselves.
+func (s *Server) approve(c *gin.Context) {
+	var in struct {
+		Username string `json:"username"`
+		Password string `json:"password"`
+	}
+	if err := httpx.Decode(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	ap, err := s.d.POS.Service.Approve(c.Request.Context(), posActor(c), in.Username, in.Password)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, ap)
+}
+
+// GET /api/v1/upi-qr?amount=1449.00 → {"tr", "uri": "upi://pay?…", …}.
+func (s *Server) upiQR(c *gin.Context) {
+	amt, err := money.Parse(c.Query("amount"))
+	if err != nil {
+		httpx.Fail(c, httpx.BadQuery("amount", "amount must be rupees with at most 2 decimals, e.g. 1449.00"))
+		return
+	}
+	req, err := s.d.POS.Service.UPIQR(c.Request.Context(), posActor(c), amt)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, req)
+}
+
+// POST /api/v1/parked {"shift_id", "lines", "note"?} → 201 parked cart.
+func (s *Server) park(c *gin.Context) {
+	var in struct {
+		ShiftID string            `json:"shift_id"`
+		Lines   []pos.LineRequest `json:"lines"`
+		Note    string            `json:"note,omitempty"`
+	}
+	if err := httpx.Decode(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	cart, err := s.d.POS.Service.Park(c.Request.Context(), posActor(c), in.ShiftID, in.Lines, in.Note)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, cart)
+}
+
+// GET /api/v1/parked?counter=C01 → the carts parked there.
+func (s *Server) listParked(c *gin.Context) {
+	list, err := s.d.POS.Service.ListParked(c.Request.Context(), posActor(c), c.Query("counter"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, list)
+}
+
+// POST /api/v1/parked/{id}/recall {"shift_id"} → 200 the cart, now gone
+// from the parked list.
+func (s *Server) recall(c *gin.Context) {
+	var in struct {
+		ShiftID string `json:"shift_id"`
+	}
+	if err := httpx.Decode(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	cart, err := s.d.POS.Service.Recall(c.Request.Context(), posActor(c), c.Param("id"), in.ShiftID)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, cart)
+}

@@ -1,0 +1,231 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"ektamall/migrations"
+	"ektamall/pos/api"
+	"ektamall/shared/auth"
+	"ektamall/shared/catalog"
+	"ektamall/shared/catalogdb"
+	"ektamall/shared/gst"
+	"ektamall/shared/httpx"
+	"ektamall/shared/natsx"
+	"ektamall/shared/sqlitedb"
+)
+
+// Mall is one running mall process.
+type Mall struct {
+	cfg  Config
+	log  *slog.Logger
+	DB   *sqlitedb.DB
+	Auth *auth.Store
+	NATS *natsx.Server
+	// Metrics is the mall's own registry (the demo runs three processes
+	// in one binary, each with its own /metrics).
+	Metrics *prometheus.Registry
+	http    *http.Server
+	ln      net.Listener
+	sync    mallSync // see app_sync.go
+	// URL is the base URL of the HTTP API.
+	URL string
+}
+
+// Open prepares a mall: it binds the HTTP port first (so a port in use
+// fails before anything is written), then opens and migrates the database,
+// records the mall's identity on first start, and starts embedded NATS. On
+// any error everything started is stopped, and a data directory created by
+// this call is removed again.
+func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Mall, err error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Name == "" {
+		cfg.Name = "PM Ekta Mall " + cfg.ID
+	}
+	m := &Mall{cfg: cfg, log: log.With("mall", cfg.ID)}
+	created, err := prepareDir(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			m.Close()
+			if created {
+				os.RemoveAll(cfg.Dir)
+			}
+		}
+	}()
+	if m.ln, err = net.Listen("tcp", cfg.HTTP); err != nil {
+		return nil, fmt.Errorf("--http %s: %w", cfg.HTTP, err)
+	}
+	m.URL = "http://" + m.ln.Addr().String()
+	if m.DB, err = sqlitedb.Open(ctx, filepath.Join(cfg.Dir, "mall.db"), sqlitedb.Options{Synchronous: cfg.Synchronous}); err != nil {
+		return nil, err
+	}
+	if _, err = migrations.Apply(ctx, m.DB.W, migrations.Mall, m.log); err != nil {
+		return nil, err
+	}
+	if err = m.ensureIdentity(ctx); err != nil {
+		return nil, err
+	}
+	m.Auth = auth.NewStore(m.DB, auth.Policy{})
+	ncfg := natsx.Config{
+		Name: "mall-" + cfg.ID, Domain: "mall-" + cfg.ID, JetStream: true, SyncAlways: true,
+		StoreDir: filepath.Join(cfg.Dir, "nats"), Host: "127.0.0.1", Port: cfg.NATSPort, Logger: m.log.With("component", "nats"),
+		LeafCredentials: cfg.Creds,
+	}
+	if cfg.Hub != "" {
+		ncfg.LeafRemotes = []string{cfg.Hub}
+	}
+	if err = m.syncNATS(&ncfg); err != nil { // leaf TLS
+		return nil, err
+	}
+	if m.NATS, err = natsx.Start(ctx, ncfg); err != nil {
+		return nil, err
+	}
+	if m.Metrics, err = m.newMetrics(); err != nil {
+		return nil, err
+	}
+	deps := api.Deps{MallID: cfg.ID, DB: m.DB, Auth: m.Auth, Log: m.log, Edge: httpx.Edge{Registry: m.Metrics, Ready: m.ready}}
+	if deps.POS, err = m.posDeps(); err != nil {
+		return nil, err
+	}
+	if deps.Inventory, err = m.inventoryDeps(); err != nil {
+		return nil, err
+	}
+	if deps.Sync, err = m.startSync(ctx); err != nil {
+		return nil, err
+	}
+	m.http = &http.Server{
+		Handler:           api.New(deps),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	return m, nil
+}
+
+// prepareDir makes sure dir exists and is writable, and says whether it
+// had to create it.
+func prepareDir(dir string) (created bool, err error) {
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		created = true
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return false, fmt.Errorf("--dir %s: %w", dir, err)
+	}
+	probe := filepath.Join(dir, ".write-test")
+	if err := os.WriteFile(probe, nil, 0o600); err != nil {
+		if created {
+			os.RemoveAll(dir)
+		}
+		return false, fmt.Errorf("--dir %s is not writable: %w", dir, err)
+	}
+	os.Remove(probe)
+	return created, nil
+}
+
+// ensureIdentity records which mall this database belongs to on first
+// start, seeds the catalog copy it sells from until the hub's catalog
+// arrives, and refuses a directory that belongs to another mall.
+func (m *Mall) ensureIdentity(ctx context.Context) error {
+	var id, state string
+	err := m.DB.R.QueryRowContext(ctx, `SELECT id, state FROM mall`).Scan(&id, &state)
+	if err == nil {
+		if id != m.cfg.ID || state != m.cfg.State {
+			return fmt.Errorf("--dir %s holds mall %s (%s), not %s (%s)", m.cfg.Dir, id, state, m.cfg.ID, m.cfg.State)
+		}
+		return nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("read mall identity: %w", err)
+	}
+	seed, err := catalog.LoadSeed()
+	if err != nil {
+		return err
+	}
+	gstin := m.cfg.GSTIN
+	if gstin == "" {
+		gstin = DemoGSTIN(m.cfg.State, m.cfg.ID)
+	}
+	if err := gst.ValidGSTIN(gstin); err != nil {
+		return fmt.Errorf("--gstin: %w", err)
+	}
+	now := time.Now().UTC()
+	return m.DB.Transact(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO mall (id, state, name, gstin, address, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			m.cfg.ID, m.cfg.State, m.cfg.Name, gstin, m.cfg.Address, now.Format(time.RFC3339Nano)); err != nil {
+			return err
+		}
+		return catalogdb.InsertSeed(ctx, tx, seed, true, now)
+	})
+}
+
+// DemoGSTIN makes a well-formed GSTIN for a demo mall: the state's GST
+// code, a PAN-shaped middle derived from the mall id, and a valid check
+// character. It is not a registered GSTIN.
+func DemoGSTIN(state, mallID string) string {
+	st, _ := catalog.StateByCode(state)
+	h := sha256.Sum256([]byte(mallID))
+	n := (int(h[0])<<8 | int(h[1])) % 10000
+	first14 := fmt.Sprintf("%sAAAGE%04d%c1Z", st.GSTCode, n, 'A'+h[2]%26)
+	return first14 + string(gst.GSTINCheckChar(first14))
+}
+
+// Run serves HTTP until ctx is cancelled, then shuts everything down.
+func (m *Mall) Run(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- m.http.Serve(m.ln) }()
+	m.log.Info("mall serving", "url", m.URL, "state", m.cfg.State)
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			m.Close()
+			return fmt.Errorf("mall %s http: %w", m.cfg.ID, err)
+		}
+	}
+	return m.Close()
+}
+
+// Close stops the mall in reverse dependency order: HTTP (letting
+// in-flight sales finish), then NATS, then the database. It is safe to call
+// more than once.
+func (m *Mall) Close() error {
+	var errList []error
+	if m.http != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), m.cfg.ShutdownFor)
+		if err := m.http.Shutdown(sctx); err != nil {
+			errList = append(errList, err)
+		}
+		cancel()
+		m.http = nil
+	} else if m.ln != nil {
+		m.ln.Close()
+	}
+	m.ln = nil
+	m.stopSync()
+	if m.NATS != nil {
+		m.NATS.Shutdown()
+		m.NATS = nil
+	}
+	if m.DB != nil {
+		errList = append(errList, m.DB.Close())
+		m.DB = nil
+	}
+	return errors.Join(errList...)
+}

@@ -1,0 +1,106 @@
+// Package app assembles one mall process: its SQLite database, embedded
+// NATS server, HTTP API and background workers, started in dependency
+// order and stopped in reverse.
+package app
+
+import (
+	"flag"
+	"regexp"
+	"time"
+
+	"ektamall/shared/catalog"
+	"ektamall/shared/config"
+)
+
+// Config is everything a mall needs to run.
+type Config struct {
+	Dir                string        // data directory: mall.db and the NATS store
+	ID                 string        // mall id, e.g. LKO1
+	State              string        // the mall's State/UT code (place of supply)
+	Name               string        // shown on receipts
+	Address            string        // shown on receipts
+	GSTIN              string        // the mall's GSTIN; derived for demos when empty
+	HTTP               string        // HTTP listen address
+	Hub                string        // hub leaf URL, nats-leaf://host:port ("" = stand-alone)
+	Creds              string        // NATS credentials file for the leaf link
+	NATSPort           int           // local NATS client port for tools (0 = in-process only)
+	Synchronous        string        // SQLite synchronous: FULL (default) or NORMAL
+	ShutdownFor        time.Duration // grace period for in-flight requests
+	UPIVPA             string        // payee VPA of the mall's dynamic UPI QR codes
+	UPIMCC             string        // merchant category code from the acquirer
+	CashierDiscountPct int64         // largest line discount a cashier gives without approval, percent
+	// TLS to the hub's leaf port (see app_sync.go): the CA that signed the
+	// hub's certificate, and an optional client certificate and key.
+	HubTLSCA, HubTLSCert, HubTLSKey string
+}
+
+// Flags registers the mall's flags on fs, with defaults.
+func (c *Config) Flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Dir, "dir", "", "data directory (required)")
+	fs.StringVar(&c.ID, "id", "", "mall id: 2-8 of A-Z and 0-9, e.g. LKO1 (required)")
+	fs.StringVar(&c.State, "state", "", "State/UT code of the mall, e.g. UP (required)")
+	fs.StringVar(&c.Name, "name", "", "mall name printed on receipts (default: PM Ekta Mall <id>)")
+	fs.StringVar(&c.Address, "address", "", "mall address printed on receipts")
+	fs.StringVar(&c.GSTIN, "gstin", "", "the mall's GSTIN (default: a demo GSTIN for the state)")
+	fs.StringVar(&c.HTTP, "http", "127.0.0.1:8701", "HTTP listen address")
+	fs.StringVar(&c.Hub, "hub", "", "hub leaf-node URLs, comma-separated, one per hub node, e.g. nats-leaf://hub.example:7422 (empty: run without a hub)")
+	fs.StringVar(&c.Creds, "creds", "", "NATS credentials file for the leaf link to the hub")
+	fs.IntVar(&c.NATSPort, "nats-port", 0, "local NATS client port for operator tools (0: in-process only)")
+	fs.StringVar(&c.Synchronous, "sqlite-synchronous", "FULL", "SQLite synchronous mode: FULL (survives power cuts) or NORMAL")
+	fs.DurationVar(&c.ShutdownFor, "shutdown-timeout", 10*time.Second, "grace period for in-flight requests on shutdown")
+	fs.StringVar(&c.UPIVPA, "upi-vpa", "", "payee VPA on UPI QR codes, from the acquirer (default: a demo VPA ektamall.<id>@sbi)")
+	fs.StringVar(&c.UPIMCC, "upi-mcc", "5999", "merchant category code on UPI QR codes, from the acquirer")
+	fs.Int64Var(&c.CashierDiscountPct, "cashier-discount-limit", 10, "largest line discount in percent (1-100) a cashier may give without a mall admin's approval")
+	fs.StringVar(&c.HubTLSCA, "hub-tls-ca", "", "PEM CA to verify the hub's leaf certificate (turns on TLS; a tls:// --hub URL with no CA uses the system roots)")
+	fs.StringVar(&c.HubTLSCert, "hub-tls-cert", "", "PEM client certificate for the hub's leaf port (with --hub-tls-key)")
+	fs.StringVar(&c.HubTLSKey, "hub-tls-key", "", "PEM private key for --hub-tls-cert")
+}
+
+var (
+	mallIDRE = regexp.MustCompile(`^[A-Z0-9]{2,8}$`)
+	vpaRE    = regexp.MustCompile(`^[a-zA-Z0-9.\-_]{2,256}@[a-zA-Z]{2,64}$`)
+	mccRE    = regexp.MustCompile(`^[0-9]{4}$`)
+)
+
+// Validate reports every bad field at once.
+func (c *Config) Validate() error {
+	var e config.Errors
+	if c.Dir == "" {
+		e.Addf("dir", "required")
+	}
+	if !mallIDRE.MatchString(c.ID) {
+		e.Addf("id", "%q must be 2-8 of A-Z and 0-9", c.ID)
+	}
+	if _, ok := catalog.StateByCode(c.State); !ok {
+		e.Addf("state", "%q is not a State/UT code (e.g. UP, KA, DL)", c.State)
+	}
+	e.CheckAddr("http", c.HTTP)
+	if c.NATSPort < 0 || c.NATSPort > 65535 {
+		e.Addf("nats-port", "%d is not a port", c.NATSPort)
+	}
+	if c.Synchronous != "FULL" && c.Synchronous != "NORMAL" {
+		e.Addf("sqlite-synchronous", "%q must be FULL or NORMAL", c.Synchronous)
+	}
+	if c.UPIVPA != "" && !vpaRE.MatchString(c.UPIVPA) {
+		e.Addf("upi-vpa", "%q is not a VPA such as shop@bank", c.UPIVPA)
+	}
+	if c.UPIMCC != "" && !mccRE.MatchString(c.UPIMCC) {
+		e.Addf("upi-mcc", "%q must be 4 digits", c.UPIMCC)
+	}
+	if c.CashierDiscountPct == 0 {
+		c.CashierDiscountPct = 10
+	}
+	if c.CashierDiscountPct < 0 || c.CashierDiscountPct > 100 {
+		e.Addf("cashier-discount-limit", "%d must be 0-100", c.CashierDiscountPct)
+	}
+	if c.ShutdownFor <= 0 {
+		e.Addf("shutdown-timeout", "must be positive")
+	}
+	if (c.HubTLSCert == "") != (c.HubTLSKey == "") {
+		e.Addf("hub-tls-cert", "--hub-tls-cert and --hub-tls-key go together")
+	}
+	if (c.HubTLSCA != "" || c.HubTLSCert != "") && c.Hub == "" {
+		e.Addf("hub-tls-ca", "TLS flags need --hub")
+	}
+	return e.Err()
+}

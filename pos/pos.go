@@ -1,0 +1,129 @@
+// Package pos is a mall's point of sale: shifts with their cash, sales that
+// issue GST tax invoices, cancellations (voids), returns that issue credit
+// notes, parked carts, discount approvals and UPI payment requests.
+//
+// Every write is one SQLite transaction that commits the documents, their
+// stock movements (inventory.SellOut / PutBack), their audit rows and their
+// outbox event together. Amounts are money.Amount (integer paise in SQLite);
+// tax is computed once per line with gst.Inclusive, stored, and only ever
+// added up or allocated afterwards, never recomputed.
+package pos
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"ektamall/shared/auth"
+	"ektamall/shared/catalog"
+	"ektamall/shared/catalogdb"
+	"ektamall/shared/sqlitedb"
+)
+
+// Config tunes the point of sale. Zero values take the defaults.
+type Config struct {
+	// DiscountLimitBP is the largest line discount, in basis points of
+	// the line's value before discount, each role may give on its own.
+	// Above it a mall_admin's approval is needed. A role not listed may
+	// give no discount without approval. Default: cashier 10%, mall_admin
+	// unlimited (they are the approvers).
+	DiscountLimitBP map[auth.Role]int64
+	// ApprovalTTL is how long an approval token may wait to be used.
+	ApprovalTTL time.Duration
+	// UPIVPA, UPIName and UPIMCC are the payee fields of dynamic UPI QR
+	// codes: the mall's VPA, its name and merchant category code as given
+	// by the acquirer.
+	UPIVPA  string
+	UPIName string
+	UPIMCC  string
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Mall is the identity printed on every invoice.
+type Mall struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Address   string `json:"address"`
+	GSTIN     string `json:"gstin"`
+	State     string `json:"state"`      // place of supply for counter sales
+	StateName string `json:"state_name"` // e.g. "Uttar Pradesh"
+	StateCode string `json:"state_code"` // GST state code, e.g. "09"
+	UTGST     bool   `json:"utgst"`      // the state share is UTGST, not SGST
+}
+
+// Service is the point of sale of one mall.
+type Service struct {
+	db   *sqlitedb.DB
+	auth *auth.Store
+	cfg  Config
+	mall Mall
+}
+
+// Actor is who asks, and the request id the audit log records.
+type Actor struct {
+	User      auth.User
+	RequestID string
+}
+
+// New returns the point of sale of the mall whose database db is. The
+// mall's identity must already be recorded (the app does it on first start).
+func New(ctx context.Context, db *sqlitedb.DB, store *auth.Store, cfg Config) (*Service, error) {
+	if cfg.DiscountLimitBP == nil {
+		cfg.DiscountLimitBP = map[auth.Role]int64{auth.Cashier: 1000, auth.MallAdmin: 10000}
+	}
+	if cfg.ApprovalTTL <= 0 {
+		cfg.ApprovalTTL = 5 * time.Minute
+	}
+	if cfg.UPIMCC == "" {
+		cfg.UPIMCC = "5999"
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	var m Mall
+	err := db.R.QueryRowContext(ctx, `SELECT id, name, address, gstin, state FROM mall`).Scan(&m.ID, &m.Name, &m.Address, &m.GSTIN, &m.State)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errors.New("pos: the mall's identity is not recorded yet")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pos: read mall: %w", err)
+	}
+	st, ok := catalog.StateByCode(m.State)
+	if !ok {
+		return nil, fmt.Errorf("pos: mall state %q is unknown", m.State)
+	}
+	m.StateName, m.StateCode = st.Name, st.GSTCode
+	if m.UTGST, err = catalogdb.StateUsesUTGST(ctx, db.R, m.State); err != nil {
+		return nil, fmt.Errorf("pos: %w", err)
+	}
+	if cfg.UPIVPA == "" {
+		cfg.UPIVPA = "ektamall." + strings.ToLower(m.ID) + "@sbi"
+	}
+	if cfg.UPIName == "" {
+		cfg.UPIName = m.Name
+	}
+	return &Service{db: db, auth: store, cfg: cfg, mall: m}, nil
+}
+
+// Mall is the identity printed on invoices.
+func (s *Service) Mall() Mall { return s.mall }
+
+func (s *Service) now() time.Time { return s.cfg.Now().UTC() }
+
+const timeFmt = time.RFC3339Nano
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(timeFmt, s)
+	return t.UTC()
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,56 @@
+package receipt
+
+import (
+	"bytes"
+	"html/template"
+
+	"ektamall/pos"
+)
+
+// InvoiceHTML renders a tax invoice as a printable HTML page.
+func InvoiceHTML(m pos.Mall, s pos.Sale) ([]byte, error) { return render(saleDoc(m, s)) }
+
+// CreditNoteHTML renders a credit note as a printable HTML page.
+func CreditNoteHTML(m pos.Mall, r pos.Return) ([]byte, error) { return render(returnDoc(m, r)) }
+
+func render(d doc) ([]byte, error) {
+	var b bytes.Buffer
+	if err := page.Execute(&b, d); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+var page = template.Must(template.New("doc").Funcs(template.FuncMap{"method": methodName}).Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{{.Title}} {{.Number}}</title>
+<style>
+body{font:13px/1.35 system-ui,sans-serif;margin:1.5em auto;max-width:60em;color:#111}
+h1{font-size:1.3em;margin:0}h2{font-size:1.1em;letter-spacing:.1em;text-align:center}
+table{border-collapse:collapse;width:100%;margin:.6em 0}th,td{border:1px solid #999;padding:.25em .4em;vertical-align:top}
+td.n,th.n{text-align:right;white-space:nowrap}.origin{color:#444;font-size:.9em}.cancel{color:#b00;font-weight:bold;text-align:center;font-size:1.3em}
+dl{display:grid;grid-template-columns:max-content auto;gap:.1em 1em;margin:.4em 0}dt{font-weight:600}dd{margin:0}
+@media print{body{margin:0;max-width:none}button{display:none}}
+</style></head><body>
+<header><h1>{{.Mall.Name}}</h1><div>{{.Mall.Address}}</div><div>GSTIN {{.Mall.GSTIN}} · State {{.Mall.StateName}} ({{.Mall.StateCode}})</div></header>
+<h2>{{.Title}}</h2>
+{{if .Cancelled}}<p class="cancel">CANCELLED — {{.Cancelled}}</p>{{end}}
+<dl><dt>{{.NumberLabel}}</dt><dd>{{.Number}}</dd><dt>Date</dt><dd>{{.Date}}</dd>
+{{range .Refs}}<dt>{{index . 0}}</dt><dd>{{index . 1}}</dd>{{end}}</dl>
+<table><thead><tr><th>#</th><th>Description</th><th>HSN</th><th class="n">Qty</th><th class="n">Rate</th><th class="n">Value</th>
+<th class="n">Discount</th><th class="n">Taxable value</th><th class="n">GST</th><th class="n">CGST</th><th class="n">{{.StateLabel}}</th><th class="n">Amount</th></tr></thead>
+<tbody>{{$st := .StateLabel}}{{range .Lines}}<tr><td>{{.No}}</td>
+<td>{{.Name}}<div class="origin">{{.District}}, {{.State}}{{if .GI}} · GI-tagged{{end}}</div></td>
+<td>{{.HSN}}</td><td class="n">{{.Qty}}</td><td class="n">{{.UnitPrice}}</td><td class="n">{{.Gross}}</td>
+<td class="n">{{if .Discount.IsPositive}}{{.Discount}}{{if .DiscNote}} ({{.DiscNote}}){{end}}{{end}}</td>
+<td class="n">{{.Taxable}}</td><td class="n">{{.Rate}}%</td><td class="n">{{.CGST}} @{{.HalfRate}}</td><td class="n">{{.SGST}} @{{.HalfRate}}</td>
+<td class="n">{{.Amount}}</td></tr>{{end}}</tbody>
+<tfoot><tr><th colspan="7">Total (INR, GST included)</th><th class="n">{{.Taxable}}</th><th></th><th class="n">{{.CGST}}</th><th class="n">{{.SGST}}</th><th class="n">{{.Total}}</th></tr></tfoot></table>
+<table><caption>GST summary</caption><thead><tr><th>Rate</th><th class="n">Taxable value</th><th class="n">CGST</th><th class="n">{{.StateLabel}}</th></tr></thead>
+<tbody>{{range .Tax}}<tr><td>{{.Rate}}%</td><td class="n">{{.Taxable}}</td><td class="n">{{.CGST}}</td><td class="n">{{.SGST}}</td></tr>{{end}}</tbody></table>
+<table><tbody>{{$pl := .PayLabel}}{{range .Payments}}<tr><td>{{$pl}} {{method .Method}}{{if .Ref}} (ref {{.Ref}}){{end}}</td><td class="n">{{.Amount}}</td></tr>{{end}}
+{{if .Change}}<tr><td>Change</td><td class="n">{{.Change}}</td></tr>{{end}}</tbody></table>
+<p>{{.Footer}}</p>
+<button onclick="window.print()">Print</button>
+</body></html>
+`))

@@ -1,0 +1,156 @@
+// Package receipt renders tax invoices and credit notes for the counter:
+// plain text for a 42-column thermal printer and printable HTML. Both carry
+// the CGST Rule 46 particulars (supplier name, address and GSTIN; document
+// number and date; per line HSN, description, quantity, value, discount,
+// taxable value, rate and CGST/SGST amounts; total; place of supply) and
+// each line's provenance: district, state and GI tag.
+//
+// Both renderers print from one neutral document built here, so the two
+// forms cannot disagree.
+package receipt
+
+import (
+	"sort"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"ektamall/pos"
+	"ektamall/shared/catalog"
+	"ektamall/shared/gst"
+	"ektamall/shared/invoice"
+	"ektamall/shared/money"
+)
+
+// doc is what a printed document shows.
+type doc struct {
+	Mall        pos.Mall
+	Title       string // TAX INVOICE, CREDIT NOTE
+	NumberLabel string
+	Number      string
+	Date        string
+	Refs        [][2]string // label, value: counter, cashier, original invoice…
+	Cancelled   string      // reason, when the invoice was cancelled
+	StateLabel  string      // SGST or UTGST
+	Lines       []line
+	Total       money.Amount
+	Discount    money.Amount
+	Taxable     money.Amount
+	CGST        money.Amount
+	SGST        money.Amount
+	Tax         []taxRow
+	PayLabel    string // Paid, Refunded
+	Payments    []pos.Tender
+	Change      *money.Amount
+	Footer      string
+}
+
+type line struct {
+	No        int
+	Name      string
+	HSN       string
+	Qty       int64
+	UnitPrice money.Amount
+	Gross     money.Amount
+	Discount  money.Amount
+	DiscNote  string
+	Amount    money.Amount
+	Taxable   money.Amount
+	Rate      gst.Rate
+	HalfRate  string
+	CGST      money.Amount
+	SGST      money.Amount
+	District  string
+	State     string
+	GI        bool
+}
+
+type taxRow struct {
+	Rate    gst.Rate
+	Taxable money.Amount
+	CGST    money.Amount
+	SGST    money.Amount
+}
+
+func stateName(code string) string {
+	if st, ok := catalog.StateByCode(code); ok {
+		return st.Name
+	}
+	return code
+}
+
+func when(t time.Time) string { return t.In(invoice.IST).Format("02-01-2006 15:04 IST") }
+
+// halfRate is the CGST (and SGST) rate: half the GST rate.
+func halfRate(r gst.Rate) string {
+	return r.Percent().Div(decimal.NewFromInt(2)).String() + "%"
+}
+
+func stateLabel(ut bool) string {
+	if ut {
+		return "UTGST"
+	}
+	return "SGST"
+}
+
+func taxSummary(ls []line) []taxRow {
+	by := map[int64]*taxRow{}
+	for _, l := range ls {
+		k := l.Rate.BasisPoints()
+		if by[k] == nil {
+			by[k] = &taxRow{Rate: l.Rate}
+		}
+		t := by[k]
+		t.Taxable, t.CGST, t.SGST = t.Taxable.Add(l.Taxable), t.CGST.Add(l.CGST), t.SGST.Add(l.SGST)
+	}
+	out := make([]taxRow, 0, len(by))
+	for _, t := range by {
+		out = append(out, *t)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Rate.BasisPoints() < out[j].Rate.BasisPoints() })
+	return out
+}
+
+func saleDoc(m pos.Mall, s pos.Sale) doc {
+	d := doc{Mall: m, Title: "TAX INVOICE", NumberLabel: "Invoice no", Number: s.InvoiceNo, Date: when(s.At),
+		Refs:       [][2]string{{"Counter", s.Counter}, {"Cashier", s.Cashier}, {"Place of supply", s.PlaceOfSupply}},
+		StateLabel: stateLabel(s.UTGST), Total: s.Total, Discount: s.Discount, Taxable: s.Taxable, CGST: s.CGST, SGST: s.SGST,
+		PayLabel: "Paid", Payments: s.Tenders, Footer: "Prices include GST. Returns with this invoice."}
+	if s.Status == pos.StatusCancelled {
+		d.Cancelled = s.CancelReason
+	}
+	if s.ApprovedBy != "" {
+		d.Refs = append(d.Refs, [2]string{"Discount approved by", s.ApprovedBy})
+	}
+	ch := s.Change
+	d.Change = &ch
+	for _, l := range s.Lines {
+		note := ""
+		if l.DiscountInput != "" && l.Discount.IsPositive() {
+			note = l.DiscountInput
+		}
+		d.Lines = append(d.Lines, line{No: l.LineNo, Name: l.Name, HSN: l.HSN, Qty: l.Qty, UnitPrice: l.UnitPrice, Gross: l.Gross(),
+			Discount: l.Discount, DiscNote: note, Amount: l.Amount, Taxable: l.Taxable, Rate: l.GSTRate, HalfRate: halfRate(l.GSTRate),
+			CGST: l.CGST, SGST: l.SGST, District: l.District, State: stateName(l.State), GI: l.GI})
+	}
+	d.Tax = taxSummary(d.Lines)
+	return d
+}
+
+func returnDoc(m pos.Mall, r pos.Return) doc {
+	d := doc{Mall: m, Title: "CREDIT NOTE", NumberLabel: "Credit note no", Number: r.CreditNoteNo, Date: when(r.At),
+		Refs: [][2]string{{"Against invoice", r.InvoiceNo}, {"Invoice date", when(r.InvoiceAt)}, {"Counter", r.Counter},
+			{"Cashier", r.Cashier}, {"Place of supply", r.PlaceOfSupply}, {"Goods to", r.RestockTo}},
+		StateLabel: stateLabel(r.UTGST), Total: r.Total, Taxable: r.Taxable, CGST: r.CGST, SGST: r.SGST,
+		PayLabel: "Refunded", Payments: r.Refunds, Footer: "Goods returned; tax reversed as above."}
+	if r.Reason != "" {
+		d.Refs = append(d.Refs, [2]string{"Reason", r.Reason})
+	}
+	for _, l := range r.Lines {
+		d.Lines = append(d.Lines, line{No: l.LineNo, Name: l.Name, HSN: l.HSN, Qty: l.Qty, UnitPrice: l.UnitPrice, Gross: l.Amount,
+			Amount: l.Amount, Taxable: l.Taxable, Rate: l.GSTRate, HalfRate: halfRate(l.GSTRate), CGST: l.CGST, SGST: l.SGST,
+			District: l.District, State: stateName(l.State), GI: l.GI})
+	}
+	d.Tax = taxSummary(d.Lines)
+	return d
+}

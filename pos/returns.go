@@ -1,0 +1,410 @@
+package pos
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"ektamall/inventory"
+	"ektamall/shared/errs"
+	"ektamall/shared/events"
+	"ektamall/shared/ids"
+	"ektamall/shared/invoice"
+	"ektamall/shared/money"
+)
+
+// Refund methods a return may ask for, besides the tender methods.
+const RefundOriginal = "original"
+
+// Return takes goods back against an invoice and issues a credit note
+// from the series of the counter where it happens. key is optional: with
+// one, a retry returns the same credit note. Amounts reverse the invoice
+// exactly: each unit of a line carries a fixed share of the line's amount,
+// CGST and SGST (largest remainder), so returning every unit, at once or
+// piece by piece, gives back exactly what was charged.
+func (s *Service) Return(ctx context.Context, a Actor, key string, req ReturnRequest) (ret Return, replay bool, err error) {
+	defer errs.Wrap(&err, "return")
+	if err := canRing(a.User); err != nil {
+		return Return{}, false, err
+	}
+	if key != "" {
+		if err := ValidKey(key); err != nil {
+			return Return{}, false, err
+		}
+	}
+	if err := validReturn(&req); err != nil {
+		return Return{}, false, err
+	}
+	hash := requestHash(req)
+	if key != "" {
+		if id, err := lookupKey(ctx, s.db.R, "return", key, a.User, hash); err != nil {
+			return Return{}, false, err
+		} else if id != "" {
+			r, err := readReturn(ctx, s.db.R, s.mall, id)
+			return r, true, err
+		}
+	}
+	now := s.now()
+	var existing string
+	err = s.db.Transact(ctx, func(tx *sql.Tx) error {
+		if key != "" {
+			id, err := lookupKey(ctx, tx, "return", key, a.User, hash)
+			if err != nil || id != "" {
+				existing = id
+				return err
+			}
+		}
+		var err error
+		ret, err = s.writeReturn(ctx, tx, a, req, now)
+		if err != nil {
+			return err
+		}
+		if key != "" {
+			return storeKey(ctx, tx, "return", key, a.User, hash, ret.ID, now)
+		}
+		return nil
+	})
+	if err != nil {
+		return Return{}, false, err
+	}
+	if existing != "" {
+		r, err := readReturn(ctx, s.db.R, s.mall, existing)
+		return r, true, err
+	}
+	return ret, false, nil
+}
+
+func validReturn(req *ReturnRequest) error {
+	if _, err := ids.Parse(req.SaleID); err != nil {
+		return errs.Field("sale_id", "sale_id must be the id of the original invoice")
+	}
+	if len(req.Lines) == 0 || len(req.Lines) > MaxLines {
+		return errs.Field("lines", "a return needs 1 to %d lines", MaxLines)
+	}
+	for i, l := range req.Lines {
+		if l.SKU == "" || len(l.SKU) > 32 {
+			return errs.Field(fmt.Sprintf("lines[%d].sku", i), "each line needs the SKU being returned")
+		}
+		if l.Qty < 1 || l.Qty > MaxQty {
+			return errs.Field(fmt.Sprintf("lines[%d].qty", i), "quantity must be a whole number from 1 to %d, got %d", MaxQty, l.Qty)
+		}
+		if l.LineNo < 0 || l.LineNo > MaxLines {
+			return errs.Field(fmt.Sprintf("lines[%d].line_no", i), "line_no must be a line of the invoice")
+		}
+	}
+	switch req.RefundMethod {
+	case Cash, UPI, Card, RefundOriginal:
+	default:
+		return errs.Field("refund_method", "refund_method must be cash, original, upi or card")
+	}
+	if req.RestockTo == "" {
+		req.RestockTo = string(inventory.Backroom)
+	}
+	if req.RestockTo != string(inventory.Backroom) && req.RestockTo != string(inventory.Damaged) {
+		return errs.Field("restock_to", "returned goods go to the backroom (resaleable) or damaged")
+	}
+	req.Reason = strings.TrimSpace(req.Reason)
+	if utf8.RuneCountInString(req.Reason) > 200 {
+		return errs.Field("reason", "reason is at most 200 characters")
+	}
+	return nil
+}
+
+// returnShift is the open shift whose drawer pays the refund: the one
+// named, or the caller's own.
+func returnShift(ctx context.Context, tx *sql.Tx, a Actor, id string) (Shift, error) {
+	if id == "" {
+		err := tx.QueryRowContext(ctx, `SELECT id FROM shifts WHERE user_id = ? AND status = 'open'`, a.User.ID).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return Shift{}, errs.E(errs.Conflict, "open a shift first: a refund is paid from a counter's drawer")
+		}
+		if err != nil {
+			return Shift{}, err
+		}
+	}
+	return usableShift(ctx, tx, a.User, id)
+}
+
+func (s *Service) writeReturn(ctx context.Context, tx *sql.Tx, a Actor, req ReturnRequest, now time.Time) (Return, error) {
+	sh, err := returnShift(ctx, tx, a, req.ShiftID)
+	if err != nil {
+		return Return{}, err
+	}
+	sale, err := readSale(ctx, tx, s.mall, req.SaleID)
+	if err != nil {
+		return Return{}, err
+	}
+	if sale.Status == StatusCancelled {
+		return Return{}, errs.E(errs.Conflict, "invoice %s is cancelled; nothing can be returned against it", sale.InvoiceNo)
+	}
+	r := Return{ID: ids.New(), At: now, SaleID: sale.ID, InvoiceNo: sale.InvoiceNo, InvoiceAt: sale.At, ShiftID: sh.ID,
+		Counter: sh.Counter, UserID: a.User.ID, Cashier: a.User.Username, UTGST: sale.UTGST, RestockTo: req.RestockTo,
+		Reason: req.Reason, PlaceOfSupply: sale.PlaceOfSupply}
+	if r.Lines, err = pickReturnLines(sale, req.Lines); err != nil {
+		return Return{}, err
+	}
+	for _, l := range r.Lines {
+		r.Total, r.Taxable = r.Total.Add(l.Amount), r.Taxable.Add(l.Taxable)
+		r.CGST, r.SGST = r.CGST.Add(l.CGST), r.SGST.Add(l.SGST)
+	}
+	prior := map[string]money.Amount{}
+	if err := sumByKey(ctx, tx, `SELECT f.method, SUM(f.amount_paise) FROM refunds f JOIN returns r ON r.id = f.return_id
+		WHERE r.sale_id = ? GROUP BY f.method`, sale.ID, func(k string, v money.Amount) { prior[k] = v }); err != nil {
+		return Return{}, err
+	}
+	if r.Refunds, err = refundPlan(sale, req.RefundMethod, r.Total, prior); err != nil {
+		return Return{}, err
+	}
+	fy := invoice.FinancialYear(now)
+	var seq int64
+	if r.CreditNoteNo, seq, err = nextNumber(ctx, tx, "CN"+sh.Counter, fy); err != nil {
+		return Return{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO returns (id, credit_note_no, series, fy, seq, sale_id, shift_id, user_id, at, total_paise,
+			taxable_paise, cgst_paise, sgst_paise, restock_to, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.CreditNoteNo, "CN"+sh.Counter, int(fy), seq, sale.ID, sh.ID, a.User.ID, now.Format(timeFmt), r.Total.Paise(),
+		r.Taxable.Paise(), r.CGST.Paise(), r.SGST.Paise(), r.RestockTo, r.Reason); err != nil {
+		return Return{}, fmt.Errorf("insert return: %w", err)
+	}
+	for _, l := range r.Lines {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO return_lines (return_id, line_no, sale_line_no, sku, qty, amount_paise, taxable_paise,
+				cgst_paise, sgst_paise) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.ID, l.LineNo, l.SaleLineNo, l.SKU, l.Qty, l.Amount.Paise(), l.Taxable.Paise(), l.CGST.Paise(), l.SGST.Paise()); err != nil {
+			return Return{}, fmt.Errorf("insert return line: %w", err)
+		}
+		if err := inventory.PutBack(ctx, tx, s.mall.ID, inventory.KindReturn, l.SKU, l.State, l.Qty, inventory.Location(r.RestockTo), r.ID, a.User.ID, now); err != nil {
+			return Return{}, fmt.Errorf("put back %s: %w", l.SKU, err)
+		}
+	}
+	if err := insertTenders(ctx, tx, "refunds", "return_id", r.ID, r.Refunds); err != nil {
+		return Return{}, err
+	}
+	if _, err := events.Append(ctx, tx, s.mall.ID, events.ReturnCompleted, now, returnEvent(r)); err != nil {
+		return Return{}, err
+	}
+	if err := audit(ctx, tx, a, now, "return", map[string]any{"return_id": r.ID, "credit_note_no": r.CreditNoteNo,
+		"sale_id": sale.ID, "invoice_no": sale.InvoiceNo, "total": r.Total, "refund_method": req.RefundMethod,
+		"restock_to": r.RestockTo, "reason": r.Reason}); err != nil {
+		return Return{}, err
+	}
+	return r, nil
+}
+
+// pickReturnLines matches the requested SKUs to invoice lines (a SKU on
+// several lines fills them in order, unless line_no names one) and prices
+// each returned slice of units.
+func pickReturnLines(sale Sale, reqs []ReturnLineRequest) ([]ReturnLine, error) {
+	taken := map[int]int64{} // units of each invoice line taken by this request
+	var out []ReturnLine
+	for i, rq := range reqs {
+		var sold, left int64
+		var cands []int
+		for j, l := range sale.Lines {
+			if l.SKU == rq.SKU && (rq.LineNo == 0 || rq.LineNo == l.LineNo) {
+				cands = append(cands, j)
+				sold += l.Qty
+				left += l.Qty - l.Returned - taken[l.LineNo]
+			}
+		}
+		field := fmt.Sprintf("lines[%d]", i)
+		switch {
+		case len(cands) == 0:
+			return nil, errs.Field(field+".sku", "%s is not on invoice %s", rq.SKU, sale.InvoiceNo)
+		case rq.Qty > sold:
+			return nil, errs.Field(field+".qty", "cannot return %d of %s: invoice %s sold %d", rq.Qty, rq.SKU, sale.InvoiceNo, sold)
+		case rq.Qty > left:
+			return nil, errs.E(errs.Conflict, "cannot return %d of %s: %d sold on invoice %s, only %d not yet returned", rq.Qty, rq.SKU, sold, sale.InvoiceNo, left)
+		}
+		need := rq.Qty
+		for _, j := range cands {
+			l := sale.Lines[j]
+			avail := l.Qty - l.Returned - taken[l.LineNo]
+			k := min(need, avail)
+			if k <= 0 {
+				continue
+			}
+			rl, err := returnSlice(l, l.Returned+taken[l.LineNo], k)
+			if err != nil {
+				return nil, err
+			}
+			rl.LineNo = len(out) + 1
+			out = append(out, rl)
+			taken[l.LineNo] += k
+			need -= k
+			if need == 0 {
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// returnSlice prices units [from, from+k) of an invoice line. Amount, CGST
+// and SGST are each split over the line's units by largest remainder and
+// the slice takes its units' shares; taxable is what is left, so every
+// slice adds up and all slices together are exactly the line.
+func returnSlice(l SaleLine, from, k int64) (ReturnLine, error) {
+	w := make([]int64, l.Qty)
+	for i := range w {
+		w[i] = 1
+	}
+	part := func(total money.Amount) (money.Amount, error) {
+		units, err := money.Allocate(total, w)
+		if err != nil {
+			return money.Zero, err
+		}
+		return money.Sum(units[from : from+k]...), nil
+	}
+	amount, err := part(l.Amount)
+	if err != nil {
+		return ReturnLine{}, err
+	}
+	cgst, err := part(l.CGST)
+	if err != nil {
+		return ReturnLine{}, err
+	}
+	sgst, err := part(l.SGST)
+	if err != nil {
+		return ReturnLine{}, err
+	}
+	return ReturnLine{SaleLineNo: l.LineNo, SKU: l.SKU, Name: l.Name, HSN: l.HSN, Qty: k, UnitPrice: l.UnitPrice,
+		Amount: amount, Taxable: amount.Sub(cgst).Sub(sgst), GSTRate: l.GSTRate, CGST: cgst, SGST: sgst, UTGST: l.UTGST,
+		State: l.State, DistrictID: l.DistrictID, District: l.District, ProducerID: l.ProducerID, GI: l.GI}, nil
+}
+
+// refundPlan decides how a refund of total is paid. Cash always works (the
+// drawer pays it). UPI or card must have paid at least that much on the
+// invoice, net of earlier refunds. "original" splits the refund over what
+// each method paid and has not had back yet, by largest remainder.
+func refundPlan(sale Sale, method string, total money.Amount, prior map[string]money.Amount) ([]Tender, error) {
+	left := map[string]money.Amount{}
+	refs := map[string]string{}
+	for _, t := range sale.Tenders {
+		left[t.Method] = left[t.Method].Add(t.Amount)
+		if refs[t.Method] == "" {
+			refs[t.Method] = t.Ref
+		}
+	}
+	left[Cash] = left[Cash].Sub(sale.Change)
+	for m, v := range prior {
+		left[m] = left[m].Sub(v)
+	}
+	switch method {
+	case Cash:
+		return []Tender{{Method: Cash, Amount: total}}, nil
+	case UPI, Card:
+		if left[method].LessThan(total) {
+			return nil, errs.Field("refund_method", "only %s was paid by %s on invoice %s and not yet refunded; refund %s in cash or to the original tenders",
+				left[method], method, sale.InvoiceNo, total)
+		}
+		return []Tender{{Method: method, Amount: total, Ref: refs[method]}}, nil
+	}
+	weights := make([]int64, len(Methods))
+	var sum int64
+	for i, m := range Methods {
+		weights[i] = max(left[m].Paise(), 0)
+		sum += weights[i]
+	}
+	if sum == 0 {
+		return []Tender{{Method: Cash, Amount: total}}, nil
+	}
+	parts, err := money.Allocate(total, weights)
+	if err != nil {
+		return nil, err
+	}
+	// Rounding may ask a method for a paisa more than it has left; the
+	// drawer pays that paisa.
+	for i, m := range Methods {
+		if m != Cash && parts[i].GreaterThan(left[m]) {
+			over := parts[i].Sub(left[m])
+			parts[i] = left[m]
+			parts[0] = parts[0].Add(over)
+		}
+	}
+	var out []Tender
+	for i, m := range Methods {
+		if parts[i].IsPositive() {
+			out = append(out, Tender{Method: m, Amount: parts[i], Ref: refs[m]})
+		}
+	}
+	return out, nil
+}
+
+func returnEvent(r Return) events.Return {
+	ev := events.Return{ReturnID: r.ID, CreditNoteNo: r.CreditNoteNo, SaleID: r.SaleID, InvoiceNo: r.InvoiceNo, ShiftID: r.ShiftID,
+		At: r.At, Total: r.Total}
+	for _, l := range r.Lines {
+		ev.Lines = append(ev.Lines, events.ReturnLine{SaleLineNo: l.SaleLineNo, SKU: l.SKU, ProducerID: l.ProducerID,
+			DistrictID: l.DistrictID, State: l.State, Qty: l.Qty, Amount: l.Amount, Taxable: l.Taxable, GSTRate: l.GSTRate,
+			CGST: l.CGST, SGST: l.SGST, UTGST: l.UTGST})
+	}
+	for _, t := range r.Refunds {
+		ev.Refunds = append(ev.Refunds, events.Tender{Method: t.Method, Amount: t.Amount, Ref: t.Ref})
+	}
+	return ev
+}
+
+// GetReturn reads a credit note.
+func (s *Service) GetReturn(ctx context.Context, a Actor, id string) (Return, error) {
+	if err := canRing(a.User); err != nil {
+		return Return{}, err
+	}
+	if _, err := ids.Parse(id); err != nil {
+		return Return{}, errs.E(errs.NotFound, "no credit note %q", id)
+	}
+	return readReturn(ctx, s.db.R, s.mall, id)
+}
+
+func readReturn(ctx context.Context, q queryer, m Mall, id string) (Return, error) {
+	var (
+		r      Return
+		at, sa string
+	)
+	err := q.QueryRowContext(ctx, `SELECT r.id, r.credit_note_no, r.at, r.sale_id, s.invoice_no, s.at, r.shift_id, sh.counter, r.user_id,
+			u.username, r.total_paise, r.taxable_paise, r.cgst_paise, r.sgst_paise, s.utgst, r.restock_to, r.reason
+		FROM returns r JOIN sales s ON s.id = r.sale_id JOIN shifts sh ON sh.id = r.shift_id JOIN users u ON u.id = r.user_id
+		WHERE r.id = ?`, id).Scan(&r.ID, &r.CreditNoteNo, &at, &r.SaleID, &r.InvoiceNo, &sa, &r.ShiftID, &r.Counter, &r.UserID,
+		&r.Cashier, &r.Total, &r.Taxable, &r.CGST, &r.SGST, &r.UTGST, &r.RestockTo, &r.Reason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Return{}, errs.E(errs.NotFound, "no credit note %q", id)
+	}
+	if err != nil {
+		return Return{}, fmt.Errorf("read return: %w", err)
+	}
+	r.At, r.InvoiceAt = parseTime(at), parseTime(sa)
+	r.PlaceOfSupply = m.StateName + " (" + m.StateCode + ")"
+	lines, err := readLines(ctx, q, r.SaleID, nil, r.UTGST)
+	if err != nil {
+		return Return{}, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT line_no, sale_line_no, qty, amount_paise, taxable_paise, cgst_paise, sgst_paise
+		FROM return_lines WHERE return_id = ? ORDER BY line_no`, id)
+	if err != nil {
+		return Return{}, fmt.Errorf("read return lines: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rl ReturnLine
+		if err := rows.Scan(&rl.LineNo, &rl.SaleLineNo, &rl.Qty, &rl.Amount, &rl.Taxable, &rl.CGST, &rl.SGST); err != nil {
+			return Return{}, err
+		}
+		for _, l := range lines {
+			if l.LineNo == rl.SaleLineNo {
+				rl.SKU, rl.Name, rl.HSN, rl.UnitPrice, rl.GSTRate, rl.UTGST = l.SKU, l.Name, l.HSN, l.UnitPrice, l.GSTRate, r.UTGST
+				rl.State, rl.DistrictID, rl.District, rl.ProducerID, rl.GI = l.State, l.DistrictID, l.District, l.ProducerID, l.GI
+			}
+		}
+		r.Lines = append(r.Lines, rl)
+	}
+	if err := rows.Err(); err != nil {
+		return Return{}, err
+	}
+	if r.Refunds, err = readTenders(ctx, q, "refunds", "return_id", id); err != nil {
+		return Return{}, err
+	}
+	return r, nil
+}

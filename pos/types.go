@@ -1,0 +1,206 @@
+package pos
+
+import (
+	"time"
+
+	"ektamall/shared/gst"
+	"ektamall/shared/money"
+)
+
+// Tender methods.
+const (
+	Cash = "cash"
+	UPI  = "upi"
+	Card = "card"
+)
+
+// Methods lists the tender methods in the order reports show them.
+var Methods = []string{Cash, UPI, Card}
+
+// Sale statuses.
+const (
+	StatusCompleted = "completed"
+	StatusCancelled = "cancelled"
+)
+
+// SaleRequest is what a counter sends to ring a sale. Lines name a SKU or
+// a barcode; Discount is "" or an amount ("50.00") or a percentage ("10%").
+type SaleRequest struct {
+	ShiftID  string        `json:"shift_id"`
+	Lines    []LineRequest `json:"lines"`
+	Tenders  []Tender      `json:"tenders"`
+	Approval string        `json:"approval_token,omitempty"`
+}
+
+// LineRequest is one line of a SaleRequest or a parked cart.
+type LineRequest struct {
+	SKU      string `json:"sku"`
+	Qty      int64  `json:"qty"`
+	Discount string `json:"discount,omitempty"`
+}
+
+// Tender is one payment (or, on a credit note, one refund).
+type Tender struct {
+	Method string       `json:"method"`
+	Amount money.Amount `json:"amount"`
+	Ref    string       `json:"ref,omitempty"`
+}
+
+// Sale is a tax invoice.
+type Sale struct {
+	ID        string       `json:"id"`
+	InvoiceNo string       `json:"invoice_no"`
+	Status    string       `json:"status"`
+	At        time.Time    `json:"at"`
+	ShiftID   string       `json:"shift_id"`
+	Counter   string       `json:"counter"`
+	CashierID string       `json:"cashier_id"`
+	Cashier   string       `json:"cashier"`
+	Lines     []SaleLine   `json:"lines"`
+	Tenders   []Tender     `json:"tenders"`
+	Discount  money.Amount `json:"discount"`
+	Taxable   money.Amount `json:"taxable_value"`
+	CGST      money.Amount `json:"cgst"`
+	SGST      money.Amount `json:"sgst"`
+	UTGST     bool         `json:"utgst,omitempty"`
+	Total     money.Amount `json:"total"`
+	Tendered  money.Amount `json:"tendered"`
+	Change    money.Amount `json:"change"`
+	// PlaceOfSupply is the mall's state: counter sales are intra-state.
+	PlaceOfSupply string     `json:"place_of_supply"`
+	ApprovedBy    string     `json:"approved_by,omitempty"`
+	CancelledAt   *time.Time `json:"cancelled_at,omitempty"`
+	CancelledBy   string     `json:"cancelled_by,omitempty"`
+	CancelReason  string     `json:"cancel_reason,omitempty"`
+	// CreditNotes are the returns against this invoice, oldest first.
+	CreditNotes []CreditNoteRef `json:"credit_notes"`
+}
+
+// CreditNoteRef points from an invoice to a return against it.
+type CreditNoteRef struct {
+	ID           string       `json:"id"`
+	CreditNoteNo string       `json:"credit_note_no"`
+	At           time.Time    `json:"at"`
+	Total        money.Amount `json:"total"`
+}
+
+// SaleLine is one invoice line with the product as sold (name, HSN, rate
+// and provenance are snapshots, so reprints never change).
+type SaleLine struct {
+	LineNo        int          `json:"line_no"`
+	SKU           string       `json:"sku"`
+	Name          string       `json:"name"`
+	HSN           string       `json:"hsn"`
+	Qty           int64        `json:"qty"`
+	UnitPrice     money.Amount `json:"unit_price"`
+	DiscountInput string       `json:"discount_input,omitempty"`
+	Discount      money.Amount `json:"discount"`
+	Amount        money.Amount `json:"amount"`
+	Taxable       money.Amount `json:"taxable_value"`
+	GSTRate       gst.Rate     `json:"gst_rate"`
+	CGST          money.Amount `json:"cgst"`
+	SGST          money.Amount `json:"sgst"`
+	UTGST         bool         `json:"utgst,omitempty"`
+	State         string       `json:"state"`
+	DistrictID    string       `json:"district_id"`
+	District      string       `json:"district"`
+	ProducerID    string       `json:"producer_id"`
+	GI            bool         `json:"gi"`
+	// Returned is how many units have come back on credit notes.
+	Returned int64 `json:"returned"`
+
+	discount Discount
+}
+
+// Shift is a cashier's session at a counter.
+type Shift struct {
+	ID           string        `json:"id"`
+	Counter      string        `json:"counter"`
+	UserID       string        `json:"user_id"`
+	Cashier      string        `json:"cashier"`
+	Status       string        `json:"status"`
+	OpenedAt     time.Time     `json:"opened_at"`
+	OpeningFloat money.Amount  `json:"opening_float"`
+	ClosedAt     *time.Time    `json:"closed_at,omitempty"`
+	CountedCash  *money.Amount `json:"counted_cash,omitempty"`
+}
+
+// CashMove is cash paid into or out of a drawer outside a sale.
+type CashMove struct {
+	ID      string       `json:"id"`
+	ShiftID string       `json:"shift_id"`
+	Kind    string       `json:"kind"` // in, out
+	Amount  money.Amount `json:"amount"`
+	Reason  string       `json:"reason"`
+	UserID  string       `json:"user_id"`
+	At      time.Time    `json:"at"`
+}
+
+// ReturnRequest asks for a credit note against an invoice. Lines name a
+// SKU of the invoice (and a line_no when the SKU is on several lines).
+// RefundMethod is "cash", "original" (back to the tenders the customer
+// paid with, in proportion), "upi" or "card". RestockTo is "backroom"
+// (default) or "damaged".
+type ReturnRequest struct {
+	SaleID       string              `json:"sale_id"`
+	ShiftID      string              `json:"shift_id,omitempty"`
+	Lines        []ReturnLineRequest `json:"lines"`
+	RefundMethod string              `json:"refund_method"`
+	RestockTo    string              `json:"restock_to,omitempty"`
+	Reason       string              `json:"reason,omitempty"`
+}
+
+// ReturnLineRequest is one line of a ReturnRequest.
+type ReturnLineRequest struct {
+	SKU    string `json:"sku"`
+	LineNo int    `json:"line_no,omitempty"`
+	Qty    int64  `json:"qty"`
+}
+
+// Return is a credit note. Its amounts are positive and are subtracted
+// from the original invoice's.
+type Return struct {
+	ID           string       `json:"id"`
+	CreditNoteNo string       `json:"credit_note_no"`
+	At           time.Time    `json:"at"`
+	SaleID       string       `json:"sale_id"`
+	InvoiceNo    string       `json:"invoice_no"`
+	InvoiceAt    time.Time    `json:"invoice_at"`
+	ShiftID      string       `json:"shift_id"`
+	Counter      string       `json:"counter"`
+	UserID       string       `json:"user_id"`
+	Cashier      string       `json:"cashier"`
+	Lines        []ReturnLine `json:"lines"`
+	Refunds      []Tender     `json:"refunds"`
+	Taxable      money.Amount `json:"taxable_value"`
+	CGST         money.Amount `json:"cgst"`
+	SGST         money.Amount `json:"sgst"`
+	UTGST        bool         `json:"utgst,omitempty"`
+	Total        money.Amount `json:"total"`
+	RestockTo    string       `json:"restock_to"`
+	Reason       string       `json:"reason,omitempty"`
+	// PlaceOfSupply is the mall's state, as on the invoice.
+	PlaceOfSupply string `json:"place_of_supply"`
+}
+
+// ReturnLine reverses qty units of one invoice line.
+type ReturnLine struct {
+	LineNo     int          `json:"line_no"`
+	SaleLineNo int          `json:"sale_line_no"`
+	SKU        string       `json:"sku"`
+	Name       string       `json:"name"`
+	HSN        string       `json:"hsn"`
+	Qty        int64        `json:"qty"`
+	UnitPrice  money.Amount `json:"unit_price"`
+	Amount     money.Amount `json:"amount"`
+	Taxable    money.Amount `json:"taxable_value"`
+	GSTRate    gst.Rate     `json:"gst_rate"`
+	CGST       money.Amount `json:"cgst"`
+	SGST       money.Amount `json:"sgst"`
+	UTGST      bool         `json:"utgst,omitempty"`
+	State      string       `json:"state"`
+	DistrictID string       `json:"district_id"`
+	District   string       `json:"district"`
+	ProducerID string       `json:"producer_id"`
+	GI         bool         `json:"gi"`
+}

@@ -1,0 +1,360 @@
+// The zone manager's screen: their zone's stock (low stock highlighted),
+// receiving consignments (form or CSV), restocking, counts, transfers and
+// a SKU's movement history. Works on a tablet: large targets, no hover.
+import { $, $$, el, api, session, whenLoggedOut, loginForm, logout, showError, clearErrors, uuid, when, inr, paise } from './common.js';
+import { explain, loginWords } from './i18n.js';
+import { watchSync } from './sync.js';
+
+let zone = '', products = [], stock = [];
+const Z = () => '/api/v1/zones/' + encodeURIComponent(zone);
+
+function show(view) {
+  $('#login-view').hidden = view !== 'login';
+  $('#app-view').hidden = view !== 'app';
+  const u = session.user;
+  $('#logout-btn').hidden = !u;
+  $('#who').textContent = u ? `${u.display_name || u.username} · ${u.mall || ''} · zone ${zone}` : '';
+  if (view === 'login') $('#login-user').focus();
+}
+
+loginForm($('#login-form'), ['zone_manager', 'mall_admin'], () => start(), {
+  ...loginWords, wrongRole: (r) => `This screen is for zone managers; you are logged in as ${r}.`,
+});
+whenLoggedOut(() => { session.clear(); show('login'); showError($('#login-pass'), 'Your login has expired. Please log in again.'); });
+$('#logout-btn').addEventListener('click', async () => { await logout(); show('login'); });
+
+async function start() {
+  const u = session.user;
+  if (!u) return show('login');
+  zone = u.zone || new URLSearchParams(location.search).get('zone') || 'UP';
+  for (const e of $$('.zone-code')) e.textContent = zone;
+  show('app');
+  try {
+    products = (await api('GET', '/api/v1/products?zone=' + zone)) || [];
+  } catch (e) { showError($('#stock-err'), explain(e)); }
+  $('#zone-skus').replaceChildren(...products.map((p) => el('option', { value: p.sku }, `${p.name} (${p.district})`)));
+  const producers = new Map();
+  for (const p of products) if (!producers.has(p.producer_id)) producers.set(p.producer_id, `${p.producer_name || p.producer_id} — ${p.district}`);
+  $('#rcv-producer').replaceChildren(el('option', { value: '' }, 'Choose the producer…'), ...[...producers].map(([id, n]) => el('option', { value: id }, n)));
+  for (const ed of editors) ed.reset();
+  loadStock();
+}
+
+// ---- tabs ----
+
+const tabs = $$('[role=tab]');
+function selectTab(tab) {
+  for (const t of tabs) {
+    const on = t === tab;
+    t.setAttribute('aria-selected', String(on));
+    t.tabIndex = on ? 0 : -1;
+    $('#' + t.getAttribute('aria-controls')).hidden = !on;
+  }
+  const load = { 'tab-stock': loadStock, 'tab-count': loadCounts, 'tab-transfers': loadTransfers }[tab.id];
+  if (load) load();
+}
+for (const t of tabs) {
+  t.addEventListener('click', () => selectTab(t));
+  t.addEventListener('keydown', (ev) => { // arrow keys move between tabs
+    const i = tabs.indexOf(t);
+    const j = { ArrowRight: i + 1, ArrowLeft: i - 1 }[ev.key];
+    if (j !== undefined) { ev.preventDefault(); const n = tabs[(j + tabs.length) % tabs.length]; n.focus(); selectTab(n); }
+  });
+}
+
+// ---- stock ----
+
+async function loadStock() {
+  showError($('#stock-err'), '');
+  try { stock = (await api('GET', '/api/v1/stock?zone=' + zone)) || []; } catch (e) { showError($('#stock-err'), explain(e)); stock = []; }
+  drawStock();
+  loadLow();
+  loadExceptions();
+}
+
+function drawStock() {
+  const f = $('#stock-filter').value.trim().toLowerCase(), lowOnly = $('#stock-lowonly').checked;
+  const rows = stock.filter((r) => (!lowOnly || r.low) && (!f || r.sku.toLowerCase().includes(f) || r.name.toLowerCase().includes(f)));
+  $('#stock-table tbody').replaceChildren(...rows.map((r) => el('tr', { class: r.low ? 'low' : '', 'data-sku': r.sku },
+    el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => history(r.sku), 'aria-label': `History of ${r.sku}` }, r.sku)),
+    el('td', {}, r.name), el('td', { class: 'num' }, r.shelf), el('td', { class: 'num' }, r.backroom), el('td', { class: 'num' }, r.damaged),
+    el('td', { class: 'num' }, r.reorder_point || '—'),
+    el('td', {}, r.low ? el('strong', {}, 'LOW') : r.shelf + r.backroom < 0 ? el('strong', {}, 'NEGATIVE') : 'OK'))));
+  const low = stock.filter((r) => r.low).length;
+  $('#low-count').hidden = !low;
+  $('#low-count').textContent = `${low} low`;
+}
+$('#stock-filter').addEventListener('input', drawStock);
+$('#stock-lowonly').addEventListener('change', drawStock);
+$('#stock-refresh').addEventListener('click', loadStock);
+
+async function loadLow() {
+  showError($('#low-err'), '');
+  try {
+    const low = (await api('GET', Z() + '/low-stock')) || [];
+    $('#low-table tbody').replaceChildren(...(low.length ? low.map((r) => el('tr', { class: 'low' }, el('td', {}, r.sku), el('td', {}, r.name),
+      el('td', { class: 'num' }, r.available), el('td', { class: 'num' }, r.reorder_point), el('td', { class: 'num' }, r.sold_14d),
+      el('td', { class: 'num' }, el('strong', {}, r.suggested_qty)))) : [el('tr', {}, el('td', { colspan: 6, class: 'hint' }, 'Nothing is below its reorder point.'))]));
+  } catch (e) { showError($('#low-err'), explain(e)); }
+}
+
+async function loadExceptions() {
+  showError($('#exc-err'), '');
+  try {
+    const ex = (await api('GET', Z() + '/exceptions')) || [];
+    $('#exc-list').replaceChildren(...(ex.length ? ex.map((x) => el('li', {}, el('span', {}, `${x.sku} ${x.name || ''}: ${x.message || x.kind || ''} ${x.ref ? '(' + x.ref + ')' : ''}`),
+      el('span', { class: 'meta' }, when(x.at)))) : [el('li', { class: 'hint' }, 'No open exceptions.')]));
+  } catch (e) { showError($('#exc-err'), explain(e)); }
+}
+
+// ---- a small editor of sku + qty lines, shared by receive, restock and transfer ----
+
+function linesEditor(box, addBtn, prefix) {
+  let n = 0;
+  const add = (sku = '', qty = '') => {
+    const i = n++;
+    const row = el('div', { class: 'line-row' },
+      el('div', {}, el('label', { for: `${prefix}-sku-${i}`, class: 'sr-only' }, 'SKU'),
+        el('input', { id: `${prefix}-sku-${i}`, list: 'zone-skus', placeholder: 'SKU or barcode', value: sku, autocomplete: 'off', 'data-role': 'sku' })),
+      el('div', {}, el('label', { for: `${prefix}-qty-${i}`, class: 'sr-only' }, 'Quantity'),
+        el('input', { id: `${prefix}-qty-${i}`, type: 'number', min: 1, max: 100000, inputmode: 'numeric', placeholder: 'Qty', value: qty, 'data-role': 'qty' })),
+      el('button', { type: 'button', 'aria-label': 'Remove line', onclick: () => row.remove() }, '✕'));
+    box.append(row);
+    return row;
+  };
+  addBtn.addEventListener('click', () => add().querySelector('input').focus());
+  return {
+    add,
+    reset() { box.replaceChildren(); n = 0; add(); },
+    /** The lines, or null after marking the bad inputs. */
+    read() {
+      const out = [];
+      let ok = true;
+      for (const row of $$('.line-row', box)) {
+        const s = row.querySelector('[data-role=sku]'), q = row.querySelector('[data-role=qty]');
+        if (!s.value.trim() && !q.value.trim()) continue;
+        const qty = Number(q.value);
+        if (!s.value.trim()) { showError(s, 'Enter a SKU.'); ok = false; }
+        if (!Number.isInteger(qty) || qty < 1) { showError(q, 'A whole number, 1 or more.'); ok = false; }
+        out.push({ sku: s.value.trim(), qty });
+      }
+      return ok ? out : null;
+    },
+  };
+}
+const rcv = linesEditor($('#rcv-lines'), $('#rcv-add'), 'rcv');
+const rst = linesEditor($('#rst-lines'), $('#rst-add'), 'rst');
+const xfer = linesEditor($('#xfer-lines'), $('#xfer-add'), 'xfer');
+const editors = [rcv, rst, xfer];
+
+/** Submits a form's JSON once per attempt (the key is kept until it succeeds). */
+function submitter(form, run) {
+  let key = uuid(), busy = false;
+  form.addEventListener('input', () => { key = uuid(); }); // a changed form is a new attempt
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (busy) return;
+    clearErrors(form);
+    busy = true;
+    const btn = form.querySelector('button[type=submit]'); if (btn) btn.disabled = true;
+    try { if (await run(key)) key = uuid(); } finally { busy = false; if (btn) btn.disabled = false; }
+  });
+}
+
+submitter($('#receive-form'), async (key) => {
+  const prod = $('#rcv-producer'), lines = rcv.read();
+  if (!prod.value) { showError(prod, 'Choose who sent the goods.'); prod.focus(); return false; }
+  if (!lines) return false;
+  if (!lines.length) { showError($('#rcv-err'), 'Add at least one line: SKU and quantity.'); return false; }
+  try {
+    const body = { producer_id: prod.value, lines };
+    if ($('#rcv-ref').value.trim()) body.producer_ref = $('#rcv-ref').value.trim();
+    const g = await api('POST', Z() + '/receipts', body, { key });
+    $('#rcv-done').textContent = `Received ${g.no}: ${g.total_qty} units worth ${inr(paise(g.total_value))} into the backroom.`;
+    rcv.reset(); $('#rcv-ref').value = '';
+    loadStock();
+    return true;
+  } catch (e) { showError($(e.field === 'producer_id' ? '#rcv-producer' : '#rcv-err'), explain(e)); return false; }
+});
+
+// CSV upload goes through XMLHttpRequest for its upload progress events.
+$('#csv-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const file = $('#csv-file').files[0], prod = $('#rcv-producer').value;
+  clearErrors($('#p-receive'));
+  $('#csv-rows').hidden = true;
+  if (!prod) { showError($('#rcv-producer'), 'Choose the producer first: the CSV holds only SKUs and quantities.'); return; }
+  if (!file) { showError($('#csv-file'), 'Choose a CSV file with columns sku,qty.'); return; }
+  const x = new XMLHttpRequest(), bar = $('#csv-progress');
+  x.open('POST', `${Z()}/receipts/import?producer_id=${encodeURIComponent(prod)}`);
+  x.setRequestHeader('Authorization', 'Bearer ' + session.token);
+  x.setRequestHeader('Content-Type', 'text/csv');
+  x.setRequestHeader('Idempotency-Key', uuid());
+  bar.hidden = false; bar.value = 0;
+  x.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = (100 * e.loaded) / e.total; };
+  x.onerror = () => { bar.hidden = true; showError($('#csv-err'), 'No answer from the mall server. Check the network and try again.'); };
+  x.onload = () => {
+    bar.hidden = true;
+    let d = null; try { d = JSON.parse(x.responseText); } catch { /* not JSON */ }
+    if (x.status === 201 || x.status === 200) {
+      $('#rcv-done').textContent = `Received ${d.no} from the CSV: ${d.total_qty} units in ${d.lines.length} lines.`;
+      loadStock();
+      return;
+    }
+    const err = (d && d.error) || {};
+    showError($('#csv-err'), err.message || `The server answered ${x.status}.`);
+    if (err.rows) {
+      $('#csv-rows').replaceChildren(...err.rows.map((r) => el('li', {}, `Line ${r.line}: ${r.message}`)));
+      $('#csv-rows').hidden = false;
+    }
+  };
+  x.send(file);
+});
+
+submitter($('#restock-form'), async (key) => {
+  const lines = rst.read();
+  if (!lines) return false;
+  if (!lines.length) { showError($('#rst-err'), 'Add at least one line: SKU and quantity.'); return false; }
+  try {
+    await api('POST', Z() + '/restock', { lines }, { key });
+    $('#rst-done').textContent = `Moved ${lines.reduce((n, l) => n + l.qty, 0)} units to the shelf.`;
+    rst.reset();
+    loadStock();
+    return true;
+  } catch (e) { showError($('#rst-err'), explain(e)); return false; }
+});
+$('#rst-suggest').addEventListener('click', async () => {
+  if (!stock.length) await loadStock();
+  $('#rst-lines').replaceChildren();
+  const want = stock.filter((r) => r.backroom > 0 && r.shelf <= Math.max(r.reorder_point, 2));
+  for (const r of want) rst.add(r.sku, Math.min(r.backroom, Math.max(1, r.reorder_point * 2 - r.shelf)));
+  if (!want.length) { rst.add(); showError($('#rst-err'), 'No SKU has a low shelf and stock in the backroom.'); }
+});
+
+// ---- counts ----
+
+async function loadCounts() {
+  showError($('#cnt-err'), '');
+  try {
+    const list = (await api('GET', Z() + '/counts')) || [];
+    const open = list.find((c) => c.status !== 'posted');
+    if (open) drawCount(await api('GET', '/api/v1/counts/' + encodeURIComponent(open.id)));
+    else $('#count-open').replaceChildren(el('p', { class: 'hint' }, 'No count open. Start one above.'));
+  } catch (e) { showError($('#cnt-err'), explain(e)); }
+}
+
+submitter($('#count-new'), async (key) => {
+  const skus = $('#cnt-skus').value.split(',').map((s) => s.trim()).filter(Boolean);
+  try {
+    drawCount(await api('POST', Z() + '/counts', { blind: $('#cnt-blind').checked, ...(skus.length ? { skus } : {}) }, { key }));
+    return true;
+  } catch (e) { showError($(e.field === 'skus' ? '#cnt-skus' : '#cnt-new-err'), explain(e)); return false; }
+});
+
+function drawCount(c) {
+  $('#count-report').replaceChildren();
+  const form = el('form', { novalidate: true },
+    el('h3', {}, `Count ${c.id.slice(-8)} — ${c.blind ? 'blind' : 'with expected quantities'}, started ${when(c.created_at)}`),
+    el('div', { class: 'cart-wrap' }, el('table', { class: 'grid' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'SKU'), el('th', {}, 'Product'), el('th', {}, 'Where'), c.blind ? null : el('th', { class: 'num' }, 'Expected'), el('th', { class: 'num' }, 'Counted'))),
+      el('tbody', {}, c.lines.map((l, i) => el('tr', {}, el('td', {}, l.sku), el('td', {}, el('label', { for: 'cnt-' + i }, l.name)), el('td', {}, l.location),
+        c.blind ? null : el('td', { class: 'num' }, l.expected ?? ''),
+        el('td', { class: 'num' }, el('input', { id: 'cnt-' + i, type: 'number', min: 0, inputmode: 'numeric', class: 'qty-in', value: l.counted ?? '',
+          'data-sku': l.sku, 'data-loc': l.location }))))))),
+    el('div', { class: 'row end' }, el('button', { type: 'submit' }, 'Save counts'), el('button', { type: 'button', class: 'primary', onclick: () => post(c) }, 'Post count (write variances)')));
+  form.addEventListener('submit', async (ev) => { ev.preventDefault(); await saveCount(c, form); });
+  $('#count-open').replaceChildren(form);
+}
+
+async function saveCount(c, form) {
+  const lines = [];
+  for (const inp of $$('input[data-sku]', form)) {
+    if (inp.value === '') continue;
+    const n = Number(inp.value);
+    if (!Number.isInteger(n) || n < 0) { showError(inp, 'A whole number, 0 or more.'); return false; }
+    lines.push({ sku: inp.dataset.sku, location: inp.dataset.loc, counted: n });
+  }
+  try {
+    if (lines.length) drawCount(await api('POST', `/api/v1/counts/${encodeURIComponent(c.id)}/submit`, { lines }));
+    return true;
+  } catch (e) { showError($('#cnt-err'), explain(e)); return false; }
+}
+
+async function post(c) {
+  showError($('#cnt-err'), '');
+  const form = $('#count-open form');
+  if (form && !(await saveCount(c, form))) return;
+  try {
+    const r = await api('POST', `/api/v1/counts/${encodeURIComponent(c.id)}/post`);
+    const rep = r.report || r;
+    $('#count-open').replaceChildren();
+    $('#count-report').replaceChildren(el('h3', {}, 'Variance report'), el('dl', { class: 'totals' },
+      el('dt', {}, 'Lines counted'), el('dd', {}, rep.lines), el('dt', {}, 'Lines with a difference'), el('dd', {}, rep.lines_with_variance),
+      el('dt', {}, 'Units over / short'), el('dd', {}, `${rep.units_over} / ${rep.units_short}`),
+      el('dt', {}, 'Value over / short'), el('dd', {}, `${inr(paise(rep.value_over))} / ${inr(paise(rep.value_short))}`),
+      el('dt', {}, 'Net'), el('dd', {}, inr(paise(rep.net_value)))));
+    loadStock();
+  } catch (e) { showError($('#cnt-err'), explain(e)); }
+}
+
+// ---- transfers ----
+
+async function loadTransfers() {
+  showError($('#xfers-err'), '');
+  try {
+    const peers = (await api('GET', '/api/v1/peer-malls')) || [];
+    $('#xfer-to').replaceChildren(...(peers.length ? peers.map((p) => el('option', { value: p.id }, `${p.id} — ${p.name || p.state}`)) : [el('option', { value: '' }, 'No other malls known yet')]));
+  } catch (e) { showError($('#xfer-err'), explain(e)); }
+  try {
+    const list = (await api('GET', Z() + '/transfers')) || [];
+    $('#xfers').replaceChildren(...(list.length ? list.map(drawTransfer) : [el('p', { class: 'hint' }, 'No transfers yet.')]));
+  } catch (e) { showError($('#xfers-err'), explain(e)); }
+}
+
+function drawTransfer(x) {
+  const incoming = x.direction === 'in' && x.status !== 'received';
+  const box = el('form', { class: 'panel', novalidate: true },
+    el('h3', {}, `${x.direction === 'in' ? 'From ' + x.from_mall : 'To ' + x.to_mall} · ${x.status} · ${when(x.sent_at)}${x.shortage ? ` · ${x.shortage} short` : ''}`),
+    el('table', { class: 'grid' }, el('tbody', {}, x.lines.map((l, i) => el('tr', {}, el('td', {}, `${l.sku} ${l.name}`), el('td', { class: 'num' }, `sent ${l.sent}`),
+      el('td', { class: 'num' }, incoming ? el('input', { type: 'number', min: 0, max: l.sent, value: l.sent, 'aria-label': `Received of ${l.sku}`, 'data-sku': l.sku, class: 'qty-in', id: `xr-${x.id}-${i}` })
+        : l.received === null ? '' : `received ${l.received}`))))),
+    incoming ? el('div', { class: 'row end' }, el('button', { type: 'submit', class: 'primary' }, 'Record what arrived')) : null,
+    el('p', { class: 'err', role: 'alert', hidden: true }));
+  box.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const lines = $$('input[data-sku]', box).map((i) => ({ sku: i.dataset.sku, qty: Number(i.value || 0) }));
+    try { await api('POST', `/api/v1/transfers/${encodeURIComponent(x.id)}/receive`, { lines }, { key: uuid() }); loadTransfers(); loadStock(); } catch (e) { showError(box.querySelector('.err'), explain(e)); }
+  });
+  return box;
+}
+
+submitter($('#xfer-form'), async (key) => {
+  const to = $('#xfer-to').value, lines = xfer.read();
+  if (!to) { showError($('#xfer-to'), 'Choose the mall to send to.'); return false; }
+  if (!lines) return false;
+  if (!lines.length) { showError($('#xfer-err'), 'Add at least one line: SKU and quantity.'); return false; }
+  try {
+    const x = await api('POST', Z() + '/transfers', { to_mall: to, from: $('#xfer-from').value, lines }, { key });
+    $('#xfer-done').textContent = `Sent to ${x.to_mall}: ${x.lines.reduce((n, l) => n + l.sent, 0)} units now in transit.`;
+    xfer.reset();
+    loadTransfers();
+    return true;
+  } catch (e) { showError($('#xfer-err'), explain(e)); return false; }
+});
+
+// ---- history ----
+
+async function history(sku) {
+  selectTab($('#tab-history'));
+  $('#hist-sku').value = sku;
+  showError($('#hist-sku'), '');
+  try {
+    const moves = (await api('GET', `/api/v1/stock/${encodeURIComponent(sku)}/moves`)) || [];
+    $('#hist-table tbody').replaceChildren(...(moves.length ? moves.map((m) => el('tr', {}, el('td', {}, when(m.at)), el('td', {}, m.kind), el('td', { class: 'num' }, m.qty),
+      el('td', {}, m.from || ''), el('td', {}, m.to || ''), el('td', {}, m.ref || ''), el('td', {}, m.note || ''))) : [el('tr', {}, el('td', { colspan: 7, class: 'hint' }, 'No movements yet.'))]));
+  } catch (e) { showError($('#hist-sku'), e.status === 404 && !e.notAvailable ? `No SKU ${sku} at this mall.` : explain(e)); }
+}
+$('#hist-form').addEventListener('submit', (ev) => { ev.preventDefault(); const s = $('#hist-sku').value.trim(); if (s) history(s); });
+
+watchSync();
+start();

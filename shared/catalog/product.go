@@ -1,0 +1,63 @@
+package catalog
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"ektamall/shared/errs"
+	"ektamall/shared/gst"
+)
+
+// skuRE is the SKU form: state code, three district letters, serial.
+var skuRE = regexp.MustCompile(`^[A-Z]{2}-[A-Z]{3}-[0-9]{3}$`)
+
+// MaxNameLen bounds product names so they fit a receipt line or two.
+const MaxNameLen = 120
+
+// Validate checks each field on its own (cross-references to districts
+// and producers are LoadSeed's and the store's job). It reports every bad
+// field at once, each as an errs.Field error naming the field, so an edit
+// form can mark them all.
+func (p Product) Validate() error {
+	var bad []error
+	field := func(name, format string, args ...any) {
+		bad = append(bad, errs.Field(name, "product %q: "+format, append([]any{p.SKU}, args...)...))
+	}
+
+	if !skuRE.MatchString(p.SKU) {
+		field("sku", "SKU must look like UP-MBD-001 (state code, 3 capital letters, 3 digits)")
+	} else if p.State != "" && p.SKU[:2] != p.State {
+		field("sku", "SKU starts with %s but the product's state is %s", p.SKU[:2], p.State)
+	}
+	if name := strings.TrimSpace(p.Name); name == "" {
+		field("name", "name is empty")
+	} else if utf8.RuneCountInString(name) > MaxNameLen {
+		field("name", "name is longer than %d characters", MaxNameLen)
+	} else if name != p.Name {
+		field("name", "name has leading or trailing spaces")
+	}
+	if err := ValidEAN13(p.Barcode); err != nil {
+		field("barcode", "%v", err)
+	}
+	if err := gst.ValidHSN(p.HSN); err != nil {
+		field("hsn", "%v", err)
+	}
+	if !p.MRP.IsPositive() {
+		field("mrp", "MRP must be more than zero, got %s", p.MRP)
+	}
+	if _, ok := StateByCode(p.State); !ok {
+		field("state", "unknown State/UT code %q", p.State)
+	}
+	if !strings.HasPrefix(p.DistrictID, p.State+"-") || len(p.DistrictID) <= 3 {
+		field("district_id", "district %q must be a district of %s (its id starts with %s-)", p.DistrictID, p.State, p.State)
+	}
+	if p.ProducerID == "" {
+		field("producer_id", "producer is missing")
+	}
+	if !knownCategory(p.Category) {
+		field("category", "category %q is not one of %v", p.Category, categories)
+	}
+	return errors.Join(bad...)
+}

@@ -1,0 +1,69 @@
+package httpx
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Edge configures the operational endpoints of a process.
+type Edge struct {
+	// Registry holds the process's metrics, served at /metrics. Each
+	// process (the demo runs three in one binary) has its own.
+	Registry *prometheus.Registry
+	// Ready reports whether the process can do its job; nil means ready.
+	// It backs /readyz.
+	Ready func(ctx context.Context) Readiness
+}
+
+// Readiness is the answer of /readyz.
+type Readiness struct {
+	Ready  bool              `json:"ready"`
+	Checks map[string]string `json:"checks"`
+}
+
+func instrument(reg *prometheus.Registry) gin.HandlerFunc {
+	requests := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "ektamall_http_requests_total",
+		Help: "HTTP requests by route template, method and status code.",
+	}, []string{"route", "method", "code"})
+	latency := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "ektamall_http_request_duration_seconds",
+		Help:    "HTTP request latency by route template and method.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
+	}, []string{"route", "method"})
+	reg.MustRegister(requests, latency)
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		route := c.FullPath()
+		if route == "" {
+			route = "unmatched" // never the raw path: it would be an unbounded label
+		}
+		requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(c.Writer.Status())).Inc()
+		latency.WithLabelValues(route, c.Request.Method).Observe(time.Since(start).Seconds())
+	}
+}
+
+func mountEdge(r *gin.Engine, e Edge) {
+	if e.Registry != nil {
+		h := promhttp.HandlerFor(e.Registry, promhttp.HandlerOpts{Registry: e.Registry})
+		r.GET("/metrics", gin.WrapH(h))
+	}
+	r.GET("/readyz", func(c *gin.Context) {
+		st := Readiness{Ready: true, Checks: map[string]string{}}
+		if e.Ready != nil {
+			st = e.Ready(c.Request.Context())
+		}
+		code := http.StatusOK
+		if !st.Ready {
+			code = http.StatusServiceUnavailable
+		}
+		c.JSON(code, st)
+	})
+}

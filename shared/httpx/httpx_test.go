@@ -1,0 +1,166 @@
+package httpx_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"ektamall/shared/errs"
+	"ektamall/shared/httpx"
+	"ektamall/shared/money"
+)
+
+type logBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuf) Write(p []byte) (int, error) { l.mu.Lock(); defer l.mu.Unlock(); return l.b.Write(p) }
+func (l *logBuf) String() string              { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+
+func server(t *testing.T) (*httptest.Server, *logBuf) {
+	t.Helper()
+	logs := &logBuf{}
+	r := httpx.NewEngine(slog.New(slog.NewJSONHandler(logs, nil)))
+	r.POST("/echo", func(c *gin.Context) {
+		var in struct {
+			Amount money.Amount `json:"amount"`
+			Qty    int          `json:"qty"`
+		}
+		if err := httpx.Decode(c, &in); err != nil {
+			httpx.Fail(c, err)
+			return
+		}
+		httpx.Log(c).Info("decoded")
+		c.JSON(200, in)
+	})
+	r.GET("/conflict", func(c *gin.Context) { httpx.Fail(c, errs.E(errs.Conflict, "shift already open")) })
+	r.GET("/boom", func(c *gin.Context) { panic("secret internal detail") })
+	srv := httptest.NewServer(r)
+	t.Cleanup(srv.Close)
+	return srv, logs
+}
+
+func errorBody(t *testing.T, resp *http.Response) errs.Error {
+	t.Helper()
+	defer resp.Body.Close()
+	var body struct {
+		Error errs.Error `json:"error"`
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(raw, &body); err != nil || body.Error.Code == "" || body.Error.Message == "" {
+		t.Fatalf("not an error body: %s", raw)
+	}
+	return body.Error
+}
+
+func TestErrorsHaveOneShape(t *testing.T) {
+	srv, _ := server(t)
+	big := `{"amount":"1.00","qty":1,"pad":"` + strings.Repeat("x", httpx.MaxBody) + `"}`
+	cases := []struct {
+		name, method, path, body string
+		status                   int
+		code                     errs.Code
+	}{
+		{"unknown route", "GET", "/nope", "", 404, errs.NotFound},
+		{"conflict", "GET", "/conflict", "", 409, errs.Conflict},
+		{"panic hidden", "GET", "/boom", "", 500, errs.Internal},
+		{"empty body", "POST", "/echo", "", 400, errs.Invalid},
+		{"malformed", "POST", "/echo", `{"amount":`, 400, errs.Invalid},
+		{"unknown field", "POST", "/echo", `{"amount":"1.00","qty":1,"sku":"x"}`, 400, errs.Invalid},
+		{"amount as number", "POST", "/echo", `{"amount":1.5,"qty":1}`, 400, errs.Invalid},
+		{"three decimals", "POST", "/echo", `{"amount":"1.505","qty":1}`, 400, errs.Invalid},
+		{"qty as string", "POST", "/echo", `{"amount":"1.00","qty":"1"}`, 400, errs.Invalid},
+		{"two objects", "POST", "/echo", `{"qty":1}{"qty":2}`, 400, errs.Invalid},
+		{"too large", "POST", "/echo", big, 413, errs.TooLarge},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			req, _ := http.NewRequest(c.method, srv.URL+c.path, strings.NewReader(c.body))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != c.status {
+				t.Errorf("status %d, want %d", resp.StatusCode, c.status)
+			}
+			e := errorBody(t, resp)
+			if e.Code != c.code {
+				t.Errorf("code %q, want %q (%s)", e.Code, c.code, e.Message)
+			}
+			if strings.Contains(e.Message, "secret") {
+				t.Errorf("internal detail leaked: %q", e.Message)
+			}
+		})
+	}
+}
+
+func TestRequestIDEchoedAndLogged(t *testing.T) {
+	srv, logs := server(t)
+	req, _ := http.NewRequest("POST", srv.URL+"/echo", strings.NewReader(`{"amount":"12.50","qty":2}`))
+	req.Header.Set("X-Request-Id", "till-7-0001")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.Header.Get("X-Request-Id") != "till-7-0001" {
+		t.Fatalf("request id not echoed: %q", resp.Header.Get("X-Request-Id"))
+	}
+	if !strings.Contains(string(body), `"amount":"12.50"`) {
+		t.Fatalf("amount not a two-decimal string: %s", body)
+	}
+	// Every log line of the request carries its id.
+	lines := 0
+	for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		if strings.Contains(l, `"msg":"decoded"`) || strings.Contains(l, `"msg":"http"`) {
+			lines++
+			if !strings.Contains(l, `"request_id":"till-7-0001"`) {
+				t.Errorf("log line without request id: %s", l)
+			}
+		}
+	}
+	if lines != 2 {
+		t.Fatalf("want 2 log lines of the request, got %d:\n%s", lines, logs.String())
+	}
+	// Without a header, one is made.
+	resp, _ = http.Get(srv.URL + "/conflict")
+	resp.Body.Close()
+	if len(resp.Header.Get("X-Request-Id")) != 36 {
+		t.Fatalf("no generated request id: %q", resp.Header.Get("X-Request-Id"))
+	}
+}
+
+func TestUploadsGetTheLargerLimit(t *testing.T) {
+	r := httpx.NewEngine(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	r.POST("/csv", func(c *gin.Context) {
+		b, err := io.ReadAll(c.Request.Body)
+		if err != nil {
+			httpx.Fail(c, errs.E(errs.TooLarge, "too large"))
+			return
+		}
+		c.JSON(200, gin.H{"bytes": len(b)})
+	})
+	srv := httptest.NewServer(r)
+	defer srv.Close()
+	body := strings.Repeat("UP-MBD-001,1\n", 200_000) // about 2.6 MB
+	for ct, want := range map[string]int{"text/csv": 200, "application/json": 413} {
+		resp, err := http.Post(srv.URL+"/csv", ct, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("%s body of %d bytes: status %d, want %d", ct, len(body), resp.StatusCode, want)
+		}
+	}
+}
