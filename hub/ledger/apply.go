@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/big"
 	"time"
 
@@ -58,7 +59,10 @@ func (a *Applier) ApplyEvent(ctx context.Context, tx *sql.Tx, ev events.Envelope
 	if n > 0 {
 		return errs.E(errs.Invalid, "event id %s was already booked under another sequence", ev.ID)
 	}
-	now := a.now().UTC()
+	now, err := bookingTime(ctx, tx, a.now())
+	if err != nil {
+		return err
+	}
 	switch ev.Type {
 	case events.SaleCompleted:
 		var p events.Sale
@@ -94,6 +98,30 @@ func (a *Applier) ApplyEvent(ctx context.Context, tx *sql.Tx, ev events.Envelope
 	_, err = tx.ExecContext(ctx, `INSERT INTO ledger_events (mall, seq, event_id, type, at, applied_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		ev.Mall, ev.Seq, ev.ID, ev.Type, TS(ev.At), TS(now))
 	return err
+}
+
+// bookingTime is the ingested_at stamp for a booking: now, or just after
+// the latest settlement cutoff should the clock be behind it. Settlement
+// pays sale lines by region (ingested_at up to a run's cutoff, see
+// hub/settle), so a line stamped inside a closed run's region would never
+// be paid.
+func bookingTime(ctx context.Context, tx *sql.Tx, now time.Time) (time.Time, error) {
+	now = now.UTC().Truncate(time.Microsecond) // the precision stored
+	var last sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT MAX(cutoff) FROM settlement_runs`).Scan(&last); err != nil {
+		return time.Time{}, err
+	}
+	if !last.Valid {
+		return now, nil
+	}
+	cut, err := ParseTS(last.String)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("latest cutoff %q: %w", last.String, err)
+	}
+	if !now.After(cut) {
+		now = cut.Add(time.Microsecond)
+	}
+	return now, nil
 }
 
 func decode(ev events.Envelope, v any) error {

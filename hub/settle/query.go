@@ -121,8 +121,7 @@ type Payout struct {
 
 const payoutCols = `p.id, p.reference, p.run_id, p.line_no, p.producer_id, pr.name, p.district_id, d.name, p.state, p.amount,
 	b.brought_forward, b.credits, b.debits,
-	(SELECT count(*) FROM settlement_items i WHERE i.run_id = p.run_id AND i.producer_id = p.producer_id AND i.kind = 'sale'),
-	(SELECT count(*) FROM settlement_items i WHERE i.run_id = p.run_id AND i.producer_id = p.producer_id AND i.kind != 'sale'),
+	b.sale_lines, b.adjust_lines,
 	COALESCE(ba.beneficiary, pr.name), COALESCE(ba.account_no, ''), COALESCE(ba.ifsc, ''),
 	COALESCE(r.status, 'sent'), COALESCE(r.utr, '')
 	FROM settlement_payouts p
@@ -204,9 +203,32 @@ func (s *Service) GetPayout(ctx context.Context, idOrRef string) (PayoutDetail, 
 	return PayoutDetail{Payout: p, Lines: lines}, err
 }
 
-// paidLines are the items a run settled for one producer.
+// paidLines are the sale lines a run paid one producer (its region less
+// the previous run's) and the returns and voids it netted.
 func (s *Service) paidLines(ctx context.Context, runID, producer string) ([]PaidLine, error) {
-	rows, err := s.db.R.QueryContext(ctx, `SELECT i.kind, i.mall, i.sale_id, CASE WHEN i.kind = 'return' THEN i.ref_id ELSE '' END, l.invoice_no,
+	var no, secs int64
+	var cut, end string
+	if err := s.db.R.QueryRowContext(ctx, `SELECT run_no, cutoff, window_secs, window_end FROM settlement_runs WHERE id = ?`, runID).
+		Scan(&no, &cut, &secs, &end); err != nil {
+		return nil, fmt.Errorf("paid lines: run %s: %w", runID, err)
+	}
+	reg, err := regionOf(cut, secs, end)
+	if err != nil {
+		return nil, err
+	}
+	prev, err := lastRegion(ctx, s.db.R, no)
+	if err != nil {
+		return nil, err
+	}
+	args := append(reg.args(prev), sql.Named("run", runID), sql.Named("producer", producer))
+	rows, err := s.db.R.QueryContext(ctx, `SELECT kind, mall, sale_id, return_id, invoice_no, credit_note_no, line_no, at, sku, item,
+			qty, amount, tax, commission, commission_gst, net FROM (
+		SELECT 'sale' AS kind, l.mall, l.sale_id, '' AS return_id, l.invoice_no, '' AS credit_note_no, l.line_no, l.at, l.sku,
+			COALESCE(pd.name, l.sku) AS item, l.qty, l.amount, l.cgst + l.sgst AS tax, l.commission, l.commission_gst, l.producer_net AS net
+		FROM hub_sale_lines l LEFT JOIN products pd ON pd.sku = l.sku
+		WHERE l.producer_id = :producer AND `+inRegion+` AND NOT (`+inPrevious+`)
+		UNION ALL
+		SELECT i.kind, i.mall, i.sale_id, CASE WHEN i.kind = 'return' THEN i.ref_id ELSE '' END, l.invoice_no,
 			COALESCE(r.credit_note_no, ''), i.line_no, COALESCE(rl.at, v.at, l.at), l.sku, COALESCE(pd.name, l.sku),
 			COALESCE(rl.qty, l.qty), COALESCE(rl.amount, l.amount), COALESCE(rl.cgst + rl.sgst, l.cgst + l.sgst),
 			COALESCE(rl.commission, l.commission), COALESCE(rl.commission_gst, l.commission_gst), i.amount
@@ -216,8 +238,8 @@ func (s *Service) paidLines(ctx context.Context, runID, producer string) ([]Paid
 		LEFT JOIN hub_returns r ON i.kind = 'return' AND r.mall = i.mall AND r.return_id = i.ref_id
 		LEFT JOIN hub_voids v ON i.kind = 'void' AND v.mall = i.mall AND v.sale_id = i.sale_id
 		LEFT JOIN products pd ON pd.sku = l.sku
-		WHERE i.run_id = ? AND i.producer_id = ?
-		ORDER BY COALESCE(rl.at, v.at, l.at), i.mall, i.sale_id, i.line_no, i.kind`, runID, producer)
+		WHERE i.run_id = :run AND i.producer_id = :producer AND i.kind != 'sale')
+		ORDER BY at, mall, sale_id, line_no, kind`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("paid lines: %w", err)
 	}

@@ -2,11 +2,13 @@
 // lines earned once their return window has passed, net of returns and
 // voids, and records exactly which lines and returns each payout covers.
 //
-// A run is written whole in one transaction and never changed. What it
-// pays is recorded item by item under a unique key (kind, mall, ref,
-// line), so no sale line, return or void is ever settled twice whatever
-// the cutoffs. A producer whose returns exceed what it earned carries the
-// negative balance forward; a payout is never negative.
+// A run is written whole in one transaction and never changed. The sale
+// lines it pays are a region fixed by its bounds (see gather), so a run
+// over millions of lines is one aggregate; the returns and voids it nets
+// are recorded item by item under a unique key (kind, mall, ref, line).
+// Nothing is ever settled twice, whatever the cutoffs. A producer whose
+// returns exceed what it earned carries the negative balance forward; a
+// payout is never negative.
 package settle
 
 import (
@@ -105,7 +107,7 @@ type GroupTotal struct {
 	Amount  money.Amount `json:"amount"`
 }
 
-// item is one thing a run settles.
+// item is a return or void a run nets.
 type item struct {
 	producer, kind, mall, ref, saleID string
 	line                              int64
@@ -116,7 +118,8 @@ type item struct {
 type balance struct {
 	producer, district, state            string
 	bf, credits, debits, payout, carried int64
-	items                                []item
+	saleLines                            int64
+	items                                []item // returns and voids
 }
 
 // Progress reports producers settled so far out of the total.
@@ -160,11 +163,16 @@ func (s *Service) Create(ctx context.Context, cutoff time.Time, by string, progr
 		if last.Valid && last.String > ledger.TS(cutoff) {
 			return errs.E(errs.Conflict, "cutoff %s is before the latest run's cutoff %s", ledger.TS(cutoff), last.String)
 		}
-		bals, err := s.gather(ctx, tx, cutoff)
+		prev, err := lastRegion(ctx, tx, no)
 		if err != nil {
 			return err
 		}
-		run, err = s.write(ctx, tx, no, cutoff, now, by, bals, progress)
+		reg := region{cut: ledger.TS(cutoff), win: max(ledger.TS(cutoff.Add(-s.cfg.Window)), prev.win)}
+		bals, err := s.gather(ctx, tx, reg, prev)
+		if err != nil {
+			return err
+		}
+		run, err = s.write(ctx, tx, no, cutoff, reg, now, by, bals, progress)
 		created = err == nil
 		return err
 	})
@@ -180,29 +188,58 @@ func (s *Service) Create(ctx context.Context, cutoff time.Time, by string, progr
 	return run, created, nil
 }
 
-// Eligibility, in SQL. A sale line is due when it was ingested by the
-// cutoff and its return window had passed by then. A return or void is
-// netted when ingested by the cutoff and its sale line is settled already
-// or due now, so a return inside the window rides with its sale.
+// Regions. Run k pays the sale lines with ingested_at <= cutoff_k and
+// at <= window_end_k that were not in run k-1's region. Both bounds only
+// grow (cutoffs are refused out of order; window_end never moves back even
+// if the window is lengthened), so the regions nest and each sale line is
+// paid by exactly one run: the first whose region holds it. The ledger
+// stamps ingested_at after the latest cutoff, so a closed region never
+// gains a line. Returns and voids are netted when ingested by the cutoff
+// and their sale line is in the region (paid already or now), and are
+// itemized, so each is netted once.
 const (
-	lineDue     = `l.ingested_at <= :cut AND l.at <= :win`
-	lineSettled = `EXISTS (SELECT 1 FROM settlement_items x WHERE x.kind = 'sale' AND x.mall = l.mall AND x.ref_id = l.sale_id AND x.line_no = l.line_no)`
+	inRegion   = `l.ingested_at <= :cut AND l.at <= :win`
+	inPrevious = `l.ingested_at <= :pcut AND l.at <= :pwin`
 )
 
-func (s *Service) gather(ctx context.Context, tx *sql.Tx, cutoff time.Time) (map[string]*balance, error) {
-	args := []any{sql.Named("cut", ledger.TS(cutoff)), sql.Named("win", ledger.TS(cutoff.Add(-s.cfg.Window)))}
-	queries := []string{
-		`SELECT l.producer_id, 'sale', l.mall, l.sale_id, l.line_no, l.sale_id, l.producer_net FROM hub_sale_lines l
-			WHERE ` + lineDue + ` AND NOT ` + lineSettled,
-		`SELECT r.producer_id, 'return', r.mall, r.return_id, r.sale_line_no, r.sale_id, -r.producer_net FROM hub_return_lines r
-			JOIN hub_sale_lines l ON l.mall = r.mall AND l.sale_id = r.sale_id AND l.line_no = r.sale_line_no
-			WHERE r.ingested_at <= :cut AND (` + lineSettled + ` OR (` + lineDue + `))
-			AND NOT EXISTS (SELECT 1 FROM settlement_items y WHERE y.kind = 'return' AND y.mall = r.mall AND y.ref_id = r.return_id AND y.line_no = r.sale_line_no)`,
-		`SELECT l.producer_id, 'void', l.mall, l.sale_id, l.line_no, l.sale_id, -l.producer_net FROM hub_voids v
-			JOIN hub_sale_lines l ON l.mall = v.mall AND l.sale_id = v.sale_id
-			WHERE v.ingested_at <= :cut AND (` + lineSettled + ` OR (` + lineDue + `))
-			AND NOT EXISTS (SELECT 1 FROM settlement_items y WHERE y.kind = 'void' AND y.mall = l.mall AND y.ref_id = l.sale_id AND y.line_no = l.line_no)`,
+// region is a run's pair of bounds, as stored text.
+type region struct{ cut, win string }
+
+// args binds a run's region and the one before it (zero: no earlier run).
+func (r region) args(prev region) []any {
+	return []any{sql.Named("cut", r.cut), sql.Named("win", r.win), sql.Named("pcut", prev.cut), sql.Named("pwin", prev.win)}
+}
+
+// regionOf reads a run's bounds; runs made before window_end was stored
+// used cutoff - window.
+func regionOf(cutoff string, windowSecs int64, windowEnd string) (region, error) {
+	if windowEnd != "" {
+		return region{cutoff, windowEnd}, nil
 	}
+	c, err := ledger.ParseTS(cutoff)
+	if err != nil {
+		return region{}, err
+	}
+	return region{cutoff, ledger.TS(c.Add(-time.Duration(windowSecs) * time.Second))}, nil
+}
+
+// lastRegion is the latest run's region (zero if there is none).
+func lastRegion(ctx context.Context, q ledger.Queryer, beforeNo int64) (region, error) {
+	var cut, end string
+	var secs int64
+	err := q.QueryRowContext(ctx, `SELECT cutoff, window_secs, window_end FROM settlement_runs WHERE run_no < ? ORDER BY run_no DESC LIMIT 1`,
+		beforeNo).Scan(&cut, &secs, &end)
+	if errors.Is(err, sql.ErrNoRows) {
+		return region{}, nil
+	}
+	if err != nil {
+		return region{}, fmt.Errorf("previous run: %w", err)
+	}
+	return regionOf(cut, secs, end)
+}
+
+// gather computes every producer's balance for a run over reg.
+func (s *Service) gather(ctx context.Context, tx *sql.Tx, reg, prev region) (map[string]*balance, error) {
 	bals := map[string]*balance{}
 	get := func(p string) *balance {
 		b := bals[p]
@@ -212,52 +249,30 @@ func (s *Service) gather(ctx context.Context, tx *sql.Tx, cutoff time.Time) (map
 		}
 		return b
 	}
-	for _, q := range queries {
-		rows, err := tx.QueryContext(ctx, q, args...)
-		if err != nil {
-			return nil, fmt.Errorf("gather: %w", err)
-		}
-		for rows.Next() {
-			var it item
-			if err := rows.Scan(&it.producer, &it.kind, &it.mall, &it.ref, &it.line, &it.saleID, &it.amount); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			b := get(it.producer)
-			b.items = append(b.items, it)
-			if it.amount >= 0 {
-				b.credits += it.amount
-			} else {
-				b.debits -= it.amount
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	// Brought forward: everything settled before, less what was paid or is
-	// on its way (a failed payout goes back into the balance).
-	rows, err := tx.QueryContext(ctx, `SELECT producer_id, SUM(v) FROM (
-			SELECT producer_id, amount AS v FROM settlement_items
-			UNION ALL
-			SELECT p.producer_id, -p.amount FROM settlement_payouts p
-			WHERE NOT EXISTS (SELECT 1 FROM payout_results r WHERE r.payout_id = p.id AND r.status = 'failed'))
-		GROUP BY producer_id HAVING SUM(v) != 0`)
+	// Sale lines: one aggregate over the new part of the region.
+	rows, err := tx.QueryContext(ctx, `SELECT l.producer_id, count(*), SUM(l.producer_net) FROM hub_sale_lines l
+		WHERE `+inRegion+` AND NOT (`+inPrevious+`) GROUP BY l.producer_id`, reg.args(prev)...)
 	if err != nil {
-		return nil, fmt.Errorf("brought forward: %w", err)
+		return nil, fmt.Errorf("gather sales: %w", err)
 	}
 	for rows.Next() {
 		var p string
-		var v int64
-		if err := rows.Scan(&p, &v); err != nil {
+		var n, v int64
+		if err := rows.Scan(&p, &n, &v); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		get(p).bf = v
+		b := get(p)
+		b.saleLines, b.credits = n, v
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.gatherAdjustments(ctx, tx, reg, prev, get); err != nil {
+		return nil, err
+	}
+	if err := broughtForward(ctx, tx, get); err != nil {
 		return nil, err
 	}
 	for p, b := range bals {
@@ -274,7 +289,68 @@ func (s *Service) gather(ctx context.Context, tx *sql.Tx, cutoff time.Time) (map
 	return bals, nil
 }
 
-func (s *Service) write(ctx context.Context, tx *sql.Tx, no int64, cutoff, now time.Time, by string, bals map[string]*balance, progress Progress) (Run, error) {
+// gatherAdjustments collects the returns and voids due in the run, item
+// by item.
+func (s *Service) gatherAdjustments(ctx context.Context, tx *sql.Tx, reg, prev region, get func(string) *balance) error {
+	queries := []string{
+		`SELECT r.producer_id, 'return', r.mall, r.return_id, r.sale_line_no, r.sale_id, r.producer_net FROM hub_return_lines r
+			JOIN hub_sale_lines l ON l.mall = r.mall AND l.sale_id = r.sale_id AND l.line_no = r.sale_line_no
+			WHERE r.ingested_at <= :cut AND ` + inRegion + `
+			AND NOT EXISTS (SELECT 1 FROM settlement_items y WHERE y.kind = 'return' AND y.mall = r.mall AND y.ref_id = r.return_id AND y.line_no = r.sale_line_no)`,
+		`SELECT l.producer_id, 'void', l.mall, l.sale_id, l.line_no, l.sale_id, l.producer_net FROM hub_voids v
+			JOIN hub_sale_lines l ON l.mall = v.mall AND l.sale_id = v.sale_id
+			WHERE v.ingested_at <= :cut AND ` + inRegion + `
+			AND NOT EXISTS (SELECT 1 FROM settlement_items y WHERE y.kind = 'void' AND y.mall = l.mall AND y.ref_id = l.sale_id AND y.line_no = l.line_no)`,
+	}
+	for _, q := range queries {
+		rows, err := tx.QueryContext(ctx, q, reg.args(prev)...)
+		if err != nil {
+			return fmt.Errorf("gather adjustments: %w", err)
+		}
+		for rows.Next() {
+			var it item
+			if err := rows.Scan(&it.producer, &it.kind, &it.mall, &it.ref, &it.line, &it.saleID, &it.amount); err != nil {
+				rows.Close()
+				return err
+			}
+			it.amount = -it.amount // a debit to the producer
+			b := get(it.producer)
+			b.items = append(b.items, it)
+			b.debits -= it.amount
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// broughtForward: everything settled before, less what was paid or is on
+// its way (a failed payout goes back into the balance).
+func broughtForward(ctx context.Context, tx *sql.Tx, get func(string) *balance) error {
+	rows, err := tx.QueryContext(ctx, `SELECT producer_id, SUM(v) FROM (
+			SELECT producer_id, credits - debits AS v FROM settlement_balances
+			UNION ALL
+			SELECT p.producer_id, -p.amount FROM settlement_payouts p
+			WHERE NOT EXISTS (SELECT 1 FROM payout_results r WHERE r.payout_id = p.id AND r.status = 'failed'))
+		GROUP BY producer_id HAVING SUM(v) != 0`)
+	if err != nil {
+		return fmt.Errorf("brought forward: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p string
+		var v int64
+		if err := rows.Scan(&p, &v); err != nil {
+			return err
+		}
+		get(p).bf = v
+	}
+	return rows.Err()
+}
+
+func (s *Service) write(ctx context.Context, tx *sql.Tx, no int64, cutoff time.Time, reg region, now time.Time, by string, bals map[string]*balance, progress Progress) (Run, error) {
 	list := make([]*balance, 0, len(bals))
 	for _, b := range bals {
 		list = append(list, b)
@@ -294,16 +370,16 @@ func (s *Service) write(ctx context.Context, tx *sql.Tx, no int64, cutoff, now t
 		CreatedAt: now, CreatedBy: by}
 	var itemCount, payouts, total, carried int64
 	for _, b := range list {
-		itemCount += int64(len(b.items))
+		itemCount += b.saleLines + int64(len(b.items))
 		carried += b.carried
 		if b.payout > 0 {
 			payouts++
 			total += b.payout
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_runs (id, run_no, cutoff, window_secs, min_payout, created_at, created_by,
-		item_count, payout_count, payout_total, carried_total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		run.ID, no, ledger.TS(cutoff), int64(s.cfg.Window/time.Second), s.cfg.MinPayout.Paise(), ledger.TS(now), by,
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_runs (id, run_no, cutoff, window_secs, window_end, min_payout, created_at,
+		created_by, item_count, payout_count, payout_total, carried_total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		run.ID, no, reg.cut, int64(s.cfg.Window/time.Second), reg.win, s.cfg.MinPayout.Paise(), ledger.TS(now), by,
 		itemCount, payouts, total, carried); err != nil {
 		return Run{}, fmt.Errorf("insert run: %w", err)
 	}
@@ -316,8 +392,8 @@ func (s *Service) write(ctx context.Context, tx *sql.Tx, no int64, cutoff, now t
 	line := 0
 	for i, b := range list {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_balances (run_id, producer_id, district_id, state, brought_forward, credits,
-			debits, payout, carried_forward) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			run.ID, b.producer, b.district, b.state, b.bf, b.credits, b.debits, b.payout, b.carried); err != nil {
+			debits, payout, carried_forward, sale_lines, adjust_lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			run.ID, b.producer, b.district, b.state, b.bf, b.credits, b.debits, b.payout, b.carried, b.saleLines, len(b.items)); err != nil {
 			return Run{}, fmt.Errorf("insert balance: %w", err)
 		}
 		for _, it := range b.items {

@@ -125,8 +125,12 @@ func TestRunRules(t *testing.T) {
 	if _, err := f.db.W.ExecContext(f.ctx, `UPDATE settlement_runs SET payout_total = 0`); err == nil {
 		t.Fatal("a closed run could be edited")
 	}
-	if _, err := f.db.W.ExecContext(f.ctx, `DELETE FROM settlement_items`); err == nil {
-		t.Fatal("a closed run's items could be deleted")
+	if _, err := f.db.W.ExecContext(f.ctx, `DELETE FROM settlement_balances`); err == nil {
+		t.Fatal("a closed run's balances could be deleted")
+	}
+	// The lines a run paid are fixed by its bounds: they cannot move.
+	if _, err := f.db.W.ExecContext(f.ctx, `UPDATE hub_sale_lines SET at = '1999-01-01T00:00:00.000000Z'`); err == nil {
+		t.Fatal("a paid sale line could be moved out of its run")
 	}
 
 	// A second run while one is computing is refused.
@@ -159,5 +163,29 @@ func TestRunRules(t *testing.T) {
 	runs, err := f.svc.List(f.ctx)
 	if err != nil || len(runs) != 2 || runs[0].PayoutCount != 1 {
 		t.Fatalf("runs: %+v %v", runs, err)
+	}
+}
+
+// The hub's clock steps back after a run (an NTP correction): a sale booked
+// then is stamped after the run's cutoff, so it is not lost inside the
+// closed run's region but paid by the next run.
+func TestClockBehindLatestCutoff(t *testing.T) {
+	f := newFixture(t)
+	p := ledgertest.Products(t, 10)[2]
+	old := f.now.Add(-30 * 24 * time.Hour)
+	f.run(t)
+	cutoff := f.now
+	f.now = f.now.Add(-time.Hour) // the clock is now behind the cutoff
+	s := f.sell(t, old, ledgertest.Item{Product: p, Qty: 1})
+	var ingested string
+	if err := f.db.R.QueryRowContext(f.ctx, `SELECT ingested_at FROM hub_sale_lines WHERE sale_id = ?`, s.SaleID).Scan(&ingested); err != nil {
+		t.Fatal(err)
+	}
+	if ingested <= ledger.TS(cutoff) {
+		t.Fatalf("booked at %s, inside the run that closed at %s", ingested, ledger.TS(cutoff))
+	}
+	f.now = cutoff.Add(time.Minute)
+	if _, pay := f.run(t); pay[p.ProducerID] != netOf(t, f, s) {
+		t.Fatalf("the next run paid %v, want %d", pay, netOf(t, f, s))
 	}
 }

@@ -242,6 +242,7 @@ func TestSimulation(t *testing.T) {
 		sent = append(sent, ev)
 	}
 	var lastRun settle.Run
+	paidIn := map[string]string{} // sale line → the run whose payout listed it
 	runs := 0
 	steps := 2500
 	if testing.Short() {
@@ -367,6 +368,7 @@ func TestSimulation(t *testing.T) {
 			want := m.settle(cut)
 			got := payoutsOf(t, svc, run)
 			comparePayouts(t, sd, want, got)
+			checkPaidLines(t, sd, svc, run, paidIn)
 			again, created, err := svc.Create(ctx, cut, "sim", nil)
 			if err != nil || created || again.ID != run.ID {
 				t.Fatalf("seed %d: same cutoff again: created=%v id %s vs %s err %v", sd, created, again.ID, run.ID, err)
@@ -398,6 +400,41 @@ func TestSimulation(t *testing.T) {
 	checkBooks(t, sd, db)
 	conservation(t, sd, db, m, gross, returned)
 	t.Logf("%d events, %d sale lines, %d returns, %d runs, paid %s", len(sent), len(m.lines), len(m.returns), runs+1, money.FromPaise(m.paidEver))
+}
+
+// checkPaidLines: the lines each payout lists add up to its sales and
+// returns, and no sale line is listed by two runs.
+func checkPaidLines(t *testing.T, sd uint64, svc *settle.Service, run settle.Run, paidIn map[string]string) {
+	t.Helper()
+	ps, err := svc.Payouts(context.Background(), run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		d, err := svc.GetPayout(context.Background(), p.Reference)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sales, adjust, nSales, nAdjust int64
+		for _, l := range d.Lines {
+			if l.Kind != "sale" {
+				adjust -= l.Net.Paise()
+				nAdjust++
+				continue
+			}
+			sales += l.Net.Paise()
+			nSales++
+			key := l.Mall + "/" + l.SaleID + "/" + strconv.Itoa(int(l.LineNo))
+			if other, ok := paidIn[key]; ok {
+				t.Fatalf("seed %d: sale line %s listed by run %s and again by run %s", sd, key, other, run.ID)
+			}
+			paidIn[key] = run.ID
+		}
+		if sales != p.Credits.Paise() || adjust != p.Debits.Paise() || nSales != p.SaleLines || nAdjust != p.ReturnLines {
+			t.Fatalf("seed %d: payout %s lists %d sale lines for %d and %d returns for %d; it says %d for %s and %d for %s",
+				sd, p.Reference, nSales, sales, nAdjust, adjust, p.SaleLines, p.Credits, p.ReturnLines, p.Debits)
+		}
+	}
 }
 
 func comparePayouts(t *testing.T, sd uint64, want, got map[string]int64) {
