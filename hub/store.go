@@ -9,15 +9,15 @@ import (
 
 // Store is the hub's database seam. Every hub write (ingest's event
 // store and watermarks, the ledger's postings through EventApplier,
-// settlement runs, reconciliation, the finance API) already happens inside
-// one database/sql transaction handed down as *sql.Tx, and every read goes
+// settlement runs, reconciliation, the finance API) happens inside one
+// database/sql transaction handed down as *sql.Tx, and every read goes
 // through a *sql.DB; so the seam is the transaction, not a method per
-// query. SQLiteStore is the default. A server database for a hub that has
-// outgrown one machine implements Store over its own driver, plus the hub
-// migrations in its dialect (the queries are plain SQL with ? arguments,
-// ON CONFLICT upserts and integer paise for money, which PostgreSQL also
-// has). The hub packages still take *sqlitedb.DB today; moving their
-// Config fields to Store is the first step of that work.
+// query. The hub packages (ingest, settle, recon, api) take a Store; only
+// the process assembly in hub/app knows it is SQLite, for backups and
+// health. A server database for a hub that has outgrown one machine
+// implements Store over its own driver, plus the hub migrations in its
+// dialect: the queries are plain SQL with ? arguments, ON CONFLICT
+// upserts and integer paise for money, which PostgreSQL also has.
 type Store interface {
 	// Transact runs fn in one write transaction, retrying it when the
 	// database reports a transient conflict; fn must be idempotent.
@@ -29,18 +29,5 @@ type Store interface {
 	Writer() *sql.DB
 }
 
-// SQLiteStore is the default Store: one SQLite file with one writer.
-type SQLiteStore struct{ DB *sqlitedb.DB }
-
-var _ Store = SQLiteStore{}
-
-// Transact implements Store.
-func (s SQLiteStore) Transact(ctx context.Context, fn func(*sql.Tx) error) error {
-	return s.DB.Transact(ctx, fn)
-}
-
-// Reader implements Store.
-func (s SQLiteStore) Reader() *sql.DB { return s.DB.R }
-
-// Writer implements Store.
-func (s SQLiteStore) Writer() *sql.DB { return s.DB.W }
+// SQLite, one file with one writer, is the default Store.
+var _ Store = (*sqlitedb.DB)(nil)

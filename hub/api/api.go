@@ -7,16 +7,16 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"ektamall/hub"
 	"ektamall/hub/web"
 	"ektamall/shared/auth"
 	"ektamall/shared/catalogdb"
 	"ektamall/shared/httpx"
-	"ektamall/shared/sqlitedb"
 )
 
 // Deps are what the API serves from.
 type Deps struct {
-	DB   *sqlitedb.DB
+	DB   hub.Store
 	Auth *auth.Store
 	Log  *slog.Logger
 	// Edge serves /metrics and /readyz.
@@ -46,7 +46,7 @@ func New(d Deps) *gin.Engine {
 }
 
 func (s *Server) products(c *gin.Context) {
-	ps, err := catalogdb.ListProducts(c.Request.Context(), s.d.DB.R, catalogdb.Filter{Zone: c.Query("zone"), Query: c.Query("q")})
+	ps, err := catalogdb.ListProducts(c.Request.Context(), s.d.DB.Reader(), catalogdb.Filter{Zone: c.Query("zone"), Query: c.Query("q")})
 	if err != nil {
 		httpx.Fail(c, err)
 		return

@@ -15,7 +15,7 @@ import (
 )
 
 func (s *Server) ledgerBalance(c *gin.Context) {
-	b, err := ledger.TrialBalance(c.Request.Context(), s.d.DB.R)
+	b, err := ledger.TrialBalance(c.Request.Context(), s.d.DB.Reader())
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -26,7 +26,7 @@ func (s *Server) ledgerBalance(c *gin.Context) {
 // ledgerCheck runs the invariant check; a broken book answers 500 so that
 // monitoring notices.
 func (s *Server) ledgerCheck(c *gin.Context) {
-	r, err := ledger.Check(c.Request.Context(), s.d.DB.R)
+	r, err := ledger.Check(c.Request.Context(), s.d.DB.Reader())
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -40,7 +40,7 @@ func (s *Server) ledgerCheck(c *gin.Context) {
 }
 
 func (s *Server) ledgerAccounts(c *gin.Context) {
-	as, err := ledger.Accounts(c.Request.Context(), s.d.DB.R)
+	as, err := ledger.Accounts(c.Request.Context(), s.d.DB.Reader())
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -59,7 +59,7 @@ func (s *Server) mallTotals(c *gin.Context) {
 		httpx.Fail(c, httpx.BadQuery("to", err.Error()))
 		return
 	}
-	t, err := ledger.MallTotals(c.Request.Context(), s.d.DB.R, c.Param("id"), from, to)
+	t, err := ledger.MallTotals(c.Request.Context(), s.d.DB.Reader(), c.Param("id"), from, to)
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -68,7 +68,7 @@ func (s *Server) mallTotals(c *gin.Context) {
 }
 
 func (s *Server) listRules(c *gin.Context) {
-	rs, err := ledger.ListRules(c.Request.Context(), s.d.DB.R)
+	rs, err := ledger.ListRules(c.Request.Context(), s.d.DB.Reader())
 	if err != nil {
 		httpx.Fail(c, err)
 		return

@@ -17,7 +17,7 @@ import (
 const maxStatement = 32 << 20
 
 func (s *Server) completeness(c *gin.Context) {
-	r, err := recon.Completeness(c.Request.Context(), s.d.DB.R)
+	r, err := recon.Completeness(c.Request.Context(), s.d.DB.Reader())
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -26,7 +26,7 @@ func (s *Server) completeness(c *gin.Context) {
 }
 
 func (s *Server) shiftRecon(c *gin.Context) {
-	r, err := recon.Shifts(c.Request.Context(), s.d.DB.R, c.Query("mall"))
+	r, err := recon.Shifts(c.Request.Context(), s.d.DB.Reader(), c.Query("mall"))
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -52,7 +52,7 @@ func (s *Server) importStatement(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	rep, err := recon.Breaks(c.Request.Context(), s.d.DB.R, im.ID, s.now())
+	rep, err := recon.Breaks(c.Request.Context(), s.d.DB.Reader(), im.ID, s.now())
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -61,7 +61,7 @@ func (s *Server) importStatement(c *gin.Context) {
 }
 
 func (s *Server) statementBreaks(c *gin.Context) {
-	rep, err := recon.Breaks(c.Request.Context(), s.d.DB.R, c.Param("id"), s.now())
+	rep, err := recon.Breaks(c.Request.Context(), s.d.DB.Reader(), c.Param("id"), s.now())
 	if err != nil {
 		httpx.Fail(c, err)
 		return

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"ektamall/hub"
 	"ektamall/hub/ledger"
 	"ektamall/shared/errs"
 	"ektamall/shared/ids"
@@ -120,7 +121,7 @@ type Import struct {
 
 // ImportStatement validates and stores a payment statement. The same file
 // twice is a Conflict.
-func ImportStatement(ctx context.Context, db *sqlitedb.DB, filename string, body []byte, by string, now time.Time) (Import, error) {
+func ImportStatement(ctx context.Context, db hub.Store, filename string, body []byte, by string, now time.Time) (Import, error) {
 	rows, err := ParseStatement(body)
 	if err != nil {
 		return Import{}, err

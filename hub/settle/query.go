@@ -35,12 +35,12 @@ func getRun(ctx context.Context, q ledger.Queryer, id string) (Run, error) {
 
 // Get returns a run with its payout totals by district and state.
 func (s *Service) Get(ctx context.Context, id string) (Run, error) {
-	r, err := getRun(ctx, s.db.R, id)
+	r, err := getRun(ctx, s.db.Reader(), id)
 	if err != nil {
 		return Run{}, err
 	}
 	group := func(sqlText string) ([]GroupTotal, error) {
-		rows, err := s.db.R.QueryContext(ctx, sqlText, id)
+		rows, err := s.db.Reader().QueryContext(ctx, sqlText, id)
 		if err != nil {
 			return nil, fmt.Errorf("run totals: %w", err)
 		}
@@ -70,7 +70,7 @@ func (s *Service) Get(ctx context.Context, id string) (Run, error) {
 
 // List returns runs, newest first.
 func (s *Service) List(ctx context.Context) ([]Run, error) {
-	rows, err := s.db.R.QueryContext(ctx, `SELECT id FROM settlement_runs ORDER BY run_no DESC LIMIT 500`)
+	rows, err := s.db.Reader().QueryContext(ctx, `SELECT id FROM settlement_runs ORDER BY run_no DESC LIMIT 500`)
 	if err != nil {
 		return nil, fmt.Errorf("list runs: %w", err)
 	}
@@ -86,7 +86,7 @@ func (s *Service) List(ctx context.Context) ([]Run, error) {
 	rows.Close()
 	out := []Run{}
 	for _, id := range idList {
-		r, err := getRun(ctx, s.db.R, id)
+		r, err := getRun(ctx, s.db.Reader(), id)
 		if err != nil {
 			return nil, err
 		}
@@ -143,10 +143,10 @@ func scanPayout(sc interface{ Scan(...any) error }) (Payout, error) {
 // Payouts lists a run's payout lines in line order (state, district,
 // producer).
 func (s *Service) Payouts(ctx context.Context, runID string) ([]Payout, error) {
-	if _, err := getRun(ctx, s.db.R, runID); err != nil {
+	if _, err := getRun(ctx, s.db.Reader(), runID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.R.QueryContext(ctx, `SELECT `+payoutCols+` WHERE p.run_id = ? ORDER BY p.line_no`, runID)
+	rows, err := s.db.Reader().QueryContext(ctx, `SELECT `+payoutCols+` WHERE p.run_id = ? ORDER BY p.line_no`, runID)
 	if err != nil {
 		return nil, fmt.Errorf("payouts: %w", err)
 	}
@@ -192,7 +192,7 @@ type PayoutDetail struct {
 
 // GetPayout returns one payout (by id or bank reference) with its lines.
 func (s *Service) GetPayout(ctx context.Context, idOrRef string) (PayoutDetail, error) {
-	p, err := scanPayout(s.db.R.QueryRowContext(ctx, `SELECT `+payoutCols+` WHERE p.id = ? OR p.reference = ?`, idOrRef, idOrRef))
+	p, err := scanPayout(s.db.Reader().QueryRowContext(ctx, `SELECT `+payoutCols+` WHERE p.id = ? OR p.reference = ?`, idOrRef, idOrRef))
 	if errors.Is(err, sql.ErrNoRows) {
 		return PayoutDetail{}, errs.E(errs.NotFound, "no payout %q", idOrRef)
 	}
@@ -208,7 +208,7 @@ func (s *Service) GetPayout(ctx context.Context, idOrRef string) (PayoutDetail, 
 func (s *Service) paidLines(ctx context.Context, runID, producer string) ([]PaidLine, error) {
 	var no, secs int64
 	var cut, end string
-	if err := s.db.R.QueryRowContext(ctx, `SELECT run_no, cutoff, window_secs, window_end FROM settlement_runs WHERE id = ?`, runID).
+	if err := s.db.Reader().QueryRowContext(ctx, `SELECT run_no, cutoff, window_secs, window_end FROM settlement_runs WHERE id = ?`, runID).
 		Scan(&no, &cut, &secs, &end); err != nil {
 		return nil, fmt.Errorf("paid lines: run %s: %w", runID, err)
 	}
@@ -216,12 +216,12 @@ func (s *Service) paidLines(ctx context.Context, runID, producer string) ([]Paid
 	if err != nil {
 		return nil, err
 	}
-	prev, err := lastRegion(ctx, s.db.R, no)
+	prev, err := lastRegion(ctx, s.db.Reader(), no)
 	if err != nil {
 		return nil, err
 	}
 	args := append(reg.args(prev), sql.Named("run", runID), sql.Named("producer", producer))
-	rows, err := s.db.R.QueryContext(ctx, `SELECT kind, mall, sale_id, return_id, invoice_no, credit_note_no, line_no, at, sku, item,
+	rows, err := s.db.Reader().QueryContext(ctx, `SELECT kind, mall, sale_id, return_id, invoice_no, credit_note_no, line_no, at, sku, item,
 			qty, amount, tax, commission, commission_gst, net FROM (
 		SELECT 'sale' AS kind, l.mall, l.sale_id, '' AS return_id, l.invoice_no, '' AS credit_note_no, l.line_no, l.at, l.sku,
 			COALESCE(pd.name, l.sku) AS item, l.qty, l.amount, l.cgst + l.sgst AS tax, l.commission, l.commission_gst, l.producer_net AS net

@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"ektamall/hub"
 	"ektamall/hub/ledger"
 	"ektamall/shared/errs"
 	"ektamall/shared/ids"
@@ -44,7 +45,7 @@ const DefaultWindow = 7 * 24 * time.Hour
 
 // Service creates and reads settlement runs.
 type Service struct {
-	db  *sqlitedb.DB
+	db  hub.Store
 	cfg Config
 	now func() time.Time
 	log *slog.Logger
@@ -60,7 +61,7 @@ type Service struct {
 func (s *Service) OnRun(f func(took time.Duration)) { s.onRun = f }
 
 // New returns a settlement service; now nil means time.Now.
-func New(db *sqlitedb.DB, cfg Config, now func() time.Time, log *slog.Logger) *Service {
+func New(db hub.Store, cfg Config, now func() time.Time, log *slog.Logger) *Service {
 	if cfg.Window <= 0 {
 		cfg.Window = DefaultWindow
 	}

@@ -91,6 +91,12 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 	return &DB{Path: path, W: w, R: r}, nil
 }
 
+// Reader is the read-only pool (hub.Store).
+func (db *DB) Reader() *sql.DB { return db.R }
+
+// Writer is the one-connection write pool (hub.Store).
+func (db *DB) Writer() *sql.DB { return db.W }
+
 // Close closes both pools.
 func (db *DB) Close() error {
 	db.group.close()
