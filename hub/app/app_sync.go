@@ -10,8 +10,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"ektamall/hub/api"
 	"ektamall/hub/ingest"
 	"ektamall/migrations"
@@ -49,13 +47,6 @@ func (h *Hub) startSync(ctx context.Context) (api.SyncDeps, error) {
 		return api.SyncDeps{}, err
 	}
 	h.sync.svc = svc
-	if h.Metrics != nil {
-		if err := h.Metrics.Register(mallSyncCollector{h.DB}); err != nil {
-			svc.Close()
-			h.sync.svc = nil
-			return api.SyncDeps{}, err
-		}
-	}
 	return api.SyncDeps{Service: svc}, nil
 }
 
@@ -137,42 +128,4 @@ func ProvisionMallInDir(ctx context.Context, dir string, m ingest.MallInfo, rota
 		return nil, err
 	}
 	return ingest.CredsFile(m.ID, seed), nil
-}
-
-// mallSyncCollector exports each mall's sync figures, read from the
-// database at scrape time (the database is the truth; nothing drifts).
-type mallSyncCollector struct{ db *sqlitedb.DB }
-
-var mallSyncDescs = []*prometheus.Desc{
-	prometheus.NewDesc("ektamall_hub_mall_watermark", "Every event of the mall up to this sequence is at the hub.", []string{"mall"}, nil),
-	prometheus.NewDesc("ektamall_hub_mall_gap", "Events received beyond a missing one, waiting for the mall to re-send it.", []string{"mall"}, nil),
-	prometheus.NewDesc("ektamall_hub_mall_events", "Events ingested from the mall (applied or parked).", []string{"mall"}, nil),
-	prometheus.NewDesc("ektamall_hub_mall_parked", "Events of the mall parked as unappliable.", []string{"mall"}, nil),
-}
-
-func (c mallSyncCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range mallSyncDescs {
-		ch <- d
-	}
-}
-
-func (c mallSyncCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	rows, err := c.db.R.QueryContext(ctx, `SELECT mall_id, watermark, highest - watermark, events, parked FROM mall_sync ORDER BY mall_id`)
-	if err != nil {
-		return
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var v [4]int64
-		if rows.Scan(&id, &v[0], &v[1], &v[2], &v[3]) != nil {
-			return
-		}
-		types := []prometheus.ValueType{prometheus.GaugeValue, prometheus.GaugeValue, prometheus.CounterValue, prometheus.CounterValue}
-		for i, d := range mallSyncDescs {
-			ch <- prometheus.MustNewConstMetric(d, types[i], float64(v[i]), id)
-		}
-	}
 }
