@@ -32,7 +32,8 @@ func knownEnv(cmd string) map[string]bool {
 }
 
 // TestDeployFilesUseRealSettings: the compose file parses, runs three hub
-// nodes and two malls that list all three, and every EKTAMALL_ variable
+// nodes (one with the hub application, two NATS-only) and two malls that
+// list all three, and every EKTAMALL_ variable
 // in it and in the example env files is a flag the command has.
 func TestDeployFilesUseRealSettings(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join("..", "..", "deploy", "compose", "compose.yaml"))
@@ -48,7 +49,7 @@ func TestDeployFilesUseRealSettings(t *testing.T) {
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		t.Fatalf("compose.yaml: %v", err)
 	}
-	names, hubs, malls := map[string]bool{}, 0, 0
+	names, hubs, apps, malls := map[string]bool{}, 0, 0, 0
 	for svc, s := range doc.Services {
 		if len(s.Command) == 0 {
 			t.Fatalf("service %s has no command", svc)
@@ -64,6 +65,9 @@ func TestDeployFilesUseRealSettings(t *testing.T) {
 		case "hub":
 			hubs++
 			names[s.Environment["EKTAMALL_SERVER_NAME"]] = true
+			if s.Environment["EKTAMALL_NATS_ONLY"] != "true" {
+				apps++
+			}
 			if n := len(strings.Split(s.Environment["EKTAMALL_ROUTES"], ",")); n != 3 || s.Environment["EKTAMALL_REPLICAS"] != "3" {
 				t.Errorf("hub %s: %d routes, replicas %q; want 3 and 3", svc, n, s.Environment["EKTAMALL_REPLICAS"])
 			}
@@ -76,6 +80,11 @@ func TestDeployFilesUseRealSettings(t *testing.T) {
 	}
 	if hubs != 3 || len(names) != 3 || malls != 2 {
 		t.Fatalf("compose runs %d hub nodes (%d names) and %d malls, want 3, 3, 2", hubs, len(names), malls)
+	}
+	// One database and one ingest: two hub applications would split the
+	// malls' events between two sets of books.
+	if apps != 1 {
+		t.Fatalf("compose runs the hub application on %d nodes, want 1 (the others --nats-only)", apps)
 	}
 	for file, cmd := range map[string]string{"hub.env": "hub", "mall-LKO1.env": "mall"} {
 		checkEnvFile(t, filepath.Join("..", "..", "deploy", "env", file), knownEnv(cmd))

@@ -29,6 +29,13 @@ func runHub(ctx context.Context, args []string, log *slog.Logger) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if cfg.NATSOnly {
+		n, err := hubapp.OpenNATSNode(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		return n.Run(ctx)
+	}
 	h, err := hubapp.Open(ctx, cfg, log)
 	if err != nil {
 		return err

@@ -28,6 +28,9 @@ type Config struct {
 	MinPayout    string
 	// Cluster makes the hub's NATS one node of a JetStream cluster.
 	Cluster ClusterConfig // see config_cluster.go
+	// NATSOnly runs this node as a NATS cluster member alone: no
+	// database, no ingest, no finance API (see natsonly.go).
+	NATSOnly bool
 }
 
 // Flags registers the hub's flags on fs.
@@ -40,6 +43,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.ShutdownFor, "shutdown-timeout", 10*time.Second, "grace period for in-flight requests on shutdown")
 	fs.DurationVar(&c.ReturnWindow, "return-window", 7*24*time.Hour, "settlement pays a sale line only once it is this old (the customer return window)")
 	c.Cluster.Flags(fs)
+	fs.BoolVar(&c.NATSOnly, "nats-only", false, "run only this node's NATS (a cluster member holding stream replicas and taking mall leaf links); the hub application runs on one other node")
 	fs.StringVar(&c.MinPayout, "min-payout", "1.00", "smallest payout in rupees; smaller balances carry forward to the next run")
 	fs.StringVar(&c.LeafTLSCert, "leaf-tls-cert", "", "PEM certificate for TLS on the leaf port (with --leaf-tls-key)")
 	fs.StringVar(&c.LeafTLSKey, "leaf-tls-key", "", "PEM private key for --leaf-tls-cert")
@@ -79,5 +83,8 @@ func (c *Config) Validate() error {
 		e.Addf("leaf-tls-client-ca", "needs --leaf-tls-cert and --leaf-tls-key")
 	}
 	c.Cluster.Validate(&e)
+	if c.NATSOnly && c.Cluster.Name == "" {
+		e.Addf("nats-only", "a NATS-only node is a member of a hub cluster: give --cluster-name, --cluster-listen and --routes")
+	}
 	return e.Err()
 }

@@ -87,6 +87,7 @@ type Service struct {
 	mu      gosync.Mutex
 	workers map[string]bool // malls with a running ingest worker
 	keys    string          // the key set NATS was last loaded with
+	loaded  bool            // keys is set (an empty set is a set too)
 }
 
 // Start creates the hub's streams, loads the provisioned malls and starts
@@ -111,7 +112,7 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 		if name == syncwire.RoutedStream {
 			subj = "routed.>"
 		}
-		if _, err := s.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		if err := s.createStream(ctx, jetstream.StreamConfig{
 			Name: name, Subjects: []string{subj}, Storage: jetstream.FileStorage, Retention: jetstream.LimitsPolicy,
 			Duplicates: time.Hour, Replicas: cfg.Replicas,
 		}); err != nil {
@@ -129,6 +130,27 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 	s.goRun(s.reportLoop)
 	s.goRun(s.dueLoop)
 	return s, nil
+}
+
+// clusterSettle bounds how long a clustered hub waits at start for its
+// JetStream cluster to elect a meta leader.
+const clusterSettle = 90 * time.Second
+
+// createStream creates or updates a stream. In a cluster the first
+// request fails until the nodes have elected a meta leader (they start
+// together, within seconds of each other), so it is retried for a while.
+func (s *Service) createStream(ctx context.Context, sc jetstream.StreamConfig) error {
+	deadline := time.Now().Add(clusterSettle)
+	for {
+		_, err := s.js.CreateOrUpdateStream(ctx, sc)
+		if err == nil || s.cfg.Replicas <= 1 || time.Now().After(deadline) || ctx.Err() != nil {
+			return err
+		}
+		s.log.Info("waiting for the JetStream cluster", "stream", sc.Name, "err", err)
+		if !sleep(ctx, time.Second) {
+			return ctx.Err()
+		}
+	}
 }
 
 func (s *Service) goRun(f func(ctx context.Context)) {

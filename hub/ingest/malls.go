@@ -101,21 +101,32 @@ func KeyOf(ctx context.Context, db *sqlitedb.DB, mall string) (string, error) {
 
 // Users are the NATS users of every provisioned mall, for the hub's config.
 func Users(ctx context.Context, db *sqlitedb.DB) ([]natsx.User, error) {
+	keys, err := leafKeys(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	us := make([]natsx.User, 0, len(keys))
+	for _, k := range keys {
+		us = append(us, mallUser(k.Mall, k.Nkey))
+	}
+	return us, nil
+}
+
+func leafKeys(ctx context.Context, db *sqlitedb.DB) ([]leafKey, error) {
 	rows, err := db.R.QueryContext(ctx, `SELECT mall_id, nkey FROM mall_keys ORDER BY mall_id`)
 	if err != nil {
 		return nil, fmt.Errorf("mall keys: %w", err)
 	}
 	defer rows.Close()
-	var us []natsx.User
+	var out []leafKey
 	for rows.Next() {
-		var id, key string
-		if err := rows.Scan(&id, &key); err != nil {
+		var k leafKey
+		if err := rows.Scan(&k.Mall, &k.Nkey); err != nil {
 			return nil, err
 		}
-		pub, sub := syncwire.Permissions(id)
-		us = append(us, natsx.User{Nkey: key, Publish: pub, Subscribe: sub, LeafOnly: true})
+		out = append(out, k)
 	}
-	return us, rows.Err()
+	return out, rows.Err()
 }
 
 func keySet(us []natsx.User) string {
@@ -133,22 +144,32 @@ func keySet(us []natsx.User) string {
 func (s *Service) syncMalls(ctx context.Context) error {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
-	us, err := Users(ctx, s.cfg.DB)
+	keys, err := leafKeys(ctx, s.cfg.DB)
 	if err != nil {
 		return err
 	}
+	us := make([]natsx.User, 0, len(keys))
+	for _, k := range keys {
+		us = append(us, mallUser(k.Mall, k.Nkey))
+	}
 	ks := keySet(us)
 	s.mu.Lock()
-	changed := ks != s.keys
+	changed := ks != s.keys || !s.loaded
 	s.mu.Unlock()
-	if changed && s.cfg.NATSConfig.Name != "" {
-		cfg := s.cfg.NATSConfig
-		cfg.Users = us
-		if err := s.cfg.NATS.Reload(cfg); err != nil {
+	if changed {
+		if s.cfg.NATSConfig.Name != "" {
+			cfg := s.cfg.NATSConfig
+			cfg.Users = us
+			if err := s.cfg.NATS.Reload(cfg); err != nil {
+				return err
+			}
+		}
+		// The other nodes of a hub cluster learn the keys from here.
+		if err := publishLeafKeys(ctx, s.js, s.cfg.Replicas, keys); err != nil {
 			return err
 		}
 		s.mu.Lock()
-		s.keys = ks
+		s.keys, s.loaded = ks, true
 		s.mu.Unlock()
 		s.log.Info("mall keys loaded", "malls", len(us))
 	}
