@@ -12,14 +12,16 @@ import (
 
 	hubapp "ektamall/hub/app"
 	"ektamall/hub/ingest"
+	"ektamall/shared/tlstest"
 )
 
 // TestHubClusterWithNATSOnlyNodes runs a hub cluster the way the compose
 // file and the runbook do: the hub application on node 1, 'hub
 // --nats-only' on nodes 2 and 3. A mall provisioned after start connects
 // to node 3 alone, so it can sync only once node 3 has learned its key
-// from the hub application through the cluster; every sale reaches the
-// hub's books once.
+// from the hub application through the cluster (whose routes run mutual
+// TLS from the --cluster-tls-* files); every sale reaches the hub's books
+// once.
 func TestHubClusterWithNATSOnlyNodes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("cluster test")
@@ -34,12 +36,18 @@ func TestHubClusterWithNATSOnlyNodes(t *testing.T) {
 		}
 		routes += "nats-route://" + a
 	}
-	cfg := func(i int) hubapp.Config {
-		return hubapp.Config{Dir: filepath.Join(dir, fmt.Sprintf("hub-%d", i+1)), HTTP: "127.0.0.1:0", Leaf: "127.0.0.1:0",
+	// Routes with mutual TLS, from PEM files as an operator installs them.
+	ca := tlstest.NewCA(t, "hub cluster CA")
+	cfgs := make([]hubapp.Config, 3)
+	for i := range cfgs {
+		name := fmt.Sprintf("hub-%d", i+1)
+		cert, key, caFile := ca.WriteFiles(t, dir, name)
+		cfgs[i] = hubapp.Config{Dir: filepath.Join(dir, name), HTTP: "127.0.0.1:0", Leaf: "127.0.0.1:0",
 			Synchronous: "FULL", ShutdownFor: 5 * time.Second,
-			Cluster: hubapp.ClusterConfig{ServerName: fmt.Sprintf("hub-%d", i+1), Name: "ektamall-hub", Listen: routeAddrs[i],
-				Routes: routes, Replicas: 3}}
+			Cluster: hubapp.ClusterConfig{ServerName: name, Name: "ektamall-hub", Listen: routeAddrs[i],
+				Routes: routes, Replicas: 3, TLSCert: cert, TLSKey: key, TLSCA: caFile}}
 	}
+	cfg := func(i int) hubapp.Config { return cfgs[i] }
 	// The three start together: a clustered JetStream node waits for its peers.
 	var hub *hubapp.Hub
 	nodes := make([]*hubapp.NATSNode, 2)

@@ -89,7 +89,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Hub, err error)
 		Name: "hub", Domain: "hub", JetStream: true, StoreDir: filepath.Join(cfg.Dir, "nats"),
 		Host: "127.0.0.1", Port: cfg.NATSPort, LeafListen: cfg.Leaf, Logger: log.With("component", "nats", "process", "hub"),
 	}
-	h.cfg.Cluster.apply(&ncfg)
+	if err = h.cfg.Cluster.apply(&ncfg); err != nil {
+		return nil, err
+	}
 	if err = h.syncNATS(ctx, &ncfg); err != nil { // mall keys, leaf TLS
 		return nil, err
 	}
@@ -159,7 +161,8 @@ func (h *Hub) RegisterMall(ctx context.Context, id, state, name, gstin string) e
 // Run serves HTTP until ctx is cancelled, then shuts everything down.
 func (h *Hub) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
-	go func() { errc <- h.http.Serve(h.ln) }()
+	srv, ln := h.http, h.ln // Close clears them
+	go func() { errc <- srv.Serve(ln) }()
 	h.log.Info("hub serving", "url", h.URL, "leaf", h.LeafURL)
 	select {
 	case <-ctx.Done():

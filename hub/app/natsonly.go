@@ -61,7 +61,9 @@ func OpenNATSNode(ctx context.Context, cfg Config, log *slog.Logger) (_ *NATSNod
 	n.URL = "http://" + n.ln.Addr().String()
 	n.ncfg = natsx.Config{Name: "hub", Domain: "hub", JetStream: true, StoreDir: filepath.Join(cfg.Dir, "nats"), Host: "127.0.0.1",
 		Port: cfg.NATSPort, LeafListen: cfg.Leaf, RequireAuth: true, Logger: log.With("component", "nats", "process", "hub")}
-	cfg.Cluster.apply(&n.ncfg)
+	if err := cfg.Cluster.apply(&n.ncfg); err != nil {
+		return nil, err
+	}
 	if n.ncfg.LeafTLS, err = cfg.leafTLS(); err != nil {
 		return nil, err
 	}
@@ -92,7 +94,8 @@ func (n *NATSNode) Run(ctx context.Context) error {
 		ingest.WatchLeafKeys(wctx, nc, n.applyKeys, n.log)
 	}()
 	errc := make(chan error, 1)
-	go func() { errc <- n.http.Serve(n.ln) }()
+	srv, ln := n.http, n.ln // Close clears them
+	go func() { errc <- srv.Serve(ln) }()
 	n.log.Info("hub NATS node serving", "node", n.cfg.Cluster.String(), "leaf", n.LeafURL, "url", n.URL)
 	select {
 	case <-ctx.Done():

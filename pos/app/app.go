@@ -189,7 +189,8 @@ func DemoGSTIN(state, mallID string) string {
 // Run serves HTTP until ctx is cancelled, then shuts everything down.
 func (m *Mall) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
-	go func() { errc <- m.http.Serve(m.ln) }()
+	srv, ln := m.http, m.ln // Close clears them
+	go func() { errc <- srv.Serve(ln) }()
 	m.log.Info("mall serving", "url", m.URL, "state", m.cfg.State)
 	select {
 	case <-ctx.Done():

@@ -71,6 +71,10 @@ func applyCluster(opts *server.Options, c Config) error {
 	opts.Cluster.Host = host
 	opts.Cluster.Port = port
 	opts.Cluster.NoAdvertise = c.LeafNoAdvertise
+	if c.ClusterTLS != nil {
+		opts.Cluster.TLSConfig = c.ClusterTLS
+		opts.Cluster.TLSTimeout = 5 // seconds
+	}
 	for _, r := range c.Routes {
 		u, err := parseRoute(r)
 		if err != nil {

@@ -82,6 +82,10 @@ type Config struct {
 	ClusterName   string
 	ClusterListen string
 	Routes        []string
+	// ClusterTLS, when set, is mutual TLS on the routes: a node presents
+	// its certificate and accepts only peers whose certificates chain to
+	// ClientCAs (and verifies the node it dials against RootCAs).
+	ClusterTLS *tls.Config
 
 	// Users, when set, turn on authentication: only these nkey users (and
 	// the server's own in-process connections) may connect. See auth.go.
