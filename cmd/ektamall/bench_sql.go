@@ -88,7 +88,10 @@ func benchRawCheckout(ctx context.Context, dir string, d time.Duration) (rawChec
 	return rawCheckout{perSec: float64(len(lat)) / el.Seconds(), p99: lat[len(lat)*99/100]}, nil
 }
 
-type settleResult struct{ run, raw time.Duration }
+type settleResult struct {
+	run, raw time.Duration
+	dbBytes  int64 // the hub database holding the lines: how big n lines make it
+}
 
 // benchSettle fills a hub database with n sale lines by bulk INSERT ...
 // SELECT (eight lines a sale, spread over the seed's producers, all out
@@ -170,5 +173,9 @@ func benchSettle(ctx context.Context, dir string, n int, log *slog.Logger) (sett
 	if run.ItemCount != int64(n) || int(run.PayoutCount) != groups {
 		return settleResult{}, fmt.Errorf("run settled %d items in %d payouts, want %d in %d", run.ItemCount, run.PayoutCount, n, groups)
 	}
-	return settleResult{run: took, raw: raw}, nil
+	var size int64
+	if err := db.R.QueryRowContext(ctx, `SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()`).Scan(&size); err != nil {
+		return settleResult{}, err
+	}
+	return settleResult{run: took, raw: raw, dbBytes: size}, nil
 }

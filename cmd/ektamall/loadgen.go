@@ -18,6 +18,7 @@ import (
 type loadgenOpts struct {
 	mall, user, password, out string
 	counters                  int
+	rate                      float64
 	duration                  time.Duration
 	seed                      uint64
 	patient                   bool
@@ -30,6 +31,7 @@ func loadgenFlags(fs *flag.FlagSet) *loadgenOpts {
 	fs.StringVar(&o.password, "password", "", "that admin's password (required)")
 	fs.IntVar(&o.counters, "counters", 8, "concurrent counters, 1-99 (each its own cashier and shift)")
 	fs.DurationVar(&o.duration, "duration", 30*time.Second, "how long to sell")
+	fs.Float64Var(&o.rate, "rate", 0, "sales a second per counter on a fixed schedule, latency counted from when each was due (0: each counter as fast as the mall answers)")
 	fs.Uint64Var(&o.seed, "seed", 0, "random seed for carts and tenders (0: from the clock)")
 	fs.BoolVar(&o.patient, "patient", false, "retry a sale with the same Idempotency-Key while the mall is unreachable (fault tests)")
 	fs.StringVar(&o.out, "out", "", "write every answered sale and credit note as JSON to this file")
@@ -44,6 +46,9 @@ func runLoadgen(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if o.rate < 0 || o.rate > 1000 {
+		return fmt.Errorf("--rate %g: must be 0 to 1000 sales a second per counter", o.rate)
+	}
 	if o.user == "" || o.password == "" {
 		return errors.New("--user and --password (a mall_admin) are required")
 	}
@@ -55,7 +60,7 @@ func runLoadgen(ctx context.Context, args []string, stdout io.Writer) error {
 		progressbar.OptionSetWidth(30), progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
 	res, err := loadgen.Run(ctx, loadgen.Config{
 		MallURL: o.mall, AdminUser: o.user, AdminPassword: o.password, Counters: o.counters, Duration: o.duration,
-		Seed: o.seed, Patient: o.patient,
+		Seed: o.seed, Patient: o.patient, Rate: o.rate,
 		Progress: func(p loadgen.Progress) {
 			bar.Describe(fmt.Sprintf("%d sales, %d errors", p.Sales, p.Errors))
 			bar.Set64(min(p.Elapsed.Milliseconds(), o.duration.Milliseconds()))

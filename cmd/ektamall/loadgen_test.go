@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,35 @@ func TestLoadgenAgainstRealMall(t *testing.T) {
 	if code := run(context.Background(), []string{"loadgen", "--mall", url, "--user", "bench.admin", "--password", pass,
 		"--counters", "4", "--duration", "1s"}, &out, &errOut); code != 0 {
 		t.Fatalf("second run exited %d: %s %s", code, out.String(), errOut.String())
+	}
+}
+
+// A paced run rings about rate × counters × duration sales, not as many
+// as the mall can take.
+func TestLoadgenPaced(t *testing.T) {
+	url, pass := startLoadMall(t)
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"loadgen", "--mall", url, "--user", "bench.admin", "--password", pass,
+		"--counters", "2", "--duration", "3s", "--rate", "5", "--seed", "3"}, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("loadgen exited %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
+	}
+	var sales, returns int
+	for _, l := range strings.Split(out.String(), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == "sales" {
+			sales, _ = strconv.Atoi(f[1])
+		} else if len(f) >= 2 && f[0] == "returns" {
+			returns, _ = strconv.Atoi(f[1])
+		}
+	}
+	// 2 counters × 5/s × 3 s = 30 sales and returns, give or take a
+	// counter's late start and the last one due at the deadline.
+	if n := sales + returns; n < 24 || n > 32 {
+		t.Fatalf("paced run rang %d sales and %d returns, want about 30:\n%s", sales, returns, out.String())
+	}
+	if code := run(context.Background(), []string{"loadgen", "--mall", url, "--user", "bench.admin", "--password", pass,
+		"--rate", "-1"}, &out, &errOut); code == 0 {
+		t.Fatal("a negative --rate was accepted")
 	}
 }
 

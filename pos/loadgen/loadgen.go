@@ -30,6 +30,12 @@ type Config struct {
 	Duration      time.Duration
 	Seed          uint64
 	ReturnPercent int // share of sales followed by a return, default 3
+	// Rate paces each counter at this many sales (and returns) a second,
+	// on a fixed schedule; 0 rings the next sale as soon as the last is
+	// answered. A sale's latency is counted from when it was due, so a
+	// slow answer that delays the ones behind it shows in their latency
+	// too (no coordinated omission).
+	Rate float64
 	// Patient retries a sale with the same Idempotency-Key while the mall
 	// is unreachable or restarting (chaos runs); otherwise such a sale
 	// counts as an error.

@@ -30,6 +30,9 @@ type worker struct {
 	cash money.Amount
 	// sales answered by the mall with their lines, for later returns.
 	sales []pos.Sale
+	// due is when the current sale was scheduled (paced runs); latency
+	// counts from it.
+	due time.Time
 
 	mu         sync.Mutex
 	answered   []Answered
@@ -104,14 +107,54 @@ func (w *worker) fail(err error) {
 // a sale the mall committed but the load never counted, and the Z report
 // would disagree with the answered sales.
 func (w *worker) run(ctx context.Context) {
+	var every time.Duration
+	if w.cfg.Rate > 0 {
+		every = time.Duration(float64(time.Second) / w.cfg.Rate)
+		// Counters start spread over one interval, not all at once.
+		w.due = time.Now().Add(time.Duration(w.rnd.Int64N(int64(every))))
+	}
 	for ctx.Err() == nil {
+		if every > 0 {
+			if !sleepUntil(ctx, w.due) {
+				return
+			}
+		}
 		req := context.WithoutCancel(ctx)
 		if len(w.sales) > 0 && w.rnd.IntN(100) < w.cfg.ReturnPercent {
 			w.ringReturn(req)
-			continue
+		} else {
+			w.ringSale(req)
 		}
-		w.ringSale(req)
+		if every > 0 {
+			w.due = w.due.Add(every)
+		}
 	}
+}
+
+// sleepUntil waits for t, and reports false if ctx ended first.
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-tm.C:
+		return true
+	}
+}
+
+// started is when a request's latency counts from: when it was due, in
+// a paced run that has fallen behind its schedule.
+func (w *worker) started() time.Time {
+	now := time.Now()
+	if !w.due.IsZero() && w.due.Before(now) {
+		return w.due
+	}
+	return now
 }
 
 // cart builds 1–8 lines of distinct products, 1–3 units each.
@@ -154,7 +197,7 @@ func (w *worker) ringSale(ctx context.Context) {
 	lines, total := w.cart()
 	req := pos.SaleRequest{ShiftID: w.shiftID, Lines: lines, Tenders: w.tenders(total)}
 	key := uuid.NewString()
-	start := time.Now()
+	start := w.started()
 	var sale pos.Sale
 	retries, err := w.c.doPatient(ctx, "POST", "/api/v1/sales", req, key, &sale)
 	if err != nil {
