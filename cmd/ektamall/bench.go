@@ -36,6 +36,7 @@ func benchFlags(fs *flag.FlagSet) *benchOpts {
 	fs.IntVar(&o.settleLines, "settle-lines", 10_000_000, "sale lines in the settlement run")
 	fs.IntVar(&o.products, "products", 10_000, "catalog size for the cold start")
 	fs.BoolVar(&o.keep, "keep", false, "keep the scratch directory")
+	fs.StringVar(&profileDir, "profile", "", "write a pprof CPU profile of every mall and hub process the bench starts into this directory")
 	return o
 }
 
@@ -68,6 +69,11 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	o := benchFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if profileDir != "" {
+		if err := os.MkdirAll(profileDir, 0o750); err != nil {
+			return err
+		}
 	}
 	if o.dir == "" {
 		d, err := os.MkdirTemp("", "ektamall-bench-")

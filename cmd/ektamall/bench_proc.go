@@ -47,6 +47,13 @@ func freeAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
+// profileDir, when set (bench --profile), makes every child write a CPU
+// profile there, numbered in start order; the bench runs one step at a time.
+var (
+	profileDir string
+	profileSeq int
+)
+
 // startChild runs 'ektamall args...' and waits until its /readyz says 200;
 // it returns how long that took (the cold start).
 func startChild(ctx context.Context, httpAddr string, args ...string) (*child, time.Duration, error) {
@@ -57,6 +64,10 @@ func startChild(ctx context.Context, httpAddr string, args ...string) (*child, t
 	c := &child{cmd: exec.Command(exe, args...), url: "http://" + httpAddr, done: make(chan error, 1)}
 	c.cmd.Stdout, c.cmd.Stderr = nil, nil
 	c.cmd.Env = append(os.Environ(), "EKTAMALL_DEBUG=")
+	if profileDir != "" {
+		profileSeq++
+		c.cmd.Env = append(c.cmd.Env, fmt.Sprintf("EKTAMALL_CPUPROFILE=%s", filepath.Join(profileDir, fmt.Sprintf("%02d-%s.cpu", profileSeq, args[0]))))
+	}
 	start := time.Now()
 	if err := c.cmd.Start(); err != nil {
 		return nil, 0, err
