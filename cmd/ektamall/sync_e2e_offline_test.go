@@ -20,6 +20,14 @@ func TestOfflineTenThousandSales(t *testing.T) {
 
 	m.sell(t, 10, 5, sku) // connected first, so the cut is of a live link
 	waitWatermark(t, h, m, 10, 20*time.Second)
+	// The hub's report of it must reach the mall before the cut, or the
+	// mall rightly counts the first sales as pending too.
+	waitFor(t, 10*time.Second, "mall sees watermark 10", func() error {
+		if st := m.status(t); st.HubWatermark != 10 {
+			return fmt.Errorf("mall sees watermark %d", st.HubWatermark)
+		}
+		return nil
+	})
 
 	p.stop()
 	waitFor(t, 10*time.Second, "mall notices the cut", func() error {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"ektamall/hub/ingest"
+	"ektamall/hub/ledger"
 	"ektamall/shared/events"
 )
 
@@ -82,5 +84,38 @@ func TestForeignMallEventRejected(t *testing.T) {
 	})
 	if wm, _ := watermark(h.DB, "LKO1"); wm != 0 {
 		t.Fatalf("watermark %d, want 0: the gap at 1 must hold", wm)
+	}
+}
+
+// A backlog with an unknown product in the middle arrives in one batch:
+// the hub parks that one event alone, books every other, and its books
+// balance.
+func TestRefusedEventInBacklogParkedAlone(t *testing.T) {
+	dir := t.TempDir()
+	h := startHub(t, filepath.Join(dir, "hub"), "", func(c *ingest.Config) { c.Applier = ledger.NewApplier(nil) })
+	p := newProxy(t, h.leaf)
+	creds := h.provision("LKO1", "UP", filepath.Join(dir, "LKO1"))
+	m := startMall(t, "LKO1", "UP", filepath.Join(dir, "LKO1"), p.url(), creds, nil)
+	p.stop()
+	sku := firstSKU(t)
+	m.sell(t, 20, 20, func(int) string { return sku })
+	m.sell(t, 1, 1, func(int) string { return "ZZ-ZZZ-999" })
+	m.sell(t, 20, 20, func(int) string { return sku })
+	p.start()
+	waitWatermark(t, h, m, 41, 30*time.Second)
+
+	ps, err := h.Svc.ParkedEvents(context.Background(), "LKO1", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 1 || ps[0].Seq == nil || *ps[0].Seq != 21 || ps[0].Code != "not_found" {
+		t.Fatalf("parked = %+v", ps)
+	}
+	if hc, _ := hubTotals(t, h.DB, "LKO1"); hc != 40 {
+		t.Fatalf("hub applied %d sales, want 40", hc)
+	}
+	r, err := ledger.Check(context.Background(), h.DB.R)
+	if err != nil || !r.OK || r.Entries != 40 {
+		t.Fatalf("books: %+v %v", r, err)
 	}
 }

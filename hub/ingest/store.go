@@ -9,6 +9,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"ektamall/hub"
 	"ektamall/shared/errs"
 	"ektamall/shared/events"
 	"ektamall/shared/syncwire"
@@ -96,31 +97,65 @@ func (s *Service) ingestLoop(ctx context.Context, mall string) {
 // transaction. The common case (the next event, in order) costs one insert
 // plus the applier's own work.
 func (s *Service) ingestBatch(ctx context.Context, mall string, msgs []jetstream.Msg) error {
+	// The batch's statements run on a context that is never cancelled: on
+	// a cancellable one go-sqlite3 runs each Exec in a goroutine of its own
+	// and database/sql watches each query from another, which cost more
+	// than most of these statements. Cancellation is checked between
+	// events instead, and rolls the batch back.
+	stop := ctx
+	ctx = context.WithoutCancel(ctx)
+	batch := decodeAhead(msgs)
+	// A savepoint per event costs about a quarter of the event: SQLite
+	// copies aside every page the event changes. So a batch runs without
+	// them first; should an event be refused, the batch is rolled back
+	// whole and run again with them, which parks just that event.
+	err := s.runBatch(ctx, stop, mall, batch, false)
+	if errors.Is(err, errRefused) {
+		err = s.runBatch(ctx, stop, mall, batch, true)
+	}
+	return err
+}
+
+// errRefused ends a run without savepoints when an event is refused.
+var errRefused = errors.New("an event was refused")
+
+// runBatch records and applies a batch in one transaction. careful: each
+// event is applied in a savepoint, so that a refused one is parked and the
+// others go on; otherwise a refused event ends the run with errRefused.
+func (s *Service) runBatch(ctx, stop context.Context, mall string, batch *decodedBatch, careful bool) error {
 	now := s.cfg.Now().UTC()
 	return s.cfg.DB.Transact(ctx, func(tx *sql.Tx) error {
-		b := batchState{mall: mall, now: now}
+		b := batchState{mall: mall, now: now, careful: careful, applier: txApplier(s.cfg.Applier, tx), skus: map[string]bool{}}
 		if err := tx.QueryRowContext(ctx, `SELECT watermark, highest FROM mall_sync WHERE mall_id = ?`, mall).Scan(&b.wm, &b.highest); err != nil {
 			return fmt.Errorf("watermark %s: %w", mall, err)
 		}
 		startWM, startHighest := b.wm, b.highest
-		for _, m := range msgs {
-			md, err := m.Metadata()
-			if err != nil {
+		err := batch.each(func(in *incoming) error {
+			if err := stop.Err(); err != nil {
 				return err
 			}
-			if err := s.record(ctx, tx, &b, md.Sequence.Stream, m.Data()); err != nil {
-				return err
+			if in.fail != nil {
+				return in.fail
 			}
+			return s.record(ctx, tx, &b, in)
+		})
+		if err != nil {
+			return err
 		}
 		if b.highest > b.wm {
 			if err := s.drainHeld(ctx, tx, &b); err != nil {
 				return err
 			}
 		}
+		if b.applier != nil {
+			if err := b.applier.Done(ctx); err != nil {
+				return err
+			}
+		}
 		if b.wm == startWM && b.highest == startHighest {
 			return nil
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE mall_sync SET watermark = ?, highest = ?, events = events + ?, parked = parked + ?,
+		_, err = tx.ExecContext(ctx, `UPDATE mall_sync SET watermark = ?, highest = ?, events = events + ?, parked = parked + ?,
 			last_event_at = max(last_event_at, ?), last_ingest_at = ? WHERE mall_id = ?`,
 			b.wm, b.highest, b.applied+b.parked, b.parked, b.lastAt, now.Format(time.RFC3339Nano), mall)
 		return err
@@ -136,17 +171,107 @@ type batchState struct {
 	startSet        bool
 	applied, parked int64
 	lastAt          string
+	careful         bool            // a savepoint per event (see runBatch)
+	applier         hub.TxApplier   // nil: record and check only
+	skus            map[string]bool // SKUs found in the catalog during this batch
+}
+
+// txApplier is the configured applier for the events of tx.
+func txApplier(a hub.EventApplier, tx *sql.Tx) hub.TxApplier {
+	switch a := a.(type) {
+	case nil:
+		return nil
+	case hub.BatchApplier:
+		return a.ForTx(tx)
+	default:
+		return eventApplier{a, tx}
+	}
+}
+
+// eventApplier is an applier that takes events one at a time.
+type eventApplier struct {
+	a  hub.EventApplier
+	tx *sql.Tx
+}
+
+func (e eventApplier) Apply(ctx context.Context, ev events.Envelope, _ any) error {
+	return e.a.ApplyEvent(ctx, e.tx, ev)
+}
+
+func (e eventApplier) Done(context.Context) error { return nil }
+
+// incoming is a received message, decoded.
+type incoming struct {
+	streamSeq uint64
+	raw       []byte
+	ev        events.Envelope
+	err       error    // the envelope is unreadable
+	payload   any      // ev's payload, decoded for its type
+	skus      []string // the SKUs it names
+	perr      error    // the payload is unreadable
+	fail      error    // the message's metadata is unreadable
+}
+
+// decode reads a message's envelope and payload.
+func decode(streamSeq uint64, raw []byte) incoming {
+	in := incoming{streamSeq: streamSeq, raw: raw}
+	if in.ev, in.err = events.Decode(raw); in.err == nil {
+		in.payload, in.skus, in.perr = decodeFor(in.ev)
+	}
+	return in
+}
+
+// decodedBatch is a batch's messages, decoded by decodeAhead and kept for
+// a second run.
+type decodedBatch struct {
+	next <-chan incoming
+	got  []incoming // never grows past its capacity, so pointers stay valid
+}
+
+// decodeAhead decodes msgs in order on a goroutine of its own, so that the
+// JSON decoding runs on another CPU while the batch's SQLite work runs on
+// this one. The channel holds the whole batch: the goroutine never waits.
+func decodeAhead(msgs []jetstream.Msg) *decodedBatch {
+	out := make(chan incoming, len(msgs))
+	go func() {
+		defer close(out)
+		for _, m := range msgs {
+			md, err := m.Metadata()
+			if err != nil {
+				out <- incoming{fail: err}
+				return
+			}
+			out <- decode(md.Sequence.Stream, m.Data())
+		}
+	}()
+	return &decodedBatch{next: out, got: make([]incoming, 0, len(msgs))}
+}
+
+// each calls fn on every message in order, waiting for any not decoded
+// yet, until fn fails.
+func (d *decodedBatch) each(fn func(*incoming) error) error {
+	for i := 0; ; i++ {
+		if i == len(d.got) {
+			in, ok := <-d.next
+			if !ok {
+				return nil
+			}
+			d.got = append(d.got, in)
+		}
+		if err := fn(&d.got[i]); err != nil {
+			return err
+		}
+	}
 }
 
 // record stores one received message. The next event in sequence is
 // applied at once; a later one is held until the gap before it fills; one
 // that cannot belong to the mall's sequence at all is parked. A
 // redelivered event is a no-op.
-func (s *Service) record(ctx context.Context, tx *sql.Tx, b *batchState, streamSeq uint64, raw []byte) error {
-	mall := b.mall
-	ev, err := events.Decode(raw)
-	if err != nil {
-		return s.park(ctx, tx, mall, streamSeq, events.Envelope{}, errs.E(errs.Invalid, "undecodable event: %v", err), raw, b.now)
+func (s *Service) record(ctx context.Context, tx *sql.Tx, b *batchState, in *incoming) error {
+	mall, ev, streamSeq, raw := b.mall, in.ev, in.streamSeq, in.raw
+	if in.err != nil {
+		return s.park(ctx, tx, mall, streamSeq, events.Envelope{}, errs.E(errs.Invalid, "undecodable event: %v", in.err), raw, b.now)
 	}
 	if ev.Mall != mall {
 		// Never let it take a sequence number of this mall: the genuine
@@ -172,7 +297,7 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, b *batchState, streamS
 	if status == "held" {
 		return nil
 	}
-	return s.applyNext(ctx, tx, b, ev, raw)
+	return s.applyNext(ctx, tx, b, in)
 }
 
 // duplicate handles an event whose sequence or id the hub already holds:
@@ -194,8 +319,9 @@ func (s *Service) duplicate(ctx context.Context, tx *sql.Tx, b *batchState, stre
 // applyNext applies the event at watermark+1 (its row is already stored
 // as applied) and moves the watermark past it, parking it if it cannot
 // apply.
-func (s *Service) applyNext(ctx context.Context, tx *sql.Tx, b *batchState, ev events.Envelope, raw []byte) error {
-	if aerr := s.apply(ctx, tx, ev); aerr != nil {
+func (s *Service) applyNext(ctx context.Context, tx *sql.Tx, b *batchState, in *incoming) error {
+	ev, raw := in.ev, in.raw
+	if aerr := s.apply(ctx, tx, b, in); aerr != nil {
 		if !parkable(aerr) {
 			return aerr
 		}
@@ -225,14 +351,14 @@ func (s *Service) drainHeld(ctx context.Context, tx *sql.Tx, b *batchState) erro
 		if err != nil {
 			return err
 		}
-		ev, err := events.Decode(raw)
-		if err != nil {
-			return fmt.Errorf("held event %s/%d: %w", b.mall, b.wm+1, err)
+		in := decode(0, raw)
+		if in.err != nil {
+			return fmt.Errorf("held event %s/%d: %w", b.mall, b.wm+1, in.err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE events_received SET status = 'applied' WHERE mall_id = ? AND seq = ?`, b.mall, ev.Seq); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE events_received SET status = 'applied' WHERE mall_id = ? AND seq = ?`, b.mall, in.ev.Seq); err != nil {
 			return err
 		}
-		if err := s.applyNext(ctx, tx, b, ev, raw); err != nil {
+		if err := s.applyNext(ctx, tx, b, &in); err != nil {
 			return err
 		}
 	}
@@ -249,9 +375,19 @@ func parkable(err error) bool {
 	return false
 }
 
-// apply checks the event and routes it, then hands it to the applier, in
-// a savepoint so a refused event leaves none of its writes behind.
-func (s *Service) apply(ctx context.Context, tx *sql.Tx, ev events.Envelope) (err error) {
+// apply checks the event and routes it, then hands it to the applier. In
+// a careful run it does so in a savepoint, so a refused event leaves none
+// of its writes behind; otherwise a refusal ends the run (errRefused) and
+// the whole batch is rolled back.
+func (s *Service) apply(ctx context.Context, tx *sql.Tx, b *batchState, in *incoming) (err error) {
+	if !b.careful {
+		err = s.applyChecked(ctx, tx, b, in)
+		if err != nil && parkable(err) {
+			// %v: the refusal must not read as parkable itself.
+			return fmt.Errorf("%w: %v", errRefused, err)
+		}
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT ingest_event`); err != nil {
 		return err
 	}
@@ -265,14 +401,20 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, ev events.Envelope) (er
 			err = errors.Join(err, rerr)
 		}
 	}()
-	if err := checkPayload(ctx, tx, ev); err != nil {
+	return s.applyChecked(ctx, tx, b, in)
+}
+
+// applyChecked runs ingest's own checks of the event, routes it, and hands
+// it to the applier.
+func (s *Service) applyChecked(ctx context.Context, tx *sql.Tx, b *batchState, in *incoming) error {
+	if err := checkPayload(ctx, tx, in, b.skus); err != nil {
 		return err
 	}
-	if err := route(ctx, tx, ev, s.cfg.Now()); err != nil {
+	if err := route(ctx, tx, in.ev, s.cfg.Now()); err != nil {
 		return err
 	}
-	if s.cfg.Applier != nil {
-		return s.cfg.Applier.ApplyEvent(ctx, tx, ev)
+	if b.applier != nil {
+		return b.applier.Apply(ctx, in.ev, in.payload)
 	}
 	return nil
 }

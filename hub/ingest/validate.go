@@ -13,67 +13,19 @@ import (
 	"ektamall/shared/events"
 )
 
-// checkPayload decodes the payload strictly for its type and checks what
-// the hub can check on its own: every SKU is in the master catalog. The
-// ledger (the applier) checks the money.
-func checkPayload(ctx context.Context, tx *sql.Tx, ev events.Envelope) error {
-	var skus []string
-	switch ev.Type {
-	case events.SaleCompleted:
-		var p events.Sale
-		if err := decodePayload(ev.Payload, &p); err != nil {
-			return err
-		}
-		if len(p.Lines) == 0 {
-			return errs.E(errs.Invalid, "sale %s has no lines", p.SaleID)
-		}
-		for _, l := range p.Lines {
-			skus = append(skus, l.SKU)
-		}
-	case events.ReturnCompleted:
-		var p events.Return
-		if err := decodePayload(ev.Payload, &p); err != nil {
-			return err
-		}
-		for _, l := range p.Lines {
-			skus = append(skus, l.SKU)
-		}
-	case events.StockMoved:
-		var p events.StockMove
-		if err := decodePayload(ev.Payload, &p); err != nil {
-			return err
-		}
-		skus = append(skus, p.SKU)
-	case events.TransferSent:
-		var p events.Transfer
-		if err := decodePayload(ev.Payload, &p); err != nil {
-			return err
-		}
-		for _, l := range p.Lines {
-			skus = append(skus, l.SKU)
-		}
-	case events.TransferReceived:
-		var p events.TransferReceipt
-		if err := decodePayload(ev.Payload, &p); err != nil {
-			return err
-		}
-		for _, l := range p.Lines {
-			skus = append(skus, l.SKU)
-		}
-	case events.StockLow:
-		var p events.LowStock
-		if err := decodePayload(ev.Payload, &p); err != nil {
-			return err
-		}
-		skus = append(skus, p.SKU)
-	case events.SaleVoided:
-		var p events.Void
-		return decodePayload(ev.Payload, &p)
-	case events.ShiftClosed:
-		var p events.ShiftClose
-		return decodePayload(ev.Payload, &p)
+// checkPayload checks what the hub can check of an event's payload on its
+// own: it decoded strictly for its type (decodeFor), and every SKU is in
+// the master catalog. The ledger (the applier) checks the money. known
+// holds the SKUs already found in this transaction, which nothing in it
+// can remove.
+func checkPayload(ctx context.Context, tx *sql.Tx, in *incoming, known map[string]bool) error {
+	if in.perr != nil {
+		return in.perr
 	}
-	for _, sku := range skus {
+	for _, sku := range in.skus {
+		if known[sku] {
+			continue
+		}
 		var one int
 		err := tx.QueryRowContext(ctx, `SELECT 1 FROM products WHERE sku = ?`, sku).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -82,8 +34,80 @@ func checkPayload(ctx context.Context, tx *sql.Tx, ev events.Envelope) error {
 		if err != nil {
 			return err
 		}
+		known[sku] = true
 	}
 	return nil
+}
+
+// decodeFor decodes ev's payload for its type (*events.Sale and so on;
+// nil for a type it does not know) and lists the SKUs it names.
+func decodeFor(ev events.Envelope) (payload any, skus []string, err error) {
+	switch ev.Type {
+	case events.SaleCompleted:
+		p := new(events.Sale)
+		if err := decodePayload(ev.Payload, p); err != nil {
+			return nil, nil, err
+		}
+		if len(p.Lines) == 0 {
+			return nil, nil, errs.E(errs.Invalid, "sale %s has no lines", p.SaleID)
+		}
+		for _, l := range p.Lines {
+			skus = append(skus, l.SKU)
+		}
+		return p, skus, nil
+	case events.ReturnCompleted:
+		p := new(events.Return)
+		if err := decodePayload(ev.Payload, p); err != nil {
+			return nil, nil, err
+		}
+		for _, l := range p.Lines {
+			skus = append(skus, l.SKU)
+		}
+		return p, skus, nil
+	case events.StockMoved:
+		p := new(events.StockMove)
+		if err := decodePayload(ev.Payload, p); err != nil {
+			return nil, nil, err
+		}
+		return p, []string{p.SKU}, nil
+	case events.TransferSent:
+		p := new(events.Transfer)
+		if err := decodePayload(ev.Payload, p); err != nil {
+			return nil, nil, err
+		}
+		for _, l := range p.Lines {
+			skus = append(skus, l.SKU)
+		}
+		return p, skus, nil
+	case events.TransferReceived:
+		p := new(events.TransferReceipt)
+		if err := decodePayload(ev.Payload, p); err != nil {
+			return nil, nil, err
+		}
+		for _, l := range p.Lines {
+			skus = append(skus, l.SKU)
+		}
+		return p, skus, nil
+	case events.StockLow:
+		p := new(events.LowStock)
+		if err := decodePayload(ev.Payload, p); err != nil {
+			return nil, nil, err
+		}
+		return p, []string{p.SKU}, nil
+	case events.SaleVoided:
+		p := new(events.Void)
+		if err := decodePayload(ev.Payload, p); err != nil {
+			return nil, nil, err
+		}
+		return p, nil, nil
+	case events.ShiftClosed:
+		p := new(events.ShiftClose)
+		if err := decodePayload(ev.Payload, p); err != nil {
+			return nil, nil, err
+		}
+		return p, nil, nil
+	}
+	return nil, nil, nil
 }
 
 // decodePayload accepts unknown fields: payloads only gain optional fields

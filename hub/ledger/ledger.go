@@ -94,6 +94,11 @@ type Entry struct {
 // the same account are netted; zero legs are dropped; an entry that nets
 // to nothing writes nothing. It refuses an entry that does not balance.
 func Post(ctx context.Context, tx *sql.Tx, e Entry, now time.Time) error {
+	return post(ctx, tx, nil, e, now)
+}
+
+// post is Post; with pending, the running totals are held back there.
+func post(ctx context.Context, tx *sql.Tx, pending *pendingTotals, e Entry, now time.Time) error {
 	net := map[string]int64{}
 	for _, p := range e.Postings {
 		if p.Debit < 0 || p.Credit < 0 {
@@ -139,14 +144,34 @@ func Post(ctx context.Context, tx *sql.Tx, e Entry, now time.Time) error {
 		} else {
 			c = -v
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_accounts (id, type, class, debits, credits, created_at) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET debits = debits + excluded.debits, credits = credits + excluded.credits`,
-			a, typ, class, d, c, ts); err != nil {
+		if err := moveAccount(ctx, tx, pending, a, typ, class, d, c, ts); err != nil {
 			return fmt.Errorf("ledger: account %s: %w", a, err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_postings (entry_id, account_id, debit, credit) VALUES (?, ?, ?, ?)`, e.ID, a, d, c); err != nil {
 			return fmt.Errorf("ledger: posting %s/%s: %w", e.ID, a, err)
 		}
+	}
+	return nil
+}
+
+// moveAccount adds d and c to an account's running totals, creating the
+// account the first time. With pending the totals are held back there, and
+// only an account not yet known to exist is written (with no totals): the
+// postings refer to it.
+func moveAccount(ctx context.Context, tx *sql.Tx, pending *pendingTotals, id, typ, class string, d, c int64, ts string) error {
+	if pending != nil {
+		if pending.hold(id, d, c) {
+			return nil
+		}
+		d, c = 0, 0
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_accounts (id, type, class, debits, credits, created_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET debits = debits + excluded.debits, credits = credits + excluded.credits`,
+		id, typ, class, d, c, ts); err != nil {
+		return err
+	}
+	if pending != nil {
+		pending.created(id)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -230,4 +231,89 @@ func TestCommissionRuleInForceAtSaleTime(t *testing.T) {
 		t.Fatalf("back-dated rule: want conflict, got %v", err)
 	}
 	mustCheck(t, db)
+}
+
+// A batch booked through ForTx in one transaction, with refused events
+// rolled back to a savepoint as ingest does, leaves the same books as the
+// same events applied one by one.
+func TestBatchBooksAsEventByEvent(t *testing.T) {
+	ctx := context.Background()
+	a := ledger.NewApplier(func() time.Time { return t0.Add(time.Hour) })
+	ps := ledgertest.Products(t, 40)
+	rule := ledger.Rule{Scope: ledger.ScopeProducer, Key: ps[3].ProducerID, RateBP: 500, GSTBP: 1800, EffectiveFrom: t0.Add(-time.Hour)}
+	m := ledgertest.NewMall("LKO1")
+	var evs []events.Envelope
+	var sales []events.Sale
+	for i := range 12 {
+		at := t0.Add(time.Duration(i-6) * time.Hour) // before and after the rule
+		s := m.Sale("SH1", at, []ledgertest.Item{{Product: ps[i%5], Qty: 1 + int64(i%3)}, {Product: ps[3], Qty: 1}}, nil)
+		sales = append(sales, s)
+		evs = append(evs, m.Envelope(events.SaleCompleted, at, s))
+	}
+	bad := m.Sale("SH1", t0, []ledgertest.Item{{Product: ps[7], Qty: 1}}, nil)
+	bad.Lines[0].SKU = "ZZ-ZZZ-999"
+	evs = append(evs,
+		m.Envelope(events.SaleCompleted, t0, bad),      // refused: unknown product
+		m.Envelope(events.SaleCompleted, t0, sales[1]), // refused: the same sale again
+		evs[2], // a replay: no-op
+		m.Envelope(events.SaleVoided, t0, events.Void{SaleID: sales[0].SaleID}),
+		m.Envelope(events.ReturnCompleted, t0, m.Return(sales[4], ledgertest.ReturnState{}, map[int]int64{2: 1}, "cash", t0)),
+		m.Envelope(events.SaleVoided, t0, events.Void{SaleID: "never-sold"})) // refused: not booked
+
+	books := func(batch bool) (*sqlitedb.DB, []errs.Code) {
+		db := ledgertest.Open(t)
+		if err := db.Transact(ctx, func(tx *sql.Tx) error { _, err := ledger.CreateRule(ctx, tx, rule, t0.Add(-2*time.Hour)); return err }); err != nil {
+			t.Fatal(err)
+		}
+		var codes []errs.Code
+		if !batch {
+			for _, ev := range evs {
+				codes = append(codes, errs.CodeOf(ledgertest.Apply(ctx, db, a, ev)))
+			}
+			return db, codes
+		}
+		err := db.Transact(ctx, func(tx *sql.Tx) error {
+			ta := a.ForTx(tx)
+			for _, ev := range evs {
+				if _, err := tx.ExecContext(ctx, `SAVEPOINT e`); err != nil {
+					return err
+				}
+				err := ta.Apply(ctx, ev, nil)
+				if err != nil {
+					if _, err := tx.ExecContext(ctx, `ROLLBACK TO e`); err != nil {
+						return err
+					}
+				}
+				if _, err := tx.ExecContext(ctx, `RELEASE e`); err != nil {
+					return err
+				}
+				codes = append(codes, errs.CodeOf(err))
+			}
+			return ta.Done(ctx)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db, codes
+	}
+	one, oneCodes := books(false)
+	many, manyCodes := books(true)
+	if fmt.Sprint(oneCodes) != fmt.Sprint(manyCodes) {
+		t.Fatalf("event by event %v, in a batch %v", oneCodes, manyCodes)
+	}
+	r1, rb := mustCheck(t, one), mustCheck(t, many)
+	if r1.Entries != rb.Entries || !r1.Debits.Equal(rb.Debits) {
+		t.Fatalf("event by event %d entries, %s; in a batch %d entries, %s", r1.Entries, r1.Debits, rb.Entries, rb.Debits)
+	}
+	a1, err := ledger.Accounts(ctx, one.R)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ab, err := ledger.Accounts(ctx, many.R)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(a1) != fmt.Sprint(ab) {
+		t.Fatalf("accounts differ:\nevent by event %v\nin a batch     %v", a1, ab)
+	}
 }

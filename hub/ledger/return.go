@@ -44,14 +44,15 @@ func loadSoldLine(ctx context.Context, tx *sql.Tx, mall, sale string, lineNo int
 // proportion to the taxable value returned so far (the last return of a
 // line takes back exactly what is left, so a full return reverses the
 // sale to the paisa).
-func applyReturn(ctx context.Context, tx *sql.Tx, ev events.Envelope, p events.Return, now time.Time) error {
+func applyReturn(ctx context.Context, bk *booker, ev events.Envelope, p events.Return, now time.Time) error {
 	if p.ReturnID == "" || p.SaleID == "" {
 		return errs.E(errs.Invalid, "return without return_id or sale_id")
 	}
 	if len(p.Lines) == 0 {
 		return errs.E(errs.Invalid, "return %s has no lines", p.ReturnID)
 	}
-	state, err := mallState(ctx, tx, ev.Mall)
+	tx := bk.tx
+	state, err := bk.mallState(ctx, ev.Mall)
 	if err != nil {
 		return err
 	}
@@ -158,6 +159,6 @@ func applyReturn(ctx context.Context, tx *sql.Tx, ev events.Envelope, p events.R
 	if err := sameMoney("return "+p.ReturnID+" refunds", refunded, paise(p.Total)); err != nil {
 		return err
 	}
-	return Post(ctx, tx, Entry{ID: ReturnEntryID(ev.Mall, p.ReturnID), Kind: "return", Mall: ev.Mall, Ref: p.CreditNoteNo,
+	return bk.post(ctx, Entry{ID: ReturnEntryID(ev.Mall, p.ReturnID), Kind: "return", Mall: ev.Mall, Ref: p.CreditNoteNo,
 		EventID: ev.ID, At: at, Postings: ps}, now)
 }

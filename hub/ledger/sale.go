@@ -3,7 +3,6 @@ package ledger
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -35,34 +34,31 @@ type bookedLine struct {
 
 // lineCatalog checks a line's SKU and producer against the master catalog
 // and fills what the mall left out.
-func lineCatalog(ctx context.Context, tx *sql.Tx, l *events.SaleLine) (category string, err error) {
-	var prodState, prodDistrict, prodProducer string
-	err = tx.QueryRowContext(ctx, `SELECT category, state, district_id, producer_id FROM products WHERE sku = ?`, l.SKU).
-		Scan(&category, &prodState, &prodDistrict, &prodProducer)
-	if errors.Is(err, sql.ErrNoRows) {
+func lineCatalog(ctx context.Context, bk *booker, l *events.SaleLine) (category string, err error) {
+	prod, ok, err := bk.product(ctx, l.SKU)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
 		return "", errs.E(errs.NotFound, "line %d: unknown product %q", l.LineNo, l.SKU)
 	}
+	if l.ProducerID == "" {
+		l.ProducerID = prod.producer
+	}
+	pr, ok, err := bk.producer(ctx, l.ProducerID)
 	if err != nil {
 		return "", err
 	}
-	if l.ProducerID == "" {
-		l.ProducerID = prodProducer
-	}
-	var district, state string
-	err = tx.QueryRowContext(ctx, `SELECT district_id, state FROM producers WHERE id = ?`, l.ProducerID).Scan(&district, &state)
-	if errors.Is(err, sql.ErrNoRows) {
+	if !ok {
 		return "", errs.E(errs.NotFound, "line %d: unknown producer %q", l.LineNo, l.ProducerID)
 	}
-	if err != nil {
-		return "", err
-	}
 	if l.DistrictID == "" {
-		l.DistrictID = district
+		l.DistrictID = pr.district
 	}
 	if l.State == "" {
-		l.State = state
+		l.State = pr.state
 	}
-	return category, nil
+	return prod.category, nil
 }
 
 func checkSale(p events.Sale) error {
@@ -114,11 +110,12 @@ func checkSale(p events.Sale) error {
 	return sameMoney("sale "+p.SaleID+" tenders less change", tendered-paise(p.Change), paise(p.Total))
 }
 
-func applySale(ctx context.Context, tx *sql.Tx, ev events.Envelope, p events.Sale, now time.Time) error {
+func applySale(ctx context.Context, bk *booker, ev events.Envelope, p events.Sale, now time.Time) error {
 	if err := checkSale(p); err != nil {
 		return err
 	}
-	state, err := mallState(ctx, tx, ev.Mall)
+	tx := bk.tx
+	state, err := bk.mallState(ctx, ev.Mall)
 	if err != nil {
 		return err
 	}
@@ -126,11 +123,11 @@ func applySale(ctx context.Context, tx *sql.Tx, ev events.Envelope, p events.Sal
 	lines := make([]bookedLine, len(p.Lines))
 	var tax int64
 	for i, l := range p.Lines {
-		cat, err := lineCatalog(ctx, tx, &l)
+		cat, err := lineCatalog(ctx, bk, &l)
 		if err != nil {
 			return err
 		}
-		r, err := ruleFor(ctx, tx, l.ProducerID, cat, l.State, at)
+		r, err := bk.ruleFor(ctx, l.ProducerID, cat, l.State, at)
 		if err != nil {
 			return err
 		}
@@ -184,7 +181,7 @@ func applySale(ctx context.Context, tx *sql.Tx, ev events.Envelope, p events.Sal
 			return fmt.Errorf("insert sale line: %w", err)
 		}
 	}
-	return Post(ctx, tx, Entry{ID: SaleEntryID(ev.Mall, p.SaleID), Kind: "sale", Mall: ev.Mall, Ref: p.InvoiceNo,
+	return bk.post(ctx, Entry{ID: SaleEntryID(ev.Mall, p.SaleID), Kind: "sale", Mall: ev.Mall, Ref: p.InvoiceNo,
 		EventID: ev.ID, At: at, Postings: ps}, now)
 }
 

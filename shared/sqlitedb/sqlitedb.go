@@ -38,6 +38,20 @@ type Options struct {
 	Readers int
 }
 
+// writerDriver is go-sqlite3 with the writer's connection set up as no
+// DSN parameter can: temp_store MEMORY keeps savepoints' sub-journals in
+// memory. By default one spills to a temporary file past 64 KiB, which
+// cost each grouped checkout or hub event under a savepoint tens of write
+// calls.
+const writerDriver = "sqlite3_writer"
+
+func init() {
+	sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec(`PRAGMA temp_store = MEMORY`, nil)
+		return err
+	}})
+}
+
 // Open opens (creating if needed) the database file at path.
 func Open(ctx context.Context, path string, o Options) (*DB, error) {
 	if o.Synchronous == "" {
@@ -69,7 +83,7 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 	q.Set("_stmt_cache_size", "256")
 	dsn := "file:" + path + "?" + q.Encode()
 
-	w, err := sql.Open("sqlite3", dsn)
+	w, err := sql.Open(writerDriver, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}

@@ -43,6 +43,10 @@ func TestPragmasFromDSN(t *testing.T) {
 	if _, err := db.R.Exec(`INSERT INTO t VALUES ('x', 1)`); err == nil {
 		t.Error("the read pool accepted a write")
 	}
+	var temp int
+	if err := db.W.QueryRow(`PRAGMA temp_store`).Scan(&temp); err != nil || temp != 2 {
+		t.Errorf("writer temp_store = %d, %v; want 2 (MEMORY: savepoints never spill to a file)", temp, err)
+	}
 }
 
 func TestTransactCommitsRollsBackAndClassifies(t *testing.T) {
