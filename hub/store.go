@@ -17,7 +17,10 @@ import (
 // health. A server database for a hub that has outgrown one machine
 // implements Store over its own driver, plus the hub migrations in its
 // dialect: the queries are plain SQL with ? arguments, ON CONFLICT
-// upserts and integer paise for money, which PostgreSQL also has.
+// upserts and integer paise for money, which PostgreSQL also has. What is
+// still SQLite's own: sqlitedb.IsUnique and Classify read its error codes,
+// and the ledger relies on one writer at a time (a server database needs
+// SERIALIZABLE transactions, which Transact already retries).
 type Store interface {
 	// Transact runs fn in one write transaction, retrying it when the
 	// database reports a transient conflict; fn must be idempotent.

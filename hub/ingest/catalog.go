@@ -77,7 +77,7 @@ type CatalogChangeRecord struct {
 
 // CatalogChanges lists changes after the given number, oldest first.
 func (s *Service) CatalogChanges(ctx context.Context, after int64, limit int) ([]CatalogChangeRecord, error) {
-	rows, err := s.cfg.DB.R.QueryContext(ctx, `SELECT body, published_seq IS NOT NULL FROM catalog_changes WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
+	rows, err := s.cfg.DB.Reader().QueryContext(ctx, `SELECT body, published_seq IS NOT NULL FROM catalog_changes WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("catalog changes: %w", err)
 	}

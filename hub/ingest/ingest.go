@@ -18,13 +18,12 @@ import (
 
 	"ektamall/hub"
 	"ektamall/shared/natsx"
-	"ektamall/shared/sqlitedb"
 	"ektamall/shared/syncwire"
 )
 
 // Config of the hub's sync service.
 type Config struct {
-	DB   *sqlitedb.DB
+	DB   hub.Store
 	NATS *natsx.Server
 	// NATSConfig is the config NATS was started with; the service reloads
 	// it with the malls' keys as they are provisioned.

@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nats-io/nkeys"
 
+	"ektamall/hub"
 	"ektamall/shared/catalog"
 	"ektamall/shared/errs"
 	"ektamall/shared/natsx"
@@ -31,7 +32,7 @@ var mallIDRE = regexp.MustCompile(`^[A-Z0-9]{2,8}$`)
 // key is stored at the hub, the seed is returned once for the mall's creds
 // file and never stored here. A mall that already has a key keeps it unless
 // rotate is set; rotating cuts off the old key as soon as the hub reloads.
-func Provision(ctx context.Context, db *sqlitedb.DB, m MallInfo, rotate bool, now time.Time) (seed []byte, err error) {
+func Provision(ctx context.Context, db hub.Store, m MallInfo, rotate bool, now time.Time) (seed []byte, err error) {
 	if !mallIDRE.MatchString(m.ID) {
 		return nil, errs.Field("id", "mall id %q must be 2-8 of A-Z and 0-9", m.ID)
 	}
@@ -90,9 +91,9 @@ func CredsFile(mall string, seed []byte) []byte {
 }
 
 // KeyOf returns the public key a mall is provisioned with ("" if none).
-func KeyOf(ctx context.Context, db *sqlitedb.DB, mall string) (string, error) {
+func KeyOf(ctx context.Context, db hub.Store, mall string) (string, error) {
 	var k string
-	err := db.R.QueryRowContext(ctx, `SELECT nkey FROM mall_keys WHERE mall_id = ?`, mall).Scan(&k)
+	err := db.Reader().QueryRowContext(ctx, `SELECT nkey FROM mall_keys WHERE mall_id = ?`, mall).Scan(&k)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -100,7 +101,7 @@ func KeyOf(ctx context.Context, db *sqlitedb.DB, mall string) (string, error) {
 }
 
 // Users are the NATS users of every provisioned mall, for the hub's config.
-func Users(ctx context.Context, db *sqlitedb.DB) ([]natsx.User, error) {
+func Users(ctx context.Context, db hub.Store) ([]natsx.User, error) {
 	keys, err := leafKeys(ctx, db)
 	if err != nil {
 		return nil, err
@@ -112,8 +113,8 @@ func Users(ctx context.Context, db *sqlitedb.DB) ([]natsx.User, error) {
 	return us, nil
 }
 
-func leafKeys(ctx context.Context, db *sqlitedb.DB) ([]leafKey, error) {
-	rows, err := db.R.QueryContext(ctx, `SELECT mall_id, nkey FROM mall_keys ORDER BY mall_id`)
+func leafKeys(ctx context.Context, db hub.Store) ([]leafKey, error) {
+	rows, err := db.Reader().QueryContext(ctx, `SELECT mall_id, nkey FROM mall_keys ORDER BY mall_id`)
 	if err != nil {
 		return nil, fmt.Errorf("mall keys: %w", err)
 	}
@@ -173,7 +174,7 @@ func (s *Service) syncMalls(ctx context.Context) error {
 		s.mu.Unlock()
 		s.log.Info("mall keys loaded", "malls", len(us))
 	}
-	rows, err := s.cfg.DB.R.QueryContext(ctx, `SELECT id FROM malls ORDER BY id`)
+	rows, err := s.cfg.DB.Reader().QueryContext(ctx, `SELECT id FROM malls ORDER BY id`)
 	if err != nil {
 		return fmt.Errorf("malls: %w", err)
 	}
@@ -212,7 +213,7 @@ const ingestConsumer = "INGEST"
 // TO_HUB consumer), the ingest consumer on it, and the durable consumers
 // the mall's downlink mirrors pull through.
 func (s *Service) setupMall(ctx context.Context, id string) error {
-	if _, err := s.cfg.DB.W.ExecContext(ctx, `INSERT INTO mall_sync (mall_id) VALUES (?) ON CONFLICT DO NOTHING`, id); err != nil {
+	if _, err := s.cfg.DB.Writer().ExecContext(ctx, `INSERT INTO mall_sync (mall_id) VALUES (?) ON CONFLICT DO NOTHING`, id); err != nil {
 		return fmt.Errorf("mall %s: %w", id, sqlitedb.Classify(err))
 	}
 	name := syncwire.HubMallStream(id)

@@ -57,7 +57,7 @@ func (s *Service) publishTable(ctx context.Context, stream, table string, subjec
 	if table == "routed_events" {
 		q = `SELECT id, type, to_mall, envelope FROM routed_events WHERE id > ? ORDER BY id LIMIT 500`
 	}
-	rows, err := s.cfg.DB.R.QueryContext(ctx, q, last)
+	rows, err := s.cfg.DB.Reader().QueryContext(ctx, q, last)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func (s *Service) reportLoop(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		rows, err := s.cfg.DB.R.QueryContext(ctx, `SELECT mall_id FROM mall_sync ORDER BY mall_id`)
+		rows, err := s.cfg.DB.Reader().QueryContext(ctx, `SELECT mall_id FROM mall_sync ORDER BY mall_id`)
 		if err != nil {
 			continue
 		}
@@ -136,7 +136,7 @@ func (s *Service) reportLoop(ctx context.Context) {
 // replaced by the next one within a second).
 func (s *Service) report(ctx context.Context, mall string) {
 	w := syncwire.Watermark{Mall: mall, At: s.cfg.Now().UTC()}
-	if err := s.cfg.DB.R.QueryRowContext(ctx, `SELECT watermark, highest FROM mall_sync WHERE mall_id = ?`, mall).
+	if err := s.cfg.DB.Reader().QueryRowContext(ctx, `SELECT watermark, highest FROM mall_sync WHERE mall_id = ?`, mall).
 		Scan(&w.Watermark, &w.Highest); err != nil {
 		return
 	}

@@ -36,7 +36,7 @@ const connectedWithin = 5 * time.Second
 
 // Malls reports every registered mall.
 func (s *Service) Malls(ctx context.Context) ([]MallStatus, error) {
-	rows, err := s.cfg.DB.R.QueryContext(ctx, `SELECT m.id, m.state, m.name, k.nkey IS NOT NULL,
+	rows, err := s.cfg.DB.Reader().QueryContext(ctx, `SELECT m.id, m.state, m.name, k.nkey IS NOT NULL,
 		COALESCE(ms.watermark, 0), COALESCE(ms.highest, 0), COALESCE(ms.events, 0), COALESCE(ms.parked, 0),
 		COALESCE(ms.last_event_at, ''), COALESCE(ms.last_ingest_at, '')
 		FROM malls m LEFT JOIN mall_keys k ON k.mall_id = m.id LEFT JOIN mall_sync ms ON ms.mall_id = m.id ORDER BY m.id`)
@@ -108,7 +108,7 @@ func (s *Service) ParkedEvents(ctx context.Context, mall string, limit int) ([]P
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	rows, err := s.cfg.DB.R.QueryContext(ctx, `SELECT id, mall_id, seq, event_id, type, code, reason, parked_at, payload FROM parked_events
+	rows, err := s.cfg.DB.Reader().QueryContext(ctx, `SELECT id, mall_id, seq, event_id, type, code, reason, parked_at, payload FROM parked_events
 		WHERE (? = '' OR mall_id = ?) ORDER BY id DESC LIMIT ?`, mall, mall, limit)
 	if err != nil {
 		return nil, fmt.Errorf("parked: %w", err)
