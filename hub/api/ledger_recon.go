@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"ektamall/hub/recon"
+	"ektamall/hub/settle"
 	"ektamall/shared/errs"
 	"ektamall/shared/httpx"
 )
@@ -37,14 +38,8 @@ func (s *Server) shiftRecon(c *gin.Context) {
 // importStatement takes the CSV as the request body (Content-Type
 // text/csv); ?filename= names it in the import record.
 func (s *Server) importStatement(c *gin.Context) {
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxStatement))
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		httpx.Fail(c, errs.E(errs.TooLarge, "statement is over %d bytes", mbe.Limit))
-		return
-	}
-	if err != nil {
-		httpx.Fail(c, errs.E(errs.Invalid, "could not read the statement"))
+	body, ok := readCSV(c, "statement")
+	if !ok {
 		return
 	}
 	im, err := recon.ImportStatement(c.Request.Context(), s.d.DB, c.Query("filename"), body, httpx.User(c).Username, s.now())
@@ -58,6 +53,38 @@ func (s *Server) importStatement(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, gin.H{"import": im, "report": rep})
+}
+
+// importPayoutResults takes the bank's response to a payout file as the
+// request body (text/csv: reference,status,utr,reason): paid payouts are
+// cleared, failed ones go back to the producer's payable.
+func (s *Server) importPayoutResults(c *gin.Context) {
+	body, ok := readCSV(c, "bank response")
+	if !ok {
+		return
+	}
+	im, err := settle.ImportResults(c.Request.Context(), s.d.DB, c.Query("filename"), body, httpx.User(c).Username, s.now())
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, im)
+}
+
+// readCSV reads an uploaded file of at most maxStatement bytes, answering
+// the error itself when it cannot.
+func readCSV(c *gin.Context, what string) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxStatement))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		httpx.Fail(c, errs.E(errs.TooLarge, "%s is over %d bytes", what, mbe.Limit))
+		return nil, false
+	}
+	if err != nil {
+		httpx.Fail(c, errs.E(errs.Invalid, "could not read the %s", what))
+		return nil, false
+	}
+	return body, true
 }
 
 func (s *Server) statementBreaks(c *gin.Context) {

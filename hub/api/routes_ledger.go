@@ -39,6 +39,7 @@ func (s *Server) registerLedger(api *gin.RouterGroup) {
 	api.GET("/settlements/:id", s.getSettlement)
 	api.GET("/settlements/:id/payouts", s.settlementPayouts)
 	api.GET("/payouts/:id", s.getPayout)
+	api.POST("/payouts/results", fin, s.importPayoutResults)
 	api.PUT("/producers/:id/bank", fin, s.putBank)
 
 	api.GET("/recon/completeness", s.completeness)

@@ -1,0 +1,221 @@
+package settle
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode"
+
+	"ektamall/hub"
+	"ektamall/hub/ledger"
+	"ektamall/shared/errs"
+	"ektamall/shared/ids"
+	"ektamall/shared/sqlitedb"
+)
+
+// The bank's response to a bulk-payment file: per payout reference, paid
+// (with the UTR it went out under) or failed (with the bank's reason).
+// Paid clears the payout from "in flight" against the bank; failed puts it
+// back on the producer's payable, so the next run pays it again.
+
+// Result is one row of a bank response.
+type Result struct {
+	Line      int    `json:"line"`
+	Reference string `json:"reference"`
+	Status    string `json:"status"` // paid, failed
+	UTR       string `json:"utr,omitempty"`
+	Reason    string `json:"reason,omitempty"`
+}
+
+// ResultsImport is an applied bank response.
+type ResultsImport struct {
+	ID         string    `json:"id"`
+	Filename   string    `json:"filename"`
+	Paid       int       `json:"paid"`
+	Failed     int       `json:"failed"`
+	ImportedAt time.Time `json:"imported_at"`
+	ImportedBy string    `json:"imported_by"`
+}
+
+const maxBadResultRows = 20
+
+// ParseResults reads a bank response CSV with a header naming the columns
+// reference, status and utr (reason optional; any order, other columns
+// ignored). Every bad row is named by its line number.
+func ParseResults(body []byte) ([]Result, error) {
+	cr := csv.NewReader(bytes.NewReader(body))
+	cr.FieldsPerRecord = -1
+	head, err := cr.Read()
+	if err != nil {
+		return nil, errs.E(errs.Invalid, "bank response: no header row (want reference,status,utr,reason)")
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+	}
+	for _, want := range []string{"reference", "status", "utr"} {
+		if _, ok := col[want]; !ok {
+			return nil, errs.E(errs.Invalid, "bank response: header has no %q column (want reference,status,utr,reason)", want)
+		}
+	}
+	var out []Result
+	var bad []string
+	seen := map[string]int{}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			bad = append(bad, fmt.Sprintf("line %d: %v", line, err))
+			break
+		}
+		get := func(c string) string {
+			if i, ok := col[c]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		r := Result{Line: line, Reference: get("reference"), Status: strings.ToLower(get("status")), UTR: get("utr"), Reason: get("reason")}
+		if probs := r.problems(); len(probs) > 0 {
+			bad = append(bad, fmt.Sprintf("line %d: %s", line, strings.Join(probs, ", ")))
+			continue
+		}
+		if first, dup := seen[r.Reference]; dup {
+			bad = append(bad, fmt.Sprintf("line %d: reference %s is also on line %d", line, r.Reference, first))
+			continue
+		}
+		seen[r.Reference] = line
+		out = append(out, r)
+	}
+	if len(bad) > 0 {
+		return nil, rejected(bad)
+	}
+	if len(out) == 0 {
+		return nil, errs.E(errs.Invalid, "bank response has no rows")
+	}
+	return out, nil
+}
+
+func (r Result) problems() []string {
+	var p []string
+	if r.Reference == "" {
+		p = append(p, "empty reference")
+	}
+	switch r.Status {
+	case "paid":
+		if r.UTR == "" || len(r.UTR) > 35 || strings.ContainsFunc(r.UTR, func(c rune) bool { return !unicode.IsPrint(c) || c == ' ' }) {
+			p = append(p, fmt.Sprintf("utr %q: a paid row needs the bank's UTR (1-35 characters, no spaces)", r.UTR))
+		}
+	case "failed":
+		if len(r.Reason) > 200 {
+			p = append(p, "reason is over 200 characters")
+		}
+	default:
+		p = append(p, fmt.Sprintf("status %q must be paid or failed", r.Status))
+	}
+	return p
+}
+
+func rejected(bad []string) error {
+	more := ""
+	if len(bad) > maxBadResultRows {
+		more = fmt.Sprintf(" (and %d more)", len(bad)-maxBadResultRows)
+		bad = bad[:maxBadResultRows]
+	}
+	return errs.E(errs.Invalid, "bank response rejected, nothing applied: %s%s", strings.Join(bad, "; "), more)
+}
+
+// ImportResults applies a bank response whole or not at all: an unknown
+// reference, or a payout that already has another result, rejects the
+// file. The same file twice is a Conflict; a row repeating a result
+// already recorded (same status and UTR) is accepted and changes nothing.
+func ImportResults(ctx context.Context, db hub.Store, filename string, body []byte, by string, now time.Time) (ResultsImport, error) {
+	rows, err := ParseResults(body)
+	if err != nil {
+		return ResultsImport{}, err
+	}
+	sum := sha256.Sum256(body)
+	im := ResultsImport{ID: ids.New(), Filename: filename, ImportedAt: now.UTC(), ImportedBy: by}
+	err = db.Transact(ctx, func(tx *sql.Tx) error {
+		im.Paid, im.Failed = 0, 0
+		_, err := tx.ExecContext(ctx, `INSERT INTO statement_imports (id, kind, sha256, filename, rows, imported_at, imported_by)
+			VALUES (?, 'bank_response', ?, ?, ?, ?, ?)`, im.ID, hex.EncodeToString(sum[:]), filename, len(rows), ledger.TS(now), by)
+		if sqlitedb.IsUnique(err) {
+			return errs.E(errs.Conflict, "this bank response file was already imported")
+		}
+		if err != nil {
+			return err
+		}
+		var bad []string
+		for _, r := range rows {
+			applied, err := applyResult(ctx, tx, im.ID, r, now)
+			var e *errs.Error
+			if errors.As(err, &e) && e.Code != errs.Internal {
+				bad = append(bad, fmt.Sprintf("line %d: %s", r.Line, e.Message))
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if applied && r.Status == "paid" {
+				im.Paid++
+			} else if applied {
+				im.Failed++
+			}
+		}
+		if len(bad) > 0 {
+			return rejected(bad)
+		}
+		return nil
+	})
+	if err != nil {
+		return ResultsImport{}, fmt.Errorf("bank response: %w", err)
+	}
+	return im, nil
+}
+
+// applyResult records one payout's result and books it; it reports false
+// for a row that repeats the recorded result.
+func applyResult(ctx context.Context, tx *sql.Tx, importID string, r Result, now time.Time) (bool, error) {
+	var id, producer, ref string
+	var amount int64
+	err := tx.QueryRowContext(ctx, `SELECT id, producer_id, reference, amount FROM settlement_payouts WHERE reference = ?`, r.Reference).
+		Scan(&id, &producer, &ref, &amount)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, errs.E(errs.NotFound, "no payout with reference %s", r.Reference)
+	}
+	if err != nil {
+		return false, err
+	}
+	var status, utr string
+	err = tx.QueryRowContext(ctx, `SELECT status, utr FROM payout_results WHERE payout_id = ?`, id).Scan(&status, &utr)
+	switch {
+	case err == nil && status == r.Status && utr == r.UTR:
+		return false, nil
+	case err == nil:
+		return false, errs.E(errs.Conflict, "payout %s is already marked %s %s", ref, status, utr)
+	case !errors.Is(err, sql.ErrNoRows):
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO payout_results (payout_id, status, utr, reason, at, import_id) VALUES (?, ?, ?, ?, ?, ?)`,
+		id, r.Status, r.UTR, r.Reason, ledger.TS(now), importID); err != nil {
+		return false, err
+	}
+	// Paid: the money left the bank. Failed: the producer is owed it again.
+	to := ledger.BankAccount
+	if r.Status == "failed" {
+		to = ledger.ProducerAccount(producer)
+	}
+	return true, ledger.Post(ctx, tx, ledger.Entry{ID: ledger.PayoutResultEntryID(id), Kind: "payout_" + r.Status, Ref: ref, At: now,
+		Postings: []ledger.Posting{ledger.D(ledger.PayoutsInFlight, amount), ledger.C(to, amount)}}, now)
+}
