@@ -1,7 +1,6 @@
 package recon
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -15,6 +14,7 @@ import (
 
 	"ektamall/hub"
 	"ektamall/hub/ledger"
+	"ektamall/shared/csvin"
 	"ektamall/shared/errs"
 	"ektamall/shared/ids"
 	"ektamall/shared/money"
@@ -29,50 +29,17 @@ type StatementRow struct {
 	At     time.Time
 }
 
-// maxBadRows bounds how many bad rows an error lists.
-const maxBadRows = 20
-
 var ist = time.FixedZone("IST", 5*3600+1800)
 
 // ParseStatement reads a payment statement CSV with a header naming the
 // columns reference, amount and time (any order, other columns ignored).
 // Every bad row is named by its line number; any bad row rejects the file.
 func ParseStatement(body []byte) ([]StatementRow, error) {
-	cr := csv.NewReader(bytes.NewReader(body))
-	cr.FieldsPerRecord = -1
-	head, err := cr.Read()
-	if err != nil {
-		return nil, errs.E(errs.Invalid, "statement: no header row (want reference,amount,time)")
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
-	}
-	for _, want := range []string{"reference", "amount", "time"} {
-		if _, ok := col[want]; !ok {
-			return nil, errs.E(errs.Invalid, "statement: header has no %q column (want reference,amount,time)", want)
-		}
-	}
 	var rows []StatementRow
-	var bad []string
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
-			bad = append(bad, fmt.Sprintf("line %d: %v", line, err))
-			break
-		}
-		get := func(c string) string {
-			if i := col[c]; i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
+	err := csvin.Read(body, "statement", []string{"reference", "amount", "time"}, func(line int, get func(string) string) []string {
 		r := StatementRow{Line: line, Ref: get("reference")}
 		var probs []string
+		var err error
 		if r.Ref == "" {
 			probs = append(probs, "empty reference")
 		}
@@ -82,24 +49,12 @@ func ParseStatement(body []byte) ([]StatementRow, error) {
 		if r.At, err = parseTime(get("time")); err != nil {
 			probs = append(probs, fmt.Sprintf("time %q is not RFC 3339 or 2006-01-02 15:04:05 (IST)", get("time")))
 		}
-		if len(probs) > 0 {
-			bad = append(bad, fmt.Sprintf("line %d: %s", line, strings.Join(probs, ", ")))
-			continue
+		if len(probs) == 0 {
+			rows = append(rows, r)
 		}
-		rows = append(rows, r)
-	}
-	if len(bad) > 0 {
-		more := ""
-		if len(bad) > maxBadRows {
-			more = fmt.Sprintf(" (and %d more)", len(bad)-maxBadRows)
-			bad = bad[:maxBadRows]
-		}
-		return nil, errs.E(errs.Invalid, "statement rejected, nothing imported: %s%s", strings.Join(bad, "; "), more)
-	}
-	if len(rows) == 0 {
-		return nil, errs.E(errs.Invalid, "statement has no rows")
-	}
-	return rows, nil
+		return probs
+	})
+	return rows, err
 }
 
 func parseTime(s string) (time.Time, error) {

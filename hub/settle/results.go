@@ -1,21 +1,19 @@
 package settle
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 	"unicode"
 
 	"ektamall/hub"
 	"ektamall/hub/ledger"
+	"ektamall/shared/csvin"
 	"ektamall/shared/errs"
 	"ektamall/shared/ids"
 	"ektamall/shared/sqlitedb"
@@ -45,65 +43,25 @@ type ResultsImport struct {
 	ImportedBy string    `json:"imported_by"`
 }
 
-const maxBadResultRows = 20
-
 // ParseResults reads a bank response CSV with a header naming the columns
 // reference, status and utr (reason optional; any order, other columns
 // ignored). Every bad row is named by its line number.
 func ParseResults(body []byte) ([]Result, error) {
-	cr := csv.NewReader(bytes.NewReader(body))
-	cr.FieldsPerRecord = -1
-	head, err := cr.Read()
-	if err != nil {
-		return nil, errs.E(errs.Invalid, "bank response: no header row (want reference,status,utr,reason)")
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
-	}
-	for _, want := range []string{"reference", "status", "utr"} {
-		if _, ok := col[want]; !ok {
-			return nil, errs.E(errs.Invalid, "bank response: header has no %q column (want reference,status,utr,reason)", want)
-		}
-	}
 	var out []Result
-	var bad []string
 	seen := map[string]int{}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
-			bad = append(bad, fmt.Sprintf("line %d: %v", line, err))
-			break
-		}
-		get := func(c string) string {
-			if i, ok := col[c]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
+	err := csvin.Read(body, "bank response", []string{"reference", "status", "utr"}, func(line int, get func(string) string) []string {
 		r := Result{Line: line, Reference: get("reference"), Status: strings.ToLower(get("status")), UTR: get("utr"), Reason: get("reason")}
 		if probs := r.problems(); len(probs) > 0 {
-			bad = append(bad, fmt.Sprintf("line %d: %s", line, strings.Join(probs, ", ")))
-			continue
+			return probs
 		}
 		if first, dup := seen[r.Reference]; dup {
-			bad = append(bad, fmt.Sprintf("line %d: reference %s is also on line %d", line, r.Reference, first))
-			continue
+			return []string{fmt.Sprintf("reference %s is also on line %d", r.Reference, first)}
 		}
 		seen[r.Reference] = line
 		out = append(out, r)
-	}
-	if len(bad) > 0 {
-		return nil, rejected(bad)
-	}
-	if len(out) == 0 {
-		return nil, errs.E(errs.Invalid, "bank response has no rows")
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 func (r Result) problems() []string {
@@ -124,15 +82,6 @@ func (r Result) problems() []string {
 		p = append(p, fmt.Sprintf("status %q must be paid or failed", r.Status))
 	}
 	return p
-}
-
-func rejected(bad []string) error {
-	more := ""
-	if len(bad) > maxBadResultRows {
-		more = fmt.Sprintf(" (and %d more)", len(bad)-maxBadResultRows)
-		bad = bad[:maxBadResultRows]
-	}
-	return errs.E(errs.Invalid, "bank response rejected, nothing applied: %s%s", strings.Join(bad, "; "), more)
 }
 
 // ImportResults applies a bank response whole or not at all: an unknown
@@ -174,7 +123,7 @@ func ImportResults(ctx context.Context, db hub.Store, filename string, body []by
 			}
 		}
 		if len(bad) > 0 {
-			return rejected(bad)
+			return csvin.Rejected("bank response", bad)
 		}
 		return nil
 	})
