@@ -110,7 +110,12 @@ func (c *child) stop() {
 
 // memKB reads a field (VmHWM: peak resident set; VmRSS: now) in kB.
 func (c *child) memKB(field string) int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", c.cmd.Process.Pid))
+	return statusKB(fmt.Sprintf("/proc/%d/status", c.cmd.Process.Pid), field)
+}
+
+// statusKB reads a kB field of a /proc status file; 0 if unknown.
+func statusKB(path, field string) int64 {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return 0
 	}
