@@ -32,11 +32,15 @@ type leafKey struct {
 	Nkey string `json:"nkey"`
 }
 
-// mallUser is the NATS user a mall's leaf connection authenticates as;
-// every hub node derives it the same way from the mall and its key.
-func mallUser(mall, nkey string) natsx.User {
-	pub, sub := syncwire.Permissions(mall)
-	return natsx.User{Nkey: nkey, Publish: pub, Subscribe: sub, LeafOnly: true}
+// usersOf are the NATS users the malls' leaf connections authenticate as;
+// every hub node derives them the same way from the malls and their keys.
+func usersOf(keys []leafKey) []natsx.User {
+	us := make([]natsx.User, 0, len(keys))
+	for _, k := range keys {
+		pub, sub := syncwire.Permissions(k.Mall)
+		us = append(us, natsx.User{Nkey: k.Nkey, Publish: pub, Subscribe: sub, LeafOnly: true})
+	}
+	return us
 }
 
 // publishLeafKeys puts the current key set in the bucket.
@@ -100,10 +104,7 @@ func watchLeafKeys(ctx context.Context, nc *nats.Conn, apply func([]natsx.User) 
 				log.Error("leaf keys: undecodable key set, keeping the previous one", "err", err)
 				continue
 			}
-			us := make([]natsx.User, 0, len(keys))
-			for _, k := range keys {
-				us = append(us, mallUser(k.Mall, k.Nkey))
-			}
+			us := usersOf(keys)
 			if err := apply(us); err != nil {
 				return fmt.Errorf("apply leaf keys: %w", err)
 			}

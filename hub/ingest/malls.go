@@ -106,11 +106,7 @@ func Users(ctx context.Context, db hub.Store) ([]natsx.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	us := make([]natsx.User, 0, len(keys))
-	for _, k := range keys {
-		us = append(us, mallUser(k.Mall, k.Nkey))
-	}
-	return us, nil
+	return usersOf(keys), nil
 }
 
 func leafKeys(ctx context.Context, db hub.Store) ([]leafKey, error) {
@@ -149,10 +145,7 @@ func (s *Service) syncMalls(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	us := make([]natsx.User, 0, len(keys))
-	for _, k := range keys {
-		us = append(us, mallUser(k.Mall, k.Nkey))
-	}
+	us := usersOf(keys)
 	ks := keySet(us)
 	s.mu.Lock()
 	changed := ks != s.keys || !s.loaded

@@ -23,13 +23,20 @@ type booker struct {
 	products  map[string]product
 	producers map[string]producer
 	rules     map[ruleKey][]storedRule // latest effective first
-	cutoff    *sql.NullString          // the latest settlement cutoff, once read
+	cutoff    *latestCut               // the latest settlement cutoff, once read
 	// pending holds the accounts' running totals back until the batch
 	// ends; nil: each entry moves them at once.
 	pending *pendingTotals
 }
 
 type product struct{ category, producer string }
+
+// latestCut is the latest settlement run's cutoff; ok is false before the
+// first run.
+type latestCut struct {
+	at time.Time
+	ok bool
+}
 
 type producer struct{ district, state string }
 
@@ -105,16 +112,15 @@ func (bk *booker) latestCutoff(ctx context.Context) (cut time.Time, ok bool, err
 		if err := bk.tx.QueryRowContext(ctx, `SELECT MAX(cutoff) FROM settlement_runs`).Scan(&last); err != nil {
 			return time.Time{}, false, err
 		}
-		bk.cutoff = &last
+		lc := latestCut{ok: last.Valid}
+		if lc.ok {
+			if lc.at, err = ParseTS(last.String); err != nil {
+				return time.Time{}, false, fmt.Errorf("latest cutoff %q: %w", last.String, err)
+			}
+		}
+		bk.cutoff = &lc
 	}
-	if !bk.cutoff.Valid {
-		return time.Time{}, false, nil
-	}
-	cut, err = ParseTS(bk.cutoff.String)
-	if err != nil {
-		return time.Time{}, false, fmt.Errorf("latest cutoff %q: %w", bk.cutoff.String, err)
-	}
-	return cut, true, nil
+	return bk.cutoff.at, bk.cutoff.ok, nil
 }
 
 // post is Post, holding the accounts' running totals back when the booker

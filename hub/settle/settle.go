@@ -294,11 +294,11 @@ func (s *Service) gather(ctx context.Context, tx *sql.Tx, reg, prev region) (map
 // by item.
 func (s *Service) gatherAdjustments(ctx context.Context, tx *sql.Tx, reg, prev region, get func(string) *balance) error {
 	queries := []string{
-		`SELECT r.producer_id, 'return', r.mall, r.return_id, r.sale_line_no, r.sale_id, r.producer_net FROM hub_return_lines r
+		`SELECT r.producer_id, 'return', r.mall, r.return_id, r.sale_line_no, r.sale_id, -r.producer_net FROM hub_return_lines r
 			JOIN hub_sale_lines l ON l.mall = r.mall AND l.sale_id = r.sale_id AND l.line_no = r.sale_line_no
 			WHERE r.ingested_at <= :cut AND ` + inRegion + `
 			AND NOT EXISTS (SELECT 1 FROM settlement_items y WHERE y.kind = 'return' AND y.mall = r.mall AND y.ref_id = r.return_id AND y.line_no = r.sale_line_no)`,
-		`SELECT l.producer_id, 'void', l.mall, l.sale_id, l.line_no, l.sale_id, l.producer_net FROM hub_voids v
+		`SELECT l.producer_id, 'void', l.mall, l.sale_id, l.line_no, l.sale_id, -l.producer_net FROM hub_voids v
 			JOIN hub_sale_lines l ON l.mall = v.mall AND l.sale_id = v.sale_id
 			WHERE v.ingested_at <= :cut AND ` + inRegion + `
 			AND NOT EXISTS (SELECT 1 FROM settlement_items y WHERE y.kind = 'void' AND y.mall = l.mall AND y.ref_id = l.sale_id AND y.line_no = l.line_no)`,
@@ -314,10 +314,9 @@ func (s *Service) gatherAdjustments(ctx context.Context, tx *sql.Tx, reg, prev r
 				rows.Close()
 				return err
 			}
-			it.amount = -it.amount // a debit to the producer
 			b := get(it.producer)
 			b.items = append(b.items, it)
-			b.debits -= it.amount
+			b.debits -= it.amount // amount is the (negative) signed net
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
