@@ -148,7 +148,7 @@ func csvProblem(err error) string {
 // checked and every bad one reported by line number in an *ImportError.
 // progress, if not nil, is called as lines are applied.
 func (s *Service) ImportCSV(ctx context.Context, a Actor, zone string, meta ReceiptInput, r io.Reader, progress func(done, total int)) (GRN, error) {
-	if err := errors.Join(checkText("producer_ref", meta.ProducerRef, 64), checkText("note", meta.Note, 500)); err != nil {
+	if err := errors.Join(checkText("producer_ref", &meta.ProducerRef, 64), checkText("note", &meta.Note, 500)); err != nil {
 		return GRN{}, err
 	}
 	// Scope and producer first: an outsider learns nothing about the file.

@@ -10,6 +10,7 @@ import (
 	"ektamall/shared/errs"
 	"ektamall/shared/ids"
 	"ektamall/shared/money"
+	"ektamall/shared/text"
 )
 
 // GRN is a goods received note: a consignment from one district producer
@@ -72,16 +73,18 @@ func checkProducer(ctx context.Context, q queryer, id, zone string) (producerInf
 	return p, nil
 }
 
-func checkText(field, v string, maxLen int) error {
-	if len(v) > maxLen {
-		return errs.Field(field, "%s is longer than %d characters", field, maxLen)
-	}
-	return nil
+// checkText cleans a free-text field in place with the one validator:
+// plain text (no control characters or bidirectional overrides), trimmed,
+// at most maxLen characters. Notes may span lines; references may not.
+func checkText(field string, v *string, maxLen int) error {
+	s, err := text.Clean(field, *v, text.Rule{Max: maxLen, Multiline: field == "note"})
+	*v = s
+	return err
 }
 
 // Receive records a consignment into the zone's backroom as a GRN.
 func (s *Service) Receive(ctx context.Context, a Actor, zone string, in ReceiptInput) (GRN, error) {
-	if err := errors.Join(checkText("producer_ref", in.ProducerRef, 64), checkText("note", in.Note, 500)); err != nil {
+	if err := errors.Join(checkText("producer_ref", &in.ProducerRef, 64), checkText("note", &in.Note, 500)); err != nil {
 		return GRN{}, err
 	}
 	var g GRN

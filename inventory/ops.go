@@ -4,11 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"ektamall/shared/errs"
 	"ektamall/shared/ids"
+	"ektamall/shared/text"
 )
 
 // Movement is the result of a restock or a damage write-off: one document
@@ -45,7 +45,7 @@ type RestockInput struct {
 // Restock moves lines from the zone's backroom to its shelf. Taking more
 // than the backroom holds is refused: the manager counts first.
 func (s *Service) Restock(ctx context.Context, a Actor, zone string, in RestockInput) (Movement, error) {
-	if err := checkText("note", in.Note, 500); err != nil {
+	if err := checkText("note", &in.Note, 500); err != nil {
 		return Movement{}, err
 	}
 	return s.move(ctx, a, zone, in.Lines, KindRestock, Backroom, Shelf, in.Note, "restock")
@@ -65,10 +65,11 @@ func (s *Service) WriteOffDamage(ctx context.Context, a Actor, zone string, in D
 	if in.From != Shelf && in.From != Backroom {
 		return Movement{}, errs.Field("from", "damaged goods are written off from \"shelf\" or \"backroom\"")
 	}
-	in.Reason = strings.TrimSpace(in.Reason)
-	if in.Reason == "" || len(in.Reason) > 200 {
-		return Movement{}, errs.Field("reason", "give the reason for the write-off in 1-200 characters")
+	reason, err := text.Clean("reason", in.Reason, text.Rule{Max: 200, Required: true})
+	if err != nil {
+		return Movement{}, errs.Field("reason", "give the reason for the write-off in 1-200 characters of plain text: %s", errs.Public(err).Message)
 	}
+	in.Reason = reason
 	return s.move(ctx, a, zone, in.Lines, KindDamage, in.From, Damaged, in.Reason, "write off")
 }
 

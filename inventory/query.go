@@ -9,6 +9,7 @@ import (
 
 	"ektamall/shared/auth"
 	"ektamall/shared/errs"
+	"ektamall/shared/text"
 )
 
 // StockRow is one SKU's stock in its zone (CONTRACT.md: GET /stock).
@@ -176,8 +177,9 @@ func (s *Service) Exceptions(ctx context.Context, a Actor, zone string, all bool
 // (found in a count, a late GRN, theft reported...). Stock is corrected by
 // a count or a receipt, not here, so every unit stays explained by a move.
 func (s *Service) ResolveException(ctx context.Context, a Actor, id, note string) (Exception, error) {
-	if note == "" || len(note) > 500 {
-		return Exception{}, errs.Field("resolution", "say in 1-500 characters how the exception was settled")
+	note, terr := text.Clean("resolution", note, text.Rule{Max: 500, Required: true, Multiline: true})
+	if terr != nil {
+		return Exception{}, errs.Field("resolution", "say in 1-500 characters of plain text how the exception was settled: %s", errs.Public(terr).Message)
 	}
 	var out Exception
 	err := s.DB.Transact(ctx, func(tx *sql.Tx) error {

@@ -62,7 +62,7 @@ func (s *Service) TransferOut(ctx context.Context, a Actor, zone string, in Tran
 	if in.From != Backroom && in.From != Shelf {
 		return Transfer{}, errs.Field("from", "transfers leave from the \"backroom\" or the \"shelf\"")
 	}
-	if err := checkText("note", in.Note, 500); err != nil {
+	if err := checkText("note", &in.Note, 500); err != nil {
 		return Transfer{}, err
 	}
 	if !mallIDRE.MatchString(in.ToMall) {

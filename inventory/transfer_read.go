@@ -5,10 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"ektamall/shared/auth"
 	"ektamall/shared/errs"
+	"ektamall/shared/text"
 )
 
 func readTransfer(ctx context.Context, q queryer, id string) (Transfer, error) {
@@ -106,14 +106,15 @@ type PeerMall struct {
 // UpsertPeerMall adds or updates a partner mall inside tx (sync calls it
 // with the hub's mall list; a mall admin may add one by hand).
 func UpsertPeerMall(ctx context.Context, tx *sql.Tx, mallID string, p PeerMall) error {
-	p.Name = strings.TrimSpace(p.Name)
+	name, nerr := text.Clean("name", p.Name, text.Rule{Max: 200})
+	p.Name = name
 	switch {
+	case nerr != nil:
+		return nerr
 	case !mallIDRE.MatchString(p.ID):
 		return errs.Field("id", "mall id must be 2-8 of A-Z and 0-9, such as BLR1")
 	case p.ID == mallID:
 		return errs.Field("id", "%s is this mall", p.ID)
-	case len(p.Name) > 200:
-		return errs.Field("name", "name is longer than 200 characters")
 	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM states WHERE code = ?`, p.State).Scan(&n); err != nil {

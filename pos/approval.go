@@ -12,6 +12,7 @@ import (
 
 	"ektamall/shared/auth"
 	"ektamall/shared/errs"
+	"ektamall/shared/text"
 )
 
 // Approval is a one-time permission from a mall admin for the cashier who
@@ -54,7 +55,7 @@ func (s *Service) Approve(ctx context.Context, a Actor, username, password strin
 		}
 		if err != nil {
 			_ = s.db.Transact(ctx, func(tx *sql.Tx) error {
-				return audit(ctx, tx, a, now, "approval_failed", map[string]any{"approver": username})
+				return audit(ctx, tx, a, now, "approval_failed", map[string]any{"approver": text.Bound(username, 64)})
 			})
 			if errs.CodeOf(err) == errs.Unauthorized {
 				// 403, not 401: the cashier's own session is fine.

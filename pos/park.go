@@ -6,12 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"ektamall/shared/errs"
 	"ektamall/shared/ids"
+	"ektamall/shared/text"
 )
 
 // MaxParked bounds the carts waiting at one counter.
@@ -32,9 +31,9 @@ type ParkedCart struct {
 // checked now (known SKUs, quantities, discounts) but priced only when it
 // is rung up.
 func (s *Service) Park(ctx context.Context, a Actor, shiftID string, lines []LineRequest, note string) (ParkedCart, error) {
-	note = strings.TrimSpace(note)
-	if utf8.RuneCountInString(note) > 200 {
-		return ParkedCart{}, errs.Field("note", "note is at most 200 characters")
+	note, err := text.Clean("note", note, text.Rule{Max: 200})
+	if err != nil {
+		return ParkedCart{}, err
 	}
 	if len(lines) == 0 || len(lines) > MaxLines {
 		return ParkedCart{}, errs.Field("lines", "a cart needs 1 to %d lines", MaxLines)

@@ -5,9 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"ektamall/inventory"
 	"ektamall/shared/errs"
@@ -15,6 +13,7 @@ import (
 	"ektamall/shared/ids"
 	"ektamall/shared/invoice"
 	"ektamall/shared/money"
+	"ektamall/shared/text"
 )
 
 // Refund methods a return may ask for, besides the tender methods.
@@ -107,11 +106,9 @@ func validReturn(req *ReturnRequest) error {
 	if req.RestockTo != string(inventory.Backroom) && req.RestockTo != string(inventory.Damaged) {
 		return errs.Field("restock_to", "returned goods go to the backroom (resaleable) or damaged")
 	}
-	req.Reason = strings.TrimSpace(req.Reason)
-	if utf8.RuneCountInString(req.Reason) > 200 {
-		return errs.Field("reason", "reason is at most 200 characters")
-	}
-	return nil
+	var err error
+	req.Reason, err = text.Clean("reason", req.Reason, text.Rule{Max: 200})
+	return err
 }
 
 // returnShift is the open shift whose drawer pays the refund: the one

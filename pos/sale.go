@@ -14,6 +14,7 @@ import (
 	"ektamall/shared/ids"
 	"ektamall/shared/invoice"
 	"ektamall/shared/money"
+	"ektamall/shared/text"
 )
 
 // pendingSale is a priced, validated sale waiting for its transaction.
@@ -79,7 +80,7 @@ func (s *Service) Checkout(ctx context.Context, a Actor, key string, req SaleReq
 }
 
 func validRef(field, ref string) error {
-	if len(ref) > maxRefLen || strings.ContainsFunc(ref, func(r rune) bool { return !unicode.IsPrint(r) }) {
+	if _, err := text.Clean(field, ref, text.Rule{Max: maxRefLen}); err != nil || len(ref) > maxRefLen || strings.ContainsFunc(ref, func(r rune) bool { return !unicode.IsPrint(r) }) {
 		return errs.Field(field, "reference must be at most %d printable characters", maxRefLen)
 	}
 	return nil

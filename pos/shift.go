@@ -7,13 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strings"
-	"unicode/utf8"
 
 	"ektamall/shared/auth"
 	"ektamall/shared/errs"
 	"ektamall/shared/ids"
 	"ektamall/shared/money"
+	"ektamall/shared/text"
 )
 
 // counterRE: a letter and two digits ("C01"). Invoice series are the
@@ -163,14 +162,14 @@ func (s *Service) CurrentShift(ctx context.Context, a Actor) (Shift, error) {
 // an open shift, with a reason. Paying out more than the drawer should
 // hold is refused.
 func (s *Service) CashMove(ctx context.Context, a Actor, shiftID, kind string, amount money.Amount, reason string) (CashMove, error) {
-	reason = strings.TrimSpace(reason)
+	reason, terr := text.Clean("reason", reason, text.Rule{Max: 200, Required: true})
 	switch {
 	case kind != "in" && kind != "out":
 		return CashMove{}, errs.Field("kind", "kind must be \"in\" or \"out\"")
 	case !amount.IsPositive() || amount.GreaterThan(MaxFloat):
 		return CashMove{}, errs.Field("amount", "amount must be more than 0.00 and at most %s", MaxFloat)
-	case reason == "" || utf8.RuneCountInString(reason) > 200:
-		return CashMove{}, errs.Field("reason", "say why the cash moved (1 to 200 characters)")
+	case terr != nil:
+		return CashMove{}, errs.Field("reason", "say why the cash moved (1 to 200 characters of plain text): %s", errs.Public(terr).Message)
 	}
 	now := s.now()
 	m := CashMove{ID: ids.New(), ShiftID: shiftID, Kind: kind, Amount: amount, Reason: reason, UserID: a.User.ID, At: now}

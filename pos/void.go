@@ -5,14 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
-	"unicode/utf8"
 
 	"ektamall/inventory"
 	"ektamall/shared/auth"
 	"ektamall/shared/errs"
 	"ektamall/shared/events"
 	"ektamall/shared/ids"
+	"ektamall/shared/text"
 )
 
 // Void cancels an invoice while its shift is still open (a mistake caught
@@ -25,9 +24,9 @@ func (s *Service) Void(ctx context.Context, a Actor, saleID, reason string) (Sal
 	if a.User.Role != auth.MallAdmin {
 		return Sale{}, errs.E(errs.Forbidden, "only a mall admin can cancel an invoice")
 	}
-	reason = strings.TrimSpace(reason)
-	if reason == "" || utf8.RuneCountInString(reason) > 200 {
-		return Sale{}, errs.Field("reason", "say why the invoice is cancelled (1 to 200 characters)")
+	reason, terr := text.Clean("reason", reason, text.Rule{Max: 200, Required: true})
+	if terr != nil {
+		return Sale{}, errs.Field("reason", "say why the invoice is cancelled (1 to 200 characters of plain text): %s", errs.Public(terr).Message)
 	}
 	if _, err := ids.Parse(saleID); err != nil {
 		return Sale{}, errs.E(errs.NotFound, "no sale %q", saleID)

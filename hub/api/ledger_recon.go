@@ -71,10 +71,10 @@ func (s *Server) importPayoutResults(c *gin.Context) {
 	c.JSON(http.StatusCreated, im)
 }
 
-// readCSV reads an uploaded file of at most maxStatement bytes, answering
-// the error itself when it cannot.
+// readCSV reads an uploaded file (the route's httpx.Upload bounds it at
+// maxStatement bytes), answering the error itself when it cannot.
 func readCSV(c *gin.Context, what string) ([]byte, bool) {
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxStatement))
+	body, err := io.ReadAll(c.Request.Body)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		httpx.Fail(c, errs.E(errs.TooLarge, "%s is over %d bytes", what, mbe.Limit))

@@ -39,12 +39,13 @@ func (s *Server) registerLedger(api *gin.RouterGroup) {
 	api.GET("/settlements/:id", s.getSettlement)
 	api.GET("/settlements/:id/payouts", s.settlementPayouts)
 	api.GET("/payouts/:id", s.getPayout)
-	api.POST("/payouts/results", fin, s.importPayoutResults)
+	csv := httpx.Upload(maxStatement, "text/csv", "text/plain", "application/csv")
+	api.POST("/payouts/results", fin, csv, s.importPayoutResults)
 	api.PUT("/producers/:id/bank", fin, s.putBank)
 
 	api.GET("/recon/completeness", s.completeness)
 	api.GET("/recon/shifts", s.shiftRecon)
-	api.POST("/recon/statements", fin, s.importStatement)
+	api.POST("/recon/statements", fin, csv, s.importStatement)
 	api.GET("/recon/statements/:id/breaks", s.statementBreaks)
 }
 

@@ -10,6 +10,7 @@ import (
 	"ektamall/shared/errs"
 	"ektamall/shared/ids"
 	"ektamall/shared/sqlitedb"
+	"ektamall/shared/text"
 )
 
 // Commission scopes, from the least to the most specific.
@@ -118,6 +119,11 @@ func CreateRule(ctx context.Context, tx *sql.Tx, r Rule, now time.Time) (Rule, e
 	if r.GSTBP < 0 || r.GSTBP > MaxGSTBP {
 		return Rule{}, errs.Field("gst_bp", "GST on commission must be 0 to %d basis points", MaxGSTBP)
 	}
+	note, err := text.Clean("note", r.Note, text.Rule{Max: 500, Multiline: true})
+	if err != nil {
+		return Rule{}, err
+	}
+	r.Note = note
 	if r.EffectiveFrom.IsZero() {
 		r.EffectiveFrom = now
 	}
@@ -149,7 +155,7 @@ func CreateRule(ctx context.Context, tx *sql.Tx, r Rule, now time.Time) (Rule, e
 		return Rule{}, errs.E(errs.Conflict, "%d sale lines at or after %s are already booked under the old rule; choose a later effective_from", booked, TS(r.EffectiveFrom))
 	}
 	r.ID, r.CreatedAt = ids.New(), now.UTC()
-	_, err := tx.ExecContext(ctx, `INSERT INTO commission_rules (id, scope, key, rate_bp, gst_bp, effective_from, created_at, created_by, note)
+	_, err = tx.ExecContext(ctx, `INSERT INTO commission_rules (id, scope, key, rate_bp, gst_bp, effective_from, created_at, created_by, note)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, r.Scope, r.Key, r.RateBP, r.GSTBP, TS(r.EffectiveFrom), TS(now), r.CreatedBy, r.Note)
 	if err != nil {
 		if sqlitedb.IsUnique(err) {

@@ -10,6 +10,7 @@ import (
 
 	"ektamall/hub/ledger"
 	"ektamall/shared/errs"
+	"ektamall/shared/text"
 )
 
 // BankAccount is where a producer's payouts go.
@@ -32,7 +33,7 @@ func (b BankAccount) Validate() error {
 		return errs.Field("ifsc", "IFSC %q must be 4 letters, 0, then 6 letters or digits (e.g. SBIN0001234)", b.IFSC)
 	case !accountRE.MatchString(b.AccountNo):
 		return errs.Field("account_no", "account number must be 9 to 18 digits")
-	case strings.TrimSpace(b.Beneficiary) == "" || len([]rune(b.Beneficiary)) > 40 || strings.ContainsAny(b.Beneficiary, ",\"\n\r|;"):
+	case !text.Valid(b.Beneficiary, text.Rule{Max: 40, Required: true}) || strings.ContainsAny(b.Beneficiary, ",\"\n\r|;"):
 		return errs.Field("beneficiary", "beneficiary name must be 1 to 40 characters without , \" | ; or line breaks")
 	}
 	return nil

@@ -424,7 +424,7 @@ func TestInventoryCSVUpload(t *testing.T) {
 	if g.Source != "csv" || len(g.Lines) != 20000 || g.TotalQty != 60000 {
 		t.Fatalf("imported grn: source %s, %d lines, %d units", g.Source, len(g.Lines), g.TotalQty)
 	}
-	m.must(m.call("up", "POST", "/api/v1/zones/UP/receipts/import?producer_id="+upProd, rawBody{"application/json", `{"sku":1}`}, nil), 400)
+	m.must(m.call("up", "POST", "/api/v1/zones/UP/receipts/import?producer_id="+upProd, rawBody{"application/json", `{"sku":1}`}, nil), 415)
 }
 
 func TestInventoryIdempotencyKeyOverHTTP(t *testing.T) {

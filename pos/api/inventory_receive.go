@@ -71,9 +71,13 @@ func (h *invHandlers) importCSV(c *gin.Context) {
 	created(c, g, g.Replay, err)
 }
 
+// importTypes are the bodies the import reads; the route's one limit is
+// MaxImportBody whichever is declared.
+var importTypes = []string{"text/csv", "text/plain", "application/csv", "application/octet-stream", "multipart/form-data"}
+
 func readCSVBody(c *gin.Context, meta *inventory.ReceiptInput) ([]byte, error) {
 	switch c.ContentType() {
-	case "text/csv", "text/plain", "application/csv", "application/octet-stream":
+	case "text/csv", "text/plain", "application/csv", "application/octet-stream", "":
 		return readLimited(c.Request.Body)
 	case "multipart/form-data":
 		mr, err := c.Request.MultipartReader()

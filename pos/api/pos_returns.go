@@ -63,5 +63,6 @@ func (s *Server) returnReceipt(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
+	c.Header("Content-Security-Policy", receipt.CSP)
 	c.Data(http.StatusOK, "text/html; charset=utf-8", b)
 }

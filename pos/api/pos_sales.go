@@ -123,5 +123,6 @@ func (s *Server) saleReceipt(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
+	c.Header("Content-Security-Policy", receipt.CSP)
 	c.Data(http.StatusOK, "text/html; charset=utf-8", b)
 }

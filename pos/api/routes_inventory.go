@@ -37,7 +37,7 @@ func (s *Server) registerInventory(api *gin.RouterGroup) {
 	z := api.Group("/zones/:zone", managers, zoneScope)
 	z.GET("/receipts", h.grns)
 	z.POST("/receipts", h.receive)
-	z.POST("/receipts/import", h.importCSV)
+	z.POST("/receipts/import", httpx.Upload(MaxImportBody, importTypes...), h.importCSV)
 	z.POST("/restock", h.restock)
 	z.POST("/damage", h.damage)
 	z.GET("/transfers", h.transfers)

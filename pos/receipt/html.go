@@ -2,6 +2,8 @@ package receipt
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"html/template"
 
 	"ektamall/pos"
@@ -13,25 +15,44 @@ func InvoiceHTML(m pos.Mall, s pos.Sale) ([]byte, error) { return render(saleDoc
 // CreditNoteHTML renders a credit note as a printable HTML page.
 func CreditNoteHTML(m pos.Mall, r pos.Return) ([]byte, error) { return render(returnDoc(m, r)) }
 
-func render(d doc) ([]byte, error) {
-	var b bytes.Buffer
-	if err := page.Execute(&b, d); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
-var page = template.Must(template.New("doc").Funcs(template.FuncMap{"method": methodName}).Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>{{.Title}} {{.Number}}</title>
-<style>
-body{font:13px/1.35 system-ui,sans-serif;margin:1.5em auto;max-width:60em;color:#111}
+// css is the page's only style, inline so that a saved receipt prints
+// alike; CSP names it by its hash (StyleHash), so no other inline style or
+// script can run.
+const css = `body{font:13px/1.35 system-ui,sans-serif;margin:1.5em auto;max-width:60em;color:#111}
 h1{font-size:1.3em;margin:0}h2{font-size:1.1em;letter-spacing:.1em;text-align:center}
 table{border-collapse:collapse;width:100%;margin:.6em 0}th,td{border:1px solid #999;padding:.25em .4em;vertical-align:top}
 td.n,th.n{text-align:right;white-space:nowrap}.origin{color:#444;font-size:.9em}.cancel{color:#b00;font-weight:bold;text-align:center;font-size:1.3em}
 dl{display:grid;grid-template-columns:max-content auto;gap:.1em 1em;margin:.4em 0}dt{font-weight:600}dd{margin:0}
 @media print{body{margin:0;max-width:none}button{display:none}}
-</style></head><body>
+`
+
+// StyleHash is the CSP source of the receipt's inline style.
+var StyleHash = func() string {
+	h := sha256.Sum256([]byte(css))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(h[:]) + "'"
+}()
+
+// CSP is the Content-Security-Policy of a printable receipt: its own
+// style, this origin's print script, nothing else, never framed.
+var CSP = "default-src 'none'; style-src " + StyleHash + "; script-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+type page struct {
+	doc
+	CSS template.CSS
+}
+
+func render(d doc) ([]byte, error) {
+	var b bytes.Buffer
+	if err := pageTmpl.Execute(&b, page{doc: d, CSS: template.CSS(css)}); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+var pageTmpl = template.Must(template.New("doc").Funcs(template.FuncMap{"method": methodName}).Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{{.Title}} {{.Number}}</title>
+<style>{{.CSS}}</style></head><body>
 <header><h1>{{.Mall.Name}}</h1><div>{{.Mall.Address}}</div><div>GSTIN {{.Mall.GSTIN}} · State {{.Mall.StateName}} ({{.Mall.StateCode}})</div></header>
 <h2>{{.Title}}</h2>
 {{if .Cancelled}}<p class="cancel">CANCELLED — {{.Cancelled}}</p>{{end}}
@@ -51,6 +72,7 @@ dl{display:grid;grid-template-columns:max-content auto;gap:.1em 1em;margin:.4em 
 <table><tbody>{{$pl := .PayLabel}}{{range .Payments}}<tr><td>{{$pl}} {{method .Method}}{{if .Ref}} (ref {{.Ref}}){{end}}</td><td class="n">{{.Amount}}</td></tr>{{end}}
 {{if .Change}}<tr><td>Change</td><td class="n">{{.Change}}</td></tr>{{end}}</tbody></table>
 <p>{{.Footer}}</p>
-<button onclick="window.print()">Print</button>
+<button type="button" id="print">Print</button>
+<script src="/assets/print.js"></script>
 </body></html>
 `))

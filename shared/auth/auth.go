@@ -2,8 +2,9 @@
 // both the malls and the hub (their tables have the same shape).
 //
 // Passwords are bcrypt hashes. Tokens are 32 random bytes shown once to the
-// client; only their SHA-256 is stored. Repeated failures lock an account
-// for a while, and every login and failure goes to the audit log.
+// client; only their SHA-256 is stored. Repeated failures lock a username
+// for a while from the address they came from (lockout.go), and every
+// login and failure goes to the audit log.
 package auth
 
 import (
@@ -23,6 +24,7 @@ import (
 	"ektamall/shared/errs"
 	"ektamall/shared/ids"
 	"ektamall/shared/sqlitedb"
+	"ektamall/shared/text"
 )
 
 // Role is what a user may do.
@@ -103,6 +105,10 @@ func (s *Store) CreateUser(ctx context.Context, tx *sql.Tx, username, password, 
 	if (role == ZoneManager) != (zone != "") {
 		return User{}, errs.Field("zone", "a zone manager needs exactly one zone; other roles have none")
 	}
+	display, err := text.Clean("display_name", display, text.Rule{Max: 80})
+	if err != nil {
+		return User{}, err
+	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.policy.BcryptCost)
 	if err != nil {
 		return User{}, fmt.Errorf("hash password: %w", err)
@@ -132,34 +138,49 @@ type Session struct {
 
 var errBadLogin = errs.E(errs.Unauthorized, "wrong username or password")
 
-// Login checks a password and opens a session. A locked account is refused
-// even with the right password until the lock expires.
+// Login checks a password and opens a session, counting failures without
+// a client address (tools and tests); the HTTP edge uses LoginFrom.
 func (s *Store) Login(ctx context.Context, username, password, requestID string) (Session, error) {
+	return s.LoginFrom(ctx, username, password, "", requestID)
+}
+
+// LoginFrom checks a password sent from client (the caller's address) and
+// opens a session. Failures are counted per username and client: after
+// MaxFailures from one client that username is locked from that client
+// for LockFor, even with the right password, while logins from every
+// other counter keep working. The username is bounded before it is
+// audited, whatever its length.
+func (s *Store) LoginFrom(ctx context.Context, username, password, client, requestID string) (Session, error) {
 	now := s.now().UTC()
+	client = text.Bound(client, 64)
+	if len(username) > 64 || len(password) > 1024 {
+		s.auditFailure(ctx, "", username, "oversized credentials", requestID)
+		return Session{}, errBadLogin
+	}
 	var (
-		u      User
-		hash   string
-		zone   sql.NullString
-		locked sql.NullString
+		u    User
+		hash string
+		zone sql.NullString
 	)
-	err := s.db.R.QueryRowContext(ctx, `SELECT id, username, display_name, password_hash, role, zone, locked_until FROM users WHERE username = ?`, username).
-		Scan(&u.ID, &u.Username, &u.DisplayName, &hash, &u.Role, &zone, &locked)
+	err := s.db.R.QueryRowContext(ctx, `SELECT id, username, display_name, password_hash, role, zone FROM users WHERE username = ?`, username).
+		Scan(&u.ID, &u.Username, &u.DisplayName, &hash, &u.Role, &zone)
 	if errors.Is(err, sql.ErrNoRows) {
 		_ = bcrypt.CompareHashAndPassword(s.dummy, []byte(password))
-		detail, _ := json.Marshal(map[string]string{"username": username, "reason": "unknown user"})
-		s.audit(ctx, "", "login_failed", string(detail), requestID)
+		s.auditFailure(ctx, "", username, "unknown user", requestID)
 		return Session{}, errBadLogin
 	}
 	if err != nil {
 		return Session{}, fmt.Errorf("login: %w", err)
 	}
 	u.Zone = zone.String
-	if until, ok := s.lockedUntil(locked, now); ok {
-		s.audit(ctx, u.ID, "login_refused_locked", `{}`, requestID)
-		return Session{}, errs.E(errs.Unauthorized, "too many failed logins: account locked until %s", until.Format(time.RFC3339))
+	if until, ok, err := s.lockedFrom(ctx, username, client, now); err != nil {
+		return Session{}, err
+	} else if ok {
+		s.audit(ctx, u.ID, "login_refused_locked", clientDetail(client), requestID)
+		return Session{}, lockedErr(until)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
-		return Session{}, s.fail(ctx, u, now, requestID)
+		return Session{}, s.fail(ctx, u, client, now, requestID)
 	}
 	tok, th, err := newToken()
 	if err != nil {
@@ -167,55 +188,19 @@ func (s *Store) Login(ctx context.Context, username, password, requestID string)
 	}
 	exp := now.Add(s.policy.TokenTTL)
 	err = s.db.Transact(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`, u.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE username = ? AND client = ?`, u.Username, client); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 			th, u.ID, now.Format(time.RFC3339Nano), exp.Format(time.RFC3339Nano)); err != nil {
 			return err
 		}
-		return Audit(ctx, tx, now, u.ID, "login", `{}`, requestID)
+		return Audit(ctx, tx, now, u.ID, "login", clientDetail(client), requestID)
 	})
 	if err != nil {
 		return Session{}, fmt.Errorf("login: %w", err)
 	}
 	return Session{Token: tok, ExpiresAt: exp, User: u}, nil
-}
-
-// fail counts a failed password. The count is incremented in SQL, not
-// from the value read before the slow bcrypt check, so a burst of parallel
-// guesses counts every guess and still trips the lock.
-func (s *Store) fail(ctx context.Context, u User, now time.Time, requestID string) error {
-	msg := errBadLogin
-	err := s.db.Transact(ctx, func(tx *sql.Tx) error {
-		var failures int
-		if err := tx.QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins`, u.ID).Scan(&failures); err != nil {
-			return err
-		}
-		action := "login_failed"
-		if failures >= s.policy.MaxFailures {
-			until := now.Add(s.policy.LockFor)
-			if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?`, until.Format(time.RFC3339Nano), u.ID); err != nil {
-				return err
-			}
-			action = "account_locked"
-			msg = errs.E(errs.Unauthorized, "too many failed logins: account locked until %s", until.Format(time.RFC3339))
-		}
-		return Audit(ctx, tx, now, u.ID, action, `{}`, requestID)
-	})
-	if err != nil {
-		return fmt.Errorf("record failed login: %w", err)
-	}
-	return msg
-}
-
-// lockedUntil reports an active lock.
-func (s *Store) lockedUntil(locked sql.NullString, now time.Time) (time.Time, bool) {
-	if !locked.Valid {
-		return time.Time{}, false
-	}
-	until, err := time.Parse(time.RFC3339Nano, locked.String)
-	return until, err == nil && now.Before(until)
 }
 
 // Authenticate returns the user of a live token.
@@ -269,19 +254,22 @@ func (s *Store) Logout(ctx context.Context, token, requestID string) error {
 }
 
 // VerifyPassword checks a user's password without opening a session, for
-// approvals (a mall admin authorising an over-limit discount at a counter).
-// It obeys and feeds the same lockout as Login, so approvals are no way
-// around it.
+// approvals (a mall admin authorising an over-limit discount at a
+// counter). It neither obeys nor feeds the login lockout: wrong passwords
+// typed into a cashier's approval prompt must not lock the admin out of
+// their own login. Callers limit attempts themselves (pos limits
+// approvals per asking cashier).
 func (s *Store) VerifyPassword(ctx context.Context, username, password string) (User, error) {
 	var (
-		u      User
-		hash   string
-		zone   sql.NullString
-		locked sql.NullString
+		u    User
+		hash string
+		zone sql.NullString
 	)
-	now := s.now().UTC()
-	err := s.db.R.QueryRowContext(ctx, `SELECT id, username, display_name, password_hash, role, zone, locked_until FROM users WHERE username = ?`, username).
-		Scan(&u.ID, &u.Username, &u.DisplayName, &hash, &u.Role, &zone, &locked)
+	if len(username) > 64 || len(password) > 1024 {
+		return User{}, errBadLogin
+	}
+	err := s.db.R.QueryRowContext(ctx, `SELECT id, username, display_name, password_hash, role, zone FROM users WHERE username = ?`, username).
+		Scan(&u.ID, &u.Username, &u.DisplayName, &hash, &u.Role, &zone)
 	if errors.Is(err, sql.ErrNoRows) {
 		_ = bcrypt.CompareHashAndPassword(s.dummy, []byte(password))
 		return User{}, errBadLogin
@@ -289,18 +277,25 @@ func (s *Store) VerifyPassword(ctx context.Context, username, password string) (
 	if err != nil {
 		return User{}, err
 	}
-	if until, ok := s.lockedUntil(locked, now); ok {
-		return User{}, errs.E(errs.Unauthorized, "too many failed attempts: account locked until %s", until.Format(time.RFC3339))
-	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
-		return User{}, s.fail(ctx, u, now, "")
+		return User{}, errBadLogin
 	}
 	u.Zone = zone.String
 	return u, nil
 }
 
+// MaxAuditDetail bounds an audit row's detail. Callers audit validated
+// values; this is the backstop that keeps one request from writing a huge
+// row whatever a caller forgot.
+const MaxAuditDetail = 4 << 10
+
 // Audit appends a row to the append-only audit log inside tx.
 func Audit(ctx context.Context, tx *sql.Tx, at time.Time, userID, action, detailJSON, requestID string) error {
+	if len(detailJSON) > MaxAuditDetail {
+		b, _ := json.Marshal(map[string]any{"truncated": true, "bytes": len(detailJSON), "head": text.Bound(detailJSON, 512)})
+		detailJSON = string(b)
+	}
+	requestID = text.Bound(requestID, 64)
 	var uid any
 	if userID != "" {
 		uid = userID
@@ -346,12 +341,15 @@ func (s *Store) SetPassword(ctx context.Context, tx *sql.Tx, username, password 
 	if err != nil {
 		return fmt.Errorf("hash password: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE username = ?`, string(hash), username)
+	res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE username = ?`, string(hash), username)
 	if err != nil {
 		return fmt.Errorf("set password: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return errs.E(errs.NotFound, "no user %q", username)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE username = ?`, username); err != nil {
+		return fmt.Errorf("set password: %w", err)
 	}
 	return nil
 }

@@ -176,8 +176,70 @@ func TestParallelGuessesStillLock(t *testing.T) {
 	if _, err := s.Login(ctx, "target", "password1", ""); err == nil || !strings.Contains(err.Error(), "locked") {
 		t.Fatalf("after 6 parallel wrong guesses the right password gave %v; want locked", err)
 	}
-	// Approvals check passwords too, and obey the same lock.
-	if _, err := s.VerifyPassword(ctx, "target", "password1"); err == nil || !strings.Contains(err.Error(), "locked") {
-		t.Fatalf("VerifyPassword during a lock: %v", err)
+}
+
+// TestLockIsPerClient: guesses from one address lock that address only;
+// another counter logs in; an admin's unlock lifts the lock; approvals'
+// wrong passwords never lock the admin's own login.
+func TestLockIsPerClient(t *testing.T) {
+	ctx := context.Background()
+	s, db := newStore(t)
+	create(t, s, db, "victim", "password1", auth.MallAdmin, "")
+	create(t, s, db, "boss", "password1", auth.MallAdmin, "")
+	create(t, s, db, "clerk", "password1", auth.Cashier, "")
+	for i := 0; i < 3; i++ {
+		s.LoginFrom(ctx, "victim", "guess-guess", "10.0.0.66", "")
+	}
+	if _, err := s.LoginFrom(ctx, "victim", "password1", "10.0.0.66", ""); err == nil || !strings.Contains(err.Error(), "locked") {
+		t.Fatalf("the guessing address is not locked: %v", err)
+	}
+	if _, err := s.LoginFrom(ctx, "victim", "password1", "10.0.0.7", ""); err != nil {
+		t.Fatalf("the victim's own counter is locked out too: %v", err)
+	}
+	locks, err := s.Locks(ctx, "victim")
+	if err != nil || len(locks) != 1 || locks[0].Client != "10.0.0.66" {
+		t.Fatalf("locks = %+v, %v", locks, err)
+	}
+	boss := auth.User{ID: "boss", Username: "boss", Role: auth.MallAdmin}
+	if err := s.Unlock(ctx, boss, []auth.Role{auth.Cashier}, "victim", ""); errs.CodeOf(err) != errs.Forbidden {
+		t.Fatalf("unlock of a role the admin does not manage: %v", err)
+	}
+	if err := s.Unlock(ctx, boss, []auth.Role{auth.Cashier, auth.MallAdmin}, "nobody", ""); errs.CodeOf(err) != errs.NotFound {
+		t.Fatalf("unlock of no user: %v", err)
+	}
+	if err := s.Unlock(ctx, boss, []auth.Role{auth.Cashier, auth.MallAdmin}, "victim", "req-u"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LoginFrom(ctx, "victim", "password1", "10.0.0.66", ""); err != nil {
+		t.Fatalf("after unlock: %v", err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM audit_log WHERE action = 'account_unlocked' AND request_id = 'req-u'`); n != 1 {
+		t.Fatalf("unlock audit rows = %d", n)
+	}
+	// Ten wrong approval passwords, then the admin logs in.
+	for i := 0; i < 10; i++ {
+		if _, err := s.VerifyPassword(ctx, "boss", "wrong-wrong"); errs.CodeOf(err) != errs.Unauthorized {
+			t.Fatalf("wrong approval password: %v", err)
+		}
+	}
+	if _, err := s.LoginFrom(ctx, "boss", "password1", "10.0.0.7", ""); err != nil {
+		t.Fatalf("approval failures locked the admin's login: %v", err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM login_failures WHERE username = 'boss'`); n != 0 {
+		t.Fatalf("approval failures were counted as login failures: %d", n)
+	}
+}
+
+// TestHugeUsernameIsBounded: a 200 KB username is not written whole to
+// the audit log.
+func TestHugeUsernameIsBounded(t *testing.T) {
+	ctx := context.Background()
+	s, db := newStore(t)
+	huge := strings.Repeat("x", 200_000)
+	if _, err := s.LoginFrom(ctx, huge, "whatever1", "10.0.0.1", ""); errs.CodeOf(err) != errs.Unauthorized {
+		t.Fatalf("huge username: %v", err)
+	}
+	if n := count(t, db, `SELECT COALESCE(max(length(detail)), 0) FROM audit_log`); n > 200 {
+		t.Fatalf("an audit row of %d bytes", n)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"ektamall/shared/errs"
 	"ektamall/shared/gst"
+	"ektamall/shared/text"
 )
 
 // skuRE is the SKU form: state code, three district letters, serial.
@@ -35,6 +36,9 @@ func (p Product) Validate() error {
 		field("name", "name is empty")
 	} else if utf8.RuneCountInString(name) > MaxNameLen {
 		field("name", "name is longer than %d characters", MaxNameLen)
+	} else if _, err := text.Clean("name", name, text.Rule{Max: MaxNameLen}); err != nil {
+		// The name prints on invoices in every mall: plain text only.
+		field("name", "%s", errs.Public(err).Message)
 	} else if name != p.Name {
 		field("name", "name has leading or trailing spaces")
 	}

@@ -22,7 +22,11 @@ const (
 	Forbidden    Code = "forbidden"    // credentials fine, right missing
 	Unavailable  Code = "unavailable"  // try again later
 	TooLarge     Code = "too_large"    // request body over the limit
-	Internal     Code = "internal"     // a bug or a broken disk
+	// The HTTP edge's own refusals, each with its status.
+	MethodNotAllowed Code = "method_not_allowed"     // the route exists, not with this method
+	UnsupportedType  Code = "unsupported_media_type" // a body of a type the route does not read
+	HeadersTooLarge  Code = "headers_too_large"      // request headers over the limit
+	Internal         Code = "internal"               // a bug or a broken disk
 )
 
 // Error is an error a user may see: its Message is written for them.
@@ -93,6 +97,10 @@ var statuses = map[Code]int{
 	Unavailable:  http.StatusServiceUnavailable,
 	TooLarge:     http.StatusRequestEntityTooLarge,
 	Internal:     http.StatusInternalServerError,
+
+	MethodNotAllowed: http.StatusMethodNotAllowed,
+	UnsupportedType:  http.StatusUnsupportedMediaType,
+	HeadersTooLarge:  http.StatusRequestHeaderFieldsTooLarge,
 }
 
 // HTTPStatus is the one mapping from codes to HTTP statuses.

@@ -13,7 +13,8 @@ import (
 	"time"
 )
 
-var allCodes = []Code{Invalid, NotFound, Conflict, Unauthorized, Forbidden, Unavailable, TooLarge, Internal}
+var allCodes = []Code{Invalid, NotFound, Conflict, Unauthorized, Forbidden, Unavailable, TooLarge, Internal,
+	MethodNotAllowed, UnsupportedType, HeadersTooLarge}
 
 func TestHTTPStatus(t *testing.T) {
 	tests := []struct {
@@ -27,6 +28,9 @@ func TestHTTPStatus(t *testing.T) {
 		{Forbidden, http.StatusForbidden},
 		{Unavailable, http.StatusServiceUnavailable},
 		{TooLarge, http.StatusRequestEntityTooLarge},
+		{MethodNotAllowed, http.StatusMethodNotAllowed},
+		{UnsupportedType, http.StatusUnsupportedMediaType},
+		{HeadersTooLarge, http.StatusRequestHeaderFieldsTooLarge},
 		{Internal, http.StatusInternalServerError},
 		{"", http.StatusInternalServerError},
 		{"teapot", http.StatusInternalServerError},

@@ -11,9 +11,15 @@ import (
 	"ektamall/shared/errs"
 )
 
-// RegisterAuth adds POST /api/v1/auth/login and /logout to api.
+// MaxLoginBody bounds a login request: a username and a password fit in
+// far less, and nothing bigger is read before the caller is known.
+const MaxLoginBody = 4 << 10
+
+// RegisterAuth adds POST /api/v1/auth/login and /logout to api. Failed
+// logins are counted per username and client address (the TCP peer: the
+// engine trusts no X-Forwarded-For).
 func RegisterAuth(api *gin.RouterGroup, store *auth.Store, mall string) {
-	api.POST("/auth/login", func(c *gin.Context) {
+	api.POST("/auth/login", Limit(MaxLoginBody), func(c *gin.Context) {
 		var in struct {
 			Username string `json:"username"`
 			Password string `json:"password"`
@@ -22,7 +28,7 @@ func RegisterAuth(api *gin.RouterGroup, store *auth.Store, mall string) {
 			Fail(c, err)
 			return
 		}
-		s, err := store.Login(c.Request.Context(), in.Username, in.Password, RequestID(c))
+		s, err := store.LoginFrom(c.Request.Context(), in.Username, in.Password, c.ClientIP(), RequestID(c))
 		if err != nil {
 			Fail(c, err)
 			return

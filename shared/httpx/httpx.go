@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,14 +19,21 @@ import (
 
 	"ektamall/shared/errs"
 	"ektamall/shared/ids"
+	"ektamall/shared/text"
 )
 
-// MaxBody is the largest JSON request body accepted.
+// MaxBody is the largest request body a route accepts unless it declares
+// its own limit with Upload or Limit, whatever the body's Content-Type.
 const MaxBody = 1 << 20
 
-// MaxUploadBody is the limit for file uploads (CSV consignments, payment
-// statements): text/csv and multipart bodies. Handlers may cap lower.
+// MaxUploadBody is the largest file upload a route may declare (CSV
+// consignments, payment statements, bank responses).
 const MaxUploadBody = 16 << 20
+
+// MaxHeaderBytes bounds a request's headers (names, values, the request
+// line); more answers 431 in the JSON error shape. The server's own limit
+// (net/http's, set higher in the apps) answers in plain text.
+const MaxHeaderBytes = 16 << 10
 
 const (
 	keyRequestID = "request_id"
@@ -42,6 +50,9 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 // metrics, /metrics and /readyz.
 func NewEngine(log *slog.Logger, edge ...Edge) *gin.Engine {
 	r := gin.New()
+	// ClientIP is the TCP peer: a header anyone can send must not choose
+	// the address failed logins are counted against.
+	_ = r.SetTrustedProxies(nil)
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	r.Use(requestID(log), accessLog())
@@ -52,13 +63,15 @@ func NewEngine(log *slog.Logger, edge ...Edge) *gin.Engine {
 	if e.Registry != nil {
 		r.Use(instrument(e.Registry))
 	}
-	r.Use(recovery(), limitBody(MaxBody))
+	r.Use(recovery(), secureHeaders(), limitHeaders(MaxHeaderBytes), limitBody(MaxBody))
 	mountEdge(r, e)
 	r.NoRoute(func(c *gin.Context) {
-		Fail(c, errs.E(errs.NotFound, "no such endpoint: %s %s", c.Request.Method, c.Request.URL.Path))
+		Fail(c, errs.E(errs.NotFound, "no such endpoint: %s %s", text.Bound(c.Request.Method, 16), text.Bound(c.Request.URL.Path, 200)))
 	})
 	r.NoMethod(func(c *gin.Context) {
-		Fail(c, &errs.Error{Code: errs.Invalid, Message: fmt.Sprintf("method %s not allowed here", c.Request.Method)})
+		// Gin has set Allow: the methods the route does answer.
+		Fail(c, errs.E(errs.MethodNotAllowed, "method %s is not allowed here; allowed: %s",
+			text.Bound(c.Request.Method, 16), c.Writer.Header().Get("Allow")))
 	})
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	return r
@@ -96,8 +109,8 @@ func accessLog() gin.HandlerFunc {
 		if c.Writer.Status() >= 500 {
 			lvl = slog.LevelError
 		}
-		Log(c).Log(c.Request.Context(), lvl, "http", "method", c.Request.Method, "route", c.FullPath(),
-			"path", c.Request.URL.Path, "status", c.Writer.Status(), "took", time.Since(start))
+		Log(c).Log(c.Request.Context(), lvl, "http", "method", text.Bound(c.Request.Method, 16), "route", c.FullPath(),
+			"path", text.Bound(c.Request.URL.Path, maxLogField), "status", c.Writer.Status(), "took", time.Since(start))
 	}
 }
 
@@ -115,14 +128,65 @@ func recovery() gin.HandlerFunc {
 	}
 }
 
+const keyRawBody = "raw_body"
+
+// Bounds on what a request can put into a log line or an error message.
+const (
+	maxLogField = 512
+	maxMessage  = 2048
+)
+
+// limitBody caps every body at n bytes, whatever its Content-Type. A route
+// that takes more declares it with Upload or Limit, which replace the cap
+// (the unwrapped body is kept for them).
 func limitBody(n int64) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.Body != nil {
-			limit := n
-			if ct := c.ContentType(); ct == "text/csv" || ct == "multipart/form-data" {
-				limit = MaxUploadBody
+			c.Set(keyRawBody, c.Request.Body)
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+		}
+		c.Next()
+	}
+}
+
+// Limit gives a route its own body limit (lower or higher than MaxBody).
+func Limit(n int64) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if raw, ok := c.Get(keyRawBody); ok {
+			c.Request.Body = http.MaxBytesReader(c.Writer, raw.(io.ReadCloser), n)
+		}
+		c.Next()
+	}
+}
+
+// Upload declares what a file-upload route reads: bodies of the given
+// media types (others answer 415; a body with no declared type is read as
+// the route's) up to n bytes (more answers 413), one limit whatever the
+// declared type.
+func Upload(n int64, types ...string) gin.HandlerFunc {
+	limit := Limit(n)
+	return func(c *gin.Context) {
+		if ct := c.ContentType(); ct != "" && !slices.Contains(types, ct) {
+			Fail(c, errs.E(errs.UnsupportedType, "this endpoint reads %s, not %q", strings.Join(types, " or "), text.Bound(ct, 60)))
+			return
+		}
+		limit(c)
+	}
+}
+
+// limitHeaders answers 431 when the request line and headers together
+// are over n bytes.
+func limitHeaders(n int) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		size := len(c.Request.Method) + len(c.Request.RequestURI) + len(c.Request.Proto) + 4
+		for k, vs := range c.Request.Header {
+			for _, v := range vs {
+				size += len(k) + len(v) + 4
 			}
-			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+		}
+		if size > n {
+			Fail(c, errs.E(errs.HeadersTooLarge, "request headers are over %d bytes", n))
+			return
 		}
 		c.Next()
 	}
@@ -131,21 +195,29 @@ func limitBody(n int64) gin.HandlerFunc {
 // Fail renders err as {"error": {"code", "message"}} with the status of its
 // code and logs it once, here at the edge. Internal details never reach the
 // client.
+//
+// Both the log line and the message are bounded: messages quote what the
+// client sent, and a client may send a lot.
 func Fail(c *gin.Context, err error) {
 	pub := errs.Public(err)
+	pub.Message = text.Bound(pub.Message, maxMessage)
 	status := errs.HTTPStatus(pub.Code)
 	if status >= 500 {
-		Log(c).Error("request failed", "err", err, "code", pub.Code)
+		Log(c).Error("request failed", "err", text.Bound(err.Error(), maxMessage), "code", pub.Code)
 	} else {
-		Log(c).Info("request refused", "err", err, "code", pub.Code)
+		Log(c).Info("request refused", "err", text.Bound(err.Error(), maxMessage), "code", pub.Code)
 	}
 	c.AbortWithStatusJSON(status, gin.H{"error": pub})
 }
 
 // Decode reads the JSON body into v strictly: one object, no unknown
-// fields, within the body limit. Errors are Invalid or TooLarge with a
-// message a client can act on.
+// fields, no key twice, within the body limit. A body declared as another
+// type than JSON is refused (415). Errors are Invalid, TooLarge or
+// UnsupportedType with a message a client can act on.
 func Decode(c *gin.Context, v any) error {
+	if ct := c.ContentType(); ct != "" && ct != "application/json" && !strings.HasSuffix(ct, "+json") {
+		return errs.E(errs.UnsupportedType, "send the body as application/json, not %q", text.Bound(ct, 60))
+	}
 	body, err := io.ReadAll(c.Request.Body)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
@@ -161,6 +233,9 @@ func Decode(c *gin.Context, v any) error {
 func DecodeBytes(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return errs.E(errs.Invalid, "request body is empty; send a JSON object")
+	}
+	if err := checkKeys(body); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

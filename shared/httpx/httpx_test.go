@@ -140,9 +140,11 @@ func TestRequestIDEchoedAndLogged(t *testing.T) {
 	}
 }
 
-func TestUploadsGetTheLargerLimit(t *testing.T) {
+// TestUploadLimitIsPerRoute: a route's limit is the same whatever the
+// declared Content-Type, and a type the route does not read is refused.
+func TestUploadLimitIsPerRoute(t *testing.T) {
 	r := httpx.NewEngine(slog.New(slog.NewTextHandler(io.Discard, nil)))
-	r.POST("/csv", func(c *gin.Context) {
+	r.POST("/csv", httpx.Upload(4<<20, "text/csv", "text/plain"), func(c *gin.Context) {
 		b, err := io.ReadAll(c.Request.Body)
 		if err != nil {
 			httpx.Fail(c, errs.E(errs.TooLarge, "too large"))
@@ -152,15 +154,92 @@ func TestUploadsGetTheLargerLimit(t *testing.T) {
 	})
 	srv := httptest.NewServer(r)
 	defer srv.Close()
-	body := strings.Repeat("UP-MBD-001,1\n", 200_000) // about 2.6 MB
-	for ct, want := range map[string]int{"text/csv": 200, "application/json": 413} {
-		resp, err := http.Post(srv.URL+"/csv", ct, strings.NewReader(body))
+	fits := strings.Repeat("UP-MBD-001,1\n", 200_000) // about 2.6 MB
+	over := strings.Repeat("UP-MBD-001,1\n", 400_000) // about 5.2 MB
+	for _, c := range []struct {
+		ct, body string
+		want     int
+	}{
+		{"text/csv", fits, 200}, {"text/plain", fits, 200}, {"text/csv; charset=utf-8", fits, 200},
+		{"text/csv", over, 413}, {"text/plain", over, 413},
+		{"application/json", fits, 415}, {"multipart/form-data; boundary=x", fits, 415}, {"", fits, 200},
+	} {
+		resp, err := http.Post(srv.URL+"/csv", c.ct, strings.NewReader(c.body))
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
-		if resp.StatusCode != want {
-			t.Errorf("%s body of %d bytes: status %d, want %d", ct, len(body), resp.StatusCode, want)
+		if resp.StatusCode != c.want {
+			t.Errorf("%q body of %d bytes: status %d, want %d", c.ct, len(c.body), resp.StatusCode, c.want)
 		}
+		if c.want != 200 {
+			errorBody(t, resp)
+		} else {
+			resp.Body.Close()
+		}
+	}
+}
+
+// TestHTTPEdge: wrong methods, big headers, duplicate keys, foreign body
+// types, and the headers every response carries.
+func TestHTTPEdge(t *testing.T) {
+	srv, _ := server(t)
+	send := func(method, path, ct, body string, hdr map[string]string) *http.Response {
+		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		if ct != "" {
+			req.Header.Set("Content-Type", ct)
+		}
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	resp := send("DELETE", "/echo", "", "", nil)
+	if resp.StatusCode != 405 || resp.Header.Get("Allow") != "POST" {
+		t.Errorf("DELETE /echo: %d Allow %q, want 405 Allow POST", resp.StatusCode, resp.Header.Get("Allow"))
+	}
+	if e := errorBody(t, resp); e.Code != errs.MethodNotAllowed {
+		t.Errorf("405 code %q", e.Code)
+	}
+	resp = send("GET", "/conflict", "", "", map[string]string{"X-Pad": strings.Repeat("a", httpx.MaxHeaderBytes)})
+	if resp.StatusCode != 431 {
+		t.Errorf("big headers: %d, want 431", resp.StatusCode)
+	}
+	errorBody(t, resp)
+	for _, body := range []string{`{"qty":1,"qty":2}`, `{"qty":1,"QTY":2}`, `{"amount":"1.00","qty":1,"amount":"9.00"}`} {
+		resp = send("POST", "/echo", "application/json", body, nil)
+		if resp.StatusCode != 400 {
+			t.Errorf("%s: %d, want 400", body, resp.StatusCode)
+		}
+		if e := errorBody(t, resp); !strings.Contains(e.Message, "more than once") {
+			t.Errorf("%s: %q", body, e.Message)
+		}
+	}
+	resp = send("POST", "/echo", "application/json", strings.Repeat("[", 100)+strings.Repeat("]", 100), nil)
+	if resp.StatusCode != 400 {
+		t.Errorf("deep nesting: %d", resp.StatusCode)
+	}
+	errorBody(t, resp)
+	for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "text/csv"} {
+		resp = send("POST", "/echo", ct, `{"qty":1}`, nil)
+		if resp.StatusCode != 415 {
+			t.Errorf("JSON as %s: %d, want 415", ct, resp.StatusCode)
+		}
+		errorBody(t, resp)
+	}
+	for _, path := range []string{"/echo", "/nope", "/conflict"} {
+		resp = send("GET", path, "", "", nil)
+		resp.Body.Close()
+		h := resp.Header
+		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") == "" || !strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+			t.Errorf("%s: headers %v", path, h)
+		}
+	}
+	resp = send("POST", "/echo", "application/json; charset=utf-8", `{"qty":1,"nested":{"qty":1}}`, nil)
+	if e := errorBody(t, resp); strings.Contains(e.Message, "more than once") {
+		t.Errorf("the same key in different objects was refused: %s", e.Message)
 	}
 }

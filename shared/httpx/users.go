@@ -9,9 +9,10 @@ import (
 )
 
 // RegisterUserAdmin adds staff management to api for the admin role:
-// GET /users, POST /users and PUT /users/{username}/password. Admins may
-// create and reset only the roles listed (a mall admin manages counter and
-// zone staff; the hub admin manages finance).
+// GET /users, POST /users, PUT /users/{username}/password and
+// POST /users/{username}/unlock. Admins may create, reset and unlock only
+// the roles listed (a mall admin manages counter and zone staff; the hub
+// admin manages finance).
 func RegisterUserAdmin(api *gin.RouterGroup, store *auth.Store, admin auth.Role, roles ...auth.Role) {
 	g := api.Group("/users", RequireRole(admin))
 	g.GET("", func(c *gin.Context) {
@@ -54,5 +55,17 @@ func RegisterUserAdmin(api *gin.RouterGroup, store *auth.Store, admin auth.Role,
 			return
 		}
 		c.Status(http.StatusNoContent)
+	})
+	g.POST("/:username/unlock", func(c *gin.Context) {
+		if err := store.Unlock(c.Request.Context(), User(c), roles, c.Param("username"), RequestID(c)); err != nil {
+			Fail(c, err)
+			return
+		}
+		locks, err := store.Locks(c.Request.Context(), c.Param("username"))
+		if err != nil {
+			Fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"username": c.Param("username"), "locks": locks})
 	})
 }

@@ -17,6 +17,7 @@ import (
 	"ektamall/shared/gst"
 	"ektamall/shared/money"
 	"ektamall/shared/sqlitedb"
+	"ektamall/shared/text"
 )
 
 // Kinds of catalog change.
@@ -90,6 +91,9 @@ func (c CatalogChange) Validate() error {
 		if p.ID == "" || strings.TrimSpace(p.Name) == "" || p.DistrictID == "" {
 			return errs.E(errs.Invalid, "producer needs id, name and district_id")
 		}
+		if err := plain("name", p.Name); err != nil {
+			return err
+		}
 		if _, ok := catalog.StateByCode(p.State); !ok {
 			return errs.Field("state", "unknown State/UT code %q", p.State)
 		}
@@ -101,12 +105,28 @@ func (c CatalogChange) Validate() error {
 		if !strings.HasPrefix(d.ID, d.State+"-") || strings.TrimSpace(d.Name) == "" {
 			return errs.E(errs.Invalid, "district needs a name and an id starting with its state code (UP-AGRA)")
 		}
+		if err := errors.Join(plain("name", d.Name), plain("odop_product", d.ODOPProduct)); err != nil {
+			return err
+		}
 	case c.Kind == KindTaxRate && c.TaxRate != nil:
 		if err := gst.ValidHSN(c.TaxRate.HSN); err != nil {
 			return errs.Field("hsn", "%v", err)
 		}
 	default:
 		return errs.Field("kind", "kind %q does not match the change's contents", c.Kind)
+	}
+	return nil
+}
+
+// plain refuses names that are not plain text or not trimmed: they are
+// printed on invoices and labels in every mall.
+func plain(field, v string) error {
+	clean, err := text.Clean(field, v, text.Rule{Max: 200})
+	if err != nil {
+		return err
+	}
+	if clean != v {
+		return errs.Field(field, "%s has leading or trailing spaces", field)
 	}
 	return nil
 }
