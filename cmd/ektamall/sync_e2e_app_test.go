@@ -59,7 +59,7 @@ func TestAppsOverHTTP(t *testing.T) {
 		}
 		name string
 		role auth.Role
-	}{{h.Auth, h.DB, "fin", auth.Finance}, {m.Auth, m.DB, "adm", auth.MallAdmin}} {
+	}{{h.Auth, h.DB, "fin", auth.Finance}, {h.Auth, h.DB, "cat", auth.HubAdmin}, {m.Auth, m.DB, "adm", auth.MallAdmin}} {
 		if err := u.db.Transact(ctx, func(tx *sql.Tx) error {
 			_, err := u.store.CreateUser(ctx, tx, u.name, "pass-word-123", u.name, u.role, "")
 			return err
@@ -68,6 +68,7 @@ func TestAppsOverHTTP(t *testing.T) {
 		}
 	}
 	hubTok, mallTok := syncLogin(t, h.URL, "fin"), syncLogin(t, m.URL, "adm")
+	catTok := syncLogin(t, h.URL, "cat") // the catalog is the hub admin's
 
 	prod := loadSeed(t).Products[3]
 	err = m.DB.Transact(ctx, func(tx *sql.Tx) error {
@@ -106,11 +107,12 @@ func TestAppsOverHTTP(t *testing.T) {
 	}
 
 	// Bad input changes nothing; a good price change reaches the mall.
-	syncCall(t, "POST", h.URL+"/api/v1/catalog/prices", hubTok, map[string]any{"sku": prod.SKU, "mrp": "-5.00"}, 400, nil)
-	syncCall(t, "POST", h.URL+"/api/v1/catalog/prices", hubTok, map[string]any{"sku": "UP-XXX-999", "mrp": "5.00"}, 404, nil)
-	syncCall(t, "POST", h.URL+"/api/v1/catalog/prices", hubTok, map[string]any{"sku": prod.SKU, "mrp": "1.005"}, 400, nil)
+	syncCall(t, "POST", h.URL+"/api/v1/catalog/prices", catTok, map[string]any{"sku": prod.SKU, "mrp": "-5.00"}, 400, nil)
+	syncCall(t, "POST", h.URL+"/api/v1/catalog/prices", catTok, map[string]any{"sku": "UP-XXX-999", "mrp": "5.00"}, 404, nil)
+	syncCall(t, "POST", h.URL+"/api/v1/catalog/prices", catTok, map[string]any{"sku": prod.SKU, "mrp": "1.005"}, 400, nil)
 	newMRP := prod.MRP.Add(money.MustParse("25.00"))
-	syncCall(t, "POST", h.URL+"/api/v1/catalog/prices", hubTok, map[string]any{"sku": prod.SKU, "mrp": newMRP.String()}, 201, nil)
+	syncCall(t, "POST", h.URL+"/api/v1/catalog/prices", hubTok, map[string]any{"sku": prod.SKU, "mrp": newMRP.String()}, 403, nil)
+	syncCall(t, "POST", h.URL+"/api/v1/catalog/prices", catTok, map[string]any{"sku": prod.SKU, "mrp": newMRP.String()}, 201, nil)
 	waitFor(t, 10*time.Second, "price at the mall", func() error {
 		var p map[string]any
 		syncCall(t, "GET", m.URL+"/api/v1/products/"+prod.SKU, mallTok, nil, 200, &p)

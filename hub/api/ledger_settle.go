@@ -106,25 +106,3 @@ func (s *Server) getPayout(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, d)
 }
-
-func (s *Server) putBank(c *gin.Context) {
-	var in settle.BankAccount
-	if err := httpx.Decode(c, &in); err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	in.ProducerID = c.Param("id")
-	u := httpx.User(c)
-	now := s.now()
-	err := s.d.DB.Transact(c.Request.Context(), func(tx *sql.Tx) error {
-		if err := settle.PutBankAccount(c.Request.Context(), tx, in, now); err != nil {
-			return err
-		}
-		return audit(c.Request.Context(), tx, now, u, "producer.bank", map[string]string{"producer": in.ProducerID, "ifsc": in.IFSC}, httpx.RequestID(c))
-	})
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, in)
-}

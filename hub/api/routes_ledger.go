@@ -19,8 +19,10 @@ type LedgerDeps struct {
 }
 
 // registerLedger adds the finance endpoints. Reads are open to finance and
-// hub admins; moving money (settlement runs, statement imports, bank
-// details) is finance only; commission rules are finance or hub admin.
+// hub admins; moving money (settlement runs, statement imports, asking for
+// a bank account change) is finance only; a bank change is approved by a
+// second person, finance or hub admin; commission rules are finance or hub
+// admin.
 func (s *Server) registerLedger(api *gin.RouterGroup) {
 	if s.d.Ledger.Settle == nil {
 		return
@@ -41,7 +43,10 @@ func (s *Server) registerLedger(api *gin.RouterGroup) {
 	api.GET("/payouts/:id", s.getPayout)
 	csv := httpx.Upload(maxStatement, "text/csv", "text/plain", "application/csv")
 	api.POST("/payouts/results", fin, csv, s.importPayoutResults)
-	api.PUT("/producers/:id/bank", fin, s.putBank)
+	api.PUT("/producers/:id/bank", fin, s.requestBank)
+	api.GET("/bank-changes", s.bankChanges)
+	api.POST("/bank-changes/:id/approve", s.approveBank)
+	api.POST("/bank-changes/:id/reject", s.rejectBank)
 
 	api.GET("/recon/completeness", s.completeness)
 	api.GET("/recon/shifts", s.shiftRecon)

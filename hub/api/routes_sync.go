@@ -4,6 +4,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"ektamall/hub/ingest"
+	"ektamall/shared/auth"
+	"ektamall/shared/httpx"
 )
 
 // SyncDeps are the ingest and catalog services: malls, watermarks, parked
@@ -17,9 +19,12 @@ func (s *Server) registerSync(api *gin.RouterGroup) {
 	api.GET("/malls", s.syncMalls)
 	api.GET("/parked", s.syncParked)
 	api.GET("/catalog/changes", s.catalogChanges)
-	api.POST("/catalog/products", s.catalogProduct)
-	api.POST("/catalog/prices", s.catalogPrice)
-	api.POST("/catalog/producers", s.catalogProducer)
-	api.POST("/catalog/districts", s.catalogDistrict)
-	api.POST("/catalog/tax-rates", s.catalogTaxRate)
+	// The catalog and its prices belong to the catalog role (hub admin),
+	// not to finance, who pays producers from the sales they make.
+	cat := httpx.RequireRole(auth.HubAdmin)
+	api.POST("/catalog/products", cat, s.catalogProduct)
+	api.POST("/catalog/prices", cat, s.catalogPrice)
+	api.POST("/catalog/producers", cat, s.catalogProducer)
+	api.POST("/catalog/districts", cat, s.catalogDistrict)
+	api.POST("/catalog/tax-rates", cat, s.catalogTaxRate)
 }
