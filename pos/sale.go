@@ -197,7 +197,7 @@ func (s *Service) writeSale(ctx context.Context, tx *sql.Tx, a Actor, p *pending
 	}
 	var approver, approverName string
 	if len(p.overLimit) > 0 {
-		if approver, approverName, err = checkApproval(ctx, tx, a, p.req.Approval, p.at); err != nil {
+		if approver, approverName, err = checkApproval(ctx, tx, a, p.req.Approval, p.lines, p.overLimit, p.at); err != nil {
 			return Sale{}, "", err
 		}
 	}

@@ -186,15 +186,47 @@ func TestApproval(t *testing.T) {
 	m := postest.Open(t, sqlitedb.Options{})
 	sh := openShift(t, m, "cashier1", "C01")
 	req := pos.SaleRequest{ShiftID: sh.ID, Lines: []pos.LineRequest{{SKU: "UP-ALG-001", Qty: 1, Discount: "100.00"}}, Tenders: cash("380.00")}
-	if _, err := m.POS.Approve(ctx, m.Actor("cashier1"), "cashier2", postest.Password); errs.CodeOf(err) != errs.Forbidden {
+	scope := pos.ApprovalScope{SKU: "UP-ALG-001", Discount: "25%", MaxAmount: money.MustParse("100.00")}
+	approve := func(cashier, admin, pass string, sc pos.ApprovalScope) (pos.Approval, error) {
+		return m.POS.Approve(ctx, m.Actor(cashier), pos.ApprovalRequest{Username: admin, Password: pass, ApprovalScope: sc})
+	}
+	if _, err := approve("cashier1", "cashier2", postest.Password, scope); errs.CodeOf(err) != errs.Forbidden {
 		t.Fatalf("a cashier approved: %v", err)
 	}
-	if _, err := m.POS.Approve(ctx, m.Actor("cashier1"), "admin", "wrong-password"); errs.CodeOf(err) != errs.Forbidden {
+	if _, err := approve("cashier1", "admin", "wrong-password", scope); errs.CodeOf(err) != errs.Forbidden {
 		t.Fatalf("wrong password approved: %v", err)
 	}
-	ap, err := m.POS.Approve(ctx, m.Actor("cashier1"), "admin", postest.Password)
+	for _, bad := range []pos.ApprovalScope{{Discount: "", MaxAmount: scope.MaxAmount}, {Discount: "100.00", MaxAmount: scope.MaxAmount},
+		{Discount: "25%"}, {Discount: "25%", MaxAmount: money.MustParse("-1.00")}, {SKU: "NO-SUCH-SKU", Discount: "25%", MaxAmount: scope.MaxAmount}} {
+		if _, err := approve("cashier1", "admin", postest.Password, bad); err == nil {
+			t.Fatalf("approval without a proper scope %+v", bad)
+		}
+	}
+	// Each use beyond what was approved is refused, and does not use up
+	// the approval: another product, a bigger discount, over the ceiling.
+	for _, c := range []struct {
+		name  string
+		scope pos.ApprovalScope
+		want  string
+	}{
+		{"other product", pos.ApprovalScope{SKU: "UP-MBD-001", Discount: "25%", MaxAmount: scope.MaxAmount}, "covers UP-MBD-001 only"},
+		{"bigger discount", pos.ApprovalScope{SKU: "UP-ALG-001", Discount: "20%", MaxAmount: scope.MaxAmount}, "more than the approved 20%"},
+		{"over the ceiling", pos.ApprovalScope{Discount: "25%", MaxAmount: money.MustParse("99.99")}, "ceiling of 99.99"},
+	} {
+		ap, err := approve("cashier1", "admin", postest.Password, c.scope)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Approval = ap.Token
+		_, _, err = m.POS.Checkout(ctx, m.Actor("cashier1"), ids.New(), req)
+		wantCode(t, err, errs.Forbidden, c.want)
+	}
+	ap, err := approve("cashier1", "admin", postest.Password, scope)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if ap.SKU != "UP-ALG-001" || ap.Discount != "25%" || ap.MaxAmount.String() != "100.00" || ap.For != "cashier1" {
+		t.Fatalf("the approval does not say what it approves: %+v", ap)
 	}
 	req.Approval = ap.Token
 	sale := mustSell(t, m, "cashier1", req)
@@ -210,9 +242,9 @@ func TestApproval(t *testing.T) {
 	}
 	// Guessing an admin's password through approvals is throttled.
 	for range 5 {
-		m.POS.Approve(ctx, m.Actor("cashier2"), "admin", "guess-guess")
+		approve("cashier2", "admin", "guess-guess", scope)
 	}
-	_, err = m.POS.Approve(ctx, m.Actor("cashier2"), "admin", postest.Password)
+	_, err = approve("cashier2", "admin", postest.Password, scope)
 	wantCode(t, err, errs.Forbidden, "too many")
 }
 

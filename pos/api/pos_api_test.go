@@ -232,7 +232,9 @@ func TestCounterExtras(t *testing.T) {
 		"tenders": []map[string]any{{"method": "card", "amount": "384.00", "ref": "AUTH77"}}}
 	p.json("cashier1", "POST", "/api/v1/sales", body, key(), 403, nil)
 	var ap pos.Approval
-	p.json("cashier1", "POST", "/api/v1/approvals", map[string]any{"username": "admin", "password": postest.Password}, nil, 201, &ap)
+	p.json("cashier1", "POST", "/api/v1/approvals", map[string]any{"username": "admin", "password": postest.Password}, nil, 400, nil)
+	p.json("cashier1", "POST", "/api/v1/approvals", map[string]any{"username": "admin", "password": postest.Password,
+		"sku": "UP-ALG-001", "discount": "20%", "max_amount": "96.00"}, nil, 201, &ap)
 	body["approval_token"] = ap.Token
 	var sale pos.Sale
 	p.json("cashier1", "POST", "/api/v1/sales", body, key(), 201, &sale)

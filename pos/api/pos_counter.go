@@ -10,20 +10,19 @@ import (
 	"ektamall/shared/money"
 )
 
-// POST /api/v1/approvals {"username", "password"} → 201 {"approval_token", …}:
-// a mall admin authorises, at the cashier's screen, one sale with
-// discounts over the cashier's limit. A mall admin may send {} for
-// themselves.
+// POST /api/v1/approvals {"username", "password", "sku"?, "discount": "25%",
+// "max_amount": "500.00"} → 201 {"approval_token", "approver", "for", "sku",
+// "discount", "max_amount", "expires_at"}: a mall admin authorises, at the
+// cashier's screen, one sale with discounts over the cashier's limit, up
+// to the discount and ceiling shown to them, on one product or any line. A
+// mall admin may leave username and password empty for themselves.
 func (s *Server) approve(c *gin.Context) {
-	var in struct {
-		Username string `json:"username"`
-		Password string `json:"password"`
-	}
+	var in pos.ApprovalRequest
 	if err := httpx.Decode(c, &in); err != nil {
 		httpx.Fail(c, err)
 		return
 	}
-	ap, err := s.d.POS.Service.Approve(c.Request.Context(), posActor(c), in.Username, in.Password)
+	ap, err := s.d.POS.Service.Approve(c.Request.Context(), posActor(c), in)
 	if err != nil {
 		httpx.Fail(c, err)
 		return
