@@ -37,7 +37,7 @@ func New(d Deps) *gin.Engine {
 	httpx.RegisterAuth(r.Group("/api/v1"), d.Auth, "")
 	api := r.Group("/api/v1", httpx.RequireAuth(d.Auth), httpx.RequireRole(auth.Finance, auth.HubAdmin))
 	api.GET("/me", func(c *gin.Context) { c.JSON(http.StatusOK, httpx.User(c)) })
-	httpx.RegisterUserAdmin(api, d.Auth, auth.HubAdmin, auth.Finance)
+	httpx.RegisterStaff(api, d.Auth, httpx.Staff{Admin: auth.HubAdmin, Manages: []auth.Role{auth.Finance}, AuditReaders: []auth.Role{auth.HubAdmin, auth.Finance}})
 	api.GET("/products", s.products)
 	s.registerSync(api)
 	s.registerLedger(api)

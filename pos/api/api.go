@@ -55,7 +55,7 @@ func New(d Deps) *gin.Engine {
 	httpx.RegisterAuth(pub, d.Auth, d.MallID)
 	api := r.Group("/api/v1", httpx.RequireAuth(d.Auth))
 	api.GET("/me", s.me)
-	httpx.RegisterUserAdmin(api, d.Auth, auth.MallAdmin, auth.Cashier, auth.ZoneManager)
+	httpx.RegisterStaff(api, d.Auth, httpx.Staff{Admin: auth.MallAdmin, Manages: []auth.Role{auth.Cashier, auth.ZoneManager}, AuditReaders: []auth.Role{auth.MallAdmin}})
 	api.GET("/products", s.products)
 	api.GET("/products/:code", s.product)
 	api.GET("/sync", httpx.RequireRole(auth.MallAdmin, auth.Cashier, auth.ZoneManager), s.sync)

@@ -18,8 +18,14 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 
 func startMall(t *testing.T, dir, id, state string) *app.Mall {
 	t.Helper()
-	m, err := app.Open(context.Background(), app.Config{Dir: dir, ID: id, State: state, HTTP: "127.0.0.1:0",
-		Synchronous: "FULL", ShutdownFor: 5 * time.Second}, quiet())
+	return startMallWith(t, app.Config{Dir: dir, ID: id, State: state})
+}
+
+// startMallWith serves a mall on a random port with cfg's identity.
+func startMallWith(t *testing.T, cfg app.Config) *app.Mall {
+	t.Helper()
+	cfg.HTTP, cfg.Synchronous, cfg.ShutdownFor = "127.0.0.1:0", "FULL", 5*time.Second
+	m, err := app.Open(context.Background(), cfg, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}

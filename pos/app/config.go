@@ -32,6 +32,9 @@ type Config struct {
 	// TLS to the hub's leaf port (see app_sync.go): the CA that signed the
 	// hub's certificate, and an optional client certificate and key.
 	HubTLSCA, HubTLSCert, HubTLSKey string
+	// PasswordCost is the bcrypt cost of new password hashes (0: the
+	// library default). Not a flag: tests lower it to keep logins fast.
+	PasswordCost int
 }
 
 // Flags registers the mall's flags on fs, with defaults.

@@ -121,7 +121,10 @@ func (s *Store) CreateUser(ctx context.Context, tx *sql.Tx, username, password, 
 	_, err = tx.ExecContext(ctx, `INSERT INTO users (id, username, display_name, password_hash, role, zone, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		u.ID, username, display, string(hash), string(role), z, s.now().UTC().Format(time.RFC3339Nano))
 	if sqlitedb.IsUnique(err) {
-		return User{}, errs.Field("username", "username %q is taken", username)
+		return User{}, &errs.Error{Code: errs.Conflict, Field: "username", Message: fmt.Sprintf("username %q is taken", username)}
+	}
+	if sqlitedb.IsForeignKey(err) { // the only reference is the zone
+		return User{}, errs.Field("zone", "zone %q is not a zone of this mall", zone)
 	}
 	if err != nil {
 		return User{}, fmt.Errorf("insert user: %w", err)
@@ -136,7 +139,10 @@ type Session struct {
 	User      User      `json:"user"`
 }
 
-var errBadLogin = errs.E(errs.Unauthorized, "wrong username or password")
+var (
+	errBadLogin    = errs.E(errs.Unauthorized, "wrong username or password")
+	errDeactivated = errs.E(errs.Unauthorized, "this account is deactivated; ask your admin")
+)
 
 // Login checks a password and opens a session, counting failures without
 // a client address (tools and tests); the HTTP edge uses LoginFrom.
@@ -161,9 +167,10 @@ func (s *Store) LoginFrom(ctx context.Context, username, password, client, reque
 		u    User
 		hash string
 		zone sql.NullString
+		off  sql.NullString
 	)
-	err := s.db.R.QueryRowContext(ctx, `SELECT id, username, display_name, password_hash, role, zone FROM users WHERE username = ?`, username).
-		Scan(&u.ID, &u.Username, &u.DisplayName, &hash, &u.Role, &zone)
+	err := s.db.R.QueryRowContext(ctx, `SELECT id, username, display_name, password_hash, role, zone, deactivated_at FROM users WHERE username = ?`, username).
+		Scan(&u.ID, &u.Username, &u.DisplayName, &hash, &u.Role, &zone, &off)
 	if errors.Is(err, sql.ErrNoRows) {
 		_ = bcrypt.CompareHashAndPassword(s.dummy, []byte(password))
 		s.auditFailure(ctx, "", username, "unknown user", requestID)
@@ -181,6 +188,12 @@ func (s *Store) LoginFrom(ctx context.Context, username, password, client, reque
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
 		return Session{}, s.fail(ctx, u, client, now, requestID)
+	}
+	// Checked after the password, so only someone who knows it learns
+	// that the account exists and is off.
+	if off.Valid {
+		s.audit(ctx, u.ID, "login_refused_deactivated", `{}`, requestID)
+		return Session{}, errDeactivated
 	}
 	tok, th, err := newToken()
 	if err != nil {
@@ -214,10 +227,11 @@ func (s *Store) Authenticate(ctx context.Context, token string) (User, error) {
 		zone    sql.NullString
 		exp     string
 		revoked sql.NullString
+		off     sql.NullString
 	)
-	err := s.db.R.QueryRowContext(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.zone, s.expires_at, s.revoked_at
+	err := s.db.R.QueryRowContext(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.zone, s.expires_at, s.revoked_at, u.deactivated_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, th).
-		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &zone, &exp, &revoked)
+		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &zone, &exp, &revoked, &off)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, errs.E(errs.Unauthorized, "invalid token")
 	}
@@ -225,6 +239,9 @@ func (s *Store) Authenticate(ctx context.Context, token string) (User, error) {
 		return User{}, fmt.Errorf("authenticate: %w", err)
 	}
 	until, err := time.Parse(time.RFC3339Nano, exp)
+	if off.Valid { // deactivation revokes sessions too; this is belt and braces
+		return User{}, errDeactivated
+	}
 	if err != nil || revoked.Valid || !s.now().Before(until) {
 		return User{}, errs.E(errs.Unauthorized, "session expired or logged out; log in again")
 	}
@@ -264,12 +281,13 @@ func (s *Store) VerifyPassword(ctx context.Context, username, password string) (
 		u    User
 		hash string
 		zone sql.NullString
+		off  sql.NullString
 	)
 	if len(username) > 64 || len(password) > 1024 {
 		return User{}, errBadLogin
 	}
-	err := s.db.R.QueryRowContext(ctx, `SELECT id, username, display_name, password_hash, role, zone FROM users WHERE username = ?`, username).
-		Scan(&u.ID, &u.Username, &u.DisplayName, &hash, &u.Role, &zone)
+	err := s.db.R.QueryRowContext(ctx, `SELECT id, username, display_name, password_hash, role, zone, deactivated_at FROM users WHERE username = ?`, username).
+		Scan(&u.ID, &u.Username, &u.DisplayName, &hash, &u.Role, &zone, &off)
 	if errors.Is(err, sql.ErrNoRows) {
 		_ = bcrypt.CompareHashAndPassword(s.dummy, []byte(password))
 		return User{}, errBadLogin
@@ -279,6 +297,9 @@ func (s *Store) VerifyPassword(ctx context.Context, username, password string) (
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
 		return User{}, errBadLogin
+	}
+	if off.Valid {
+		return User{}, errDeactivated
 	}
 	u.Zone = zone.String
 	return u, nil

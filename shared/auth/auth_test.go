@@ -156,7 +156,7 @@ func TestUnknownUserAndBadInput(t *testing.T) {
 		t.Fatalf("users after bad input = %d", n)
 	}
 	create(t, s, db, "dup.user", "password1", auth.Cashier, "")
-	if err := create(t, s, db, "dup.user", "password2", auth.Cashier, ""); errs.CodeOf(err) != errs.Invalid {
+	if err := create(t, s, db, "dup.user", "password2", auth.Cashier, ""); errs.CodeOf(err) != errs.Conflict {
 		t.Fatalf("duplicate username: %v", err)
 	}
 }
