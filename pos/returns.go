@@ -157,13 +157,17 @@ func (s *Service) writeReturn(ctx context.Context, tx *sql.Tx, a Actor, req Retu
 		return Return{}, err
 	}
 	fy := invoice.FinancialYear(now)
+	series, err := documentSeries(ctx, tx, sh.Counter, true)
+	if err != nil {
+		return Return{}, err
+	}
 	var seq int64
-	if r.CreditNoteNo, seq, err = nextNumber(ctx, tx, "CN"+sh.Counter, fy); err != nil {
+	if r.CreditNoteNo, seq, err = nextNumber(ctx, tx, series, fy); err != nil {
 		return Return{}, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO returns (id, credit_note_no, series, fy, seq, sale_id, shift_id, user_id, at, total_paise,
 			taxable_paise, cgst_paise, sgst_paise, restock_to, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.CreditNoteNo, "CN"+sh.Counter, int(fy), seq, sale.ID, sh.ID, a.User.ID, now.Format(timeFmt), r.Total.Paise(),
+		r.ID, r.CreditNoteNo, series, int(fy), seq, sale.ID, sh.ID, a.User.ID, now.Format(timeFmt), r.Total.Paise(),
 		r.Taxable.Paise(), r.CGST.Paise(), r.SGST.Paise(), r.RestockTo, r.Reason); err != nil {
 		return Return{}, fmt.Errorf("insert return: %w", err)
 	}

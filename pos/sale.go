@@ -202,7 +202,11 @@ func (s *Service) writeSale(ctx context.Context, tx *sql.Tx, a Actor, p *pending
 		}
 	}
 	fy := invoice.FinancialYear(p.at)
-	no, seq, err := nextNumber(ctx, tx, sh.Counter, fy)
+	series, err := documentSeries(ctx, tx, sh.Counter, false)
+	if err != nil {
+		return Sale{}, "", err
+	}
+	no, seq, err := nextNumber(ctx, tx, series, fy)
 	if err != nil {
 		return Sale{}, "", err
 	}
@@ -214,7 +218,7 @@ func (s *Service) writeSale(ctx context.Context, tx *sql.Tx, a Actor, p *pending
 	if _, err := tx.ExecContext(ctx, `INSERT INTO sales (id, invoice_no, series, fy, seq, shift_id, counter, user_id, at, total_paise,
 			taxable_paise, cgst_paise, sgst_paise, discount_paise, tendered_paise, change_paise, utgst, status, approved_by)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?)`,
-		p.id, no, sh.Counter, int(fy), seq, sh.ID, sh.Counter, a.User.ID, at, p.total.Paise(), p.taxable.Paise(), p.cgst.Paise(),
+		p.id, no, series, int(fy), seq, sh.ID, sh.Counter, a.User.ID, at, p.total.Paise(), p.taxable.Paise(), p.cgst.Paise(),
 		p.sgst.Paise(), p.discount.Paise(), p.tendered.Paise(), p.change.Paise(), b2i(s.mall.UTGST), approvedBy); err != nil {
 		return Sale{}, "", fmt.Errorf("insert sale: %w", err)
 	}

@@ -94,6 +94,9 @@ func runRestore(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := sameOwner(ctx, *from, dst, set); err != nil {
 		return err
 	}
+	if set == migrations.Mall {
+		return restoreMall(ctx, dst, *from, stdout)
+	}
 	if err := sqlitedb.Restore(ctx, *from, dst); err != nil {
 		return err
 	}

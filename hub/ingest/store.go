@@ -279,7 +279,8 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, b *batchState, in *inc
 		return s.park(ctx, tx, mall, streamSeq, ev, errs.E(errs.Forbidden, "event names mall %q but came from mall %s's stream", ev.Mall, mall), raw, b.now)
 	}
 	status := "held"
-	if ev.Seq == b.wm+1 {
+	late := ev.Seq <= b.wm // a closed epoch's straggler (see drainHeld)
+	if ev.Seq == b.wm+1 || late {
 		status = "applied" // corrected to parked below if it cannot apply
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO events_received (mall_id, seq, event_id, type, occurred_at, received_at, status, envelope)
@@ -294,8 +295,17 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, b *batchState, in *inc
 		return s.duplicate(ctx, tx, b, streamSeq, ev, raw)
 	}
 	b.highest = max(b.highest, ev.Seq)
-	if status == "held" {
+	switch {
+	case status == "held":
 		return nil
+	case late:
+		// Every sequence up to the watermark within its epoch is here, so
+		// this one belongs to a history a restore ended (it travelled
+		// after the restored mall's marker): book it, leave the watermark.
+		wm := b.wm
+		err := s.applyNext(ctx, tx, b, in)
+		b.wm = wm
+		return err
 	}
 	return s.applyNext(ctx, tx, b, in)
 }
@@ -340,29 +350,93 @@ func (s *Service) applyNext(ctx context.Context, tx *sql.Tx, b *batchState, in *
 	return nil
 }
 
-// drainHeld applies held events from watermark+1 while they are contiguous.
+// drainHeld applies held events from watermark+1 while they are contiguous,
+// and moves on to a restored mall's next epoch when its marker is held and
+// the hub holds the backup's events it continues from.
 func (s *Service) drainHeld(ctx context.Context, tx *sql.Tx, b *batchState) error {
 	for b.highest > b.wm {
-		var raw []byte
-		err := tx.QueryRowContext(ctx, `SELECT envelope FROM events_received WHERE mall_id = ? AND seq = ? AND status = 'held'`, b.mall, b.wm+1).Scan(&raw)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
+		ok, err := s.applyHeld(ctx, tx, b, b.wm+1)
+		if err != nil || ok {
+			if err != nil {
+				return err
+			}
+			continue
 		}
-		if err != nil {
+		marker, err := s.nextEpoch(ctx, tx, b)
+		if err != nil || marker == 0 {
 			return err
 		}
-		in := decode(0, raw)
-		if in.err != nil {
-			return fmt.Errorf("held event %s/%d: %w", b.mall, b.wm+1, in.err)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE events_received SET status = 'applied' WHERE mall_id = ? AND seq = ?`, b.mall, in.ev.Seq); err != nil {
-			return err
-		}
-		if err := s.applyNext(ctx, tx, b, &in); err != nil {
-			return err
+		// The marker travelled behind every event the replaced history
+		// had put in the mall's stream, so held events before it will
+		// never be joined by the ones missing between them: they were
+		// lost with the replaced database. Book them in order, then the
+		// marker, and carry on in the new epoch.
+		for {
+			var seq int64
+			err := tx.QueryRowContext(ctx, `SELECT seq FROM events_received WHERE mall_id = ? AND seq > ? AND seq <= ? AND status = 'held'
+				ORDER BY seq LIMIT 1`, b.mall, b.wm, marker).Scan(&seq)
+			if errors.Is(err, sql.ErrNoRows) {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			if seq < marker {
+				s.log.Warn("events lost with a restored mall's database", "mall", b.mall, "from_seq", b.wm+1, "to_seq", seq-1)
+			}
+			if _, err := s.applyHeld(ctx, tx, b, seq); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// applyHeld applies the held event at seq, if there is one, and moves the
+// watermark to it.
+func (s *Service) applyHeld(ctx context.Context, tx *sql.Tx, b *batchState, seq int64) (bool, error) {
+	var raw []byte
+	err := tx.QueryRowContext(ctx, `SELECT envelope FROM events_received WHERE mall_id = ? AND seq = ? AND status = 'held'`, b.mall, seq).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	in := decode(0, raw)
+	if in.err != nil {
+		return false, fmt.Errorf("held event %s/%d: %w", b.mall, seq, in.err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE events_received SET status = 'applied' WHERE mall_id = ? AND seq = ?`, b.mall, in.ev.Seq); err != nil {
+		return false, err
+	}
+	return true, s.applyNext(ctx, tx, b, &in)
+}
+
+// nextEpoch finds the held marker of the mall's next epoch (events of a
+// mall restored from a backup, shared/events/epoch.go) that continues from
+// an event at or below the watermark; 0 if there is none yet.
+func (s *Service) nextEpoch(ctx context.Context, tx *sql.Tx, b *batchState) (int64, error) {
+	var seq int64
+	var raw []byte
+	err := tx.QueryRowContext(ctx, `SELECT seq, envelope FROM events_received WHERE mall_id = ? AND seq > ? AND status = 'held' AND type = ?
+		ORDER BY seq LIMIT 1`, b.mall, b.wm, events.MallRestored).Scan(&seq, &raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	in := decode(0, raw)
+	p, ok := in.payload.(*events.Restore)
+	if in.err != nil || in.perr != nil || !ok {
+		// It cannot open an epoch; applying it parks it with the reason.
+		return 0, nil
+	}
+	if p.PrevSeq > b.wm {
+		return 0, nil // the hub still lacks some of the backup's events: the mall re-sends them
+	}
+	return seq, nil
 }
 
 // parkable: the event can never apply as it is (errs Invalid, NotFound,

@@ -106,6 +106,15 @@ func decodeFor(ev events.Envelope) (payload any, skus []string, err error) {
 			return nil, nil, err
 		}
 		return p, nil, nil
+	case events.MallRestored:
+		p := new(events.Restore)
+		if err := decodePayload(ev.Payload, p); err != nil {
+			return nil, nil, err
+		}
+		if !events.IsEpochStart(ev.Seq) || events.EpochOf(ev.Seq) != p.Epoch || p.PrevSeq >= ev.Seq {
+			return nil, nil, errs.E(errs.Invalid, "restore marker of epoch %d at sequence %d after %d does not start that epoch", p.Epoch, ev.Seq, p.PrevSeq)
+		}
+		return p, nil, nil
 	}
 	return nil, nil, nil
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 
 	"ektamall/hub/ledger"
+	"ektamall/shared/events"
 	"ektamall/shared/money"
 )
 
@@ -62,36 +63,49 @@ func Completeness(ctx context.Context, q ledger.Queryer) ([]MallCompleteness, er
 		return nil, err
 	}
 	for i := range out {
-		c := &out[i]
-		if c.Events == c.Highest {
-			c.Complete = true
-			continue
-		}
-		// A gap starts after a received sequence (or 0) whose successor is
-		// missing and ends before the next received one.
-		gr, err := q.QueryContext(ctx, `WITH seen AS (SELECT seq FROM (`+seen+`) WHERE mall = ?)
-			SELECT a.seq + 1, (SELECT MIN(b.seq) - 1 FROM seen b WHERE b.seq > a.seq)
-			FROM (SELECT seq FROM seen UNION ALL SELECT 0) a
-			WHERE a.seq < ? AND NOT EXISTS (SELECT 1 FROM seen x WHERE x.seq = a.seq + 1)
-			ORDER BY a.seq LIMIT 1000`, c.Mall, c.Highest)
-		if err != nil {
-			return nil, fmt.Errorf("gaps: %w", err)
-		}
-		for gr.Next() {
-			var g [2]int64
-			if err := gr.Scan(&g[0], &g[1]); err != nil {
-				gr.Close()
-				return nil, err
-			}
-			c.Gaps = append(c.Gaps, g)
-			c.Missing += g[1] - g[0] + 1
-		}
-		gr.Close()
-		if err := gr.Err(); err != nil {
+		if err := findGaps(ctx, q, seen, &out[i]); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// findGaps fills in one mall's missing sequences. A mall restored from a
+// backup numbers its events in a new epoch (shared/events/epoch.go): each
+// epoch runs gapless from its own start, and the jump between epochs is
+// not a gap. A gap starts after a received sequence (or an epoch's start)
+// whose successor is missing and ends before the next received one of the
+// same epoch.
+func findGaps(ctx context.Context, q ledger.Queryer, seen string, c *MallCompleteness) error {
+	// The common case first: every epoch is as long as its highest says.
+	var short int64
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(hi - ep * ?2 - n), 0) FROM (SELECT (seq - 1) / ?2 AS ep, MAX(seq) AS hi, count(*) AS n
+		FROM (`+seen+`) WHERE mall = ?1 GROUP BY ep)`, c.Mall, events.EpochSpan).Scan(&short); err != nil {
+		return fmt.Errorf("completeness: %w", err)
+	}
+	if short == 0 {
+		c.Complete = true
+		return nil
+	}
+	gr, err := q.QueryContext(ctx, `WITH seen AS (SELECT seq FROM (`+seen+`) WHERE mall = ?),
+		starts AS (SELECT seq AS a, (seq - 1) / ?2 AS ep FROM seen
+			UNION SELECT DISTINCT ((seq - 1) / ?2) * ?2, (seq - 1) / ?2 FROM seen),
+		nexts AS (SELECT a, ep, (SELECT MIN(b.seq) FROM seen b WHERE b.seq > a) AS nb FROM starts)
+		SELECT a + 1, nb - 1 FROM nexts WHERE nb > a + 1 AND (nb - 1) / ?2 = ep ORDER BY a LIMIT 1000`, c.Mall, events.EpochSpan)
+	if err != nil {
+		return fmt.Errorf("gaps: %w", err)
+	}
+	defer gr.Close()
+	for gr.Next() {
+		var g [2]int64
+		if err := gr.Scan(&g[0], &g[1]); err != nil {
+			return err
+		}
+		c.Gaps = append(c.Gaps, g)
+		c.Missing += g[1] - g[0] + 1
+	}
+	c.Complete = len(c.Gaps) == 0
+	return gr.Err()
 }
 
 // Field is one figure of a Z report against the hub's books.

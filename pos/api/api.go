@@ -108,11 +108,11 @@ func (s *Server) sync(c *gin.Context) {
 			return
 		}
 	} else if err := s.d.DB.R.QueryRowContext(c.Request.Context(),
-		`SELECT COALESCE((SELECT MAX(seq) FROM outbox), 0), hub_watermark FROM sync_state WHERE id = 1`).Scan(&st.LastSeq, &st.HubWatermark); err != nil {
+		`SELECT COALESCE((SELECT MAX(seq) FROM outbox), 0), hub_watermark, (SELECT count(*) FROM outbox WHERE seq > hub_watermark)
+		FROM sync_state WHERE id = 1`).Scan(&st.LastSeq, &st.HubWatermark, &st.Pending); err != nil {
 		httpx.Fail(c, err)
 		return
 	}
-	st.Pending = st.LastSeq - st.HubWatermark
 	c.JSON(http.StatusOK, st)
 }
 

@@ -22,7 +22,7 @@ func (m *Mall) newMetrics() (*prometheus.Registry, error) {
 		{Name: "ektamall_sync_hub_watermark", Help: "Highest contiguous sequence the hub has confirmed.",
 			Type: prometheus.GaugeValue, SQL: `SELECT hub_watermark FROM sync_state WHERE id = 1`},
 		{Name: "ektamall_outbox_pending", Help: "Events written at the mall and not yet confirmed by the hub.",
-			Type: prometheus.GaugeValue, SQL: `SELECT COALESCE((SELECT MAX(seq) FROM outbox), 0) - hub_watermark FROM sync_state WHERE id = 1`},
+			Type: prometheus.GaugeValue, SQL: `SELECT count(*) FROM outbox WHERE seq > (SELECT hub_watermark FROM sync_state WHERE id = 1)`},
 	}, salesQueries...)
 	err := metrics.RegisterQueries(reg, m.DB.R, qs...)
 	if err == nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"ektamall/shared/events"
 	"ektamall/shared/syncwire"
 )
 
@@ -93,9 +94,10 @@ func (s *Service) relayOnce(ctx context.Context) (int, error) {
 	if err := rows.Err(); err != nil || len(batch) == 0 {
 		return 0, err
 	}
-	if batch[0].seq != relayed+1 {
-		// Outbox rows are never deleted, so this is a broken database,
-		// not something to skip over.
+	if !events.Follows(relayed, batch[0].seq) {
+		// Outbox rows are never deleted, and numbers jump only to the
+		// start of a new epoch after a restore (shared/events/epoch.go),
+		// so this is a broken database, not something to skip over.
 		return 0, fmt.Errorf("relay: outbox jumps from %d to %d", relayed, batch[0].seq)
 	}
 	futures := make([]jetstream.PubAckFuture, 0, len(batch))
@@ -113,7 +115,7 @@ func (s *Service) relayOnce(ctx context.Context) (int, error) {
 	for i, f := range futures {
 		select {
 		case <-f.Ok():
-			if pubErr == nil && batch[i].seq == done+1 {
+			if pubErr == nil && events.Follows(done, batch[i].seq) {
 				done = batch[i].seq
 			}
 		case err := <-f.Err():

@@ -270,7 +270,11 @@ func (s *Service) Status(ctx context.Context) (Status, error) {
 	if err != nil {
 		return Status{}, fmt.Errorf("sync status: %w", err)
 	}
-	st.Pending = max(0, st.LastSeq-st.HubWatermark)
+	// Counted, not subtracted: after a restore the numbers jump to a new
+	// epoch (shared/events/epoch.go).
+	if err := s.cfg.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE seq > ?`, st.HubWatermark).Scan(&st.Pending); err != nil {
+		return Status{}, fmt.Errorf("sync status: %w", err)
+	}
 	s.mu.Lock()
 	st.LastReport = s.lastReport
 	if s.relayErr != nil {

@@ -38,7 +38,7 @@ const (
 type Envelope struct {
 	ID      string          `json:"id"`   // UUIDv7, also the Nats-Msg-Id
 	Mall    string          `json:"mall"` // mall id, e.g. "LKO1"
-	Seq     int64           `json:"seq"`  // per-mall sequence, gapless from 1
+	Seq     int64           `json:"seq"`  // per-mall sequence, gapless from 1 within an epoch (epoch.go)
 	Type    string          `json:"type"`
 	At      time.Time       `json:"at"`
 	Version int             `json:"v"`
@@ -62,7 +62,7 @@ func (e Envelope) Validate() error {
 	switch e.Type {
 	case SaleCompleted, SaleVoided, ReturnCompleted, StockMoved, ShiftClosed, TransferSent:
 		return nil
-	case StockLow, TransferReceived:
+	case StockLow, TransferReceived, MallRestored:
 		return nil
 	}
 	return fmt.Errorf("event %s: unknown type %q", e.ID, e.Type)

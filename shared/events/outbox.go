@@ -15,13 +15,17 @@ import (
 // sequence is max+1: the mall has a single writer and outbox rows are never
 // deleted, so the sequence has no gaps.
 func Append(ctx context.Context, tx *sql.Tx, mall, typ string, at time.Time, payload any) (Envelope, error) {
-	body, err := json.Marshal(payload)
-	if err != nil {
-		return Envelope{}, fmt.Errorf("outbox: encode %s: %w", typ, err)
-	}
 	var seq int64
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox`).Scan(&seq); err != nil {
 		return Envelope{}, fmt.Errorf("outbox: next seq: %w", err)
+	}
+	return insert(ctx, tx, seq, mall, typ, at, payload)
+}
+
+func insert(ctx context.Context, tx *sql.Tx, seq int64, mall, typ string, at time.Time, payload any) (Envelope, error) {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return Envelope{}, fmt.Errorf("outbox: encode %s: %w", typ, err)
 	}
 	ev := Envelope{ID: ids.New(), Mall: mall, Seq: seq, Type: typ, At: at.UTC(), Version: Version, Payload: body}
 	if err := ev.Validate(); err != nil {
