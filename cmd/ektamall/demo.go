@@ -46,17 +46,32 @@ type demoUser struct {
 	Zone     string `json:"zone,omitempty"`
 }
 
+type demoMallInfo struct {
+	ID      string `json:"id"`
+	State   string `json:"state"`
+	URL     string `json:"url"`
+	Metrics string `json:"metrics"` // GET Metrics+"/metrics", on loopback
+}
+
+// demoMetrics is where a demo process serves /metrics: on loopback, 1000
+// ports above its HTTP port (8700 → 9700), or a random port with port 0.
+func demoMetrics(httpAddr string) string {
+	_, port, err := net.SplitHostPort(httpAddr)
+	n, perr := strconv.Atoi(port)
+	if err != nil || perr != nil || n == 0 || n+1000 > 65535 {
+		return "127.0.0.1:0"
+	}
+	return "127.0.0.1:" + strconv.Itoa(n+1000)
+}
+
 type demoFile struct {
 	Hub struct {
-		URL  string `json:"url"`
-		Leaf string `json:"leaf"`
+		URL     string `json:"url"`
+		Leaf    string `json:"leaf"`
+		Metrics string `json:"metrics"`
 	} `json:"hub"`
-	Malls []struct {
-		ID    string `json:"id"`
-		State string `json:"state"`
-		URL   string `json:"url"`
-	} `json:"malls"`
-	Users []demoUser `json:"users"`
+	Malls []demoMallInfo `json:"malls"`
+	Users []demoUser     `json:"users"`
 }
 
 // demoUsers are the logins of every role: per mall two cashiers, an admin
@@ -135,7 +150,7 @@ func startDemo(ctx context.Context, dir, hubAddr string, mallAddr func(int) stri
 			d.Close()
 		}
 	}()
-	d.hub, err = hubapp.Open(ctx, hubapp.Config{Dir: filepath.Join(dir, "hub"), HTTP: hubAddr, Leaf: "127.0.0.1:0",
+	d.hub, err = hubapp.Open(ctx, hubapp.Config{Dir: filepath.Join(dir, "hub"), HTTP: hubAddr, Metrics: demoMetrics(hubAddr), Leaf: "127.0.0.1:0",
 		Synchronous: "FULL", ShutdownFor: 10 * time.Second}, log)
 	if err != nil {
 		return nil, fmt.Errorf("hub: %w", err)
@@ -146,7 +161,7 @@ func startDemo(ctx context.Context, dir, hubAddr string, mallAddr func(int) stri
 			return nil, fmt.Errorf("mall %s: %w", dm.ID, err)
 		}
 		m, err := mallapp.Open(ctx, mallapp.Config{Dir: filepath.Join(dir, dm.ID), ID: dm.ID, State: dm.State, Name: dm.Name,
-			Address: dm.Address, HTTP: mallAddr(i), Hub: d.hub.LeafURL, Creds: creds, Synchronous: "FULL", ShutdownFor: 10 * time.Second}, log)
+			Address: dm.Address, HTTP: mallAddr(i), Metrics: demoMetrics(mallAddr(i)), Hub: d.hub.LeafURL, Creds: creds, Synchronous: "FULL", ShutdownFor: 10 * time.Second}, log)
 		if err != nil {
 			return nil, fmt.Errorf("mall %s: %w", dm.ID, err)
 		}
@@ -163,13 +178,9 @@ func startDemo(ctx context.Context, dir, hubAddr string, mallAddr func(int) stri
 	if err != nil {
 		return nil, err
 	}
-	d.info.Hub.URL, d.info.Hub.Leaf = d.hub.URL, d.hub.LeafURL
+	d.info.Hub.URL, d.info.Hub.Leaf, d.info.Hub.Metrics = d.hub.URL, d.hub.LeafURL, d.hub.MetricsURL
 	for i, m := range d.malls {
-		d.info.Malls = append(d.info.Malls, struct {
-			ID    string `json:"id"`
-			State string `json:"state"`
-			URL   string `json:"url"`
-		}{demoMalls[i].ID, demoMalls[i].State, m.URL})
+		d.info.Malls = append(d.info.Malls, demoMallInfo{demoMalls[i].ID, demoMalls[i].State, m.URL, m.MetricsURL})
 	}
 	d.info.Users = users
 	if err := writeJSONAtomic(path, d.info); err != nil {
@@ -309,6 +320,11 @@ func printDemo(w io.Writer, info demoFile, path string) {
 	for _, m := range info.Malls {
 		fmt.Fprintf(w, "  %-5s %s   (%s)\n", m.ID, m.URL, m.State)
 	}
+	fmt.Fprintf(w, "\n  metrics (loopback only): hub %s/metrics", info.Hub.Metrics)
+	for _, m := range info.Malls {
+		fmt.Fprintf(w, ", %s %s/metrics", m.ID, m.Metrics)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "\n  %-18s %-14s %-6s %-5s %s\n", "username", "role", "mall", "zone", "password")
 	for _, u := range info.Users {
 		fmt.Fprintf(w, "  %-18s %-14s %-6s %-5s %s\n", u.Username, u.Role, u.Mall, u.Zone, u.Password)

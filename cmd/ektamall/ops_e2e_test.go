@@ -49,25 +49,41 @@ func TestDemoMetricsAndRequestIDs(t *testing.T) {
 	for _, m := range info.Malls {
 		waitOK(t, m.URL+"/healthz")
 	}
+	// Metrics carry revenue: never on the API's address, only on loopback.
+	for _, u := range []string{info.Hub.URL, info.Malls[0].URL, info.Malls[1].URL} {
+		resp, err := http.Get(u + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s/metrics answers %d on the API address", u, resp.StatusCode)
+		}
+	}
+	for _, u := range []string{info.Hub.Metrics, info.Malls[0].Metrics, info.Malls[1].Metrics} {
+		if !strings.HasPrefix(u, "http://127.0.0.1:") {
+			t.Errorf("metrics served on %q, not loopback", u)
+		}
+	}
 	for _, m := range info.Malls {
-		before := scrape(t, m.URL, fmt.Sprintf(`ektamall_pos_checkout_rupees_total{mall="%s"}`, m.ID))
-		countBefore := scrape(t, m.URL, fmt.Sprintf(`ektamall_pos_checkouts_total{mall="%s"}`, m.ID))
+		before := scrape(t, m.Metrics, fmt.Sprintf(`ektamall_pos_checkout_rupees_total{mall="%s"}`, m.ID))
+		countBefore := scrape(t, m.Metrics, fmt.Sprintf(`ektamall_pos_checkouts_total{mall="%s"}`, m.ID))
 		total := sellOnce(t, m.URL, m.ID, info, logs)
-		if got := scrape(t, m.URL, fmt.Sprintf(`ektamall_pos_checkouts_total{mall="%s"}`, m.ID)); got != countBefore+1 {
+		if got := scrape(t, m.Metrics, fmt.Sprintf(`ektamall_pos_checkouts_total{mall="%s"}`, m.ID)); got != countBefore+1 {
 			t.Errorf("%s checkouts %v → %v, want +1", m.ID, countBefore, got)
 		}
-		if got := scrape(t, m.URL, fmt.Sprintf(`ektamall_pos_checkout_rupees_total{mall="%s"}`, m.ID)); fmt.Sprintf("%.2f", got-before) != total {
+		if got := scrape(t, m.Metrics, fmt.Sprintf(`ektamall_pos_checkout_rupees_total{mall="%s"}`, m.ID)); fmt.Sprintf("%.2f", got-before) != total {
 			t.Errorf("%s checkout rupees %v → %v, want +%s", m.ID, before, got, total)
 		}
 	}
 	// The hub sees both malls: watermark = the mall's newest event, and no lag.
 	for _, m := range info.Malls {
-		last := scrape(t, m.URL, "ektamall_outbox_last_seq")
+		last := scrape(t, m.Metrics, "ektamall_outbox_last_seq")
 		if last < 1 {
 			t.Fatalf("%s outbox is empty after a sale", m.ID)
 		}
 		waitFor(t, 30*time.Second, m.ID+" at the hub", func() error {
-			text := metricsText(t, info.Hub.URL)
+			text := metricsText(t, info.Hub.Metrics)
 			wm := value(text, fmt.Sprintf(`ektamall_hub_mall_watermark{mall="%s"}`, m.ID))
 			lag := value(text, fmt.Sprintf(`ektamall_hub_mall_sync_lag_seconds{mall="%s"}`, m.ID))
 			behind := value(text, fmt.Sprintf(`ektamall_hub_mall_events_behind{mall="%s"}`, m.ID))
@@ -78,7 +94,7 @@ func TestDemoMetricsAndRequestIDs(t *testing.T) {
 			return nil
 		})
 	}
-	text := metricsText(t, info.Hub.URL)
+	text := metricsText(t, info.Hub.Metrics)
 	for _, want := range []string{"ektamall_nats_jetstream_store_bytes", "ektamall_sqlite_db_bytes", "ektamall_sqlite_wal_bytes",
 		`ektamall_http_request_duration_seconds_bucket{method="GET",route="/healthz"`} {
 		if !strings.Contains(text, want) {
@@ -88,7 +104,7 @@ func TestDemoMetricsAndRequestIDs(t *testing.T) {
 	if v := value(text, "ektamall_nats_leaf_connections"); v != 2 {
 		t.Errorf("hub leaf connections = %v, want 2", v)
 	}
-	mallText := metricsText(t, info.Malls[0].URL)
+	mallText := metricsText(t, info.Malls[0].Metrics)
 	if v := value(mallText, "ektamall_nats_leaf_connections"); v != 1 {
 		t.Errorf("mall leaf connections = %v, want 1", v)
 	}

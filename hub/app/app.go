@@ -37,12 +37,14 @@ type Hub struct {
 	Metrics *prometheus.Registry
 	http    *http.Server
 	ln      net.Listener
+	metrics *httpx.MetricsServer
 	// Applier books ingested events into the ledger; set by ledgerDeps
 	// (which runs before startSync) for ingest to use.
 	Applier hub.EventApplier
 	sync    hubSync // see app_sync.go
-	// URL is the base URL of the HTTP API; LeafURL is where malls connect.
-	URL, LeafURL string
+	// URL is the base URL of the HTTP API; LeafURL is where malls connect;
+	// MetricsURL is the base URL of /metrics ("" when off).
+	URL, LeafURL, MetricsURL string
 }
 
 // Open prepares the hub; see the mall's Open for the order and the
@@ -101,6 +103,12 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Hub, err error)
 	h.LeafURL = h.NATS.LeafURL()
 	if h.Metrics, err = h.newMetrics(); err != nil {
 		return nil, err
+	}
+	if h.metrics, err = httpx.ListenMetrics(cfg.Metrics, h.Metrics); err != nil {
+		return nil, err
+	}
+	if h.metrics != nil {
+		h.MetricsURL = h.metrics.URL
 	}
 	deps := api.Deps{DB: h.DB, Auth: h.Auth, Log: h.log, Edge: httpx.Edge{Registry: h.Metrics, Ready: h.ready}}
 	if deps.Ledger, err = h.ledgerDeps(ctx); err != nil {
@@ -163,7 +171,8 @@ func (h *Hub) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	srv, ln := h.http, h.ln // Close clears them
 	go func() { errc <- srv.Serve(ln) }()
-	h.log.Info("hub serving", "url", h.URL, "leaf", h.LeafURL)
+	h.metrics.Serve()
+	h.log.Info("hub serving", "url", h.URL, "leaf", h.LeafURL, "metrics", h.MetricsURL)
 	select {
 	case <-ctx.Done():
 	case err := <-errc:
@@ -189,6 +198,8 @@ func (h *Hub) Close() error {
 		h.ln.Close()
 	}
 	h.ln = nil
+	errList = append(errList, h.metrics.Close())
+	h.metrics = nil
 	h.stopSync()
 	if h.NATS != nil {
 		h.NATS.Shutdown()

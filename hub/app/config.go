@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"ektamall/shared/config"
+	"ektamall/shared/httpx"
 	"ektamall/shared/money"
 )
 
@@ -15,6 +16,7 @@ import (
 type Config struct {
 	Dir         string
 	HTTP        string // HTTP listen address
+	Metrics     string // /metrics listen address, "off" or "" for none (never the HTTP address)
 	Leaf        string // leaf-node listen address for malls
 	NATSPort    int    // local NATS client port for operator tools (0 = in-process only)
 	Synchronous string
@@ -37,6 +39,7 @@ type Config struct {
 func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Dir, "dir", "", "data directory (required)")
 	fs.StringVar(&c.HTTP, "http", "127.0.0.1:8700", "HTTP listen address")
+	fs.StringVar(&c.Metrics, "metrics", "127.0.0.1:9700", "listen address of /metrics (per-mall revenue: keep it on loopback or a private interface), or off")
 	fs.StringVar(&c.Leaf, "leaf", "127.0.0.1:7422", "leaf-node listen address the malls connect to")
 	fs.IntVar(&c.NATSPort, "nats-port", 0, "local NATS client port for operator tools (0: in-process only)")
 	fs.StringVar(&c.Synchronous, "sqlite-synchronous", "FULL", "SQLite synchronous mode: FULL or NORMAL")
@@ -57,6 +60,11 @@ func (c *Config) Validate() error {
 		e.Addf("dir", "required")
 	}
 	e.CheckAddr("http", c.HTTP)
+	if c.Metrics != "" {
+		if err := httpx.ValidMetricsAddr(c.Metrics); err != nil {
+			e.Addf("metrics", "%v", err)
+		}
+	}
 	e.CheckAddr("leaf", c.Leaf)
 	if c.NATSPort < 0 || c.NATSPort > 65535 {
 		e.Addf("nats-port", "%d is not a port", c.NATSPort)

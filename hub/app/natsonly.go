@@ -24,8 +24,8 @@ import (
 // of the hub's streams and takes malls' leaf links, while the hub
 // application (database, ingest, finance API) runs on one other node. It
 // learns the malls' leaf keys from the hub application through the
-// cluster itself (ingest.WatchLeafKeys) and serves /healthz, /readyz and
-// /metrics on --http.
+// cluster itself (ingest.WatchLeafKeys) and serves /healthz and /readyz
+// on --http, /metrics on --metrics.
 type NATSNode struct {
 	cfg  Config
 	log  *slog.Logger
@@ -35,6 +35,7 @@ type NATSNode struct {
 	URL, LeafURL string
 	http         *http.Server
 	ln           net.Listener
+	metrics      *httpx.MetricsServer
 	keysLoaded   atomic.Bool
 }
 
@@ -75,6 +76,9 @@ func OpenNATSNode(ctx context.Context, cfg Config, log *slog.Logger) (_ *NATSNod
 	if err := metrics.RegisterHealth(reg, metrics.Health{NATS: func() *server.Server { return n.NATS.Inner() }}); err != nil {
 		return nil, err
 	}
+	if n.metrics, err = httpx.ListenMetrics(cfg.Metrics, reg); err != nil {
+		return nil, err
+	}
 	n.http = &http.Server{Handler: httpx.NewEngine(n.log, httpx.Edge{Registry: reg, Ready: n.ready}), ReadHeaderTimeout: 10 * time.Second}
 	return n, nil
 }
@@ -96,6 +100,7 @@ func (n *NATSNode) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	srv, ln := n.http, n.ln // Close clears them
 	go func() { errc <- srv.Serve(ln) }()
+	n.metrics.Serve()
 	n.log.Info("hub NATS node serving", "node", n.cfg.Cluster.String(), "leaf", n.LeafURL, "url", n.URL)
 	select {
 	case <-ctx.Done():
@@ -148,6 +153,8 @@ func (n *NATSNode) Close() error {
 		n.ln.Close()
 	}
 	n.ln = nil
+	err = errors.Join(err, n.metrics.Close())
+	n.metrics = nil
 	if n.NATS != nil {
 		n.NATS.Shutdown()
 		n.NATS = nil

@@ -38,9 +38,12 @@ type Mall struct {
 	Metrics *prometheus.Registry
 	http    *http.Server
 	ln      net.Listener
+	metrics *httpx.MetricsServer
 	sync    mallSync // see app_sync.go
 	// URL is the base URL of the HTTP API.
 	URL string
+	// MetricsURL is the base URL of /metrics ("" when off).
+	MetricsURL string
 }
 
 // Open prepares a mall: it binds the HTTP port first (so a port in use
@@ -98,6 +101,12 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Mall, err error
 	}
 	if m.Metrics, err = m.newMetrics(); err != nil {
 		return nil, err
+	}
+	if m.metrics, err = httpx.ListenMetrics(cfg.Metrics, m.Metrics); err != nil {
+		return nil, err
+	}
+	if m.metrics != nil {
+		m.MetricsURL = m.metrics.URL
 	}
 	deps := api.Deps{MallID: cfg.ID, DB: m.DB, Auth: m.Auth, Log: m.log, Edge: httpx.Edge{Registry: m.Metrics, Ready: m.ready}}
 	if deps.POS, err = m.posDeps(); err != nil {
@@ -191,7 +200,8 @@ func (m *Mall) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	srv, ln := m.http, m.ln // Close clears them
 	go func() { errc <- srv.Serve(ln) }()
-	m.log.Info("mall serving", "url", m.URL, "state", m.cfg.State)
+	m.metrics.Serve()
+	m.log.Info("mall serving", "url", m.URL, "metrics", m.MetricsURL, "state", m.cfg.State)
 	select {
 	case <-ctx.Done():
 	case err := <-errc:
@@ -219,6 +229,8 @@ func (m *Mall) Close() error {
 		m.ln.Close()
 	}
 	m.ln = nil
+	errList = append(errList, m.metrics.Close())
+	m.metrics = nil
 	m.stopSync()
 	if m.NATS != nil {
 		m.NATS.Shutdown()

@@ -24,7 +24,7 @@ func startMall(t *testing.T, dir, id, state string) *app.Mall {
 // startMallWith serves a mall on a random port with cfg's identity.
 func startMallWith(t *testing.T, cfg app.Config) *app.Mall {
 	t.Helper()
-	cfg.HTTP, cfg.Synchronous, cfg.ShutdownFor = "127.0.0.1:0", "FULL", 5*time.Second
+	cfg.HTTP, cfg.Metrics, cfg.Synchronous, cfg.ShutdownFor = "127.0.0.1:0", "127.0.0.1:0", "FULL", 5*time.Second
 	m, err := app.Open(context.Background(), cfg, quiet())
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +72,10 @@ func TestReadyzAndMetrics(t *testing.T) {
 		t.Fatalf("checks = %v", r.Checks)
 	}
 	get(t, m.URL+"/api/v1/products") // 401, but counted under its route
-	_, metrics := get(t, m.URL+"/metrics")
+	if code, _ := get(t, m.URL+"/metrics"); code != 404 {
+		t.Errorf("/metrics on the API address answers %d", code)
+	}
+	_, metrics := get(t, m.MetricsURL+"/metrics")
 	for _, want := range []string{
 		"ektamall_outbox_pending 0",
 		"ektamall_sync_hub_watermark 0",

@@ -10,6 +10,7 @@ import (
 
 	"ektamall/shared/catalog"
 	"ektamall/shared/config"
+	"ektamall/shared/httpx"
 )
 
 // Config is everything a mall needs to run.
@@ -21,6 +22,7 @@ type Config struct {
 	Address            string        // shown on receipts
 	GSTIN              string        // the mall's GSTIN; derived for demos when empty
 	HTTP               string        // HTTP listen address
+	Metrics            string        // /metrics listen address, "off" or "" for none (never the HTTP address)
 	Hub                string        // hub leaf URL, nats-leaf://host:port ("" = stand-alone)
 	Creds              string        // NATS credentials file for the leaf link
 	NATSPort           int           // local NATS client port for tools (0 = in-process only)
@@ -46,6 +48,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Address, "address", "", "mall address printed on receipts")
 	fs.StringVar(&c.GSTIN, "gstin", "", "the mall's GSTIN (default: a demo GSTIN for the state)")
 	fs.StringVar(&c.HTTP, "http", "127.0.0.1:8701", "HTTP listen address")
+	fs.StringVar(&c.Metrics, "metrics", "127.0.0.1:9701", "listen address of /metrics (revenue figures: keep it on loopback or a private interface), or off")
 	fs.StringVar(&c.Hub, "hub", "", "hub leaf-node URLs, comma-separated, one per hub node, e.g. nats-leaf://hub.example:7422 (empty: run without a hub)")
 	fs.StringVar(&c.Creds, "creds", "", "NATS credentials file for the leaf link to the hub")
 	fs.IntVar(&c.NATSPort, "nats-port", 0, "local NATS client port for operator tools (0: in-process only)")
@@ -78,6 +81,11 @@ func (c *Config) Validate() error {
 		e.Addf("state", "%q is not a State/UT code (e.g. UP, KA, DL)", c.State)
 	}
 	e.CheckAddr("http", c.HTTP)
+	if c.Metrics != "" {
+		if err := httpx.ValidMetricsAddr(c.Metrics); err != nil {
+			e.Addf("metrics", "%v", err)
+		}
+	}
 	if c.NATSPort < 0 || c.NATSPort > 65535 {
 		e.Addf("nats-port", "%d is not a port", c.NATSPort)
 	}

@@ -8,13 +8,14 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // Edge configures the operational endpoints of a process.
 type Edge struct {
-	// Registry holds the process's metrics, served at /metrics. Each
-	// process (the demo runs three in one binary) has its own.
+	// Registry holds the process's metrics; the engine counts its HTTP
+	// requests into it. It is served by a MetricsServer on an address of
+	// its own, never on the API's. Each process (the demo runs three in
+	// one binary) has its own.
 	Registry *prometheus.Registry
 	// Ready reports whether the process can do its job; nil means ready.
 	// It backs /readyz.
@@ -51,10 +52,6 @@ func instrument(reg *prometheus.Registry) gin.HandlerFunc {
 }
 
 func mountEdge(r *gin.Engine, e Edge) {
-	if e.Registry != nil {
-		h := promhttp.HandlerFor(e.Registry, promhttp.HandlerOpts{Registry: e.Registry})
-		r.GET("/metrics", gin.WrapH(h))
-	}
 	r.GET("/readyz", func(c *gin.Context) {
 		st := Readiness{Ready: true, Checks: map[string]string{}}
 		if e.Ready != nil {
