@@ -16,6 +16,13 @@ func (h *invHandlers) transfers(c *gin.Context) {
 	respond(c, http.StatusOK, ts, err)
 }
 
+// GET /zones/{zone}/transfers/skipped: routed transfers that could not
+// be registered yet, with the reason; retried when the catalog changes.
+func (h *invHandlers) skippedTransfers(c *gin.Context) {
+	ts, err := h.svc.SkippedTransfers(c.Request.Context(), actor(c), c.Param("zone"))
+	respond(c, http.StatusOK, ts, err)
+}
+
 func (h *invHandlers) transfer(c *gin.Context) {
 	t, err := h.svc.GetTransfer(c.Request.Context(), actor(c), c.Param("id"))
 	respond(c, http.StatusOK, t, err)

@@ -42,6 +42,7 @@ func (s *Server) registerInventory(api *gin.RouterGroup) {
 	z.POST("/damage", h.damage)
 	z.GET("/transfers", h.transfers)
 	z.POST("/transfers", h.transferOut)
+	z.GET("/transfers/skipped", h.skippedTransfers)
 	z.GET("/counts", h.counts)
 	z.POST("/counts", h.createCount)
 	z.GET("/reorder-points", h.reorderPoints)

@@ -72,8 +72,11 @@ func (s *Service) downlinkRun(ctx context.Context, stream, column string, apply 
 		if seq <= pos {
 			continue
 		}
+		applied := false
 		err = s.cfg.DB.Transact(ctx, func(tx *sql.Tx) error {
-			if err := apply(ctx, tx, msg.Data()); err != nil {
+			// A savepoint: a message that fails leaves none of its rows.
+			err := inSavepoint(ctx, tx, func() error { return apply(ctx, tx, msg.Data()) })
+			if err != nil {
 				if !permanent(err) {
 					return err
 				}
@@ -82,15 +85,25 @@ func (s *Service) downlinkRun(ctx context.Context, stream, column string, apply 
 				if err := auth.Audit(ctx, tx, s.cfg.Now(), "", "sync.downlink_rejected", string(detail), ""); err != nil {
 					return err
 				}
+				if stream == syncwire.RoutedStream {
+					// Kept to be tried again when the catalog changes.
+					if err := s.skipRouted(ctx, tx, seq, msg.Data(), err); err != nil {
+						return err
+					}
+				}
 			}
+			applied = err == nil
 			// Only the column name is concatenated, and it is one of ours.
-			_, err := tx.ExecContext(ctx, `UPDATE sync_state SET `+column+` = ? WHERE id = 1`, seq)
+			_, err = tx.ExecContext(ctx, `UPDATE sync_state SET `+column+` = ? WHERE id = 1`, seq)
 			return err
 		})
 		if err != nil {
 			return fmt.Errorf("apply %s seq %d: %w", stream, seq, err)
 		}
 		pos = seq
+		if applied && stream == syncwire.CatalogStream {
+			s.retrySkippedLogged(ctx)
+		}
 	}
 }
 
@@ -161,15 +174,20 @@ func (s *Service) dueLoop(ctx context.Context) {
 			return
 		case <-t.C:
 		}
+		due := 0
 		err := s.cfg.DB.Transact(ctx, func(tx *sql.Tx) error {
 			n, err := syncwire.ApplyDue(ctx, tx, s.cfg.Now())
 			if n > 0 {
 				s.log.Info("scheduled catalog changes applied", "count", n)
 			}
+			due = n
 			return err
 		})
 		if err != nil && !errors.Is(err, context.Canceled) {
 			s.log.Warn("scheduled catalog changes", "err", err)
+		}
+		if err == nil && due > 0 {
+			s.retrySkippedLogged(ctx)
 		}
 	}
 }

@@ -141,6 +141,8 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 		s.goRun(func() { s.dueLoop(runCtx) })
 		if cfg.Transfers != nil {
 			s.goRun(func() { s.downlinkLoop(runCtx, syncwire.RoutedStream, "routed_seq", s.applyRouted) })
+			// The catalog may have caught up while the mall was down.
+			s.goRun(func() { s.retrySkippedLogged(runCtx) })
 		} else {
 			s.log.Warn("no receiver for transfers: routed events wait in the local ROUTED stream")
 		}
