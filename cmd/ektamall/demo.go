@@ -19,12 +19,12 @@ import (
 	"sync"
 	"time"
 
+	"ektamall/cmd/ektamall/internal/demoseed"
 	hubapp "ektamall/hub/app"
 	"ektamall/hub/settle"
 	"ektamall/inventory"
 	mallapp "ektamall/pos/app"
 	"ektamall/shared/auth"
-	"ektamall/shared/config"
 )
 
 type demoMall struct {
@@ -94,16 +94,16 @@ func demoUsers() []demoUser {
 	return us
 }
 
-func runDemo(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+func runDemo(ctx context.Context, args []string, stdout io.Writer, stderr *slog.Logger) error {
 	fs := flagSet("demo", os.Stderr)
-	dir, addr := demoFlags(fs)
+	f := demoFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	host, portStr, err := net.SplitHostPort(*addr)
+	host, portStr, err := net.SplitHostPort(*f.addr)
 	port, perr := strconv.Atoi(portStr)
 	if err != nil || perr != nil || port < 0 || port > 65533 {
-		return fmt.Errorf("--http: %q is not host:port", *addr)
+		return fmt.Errorf("--http: %q is not host:port", *f.addr)
 	}
 	mallAddr := func(i int) string {
 		if port == 0 {
@@ -111,11 +111,18 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer, log *slog.Log
 		}
 		return net.JoinHostPort(host, strconv.Itoa(port+1+i))
 	}
-	d, err := startDemo(ctx, *dir, *addr, mallAddr, log)
+	log, closeLog, err := demoLogger(*f.dir, stderr)
 	if err != nil {
 		return err
 	}
-	printDemo(stdout, d.info, filepath.Join(*dir, "demo.json"))
+	defer closeLog()
+	cfg := demoConfig{Dir: *f.dir, HTTP: *f.addr, MallAddr: mallAddr, Empty: *f.empty, Out: stdout,
+		History: demoseed.Options{Seed: *f.seed, Log: log}}
+	d, err := startDemo(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	printDemo(stdout, d.info, d.summary, *f.dir)
 	select {
 	case <-ctx.Done():
 		return d.Close()
@@ -124,10 +131,30 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer, log *slog.Log
 	}
 }
 
-func demoFlags(fs *flag.FlagSet) (dir, addr *string) {
-	dir = fs.String("dir", "demo-data", "data directory for the hub and both malls")
-	addr = fs.String("http", "127.0.0.1:8700", "hub HTTP address; the malls take the next two ports (port 0: all random)")
-	return
+type demoFlagValues struct {
+	dir, addr *string
+	seed      *uint64
+	empty     *bool
+}
+
+func demoFlags(fs *flag.FlagSet) demoFlagValues {
+	return demoFlagValues{
+		dir:   fs.String("dir", "demo-data", "data directory for the hub and both malls"),
+		addr:  fs.String("http", "127.0.0.1:8700", "hub HTTP address; the malls take the next two ports (port 0: all random)"),
+		seed:  fs.Uint64("seed", 1, "seed of the history written on first start (the same seed, the same history)"),
+		empty: fs.Bool("empty", false, "start a new directory without history (no stock, sales or settlements)"),
+	}
+}
+
+// demoConfig is what startDemo needs.
+type demoConfig struct {
+	Dir, HTTP string
+	MallAddr  func(int) string
+	// Empty starts a new directory without history; History shapes it.
+	Empty   bool
+	History demoseed.Options
+	// Out hears that history is being written (nil: nobody).
+	Out io.Writer
 }
 
 type demo struct {
@@ -139,11 +166,16 @@ type demo struct {
 	mallsWG, hubWG     sync.WaitGroup
 	stopMalls, stopHub context.CancelFunc
 	errs               chan error
+	// clock is the hub's booking clock, in the past while history is
+	// written; summary is what the data holds, for the banner.
+	clock   demoseed.Clock
+	summary demoseed.Summary
 }
 
 // startDemo opens the hub and the malls, seeds the demo users, writes
 // demo.json and starts serving. Close stops the malls, then the hub.
-func startDemo(ctx context.Context, dir, hubAddr string, mallAddr func(int) string, log *slog.Logger) (_ *demo, err error) {
+func startDemo(ctx context.Context, cfg demoConfig, log *slog.Logger) (_ *demo, err error) {
+	dir, hubAddr, mallAddr := cfg.Dir, cfg.HTTP, cfg.MallAddr
 	d := &demo{errs: make(chan error, 1+len(demoMalls))}
 	defer func() {
 		if err != nil {
@@ -151,7 +183,7 @@ func startDemo(ctx context.Context, dir, hubAddr string, mallAddr func(int) stri
 		}
 	}()
 	d.hub, err = hubapp.Open(ctx, hubapp.Config{Dir: filepath.Join(dir, "hub"), HTTP: hubAddr, Metrics: demoMetrics(hubAddr), Leaf: "127.0.0.1:0",
-		Synchronous: "FULL", ShutdownFor: 10 * time.Second}, log)
+		Synchronous: "FULL", ShutdownFor: 10 * time.Second, Now: d.clock.Now}, log)
 	if err != nil {
 		return nil, fmt.Errorf("hub: %w", err)
 	}
@@ -176,6 +208,9 @@ func startDemo(ctx context.Context, dir, hubAddr string, mallAddr func(int) stri
 	path := filepath.Join(dir, "demo.json")
 	users, err := d.seedUsers(ctx, path)
 	if err != nil {
+		return nil, err
+	}
+	if err := d.history(ctx, cfg, log); err != nil {
 		return nil, err
 	}
 	d.info.Hub.URL, d.info.Hub.Leaf, d.info.Hub.Metrics = d.hub.URL, d.hub.LeafURL, d.hub.MetricsURL
@@ -312,22 +347,4 @@ func writeJSONAtomic(path string, v any) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return os.Rename(tmp, path)
-}
-
-func printDemo(w io.Writer, info demoFile, path string) {
-	fmt.Fprintf(w, "\nEkta Mall demo is running (Ctrl-C to stop). Details in %s\n\n", path)
-	fmt.Fprintf(w, "  hub   %s   (finance; malls connect on %s)\n", info.Hub.URL, info.Hub.Leaf)
-	for _, m := range info.Malls {
-		fmt.Fprintf(w, "  %-5s %s   (%s)\n", m.ID, m.URL, m.State)
-	}
-	fmt.Fprintf(w, "\n  metrics (loopback only): hub %s/metrics", info.Hub.Metrics)
-	for _, m := range info.Malls {
-		fmt.Fprintf(w, ", %s %s/metrics", m.ID, m.Metrics)
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "\n  %-18s %-14s %-6s %-5s %s\n", "username", "role", "mall", "zone", "password")
-	for _, u := range info.Users {
-		fmt.Fprintf(w, "  %-18s %-14s %-6s %-5s %s\n", u.Username, u.Role, u.Mall, u.Zone, u.Password)
-	}
-	fmt.Fprintf(w, "\n  try: curl -s %s/healthz\n  env: every flag also reads %s<FLAG>\n\n", info.Hub.URL, config.EnvPrefix)
 }

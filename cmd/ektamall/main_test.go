@@ -45,7 +45,8 @@ type safeBuf struct {
 func (s *safeBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
 func (s *safeBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
-// TestDemoServesAndRestarts runs the demo entry point on free ports, checks
+// TestDemoServesAndRestarts runs the demo entry point on free ports
+// (without history: TestDemoHistory covers it), checks
 // /healthz on the hub and both malls and a login from demo.json, stops it
 // cleanly, and starts it again on the same directory with its data kept.
 func TestDemoServesAndRestarts(t *testing.T) {
@@ -54,7 +55,9 @@ func TestDemoServesAndRestarts(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		out := &safeBuf{}
 		done := make(chan int, 1)
-		go func() { done <- run(ctx, []string{"demo", "--dir", dir, "--http", "127.0.0.1:0"}, out, io.Discard) }()
+		go func() {
+			done <- run(ctx, []string{"demo", "--dir", dir, "--http", "127.0.0.1:0", "--empty"}, out, io.Discard)
+		}()
 		var info demoFile
 		deadline := time.Now().Add(60 * time.Second)
 		for {

@@ -17,8 +17,8 @@ import (
 	"time"
 )
 
-// TestDemoMetricsAndRequestIDs runs the demo entry point with its logs
-// going to a buffer (not a terminal: JSON), sells once at each mall with a
+// TestDemoMetricsAndRequestIDs runs the demo entry point (without history:
+// its logs go to DIR/demo.log as JSON), sells once at each mall with a
 // request id of our own, and checks what an operator relies on: the
 // response echoes the id and every log line of the sale carries it; each
 // mall's /metrics counts the checkout and its rupees; the hub's /metrics
@@ -26,9 +26,11 @@ import (
 func TestDemoMetricsAndRequestIDs(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "demo")
 	ctx, cancel := context.WithCancel(context.Background())
-	logs := &safeBuf{}
+	logs := logFile(filepath.Join(dir, "demo.log"))
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"demo", "--dir", dir, "--http", "127.0.0.1:0"}, io.Discard, logs) }()
+	go func() {
+		done <- run(ctx, []string{"demo", "--dir", dir, "--http", "127.0.0.1:0", "--empty"}, io.Discard, io.Discard)
+	}()
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -130,7 +132,7 @@ func TestDemoMetricsAndRequestIDs(t *testing.T) {
 // the first product for cash, with a request id of its own. It checks the
 // id comes back and is on every log line the sale wrote; it returns the
 // invoice total.
-func sellOnce(t *testing.T, base, mall string, info demoFile, logs *safeBuf) string {
+func sellOnce(t *testing.T, base, mall string, info demoFile, logs fmt.Stringer) string {
 	t.Helper()
 	var user, pass string
 	for _, u := range info.Users {
@@ -198,6 +200,14 @@ func sellOnce(t *testing.T, base, mall string, info demoFile, logs *safeBuf) str
 		t.Errorf("no access log line for the sale with request id %s in:\n%s", rid, window)
 	}
 	return sale.Total
+}
+
+// logFile is a log file read whole each time it is asked.
+type logFile string
+
+func (f logFile) String() string {
+	b, _ := os.ReadFile(string(f))
+	return string(b)
 }
 
 func opsCall(t *testing.T, method, url, token string, hdr map[string]string, body, out any) int {

@@ -14,7 +14,7 @@ import (
 // ledgerDeps builds the ledger and settlement services, and the applier
 // that ingest hands every event to (h.Applier).
 func (h *Hub) ledgerDeps(ctx context.Context) (api.LedgerDeps, error) {
-	h.Applier = ledger.NewApplier(time.Now)
+	h.Applier = ledger.NewApplier(h.cfg.Now)
 	min, err := money.Parse(h.cfg.MinPayout)
 	if err != nil {
 		return api.LedgerDeps{}, fmt.Errorf("--min-payout: %w", err)

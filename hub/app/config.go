@@ -33,6 +33,10 @@ type Config struct {
 	// NATSOnly runs this node as a NATS cluster member alone: no
 	// database, no ingest, no finance API (see natsonly.go).
 	NATSOnly bool
+	// Now is the clock that stamps ledger bookings, and so decides which
+	// settlement run pays them (nil: time.Now). Only the demo sets it, to
+	// book the history it seeds at the time that history happened.
+	Now func() time.Time
 }
 
 // Flags registers the hub's flags on fs.

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"ektamall/cmd/ektamall/internal/demoseed"
+	"ektamall/hub/settle"
+	"ektamall/shared/config"
+)
+
+// seedMalls are the demo malls as the history seeder sees them.
+func (d *demo) seedMalls() []demoseed.Mall {
+	var ms []demoseed.Mall
+	for i, dm := range demoMalls {
+		p := strings.ToLower(dm.ID)
+		ms = append(ms, demoseed.Mall{ID: dm.ID, DB: d.malls[i].DB, Auth: d.malls[i].Auth,
+			Cashiers: [2]string{p + ".cashier1", p + ".cashier2"}, Admin: p + ".admin",
+			Managers: map[string]string{"UP": p + ".zm.up", "KA": p + ".zm.ka"}})
+	}
+	return ms
+}
+
+// history writes the demo's history on the first start of a directory
+// (or marks it empty with --empty), then reads what the data holds for
+// the banner. A later start changes nothing.
+func (d *demo) history(ctx context.Context, cfg demoConfig, log *slog.Logger) error {
+	malls := d.seedMalls()
+	st, err := demoseed.State(ctx, d.hub.DB, malls)
+	if err != nil {
+		return err
+	}
+	switch {
+	case st == demoseed.Interrupted:
+		return fmt.Errorf("--dir %s was %s", cfg.Dir, st)
+	case st == demoseed.Fresh && cfg.Empty:
+		err = demoseed.MarkEmpty(ctx, d.hub.DB)
+	case st == demoseed.Fresh:
+		if cfg.Out != nil {
+			fmt.Fprintln(cfg.Out, "First start: writing six weeks of history at both malls and the hub (a few seconds)...")
+		}
+		start := time.Now()
+		if cfg.History.Log == nil {
+			cfg.History.Log = log
+		}
+		h := demoseed.Hub{DB: d.hub.DB, Clock: &d.clock, Settle: settle.Config{}, Finance: "finance"}
+		err = demoseed.Seed(ctx, h, malls, cfg.History)
+		log.Info("demo history written", "took", time.Since(start).Round(time.Millisecond))
+	}
+	if err != nil {
+		return err
+	}
+	d.summary, err = demoseed.Describe(ctx, d.hub.DB, malls)
+	return err
+}
+
+// printDemo is the banner, the last thing the demo prints: where each
+// process is, what the data holds, and every login.
+func printDemo(w io.Writer, info demoFile, sum demoseed.Summary, dir string) {
+	fmt.Fprintf(w, "\nEkta Mall demo is running (Ctrl-C to stop). Details in %s\n", filepath.Join(dir, "demo.json"))
+	fmt.Fprintf(w, "Logs (every request, sync, settlement) go to %s\n\n", filepath.Join(dir, "demo.log"))
+	fmt.Fprintf(w, "  hub   %s   (finance; malls connect on %s)\n", info.Hub.URL, info.Hub.Leaf)
+	for _, m := range info.Malls {
+		fmt.Fprintf(w, "  %-5s %s   (%s)\n", m.ID, m.URL, m.State)
+	}
+	fmt.Fprintf(w, "  metrics (loopback only): hub %s/metrics", info.Hub.Metrics)
+	for _, m := range info.Malls {
+		fmt.Fprintf(w, ", %s %s/metrics", m.ID, m.Metrics)
+	}
+	fmt.Fprint(w, "\n\n")
+	for _, m := range sum.Malls {
+		if m.Sales == 0 {
+			fmt.Fprintf(w, "  %-5s no sales yet; %d units on shelves; %d of %d events at the hub\n", m.ID, m.Shelf, m.AtHub, m.Events)
+			continue
+		}
+		days := int(m.Last.Sub(m.First).Hours()/24) + 1
+		fmt.Fprintf(w, "  %-5s %d sales over %d days (%s to %s), %d returns, %d shifts closed\n", m.ID, m.Sales, days,
+			m.First.In(demoseed.IST).Format("2 Jan"), m.Last.In(demoseed.IST).Format("2 Jan"), m.Returns, m.ShiftsClosed)
+		fmt.Fprintf(w, "        stock: %d units on %d shelves, %d in backrooms, %d products low; %d of %d events at the hub\n",
+			m.Shelf, m.SKUsOnShelf, m.Backroom, m.Low, m.AtHub, m.Events)
+	}
+	fmt.Fprintf(w, "  hub   %d settlement runs, %d payouts paid (₹%s)\n", sum.Runs, sum.Paid, sum.PaidTotal)
+	fmt.Fprintf(w, "\n  %-18s %-14s %-6s %-5s %s\n", "username", "role", "mall", "zone", "password")
+	for _, u := range info.Users {
+		fmt.Fprintf(w, "  %-18s %-14s %-6s %-5s %s\n", u.Username, u.Role, u.Mall, u.Zone, u.Password)
+	}
+	fmt.Fprintf(w, "\n  try: curl -s %s/healthz\n  env: every flag also reads %s<FLAG>\n\n", info.Hub.URL, config.EnvPrefix)
+}
