@@ -18,7 +18,7 @@ import (
 const sweepAfter = 24 * time.Hour
 
 func lockedErr(until time.Time) *errs.Error {
-	return errs.E(errs.Unauthorized, "too many failed logins from this device: locked until %s; a mall admin can unlock it", until.Format(time.RFC3339))
+	return errs.E(errs.Unauthorized, "too many failed logins from this device: locked until %s; an admin can unlock it", until.Format(time.RFC3339))
 }
 
 func clientDetail(client string) string {

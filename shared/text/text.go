@@ -85,7 +85,7 @@ func forbidden(c rune, multiline bool) string {
 	case c >= 0x80 && c <= 0x9f:
 		return "a control character"
 	case c >= 0x202a && c <= 0x202e, c >= 0x2066 && c <= 0x2069:
-		return "a bidirectional override"
+		return "a bidirectional control"
 	case c == 0x200e || c == 0x200f || c == 0x061c:
 		// Directional marks: invisible, and enough to reorder a short
 		// mixed-direction string. Zero-width (non-)joiners, which Indic
