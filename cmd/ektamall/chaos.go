@@ -109,7 +109,7 @@ func chaosRun(ctx context.Context, o *chaosOpts) (int, error) {
 		return 0, err
 	}
 	hub := &chaosProc{name: "hub", bin: o.bin, url: "http://" + hubHTTP, logPath: filepath.Join(o.dir, "hub.log"),
-		args: []string{"hub", "--dir", hubDir, "--http", hubHTTP, "--leaf", hubLeaf, "--shutdown-timeout", "5s",
+		args: []string{"hub", "--dir", hubDir, "--http", hubHTTP, "--leaf", hubLeaf, "--shutdown-timeout", "5s", "--metrics", "off",
 			// A short return window so the end check settles real sales, not none.
 			"--return-window", "1s"}}
 	defer hub.kill(syscall.SIGKILL)
@@ -124,7 +124,7 @@ func chaosRun(ctx context.Context, o *chaosOpts) (int, error) {
 		}
 		m.proc = &chaosProc{name: "mall " + m.id, bin: o.bin, url: "http://" + addr, logPath: filepath.Join(o.dir, m.id+".log"),
 			args: []string{"mall", "--dir", m.dir, "--id", m.id, "--state", m.state, "--http", addr,
-				"--hub", "nats-leaf://" + m.proxy.addr, "--creds", m.creds, "--shutdown-timeout", "5s"}}
+				"--hub", "nats-leaf://" + m.proxy.addr, "--creds", m.creds, "--shutdown-timeout", "5s", "--metrics", "off"}}
 		defer m.proc.kill(syscall.SIGKILL)
 	}
 	for _, p := range append([]*chaosProc{hub}, malls[0].proc, malls[1].proc) {
@@ -138,6 +138,14 @@ func chaosRun(ctx context.Context, o *chaosOpts) (int, error) {
 	results, err := chaosLoad(ctx, o, hub, malls)
 	if err != nil {
 		return 0, err
+	}
+	if !o.noFaults {
+		lost, after, err := chaosRestore(ctx, o, malls[0])
+		if err != nil {
+			return 0, err
+		}
+		results[0] = mergeLoad(mergeLoad(results[0], lost), after)
+		malls[0].lost = lost
 	}
 	failures, err := chaosCheck(ctx, o, hub, malls, results)
 	if err != nil {

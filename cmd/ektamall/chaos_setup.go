@@ -13,6 +13,7 @@ import (
 	hubapp "ektamall/hub/app"
 	"ektamall/hub/ingest"
 	mallapp "ektamall/pos/app"
+	"ektamall/pos/loadgen"
 	"ektamall/shared/auth"
 )
 
@@ -23,6 +24,10 @@ type chaosMall struct {
 	creds     string
 	proc      *chaosProc
 	proxy     *chaosProxy
+	// lost are the documents answered between the stale backup and the
+	// restore (chaos_restore.go): at the hub, but not in the restored
+	// mall's database.
+	lost loadgen.Result
 }
 
 const (

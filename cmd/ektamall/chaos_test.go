@@ -12,7 +12,8 @@ import (
 
 // TestChaosShort runs the fault test for about 40 seconds of load with a
 // fixed seed against freshly built binaries: hub and malls SIGKILLed, leaf
-// links cut, and every check of 'ektamall chaos' must pass.
+// links cut, a mall restored from a stale backup while cut off, and every
+// check of 'ektamall chaos' must pass.
 func TestChaosShort(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the chaos run takes about a minute")
@@ -34,6 +35,10 @@ func TestChaosShort(t *testing.T) {
 	s := out.String()
 	if !strings.Contains(s, "SIGKILL") || !strings.Contains(s, "leaf link") {
 		t.Fatalf("the schedule injected no kills or no cuts:\n%s", s)
+	}
+	// And a mall was restored from a stale backup into a new epoch.
+	if !strings.Contains(s, "started epoch 1") || !strings.Contains(s, "lost with a restore") {
+		t.Fatalf("no restore of a stale backup in the run:\n%s", s)
 	}
 	if strings.Contains(s, "FAIL") {
 		t.Fatal("a check failed")
