@@ -48,7 +48,9 @@ func newWorker(ctx context.Context, cfg Config, admin *client, n int, products [
 	pass := uuid.NewString()
 	err := admin.do(ctx, "POST", "/api/v1/users", map[string]string{"username": user, "password": pass, "role": "cashier", "display_name": "Load " + w.counter}, "", nil)
 	var ae *apiError
-	if errors.As(err, &ae) && ae.Status == 400 && ae.Code == "invalid" {
+	// The cashier exists from an earlier run (409 conflict; 400 from older
+	// malls): set a new password instead.
+	if errors.As(err, &ae) && (ae.Status == 409 && ae.Code == "conflict" || ae.Status == 400 && ae.Code == "invalid") {
 		err = admin.do(ctx, "PUT", "/api/v1/users/"+user+"/password", map[string]string{"password": pass}, "", nil)
 	}
 	if err != nil {
