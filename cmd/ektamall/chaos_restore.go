@@ -139,7 +139,7 @@ type chaosEpoch struct {
 func (c chaosEpoch) gapless() bool { return c.n == c.max-c.e*events.EpochSpan }
 
 func (c chaosEpoch) String() string {
-	return fmt.Sprintf("%d: %d events up to %d", c.e, c.n, c.max)
+	return fmt.Sprintf("%d events up to %d", c.n, c.max)
 }
 
 // chaosEpochs reads the events a query lists by epoch.
