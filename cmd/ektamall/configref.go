@@ -22,7 +22,9 @@ var commandFlags = []struct {
 }{
 	{"mall", "one mall", func(fs *flag.FlagSet) { new(mallapp.Config).Flags(fs) }},
 	{"hub", "the central hub", func(fs *flag.FlagSet) { new(hubapp.Config).Flags(fs) }},
+	{"mall create-user", "create a mall user (the first mall admin) or reset one's password", func(fs *flag.FlagSet) { createUserFlags(fs, "mall") }},
 	{"hub provision-mall", "register a mall at the hub and write its credentials", func(fs *flag.FlagSet) { provisionFlags(fs) }},
+	{"hub create-user", "create a hub user (the first hub admin) or reset one's password", func(fs *flag.FlagSet) { createUserFlags(fs, "hub") }},
 	{"demo", "a hub and two malls in one process", func(fs *flag.FlagSet) { demoFlags(fs) }},
 	{"import", "upload a consignment CSV to a mall zone", func(fs *flag.FlagSet) { importFlags(fs) }},
 	{"settle", "run a settlement at the hub and download the payout file", func(fs *flag.FlagSet) { settleFlags(fs) }},

@@ -21,8 +21,9 @@ const usage = `usage: ektamall <command> [flags]
 
 commands:
   demo              a hub and two malls (LKO1, BLR1) in one process, seeded
-  hub               the central hub (hub provision-mall: issue a new mall's credentials)
-  mall              one mall
+  hub               the central hub (hub provision-mall: issue a new mall's credentials;
+                    hub create-user: the first hub admin or a finance user)
+  mall              one mall (mall create-user: the mall's first admin, or any user)
   import            upload a consignment CSV to a mall zone, with progress
   settle            run a settlement at the hub and download the payout file
   loadgen           drive a mall with concurrent counters and check its Z reports

@@ -23,6 +23,9 @@ func runHub(ctx context.Context, args []string, log *slog.Logger) error {
 	if len(args) > 0 && args[0] == "provision-mall" {
 		return runProvisionMall(ctx, args[1:], os.Stdout, log)
 	}
+	if len(args) > 0 && args[0] == "create-user" {
+		return runCreateUser(ctx, "hub", args[1:], os.Stdin, os.Stdout, log)
+	}
 	var cfg hubapp.Config
 	fs := flagSet("hub", os.Stderr)
 	cfg.Flags(fs)
@@ -44,6 +47,9 @@ func runHub(ctx context.Context, args []string, log *slog.Logger) error {
 }
 
 func runMall(ctx context.Context, args []string, log *slog.Logger) error {
+	if len(args) > 0 && args[0] == "create-user" {
+		return runCreateUser(ctx, "mall", args[1:], os.Stdin, os.Stdout, log)
+	}
 	var cfg mallapp.Config
 	fs := flagSet("mall", os.Stderr)
 	cfg.Flags(fs)

@@ -163,10 +163,6 @@ func (m *Mall) ensureIdentity(ctx context.Context) error {
 	if !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("read mall identity: %w", err)
 	}
-	seed, err := catalog.LoadSeed()
-	if err != nil {
-		return err
-	}
 	gstin := m.cfg.GSTIN
 	if gstin == "" {
 		gstin = DemoGSTIN(m.cfg.State, m.cfg.ID)
@@ -180,8 +176,52 @@ func (m *Mall) ensureIdentity(ctx context.Context) error {
 			m.cfg.ID, m.cfg.State, m.cfg.Name, gstin, m.cfg.Address, now.Format(time.RFC3339Nano)); err != nil {
 			return err
 		}
-		return catalogdb.InsertSeed(ctx, tx, seed, true, now)
+		return seedCatalog(ctx, tx, now) // unless create-user did already
 	})
+}
+
+// seedCatalog loads the catalog copy the mall sells from (and its zones)
+// into a database that has none, until the hub's catalog arrives.
+func seedCatalog(ctx context.Context, tx *sql.Tx, now time.Time) error {
+	if ok, err := catalogdb.Seeded(ctx, tx); err != nil || ok {
+		return err
+	}
+	seed, err := catalog.LoadSeed()
+	if err != nil {
+		return err
+	}
+	return catalogdb.InsertSeed(ctx, tx, seed, true, now)
+}
+
+// OpenDatabase opens the database of the mall in dir for an operator tool
+// (create-user), creating dir if needed and migrating it exactly as the
+// mall process does, with the catalog and zones seeded. The mall's
+// identity (--id, --state, --name, --gstin) is left for its first start to
+// record. SQLite allows this while the mall runs: the tool waits for the
+// running process's writer (busy timeout) and the process reads users
+// afresh on every login. fresh says whether the directory had no database.
+func OpenDatabase(ctx context.Context, dir string, log *slog.Logger) (db *sqlitedb.DB, fresh bool, err error) {
+	path := filepath.Join(dir, "mall.db")
+	if _, serr := os.Stat(path); errors.Is(serr, os.ErrNotExist) {
+		fresh = true
+	}
+	if _, err := prepareDir(dir); err != nil {
+		return nil, false, err
+	}
+	if db, err = sqlitedb.Open(ctx, path, sqlitedb.Options{}); err != nil {
+		return nil, false, err
+	}
+	opened := db
+	defer func() {
+		if err != nil {
+			opened.Close()
+		}
+	}()
+	if _, err = migrations.Apply(ctx, db.W, migrations.Mall, log); err != nil {
+		return nil, false, err
+	}
+	err = db.Transact(ctx, func(tx *sql.Tx) error { return seedCatalog(ctx, tx, time.Now()) })
+	return db, fresh, err
 }
 
 // DemoGSTIN makes a well-formed GSTIN for a demo mall: the state's GST
