@@ -126,16 +126,20 @@ function fill(pct) {
 const day = (d) => d.toLocaleDateString('en-CA', { timeZone: 'Asia/Kolkata' }); // 2026-04-01 in IST
 let daysLoaded = 0;
 async function loadDays() {
-  if (Date.now() - daysLoaded < 30000) return; // 7 × malls requests: not every tick
+  if (Date.now() - daysLoaded < 30000) return; // 6 weeks × malls requests: not every tick
   daysLoaded = Date.now();
-  const days = [...Array(7)].map((_, i) => day(new Date(Date.now() - (6 - i) * 86400000)));
-  const rows = await guarded('#days-err', () => Promise.all(days.map(async (d) => {
+  // Six rolling weeks ending today, oldest first.
+  const weeks = [...Array(6)].map((_, i) => {
+    const end = Date.now() - (5 - i) * 7 * 86400000;
+    return [day(new Date(end - 6 * 86400000)), day(new Date(end))];
+  });
+  const rows = await guarded('#days-err', () => Promise.all(weeks.map(async ([from, to]) => {
     let sum = 0;
     for (const m of malls) {
-      const t = await api('GET', `/api/v1/malls/${encodeURIComponent(m.id)}/totals?from=${d}&to=${d}`);
+      const t = await api('GET', `/api/v1/malls/${encodeURIComponent(m.id)}/totals?from=${from}&to=${to}`);
       sum += paise(t.net);
     }
-    return [d, sum];
+    return [`${from.slice(5)} – ${to.slice(5)}`, sum];
   })));
   if (rows) bars($('#chart-days'), rows);
 }

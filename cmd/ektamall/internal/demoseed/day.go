@@ -37,13 +37,16 @@ func (s *mallSeeder) runDay(ctx context.Context, d int) error {
 			return err
 		}
 	}
+	// The major zones restock every other morning, the rest on Mondays;
+	// on the last day every shelf is filled for the demo.
+	last := d == len(s.plan.days)-1
 	var zones []string
 	for _, z := range s.zones() {
-		if (s.major(z) && d%2 == 0) || dy.monday || d == len(s.plan.days)-1 {
+		if (s.major(z) && d%2 == 0) || dy.monday || last {
 			zones = append(zones, z)
 		}
 	}
-	if err := s.restock(ctx, dy.date.Add(9*time.Hour+30*time.Minute), zones); err != nil {
+	if err := s.restock(ctx, dy.date.Add(9*time.Hour+30*time.Minute), zones, last); err != nil {
 		return err
 	}
 	n := float64(s.plan.salesPerDay) * (1 - 0.15*float64(s.idx)) * (0.85 + 0.3*r.Float64())

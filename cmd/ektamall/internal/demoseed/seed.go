@@ -41,7 +41,7 @@ type Options struct {
 	Seed uint64
 	// Days of history before today (default 42).
 	Days int
-	// SalesPerDay is the first mall's sales on a weekday (default 100;
+	// SalesPerDay is the first mall's sales on a weekday (default 80;
 	// the second mall sells 15% less); weekends sell half as many again.
 	SalesPerDay int
 	// Now fixes "today" (default the real time): history ends the day
@@ -55,7 +55,7 @@ func (o *Options) defaults() {
 		o.Days = 42
 	}
 	if o.SalesPerDay <= 0 {
-		o.SalesPerDay = 100
+		o.SalesPerDay = 80
 	}
 	if o.Now.IsZero() {
 		o.Now = time.Now()

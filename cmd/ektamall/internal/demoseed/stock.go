@@ -34,7 +34,7 @@ func (s *mallSeeder) stockUp(ctx context.Context) error {
 			return fmt.Errorf("reorder point %s: %w", it.p.SKU, err)
 		}
 	}
-	return s.restock(ctx, start.AddDate(0, 0, -1).Add(9*time.Hour), s.zones())
+	return s.restock(ctx, start.AddDate(0, 0, -1).Add(9*time.Hour), s.zones(), true)
 }
 
 // weigh makes the cumulative sale weights that pick a sale's products.
@@ -96,8 +96,9 @@ func (s *mallSeeder) receive(ctx context.Context, at time.Time, want map[string]
 }
 
 // restock fills the shelves of zones from their backrooms up to each
-// product's shelf target, one movement per zone.
-func (s *mallSeeder) restock(ctx context.Context, at time.Time, zones []string) error {
+// product's shelf target, one movement per zone: the products down to
+// half their target, or with full every product below it.
+func (s *mallSeeder) restock(ctx context.Context, at time.Time, zones []string, full bool) error {
 	for i, zone := range zones {
 		a := s.invActor(zone)
 		rows, err := s.inv.Stock(ctx, a, zone)
@@ -110,7 +111,11 @@ func (s *mallSeeder) restock(ctx context.Context, at time.Time, zones []string) 
 			if it == nil {
 				continue
 			}
-			if n := min(shelfTarget(rupees(it.p))-r.Shelf, r.Backroom); n > 0 {
+			target := shelfTarget(rupees(it.p))
+			if !full && r.Shelf*2 > target {
+				continue
+			}
+			if n := min(target-r.Shelf, r.Backroom); n > 0 {
 				lines = append(lines, inventory.Line{SKU: r.SKU, Qty: n})
 			}
 		}
