@@ -17,9 +17,11 @@ var files embed.FS
 
 var static = func() fs.FS { s, _ := fs.Sub(files, "static"); return webui.Over(s) }()
 
-// Register mounts the finance screen on r: / and /assets/*. Everything
+// Register mounts the finance screen on r: /, /admin (users, audit log,
+// one's own password; shared with the malls) and /assets/*. Everything
 // else is left to r, so unknown /api/ paths still get the JSON 404.
 func Register(r *gin.Engine) {
 	r.GET("/", webui.Page(static, "finance.html"))
+	r.GET("/admin", webui.Page(static, "admin.html"))
 	r.GET("/assets/*file", webui.Assets(static))
 }

@@ -23,6 +23,7 @@ func TestFinanceScreenServed(t *testing.T) {
 		has  string
 	}{
 		{"/", 200, `src="/assets/finance.js"`},
+		{"/admin", 200, `src="/assets/admin.js"`},
 		{"/assets/finance.js", 200, "settlements"},
 		// Shared with the mall's screens, served from shared/webui.
 		{"/assets/common.js", 200, "export"},

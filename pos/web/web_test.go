@@ -38,6 +38,8 @@ func TestScreensAreServed(t *testing.T) {
 	for _, tc := range []struct{ path, ctype, has string }{
 		{"/", "text/html", `src="/assets/cashier.js"`},
 		{"/zone", "text/html", `src="/assets/zone.js"`},
+		{"/admin", "text/html", `src="/assets/admin.js"`},
+		{"/assets/admin.js", "text/javascript", "/api/v1/audit"},
 		{"/assets/cashier.js", "text/javascript", "export const till"},
 		{"/assets/style.css", "text/css", ".sell"},
 	} {
