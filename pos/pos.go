@@ -20,6 +20,8 @@ import (
 	"ektamall/shared/auth"
 	"ektamall/shared/catalog"
 	"ektamall/shared/catalogdb"
+	"ektamall/shared/gst"
+	"ektamall/shared/money"
 	"ektamall/shared/sqlitedb"
 )
 
@@ -39,9 +41,32 @@ type Config struct {
 	UPIVPA  string
 	UPIName string
 	UPIMCC  string
+	// RoundOff rounds what a customer pays (default: the nearest rupee).
+	RoundOff gst.RoundOff
+	// Limits are the legal thresholds on large sales (zero: the default).
+	Limits Limits
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
+
+// Limits are the thresholds of the law on one sale, kept in configuration
+// because the Income-tax Act 2025 and the Rules of 2026 renumber and may
+// change them (gst_compliance.md §2).
+type Limits struct {
+	// CashFrom: cash of this much or more is refused (s.269ST of the
+	// Income-tax Act 1961, s.186 of the 2025 Act). Default ₹2,00,000.
+	CashFrom money.Amount
+	// PANAbove: a sale above this needs the buyer's PAN or Form 60 (Rule
+	// 114B). Default ₹2,00,000.
+	PANAbove money.Amount
+	// NamedFrom: an unregistered buyer's name, address and State are
+	// required from this taxable value (CGST Rule 46(e)). Default ₹50,000.
+	NamedFrom money.Amount
+}
+
+// DefaultLimits are the thresholds in force when this was written.
+var DefaultLimits = Limits{CashFrom: money.MustParse("200000.00"), PANAbove: money.MustParse("200000.00"),
+	NamedFrom: money.MustParse("50000.00")}
 
 // Mall is the identity printed on every invoice.
 type Mall struct {
@@ -84,6 +109,21 @@ func New(ctx context.Context, db *sqlitedb.DB, store *auth.Store, cfg Config) (*
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.RoundOff == "" {
+		cfg.RoundOff = gst.DefaultRoundOff
+	}
+	if _, err := gst.ParseRoundOff(string(cfg.RoundOff)); err != nil {
+		return nil, fmt.Errorf("pos: %w", err)
+	}
+	for _, l := range []struct {
+		v *money.Amount
+		d money.Amount
+	}{{&cfg.Limits.CashFrom, DefaultLimits.CashFrom},
+		{&cfg.Limits.PANAbove, DefaultLimits.PANAbove}, {&cfg.Limits.NamedFrom, DefaultLimits.NamedFrom}} {
+		if l.v.IsZero() {
+			*l.v = l.d
+		}
+	}
 	var m Mall
 	err := db.R.QueryRowContext(ctx, `SELECT id, name, address, gstin, state FROM mall`).Scan(&m.ID, &m.Name, &m.Address, &m.GSTIN, &m.State)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -111,6 +151,9 @@ func New(ctx context.Context, db *sqlitedb.DB, store *auth.Store, cfg Config) (*
 
 // Mall is the identity printed on invoices.
 func (s *Service) Mall() Mall { return s.mall }
+
+// RoundOff is how this mall rounds what a customer pays.
+func (s *Service) RoundOff() gst.RoundOff { return s.cfg.RoundOff }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC() }
 

@@ -101,10 +101,23 @@ func withinLimit(off, gross money.Amount, limitBP int64) bool {
 	return off.Paise()*10000 <= gross.Paise()*limitBP
 }
 
+// TaxContext is what decides a line's tax beyond the product: the mall's
+// state share (UTGST in a Union Territory without a legislature), an
+// inter-State supply (IGST), and the price bands of the product's HSN
+// heading (nil when its rate does not depend on the price).
+type TaxContext struct {
+	UT    bool
+	Inter bool
+	Bands gst.Bands
+}
+
 // PriceLine prices qty units of p with discount d: the line amount is the
 // tax-inclusive MRP times qty less the discount, and the tax inside it is
-// split once with gst.Inclusive (UTGST in place of SGST when ut).
-func PriceLine(lineNo int, p catalogdb.Product, qty int64, d Discount, ut bool) (SaleLine, error) {
+// split once (gst.Inclusive, or gst.Integrated for an inter-State supply).
+// With price bands the rate is the band of one piece's value after
+// discount: the line's dearest piece when a discount does not divide
+// evenly, so a paisa of rounding never lowers the rate.
+func PriceLine(lineNo int, p catalogdb.Product, qty int64, d Discount, tc TaxContext) (SaleLine, error) {
 	field := func(name string) string { return fmt.Sprintf("lines[%d].%s", lineNo-1, name) }
 	if qty < 1 || qty > MaxQty {
 		return SaleLine{}, errs.Field(field("qty"), "quantity must be a whole number from 1 to %d, got %d", MaxQty, qty)
@@ -115,20 +128,48 @@ func PriceLine(lineNo int, p catalogdb.Product, qty int64, d Discount, ut bool) 
 	if !amount.IsPositive() {
 		return SaleLine{}, errs.Field(field("discount"), "discount %s on %s leaves nothing to pay; remove the line instead", off, gross)
 	}
-	split := gst.Inclusive(amount, p.GSTRate, ut)
-	return SaleLine{
+	rate, note := p.GSTRate, ""
+	if len(tc.Bands) > 0 {
+		unit := money.FromPaise((amount.Paise() + qty - 1) / qty)
+		b, i := tc.Bands.Choose(unit)
+		var lower *gst.Band
+		if i > 0 {
+			lower = &tc.Bands[i-1]
+		}
+		rate, note = b.Rate, b.Note(lower)
+	}
+	var split gst.Split
+	if tc.Inter {
+		split = gst.Integrated(amount, rate)
+	} else {
+		split = gst.Inclusive(amount, rate, tc.UT)
+	}
+	l := SaleLine{
 		LineNo: lineNo, SKU: p.SKU, Name: p.Name, HSN: p.HSN, Qty: qty, UnitPrice: p.MRP,
 		DiscountInput: d.String(), Discount: off, Amount: amount,
-		Taxable: split.Taxable, GSTRate: p.GSTRate, CGST: split.CGST, SGST: split.SGST, UTGST: ut,
+		Taxable: split.Taxable, GSTRate: rate, CGST: split.CGST, IGST: split.IGST, BandNote: note,
 		State: p.State, DistrictID: p.DistrictID, District: p.District, ProducerID: p.ProducerID, GI: p.GI,
 		discount: d,
-	}, nil
+	}
+	l.SGST, l.UTGST = splitShare(split.SGST, tc.UT)
+	return l, nil
+}
+
+// splitShare names the state share of the tax: SGST, or UTGST in a Union
+// Territory without a legislature. (The tables keep both in the SGST
+// column; the invoice's utgst flag says which it is.)
+func splitShare(share money.Amount, ut bool) (sgst, utgst money.Amount) {
+	if ut {
+		return money.Zero, share
+	}
+	return share, money.Zero
 }
 
 // Gross is the line's value before discount.
 func (l SaleLine) Gross() money.Amount { return l.UnitPrice.MulInt(l.Qty) }
 
-// Split is the line's tax as stored.
-func (l SaleLine) Split() gst.Split {
-	return gst.Split{Taxable: l.Taxable, CGST: l.CGST, SGST: l.SGST, UT: l.UTGST}
-}
+// Share is the state share of the line's tax (SGST or UTGST).
+func (l SaleLine) Share() money.Amount { return l.SGST.Add(l.UTGST) }
+
+// Tax is all the tax in the line.
+func (l SaleLine) Tax() money.Amount { return l.CGST.Add(l.Share()).Add(l.IGST) }

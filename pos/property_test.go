@@ -2,12 +2,14 @@ package pos_test
 
 import (
 	"math/rand/v2"
+	"path/filepath"
 	"testing"
 
 	"ektamall/inventory"
 	"ektamall/pos"
 	"ektamall/pos/postest"
 	"ektamall/shared/catalogdb"
+	"ektamall/shared/gst"
 	"ektamall/shared/money"
 	"ektamall/shared/sqlitedb"
 )
@@ -49,7 +51,9 @@ func randomCart(r *rand.Rand, ps []catalogdb.Product, shiftID string) pos.SaleRe
 		d, _ := pos.ParseDiscount(l.Discount)
 		total = total.Add(gross.Sub(d.Off(gross)))
 	}
-	// Tenders: some exact by UPI or card, some split, some with cash change.
+	// Tenders: some exact by UPI or card, some split, some with cash change,
+	// of the payable amount (rounded to the rupee).
+	total, _ = gst.RoundOffRupee.Apply(total)
 	switch r.IntN(4) {
 	case 0:
 		req.Tenders = []pos.Tender{{Method: pos.Cash, Amount: total.Add(money.FromPaise(r.Int64N(50000)))}}
@@ -102,8 +106,11 @@ func checkSale(t *testing.T, s pos.Sale, cashLeft money.Amount) {
 			cash = cash.Add(tn.Amount)
 		}
 	}
-	if !tendered.Sub(s.Change).Equal(s.Total) || s.Change.GreaterThan(cash) || s.Change.IsNegative() {
-		t.Fatalf("%s: tendered %s − change %s != total %s (cash %s)", s.InvoiceNo, tendered, s.Change, s.Total, cash)
+	if payable, ro := gst.RoundOffRupee.Apply(s.Total); !payable.Equal(s.Payable) || !ro.Equal(s.RoundOff) {
+		t.Fatalf("%s: total %s rounds to %s (%s), invoice says %s (%s)", s.InvoiceNo, s.Total, payable, ro, s.Payable, s.RoundOff)
+	}
+	if !tendered.Sub(s.Change).Equal(s.Payable) || s.Change.GreaterThan(cash) || s.Change.IsNegative() {
+		t.Fatalf("%s: tendered %s − change %s != payable %s (cash %s)", s.InvoiceNo, tendered, s.Change, s.Payable, cash)
 	}
 }
 
@@ -121,7 +128,11 @@ func TestPropertyCarts(t *testing.T) {
 	t.Logf("seed %d, %d carts", seed, n)
 	r := rand.New(rand.NewPCG(seed, seed*7919))
 	// Durability is not under test here; NORMAL keeps 10,000 commits quick.
-	m := postest.Open(t, sqlitedb.Options{Synchronous: "NORMAL"})
+	// The legal limits on large sales are not under test here either (see
+	// supply_test.go): random carts run to lakhs of rupees.
+	huge := money.MustParse("100000000.00")
+	m := postest.OpenWith(t, filepath.Join(t.TempDir(), "mall.db"), sqlitedb.Options{Synchronous: "NORMAL"}, postest.State,
+		pos.Config{Limits: pos.Limits{CashFrom: huge, PANAbove: huge, NamedFrom: huge}})
 	ps := m.Products(t, 1000)
 	sh := openShift(t, m, "cashier1", "C01")
 	a := m.Actor("cashier1")
@@ -152,8 +163,8 @@ func TestPropertyCarts(t *testing.T) {
 			for _, f := range ret.Refunds {
 				refunded = refunded.Add(f.Amount)
 			}
-			if !refunded.Equal(s.Total) {
-				t.Fatalf("full return refunded %s of %s", refunded, s.Total)
+			if !refunded.Equal(s.Payable) || !ret.RoundOff.Equal(s.RoundOff) {
+				t.Fatalf("full return refunded %s (round-off %s) of %s paid (round-off %s)", refunded, ret.RoundOff, s.Payable, s.RoundOff)
 			}
 		case i%97 == 1 && s.Lines[0].Qty <= 15: // the first line back unit by unit
 			l := s.Lines[0]

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 
+	"ektamall/shared/catalog"
 	"ektamall/shared/errs"
 	"ektamall/shared/gst"
 	"ektamall/shared/ids"
+	"ektamall/shared/money"
 )
 
 // GetSale reads an invoice by id. Any cashier may read any invoice: a
@@ -46,15 +48,21 @@ func readSale(ctx context.Context, q queryer, m Mall, id string) (Sale, error) {
 		sl                                               Sale
 		at                                               string
 		approver, cancelledAt, cancelledBy, cancelReason sql.NullString
+		share                                            money.Amount
+		b                                                Buyer
+		d                                                Delivery
 	)
 	err := q.QueryRowContext(ctx, `SELECT s.id, s.invoice_no, s.status, s.at, s.shift_id, s.counter, s.user_id, u.username,
 			s.discount_paise, s.taxable_paise, s.cgst_paise, s.sgst_paise, s.utgst, s.total_paise, s.tendered_paise, s.change_paise,
-			ap.username, s.cancelled_at, cb.username, s.cancel_reason
+			ap.username, s.cancelled_at, cb.username, s.cancel_reason, s.igst_paise, s.round_off_paise, s.pos_state, s.b2b, s.einvoice,
+			s.buyer_gstin, s.buyer_name, s.buyer_address, s.buyer_state, s.buyer_pan, s.buyer_form60,
+			s.ship_name, s.ship_address, s.ship_state, s.ship_pincode
 		FROM sales s JOIN users u ON u.id = s.user_id
 		LEFT JOIN users ap ON ap.id = s.approved_by LEFT JOIN users cb ON cb.id = s.cancelled_by
 		WHERE s.id = ?`, id).Scan(&sl.ID, &sl.InvoiceNo, &sl.Status, &at, &sl.ShiftID, &sl.Counter, &sl.CashierID, &sl.Cashier,
-		&sl.Discount, &sl.Taxable, &sl.CGST, &sl.SGST, &sl.UTGST, &sl.Total, &sl.Tendered, &sl.Change,
-		&approver, &cancelledAt, &cancelledBy, &cancelReason)
+		&sl.Discount, &sl.Taxable, &sl.CGST, &share, &sl.ut, &sl.Total, &sl.Tendered, &sl.Change,
+		&approver, &cancelledAt, &cancelledBy, &cancelReason, &sl.IGST, &sl.RoundOff, &sl.POSState, &sl.B2B, &sl.EInvoice,
+		&b.GSTIN, &b.Name, &b.Address, &b.State, &b.PAN, &b.Form60, &d.Name, &d.Address, &d.State, &d.Pincode)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Sale{}, errs.E(errs.NotFound, "no sale %q", id)
 	}
@@ -62,7 +70,23 @@ func readSale(ctx context.Context, q queryer, m Mall, id string) (Sale, error) {
 		return Sale{}, fmt.Errorf("read sale: %w", err)
 	}
 	sl.At, sl.ApprovedBy = parseTime(at), approver.String
-	sl.PlaceOfSupply = m.StateName + " (" + m.StateCode + ")"
+	sl.SGST, sl.UTGST = splitShare(share, sl.ut)
+	sl.Payable = sl.Total.Add(sl.RoundOff)
+	if sl.POSState == "" { // invoices from before the place of supply was stored
+		sl.POSState = m.State
+	}
+	st, _ := catalog.StateByCode(sl.POSState)
+	sl.PlaceOfSupply, sl.DocType, sl.Supply = stateLabel(st), "tax_invoice", "intra"
+	if sl.IGST.IsPositive() || sl.POSState != m.State {
+		sl.Supply = "inter"
+	}
+	if b != (Buyer{}) {
+		b.PAN = gst.MaskPAN(b.PAN)
+		sl.Buyer = &b
+	}
+	if d != (Delivery{}) {
+		sl.DeliverTo = &d
+	}
 	if cancelledAt.Valid {
 		t := parseTime(cancelledAt.String)
 		sl.CancelledAt, sl.CancelledBy, sl.CancelReason = &t, cancelledBy.String, cancelReason.String
@@ -85,7 +109,7 @@ func readSale(ctx context.Context, q queryer, m Mall, id string) (Sale, error) {
 		returned[n] = qty
 	}
 	rows.Close()
-	if sl.Lines, err = readLines(ctx, q, id, returned, sl.UTGST); err != nil {
+	if sl.Lines, err = readLines(ctx, q, id, returned, sl.ut); err != nil {
 		return Sale{}, err
 	}
 	if sl.Tenders, err = readTenders(ctx, q, "sale_tenders", "sale_id", id); err != nil {
@@ -113,7 +137,8 @@ func readSale(ctx context.Context, q queryer, m Mall, id string) (Sale, error) {
 
 func readLines(ctx context.Context, q queryer, saleID string, returned map[int]int64, ut bool) ([]SaleLine, error) {
 	rows, err := q.QueryContext(ctx, `SELECT line_no, sku, name, hsn, qty, unit_price_paise, discount_kind, discount_bp, discount_paise,
-			amount_paise, taxable_paise, gst_rate_bp, cgst_paise, sgst_paise, state, district_id, district_name, producer_id, gi
+			amount_paise, taxable_paise, gst_rate_bp, cgst_paise, sgst_paise, state, district_id, district_name, producer_id, gi,
+			igst_paise, band_note
 		FROM sale_lines WHERE sale_id = ? ORDER BY line_no`, saleID)
 	if err != nil {
 		return nil, fmt.Errorf("read sale lines: %w", err)
@@ -122,11 +147,13 @@ func readLines(ctx context.Context, q queryer, saleID string, returned map[int]i
 	var out []SaleLine
 	for rows.Next() {
 		var (
-			l  SaleLine
-			bp int64
+			l     SaleLine
+			bp    int64
+			share money.Amount
 		)
 		if err := rows.Scan(&l.LineNo, &l.SKU, &l.Name, &l.HSN, &l.Qty, &l.UnitPrice, &l.discount.Kind, &l.discount.BP, &l.Discount,
-			&l.Amount, &l.Taxable, &bp, &l.CGST, &l.SGST, &l.State, &l.DistrictID, &l.District, &l.ProducerID, &l.GI); err != nil {
+			&l.Amount, &l.Taxable, &bp, &l.CGST, &share, &l.State, &l.DistrictID, &l.District, &l.ProducerID, &l.GI,
+			&l.IGST, &l.BandNote); err != nil {
 			return nil, fmt.Errorf("read sale lines: %w", err)
 		}
 		if l.GSTRate, err = gst.RateFromBasisPoints(bp); err != nil {
@@ -136,7 +163,8 @@ func readLines(ctx context.Context, q queryer, saleID string, returned map[int]i
 			l.discount.Amount = l.Discount
 		}
 		l.DiscountInput = l.discount.String()
-		l.Returned, l.UTGST = returned[l.LineNo], ut
+		l.Returned = returned[l.LineNo]
+		l.SGST, l.UTGST = splitShare(share, ut)
 		out = append(out, l)
 	}
 	return out, rows.Err()

@@ -19,6 +19,26 @@ type Totals struct {
 	Taxable money.Amount `json:"taxable_value"`
 	CGST    money.Amount `json:"cgst"`
 	SGST    money.Amount `json:"sgst"`
+	UTGST   money.Amount `json:"utgst"`
+	IGST    money.Amount `json:"igst"`
+	// RoundOff is outside Total: what changed hands is Total + RoundOff.
+	RoundOff money.Amount `json:"round_off"`
+}
+
+func (t Totals) tax() money.Amount { return t.CGST.Add(t.SGST).Add(t.UTGST).Add(t.IGST) }
+
+// scanTotals reads count, total, taxable, cgst, state share, igst and
+// round-off, naming the state share by the mall's kind.
+func scanTotals(sc interface{ Scan(...any) error }, ut bool, extra ...any) (Totals, error) {
+	var (
+		t     Totals
+		share money.Amount
+	)
+	if err := sc.Scan(append([]any{&t.Count, &t.Total, &t.Taxable, &t.CGST, &share, &t.IGST, &t.RoundOff}, extra...)...); err != nil {
+		return t, err
+	}
+	t.SGST, t.UTGST = splitShare(share, ut)
+	return t, nil
 }
 
 // TenderTotal is the money taken and given back by one method in a shift.
@@ -36,10 +56,22 @@ type TaxHeads struct {
 	Taxable money.Amount `json:"taxable_value"`
 	CGST    money.Amount `json:"cgst"`
 	SGST    money.Amount `json:"sgst"`
+	UTGST   money.Amount `json:"utgst"`
+	IGST    money.Amount `json:"igst"`
 }
 
 func (t TaxHeads) sub(o TaxHeads) TaxHeads {
-	return TaxHeads{t.Amount.Sub(o.Amount), t.Taxable.Sub(o.Taxable), t.CGST.Sub(o.CGST), t.SGST.Sub(o.SGST)}
+	return TaxHeads{t.Amount.Sub(o.Amount), t.Taxable.Sub(o.Taxable), t.CGST.Sub(o.CGST), t.SGST.Sub(o.SGST),
+		t.UTGST.Sub(o.UTGST), t.IGST.Sub(o.IGST)}
+}
+
+func (t TaxHeads) sum() money.Amount {
+	return t.Taxable.Add(t.CGST).Add(t.SGST).Add(t.UTGST).Add(t.IGST)
+}
+
+func (t TaxHeads) equal(o TaxHeads) bool {
+	return t.Amount.Equal(o.Amount) && t.Taxable.Equal(o.Taxable) && t.CGST.Equal(o.CGST) && t.SGST.Equal(o.SGST) &&
+		t.UTGST.Equal(o.UTGST) && t.IGST.Equal(o.IGST)
 }
 
 // TaxTotal is GST at one rate in a shift: on sales, on returns, and net.
@@ -63,14 +95,17 @@ type Report struct {
 	GeneratedAt  time.Time    `json:"generated_at"`
 	OpeningFloat money.Amount `json:"opening_float"`
 	// Sales are the invoices still standing; Cancelled those voided.
-	Sales     Totals        `json:"sales"`
-	Cancelled Totals        `json:"cancelled"`
-	Returns   Totals        `json:"returns"`
-	NetSales  money.Amount  `json:"net_sales"`
-	Tenders   []TenderTotal `json:"tenders"`
-	Tax       []TaxTotal    `json:"tax"`
-	PaidIn    money.Amount  `json:"paid_in"`
-	PaidOut   money.Amount  `json:"paid_out"`
+	Sales     Totals       `json:"sales"`
+	Cancelled Totals       `json:"cancelled"`
+	Returns   Totals       `json:"returns"`
+	NetSales  money.Amount `json:"net_sales"`
+	// RoundOff is the net round-off of sales less returns: the tenders
+	// add up to NetSales + RoundOff.
+	RoundOff money.Amount  `json:"round_off"`
+	Tenders  []TenderTotal `json:"tenders"`
+	Tax      []TaxTotal    `json:"tax"`
+	PaidIn   money.Amount  `json:"paid_in"`
+	PaidOut  money.Amount  `json:"paid_out"`
 	// ExpectedCash = opening float + cash net of change and refunds +
 	// paid in − paid out.
 	ExpectedCash      money.Amount     `json:"expected_cash"`
@@ -87,8 +122,8 @@ type Report struct {
 // Check states what makes a report add up; tests and self-checks call it.
 func (r Report) Check() error {
 	heads := func(name string, t Totals) error {
-		if s := t.Taxable.Add(t.CGST).Add(t.SGST); !s.Equal(t.Total) {
-			return fmt.Errorf("%s: taxable+cgst+sgst %s != total %s", name, s, t.Total)
+		if s := t.Taxable.Add(t.tax()); !s.Equal(t.Total) {
+			return fmt.Errorf("%s: taxable+cgst+sgst+utgst+igst %s != total %s", name, s, t.Total)
 		}
 		return nil
 	}
@@ -110,17 +145,19 @@ func (r Report) Check() error {
 			cash = t.Net
 		}
 	}
-	if !tenders.Equal(r.NetSales) {
-		return fmt.Errorf("tenders net %s != net sales %s", tenders, r.NetSales)
+	if n := r.Sales.RoundOff.Sub(r.Returns.RoundOff); !n.Equal(r.RoundOff) {
+		return fmt.Errorf("round-off %s != sales' %s - returns' %s", r.RoundOff, r.Sales.RoundOff, r.Returns.RoundOff)
+	}
+	if !tenders.Equal(r.NetSales.Add(r.RoundOff)) {
+		return fmt.Errorf("tenders net %s != net sales %s + round-off %s", tenders, r.NetSales, r.RoundOff)
 	}
 	tax := money.Zero
 	for _, t := range r.Tax {
-		n := t.Sales.sub(t.Returns)
-		if !(n.Amount.Equal(t.Net.Amount) && n.Taxable.Equal(t.Net.Taxable) && n.CGST.Equal(t.Net.CGST) && n.SGST.Equal(t.Net.SGST)) {
+		if !t.Sales.sub(t.Returns).equal(t.Net) {
 			return fmt.Errorf("tax at %s%%: net is not sales - returns", t.GSTRate)
 		}
-		if s := t.Net.Taxable.Add(t.Net.CGST).Add(t.Net.SGST); !s.Equal(t.Net.Amount) {
-			return fmt.Errorf("tax at %s%%: taxable+cgst+sgst %s != %s", t.GSTRate, s, t.Net.Amount)
+		if s := t.Net.sum(); !s.Equal(t.Net.Amount) {
+			return fmt.Errorf("tax at %s%%: taxable + taxes %s != %s", t.GSTRate, s, t.Net.Amount)
 		}
 		tax = tax.Add(t.Net.Amount)
 	}
@@ -141,8 +178,8 @@ func buildReport(ctx context.Context, q queryer, m Mall, sh Shift, now time.Time
 	r := Report{Kind: "X", MallID: m.ID, ShiftID: sh.ID, Counter: sh.Counter, Cashier: sh.Cashier, OpenedAt: sh.OpenedAt,
 		GeneratedAt: now, OpeningFloat: sh.OpeningFloat, UTGST: m.UTGST}
 	var change int64
-	rows, err := q.QueryContext(ctx, `SELECT status, COUNT(*), SUM(total_paise), SUM(taxable_paise), SUM(cgst_paise), SUM(sgst_paise),
-			SUM(change_paise), MIN(invoice_no), MAX(invoice_no)
+	rows, err := q.QueryContext(ctx, `SELECT COUNT(*), SUM(total_paise), SUM(taxable_paise), SUM(cgst_paise), SUM(sgst_paise),
+			SUM(igst_paise), SUM(round_off_paise), status, SUM(change_paise), MIN(invoice_no), MAX(invoice_no)
 		FROM sales WHERE shift_id = ? GROUP BY status`, sh.ID)
 	if err != nil {
 		return Report{}, fmt.Errorf("report sales: %w", err)
@@ -150,10 +187,10 @@ func buildReport(ctx context.Context, q queryer, m Mall, sh Shift, now time.Time
 	for rows.Next() {
 		var (
 			status, first, last string
-			t                   Totals
 			ch                  int64
 		)
-		if err := rows.Scan(&status, &t.Count, &t.Total, &t.Taxable, &t.CGST, &t.SGST, &ch, &first, &last); err != nil {
+		t, err := scanTotals(rows, m.UTGST, &status, &ch, &first, &last)
+		if err != nil {
 			rows.Close()
 			return Report{}, fmt.Errorf("report sales: %w", err)
 		}
@@ -171,13 +208,14 @@ func buildReport(ctx context.Context, q queryer, m Mall, sh Shift, now time.Time
 	}
 	rows.Close()
 	var first, last sql.NullString
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(total_paise), 0), COALESCE(SUM(taxable_paise), 0), COALESCE(SUM(cgst_paise), 0),
-			COALESCE(SUM(sgst_paise), 0), MIN(credit_note_no), MAX(credit_note_no) FROM returns WHERE shift_id = ?`, sh.ID).
-		Scan(&r.Returns.Count, &r.Returns.Total, &r.Returns.Taxable, &r.Returns.CGST, &r.Returns.SGST, &first, &last); err != nil {
+	if r.Returns, err = scanTotals(q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(total_paise), 0), COALESCE(SUM(taxable_paise), 0),
+			COALESCE(SUM(cgst_paise), 0), COALESCE(SUM(sgst_paise), 0), COALESCE(SUM(igst_paise), 0), COALESCE(SUM(round_off_paise), 0),
+			MIN(credit_note_no), MAX(credit_note_no) FROM returns WHERE shift_id = ?`, sh.ID), m.UTGST, &first, &last); err != nil {
 		return Report{}, fmt.Errorf("report returns: %w", err)
 	}
 	r.FirstCreditNoteNo, r.LastCreditNoteNo = first.String, last.String
 	r.NetSales = r.Sales.Total.Sub(r.Returns.Total)
+	r.RoundOff = r.Sales.RoundOff.Sub(r.Returns.RoundOff)
 
 	byMethod := map[string]*TenderTotal{}
 	for _, m := range Methods {
@@ -209,7 +247,7 @@ func buildReport(ctx context.Context, q queryer, m Mall, sh Shift, now time.Time
 		return Report{}, err
 	}
 	r.ExpectedCash = r.OpeningFloat.Add(byMethod[Cash].Net).Add(r.PaidIn).Sub(r.PaidOut)
-	if r.Tax, err = taxByRate(ctx, q, sh.ID); err != nil {
+	if r.Tax, err = taxByRate(ctx, q, sh.ID, m.UTGST); err != nil {
 		return Report{}, err
 	}
 	return r, nil
@@ -234,7 +272,7 @@ func sumByKey(ctx context.Context, q queryer, query, arg string, set func(string
 	return rows.Err()
 }
 
-func taxByRate(ctx context.Context, q queryer, shiftID string) ([]TaxTotal, error) {
+func taxByRate(ctx context.Context, q queryer, shiftID string, ut bool) ([]TaxTotal, error) {
 	by := map[int64]*TaxTotal{}
 	scan := func(query string, pick func(*TaxTotal) *TaxHeads) error {
 		rows, err := q.QueryContext(ctx, query, shiftID)
@@ -244,12 +282,14 @@ func taxByRate(ctx context.Context, q queryer, shiftID string) ([]TaxTotal, erro
 		defer rows.Close()
 		for rows.Next() {
 			var (
-				bp int64
-				h  TaxHeads
+				bp    int64
+				h     TaxHeads
+				share money.Amount
 			)
-			if err := rows.Scan(&bp, &h.Amount, &h.Taxable, &h.CGST, &h.SGST); err != nil {
+			if err := rows.Scan(&bp, &h.Amount, &h.Taxable, &h.CGST, &share, &h.IGST); err != nil {
 				return fmt.Errorf("report tax: %w", err)
 			}
+			h.SGST, h.UTGST = splitShare(share, ut)
 			t := by[bp]
 			if t == nil {
 				rate, err := gst.RateFromBasisPoints(bp)
@@ -263,12 +303,12 @@ func taxByRate(ctx context.Context, q queryer, shiftID string) ([]TaxTotal, erro
 		}
 		return rows.Err()
 	}
-	if err := scan(`SELECT l.gst_rate_bp, SUM(l.amount_paise), SUM(l.taxable_paise), SUM(l.cgst_paise), SUM(l.sgst_paise)
+	if err := scan(`SELECT l.gst_rate_bp, SUM(l.amount_paise), SUM(l.taxable_paise), SUM(l.cgst_paise), SUM(l.sgst_paise), SUM(l.igst_paise)
 		FROM sale_lines l JOIN sales s ON s.id = l.sale_id WHERE s.shift_id = ? AND s.status = 'completed' GROUP BY l.gst_rate_bp`,
 		func(t *TaxTotal) *TaxHeads { return &t.Sales }); err != nil {
 		return nil, err
 	}
-	if err := scan(`SELECT sl.gst_rate_bp, SUM(rl.amount_paise), SUM(rl.taxable_paise), SUM(rl.cgst_paise), SUM(rl.sgst_paise)
+	if err := scan(`SELECT sl.gst_rate_bp, SUM(rl.amount_paise), SUM(rl.taxable_paise), SUM(rl.cgst_paise), SUM(rl.sgst_paise), SUM(rl.igst_paise)
 		FROM return_lines rl JOIN returns r ON r.id = rl.return_id
 		JOIN sale_lines sl ON sl.sale_id = r.sale_id AND sl.line_no = rl.sale_line_no
 		WHERE r.shift_id = ? GROUP BY sl.gst_rate_bp`, func(t *TaxTotal) *TaxHeads { return &t.Returns }); err != nil {
@@ -301,6 +341,17 @@ func appendShiftClose(ctx context.Context, tx *sql.Tx, mallID string, r Report) 
 		FirstInvoiceNo: r.FirstInvoiceNo, LastInvoiceNo: r.LastInvoiceNo,
 		OpeningFloat: r.OpeningFloat, PaidIn: r.PaidIn, PaidOut: r.PaidOut, VoidsTotal: r.Cancelled.Total,
 		FirstCreditNoteNo: r.FirstCreditNoteNo, LastCreditNoteNo: r.LastCreditNoteNo,
+		RoundOff: r.RoundOff, TaxHeads: r.netHeads(),
 	})
 	return err
+}
+
+// netHeads is the shift's net tax (sales less returns) by head.
+func (r Report) netHeads() map[string]money.Amount {
+	return map[string]money.Amount{
+		"cgst":  r.Sales.CGST.Sub(r.Returns.CGST),
+		"sgst":  r.Sales.SGST.Sub(r.Returns.SGST),
+		"utgst": r.Sales.UTGST.Sub(r.Returns.UTGST),
+		"igst":  r.Sales.IGST.Sub(r.Returns.IGST),
+	}
 }

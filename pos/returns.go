@@ -139,21 +139,27 @@ func (s *Service) writeReturn(ctx context.Context, tx *sql.Tx, a Actor, req Retu
 		return Return{}, errs.E(errs.Conflict, "invoice %s is cancelled; nothing can be returned against it", sale.InvoiceNo)
 	}
 	r := Return{ID: ids.New(), At: now, SaleID: sale.ID, InvoiceNo: sale.InvoiceNo, InvoiceAt: sale.At, ShiftID: sh.ID,
-		Counter: sh.Counter, UserID: a.User.ID, Cashier: a.User.Username, UTGST: sale.UTGST, RestockTo: req.RestockTo,
-		Reason: req.Reason, PlaceOfSupply: sale.PlaceOfSupply}
+		Counter: sh.Counter, UserID: a.User.ID, Cashier: a.User.Username, RestockTo: req.RestockTo,
+		Reason: req.Reason, PlaceOfSupply: sale.PlaceOfSupply, Buyer: sale.Buyer, ut: sale.ut}
 	if r.Lines, err = pickReturnLines(sale, req.Lines); err != nil {
 		return Return{}, err
 	}
+	share := money.Zero
 	for _, l := range r.Lines {
 		r.Total, r.Taxable = r.Total.Add(l.Amount), r.Taxable.Add(l.Taxable)
-		r.CGST, r.SGST = r.CGST.Add(l.CGST), r.SGST.Add(l.SGST)
+		r.CGST, r.IGST, share = r.CGST.Add(l.CGST), r.IGST.Add(l.IGST), share.Add(l.SGST).Add(l.UTGST)
 	}
+	r.SGST, r.UTGST = splitShare(share, r.ut)
+	if r.RoundOff, err = returnRoundOff(ctx, tx, sale, r.Lines); err != nil {
+		return Return{}, err
+	}
+	r.Refund = r.Total.Add(r.RoundOff)
 	prior := map[string]money.Amount{}
 	if err := sumByKey(ctx, tx, `SELECT f.method, SUM(f.amount_paise) FROM refunds f JOIN returns r ON r.id = f.return_id
 		WHERE r.sale_id = ? GROUP BY f.method`, sale.ID, func(k string, v money.Amount) { prior[k] = v }); err != nil {
 		return Return{}, err
 	}
-	if r.Refunds, err = refundPlan(sale, req.RefundMethod, r.Total, prior); err != nil {
+	if r.Refunds, err = refundPlan(sale, req.RefundMethod, r.Refund, prior); err != nil {
 		return Return{}, err
 	}
 	fy := invoice.FinancialYear(now)
@@ -166,15 +172,17 @@ func (s *Service) writeReturn(ctx context.Context, tx *sql.Tx, a Actor, req Retu
 		return Return{}, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO returns (id, credit_note_no, series, fy, seq, sale_id, shift_id, user_id, at, total_paise,
-			taxable_paise, cgst_paise, sgst_paise, restock_to, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			taxable_paise, cgst_paise, sgst_paise, restock_to, reason, igst_paise, round_off_paise)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.CreditNoteNo, series, int(fy), seq, sale.ID, sh.ID, a.User.ID, now.Format(timeFmt), r.Total.Paise(),
-		r.Taxable.Paise(), r.CGST.Paise(), r.SGST.Paise(), r.RestockTo, r.Reason); err != nil {
+		r.Taxable.Paise(), r.CGST.Paise(), share.Paise(), r.RestockTo, r.Reason, r.IGST.Paise(), r.RoundOff.Paise()); err != nil {
 		return Return{}, fmt.Errorf("insert return: %w", err)
 	}
 	for _, l := range r.Lines {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO return_lines (return_id, line_no, sale_line_no, sku, qty, amount_paise, taxable_paise,
-				cgst_paise, sgst_paise) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.ID, l.LineNo, l.SaleLineNo, l.SKU, l.Qty, l.Amount.Paise(), l.Taxable.Paise(), l.CGST.Paise(), l.SGST.Paise()); err != nil {
+				cgst_paise, sgst_paise, igst_paise) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.ID, l.LineNo, l.SaleLineNo, l.SKU, l.Qty, l.Amount.Paise(), l.Taxable.Paise(), l.CGST.Paise(), l.SGST.Add(l.UTGST).Paise(),
+			l.IGST.Paise()); err != nil {
 			return Return{}, fmt.Errorf("insert return line: %w", err)
 		}
 		if err := inventory.PutBack(ctx, tx, s.mall.ID, inventory.KindReturn, l.SKU, l.State, l.Qty, inventory.Location(r.RestockTo), r.ID, a.User.ID, now); err != nil {
@@ -188,7 +196,7 @@ func (s *Service) writeReturn(ctx context.Context, tx *sql.Tx, a Actor, req Retu
 		return Return{}, err
 	}
 	if err := audit(ctx, tx, a, now, "return", map[string]any{"return_id": r.ID, "credit_note_no": r.CreditNoteNo,
-		"sale_id": sale.ID, "invoice_no": sale.InvoiceNo, "total": r.Total, "refund_method": req.RefundMethod,
+		"sale_id": sale.ID, "invoice_no": sale.InvoiceNo, "total": r.Total, "round_off": r.RoundOff, "refund_method": req.RefundMethod,
 		"restock_to": r.RestockTo, "reason": r.Reason}); err != nil {
 		return Return{}, err
 	}
@@ -268,13 +276,42 @@ func returnSlice(l SaleLine, from, k int64) (ReturnLine, error) {
 	if err != nil {
 		return ReturnLine{}, err
 	}
-	sgst, err := part(l.SGST)
+	share, err := part(l.Share())
 	if err != nil {
 		return ReturnLine{}, err
 	}
-	return ReturnLine{SaleLineNo: l.LineNo, SKU: l.SKU, Name: l.Name, HSN: l.HSN, Qty: k, UnitPrice: l.UnitPrice,
-		Amount: amount, Taxable: amount.Sub(cgst).Sub(sgst), GSTRate: l.GSTRate, CGST: cgst, SGST: sgst, UTGST: l.UTGST,
-		State: l.State, DistrictID: l.DistrictID, District: l.District, ProducerID: l.ProducerID, GI: l.GI}, nil
+	igst, err := part(l.IGST)
+	if err != nil {
+		return ReturnLine{}, err
+	}
+	rl := ReturnLine{SaleLineNo: l.LineNo, SKU: l.SKU, Name: l.Name, HSN: l.HSN, Qty: k, UnitPrice: l.UnitPrice,
+		Amount: amount, Taxable: amount.Sub(cgst).Sub(share).Sub(igst), GSTRate: l.GSTRate, CGST: cgst, IGST: igst,
+		BandNote: l.BandNote, State: l.State, DistrictID: l.DistrictID, District: l.District, ProducerID: l.ProducerID, GI: l.GI}
+	rl.SGST, rl.UTGST = splitShare(share, !l.UTGST.IsZero())
+	return rl, nil
+}
+
+// returnRoundOff is the round-off a credit note gives back: none, unless
+// it brings back the invoice's last units, when it returns what is left of
+// the invoice's round-off, so that all refunds add up to what was paid.
+// (Partial refunds are paid to the paisa: a VERIFY item in the README.)
+func returnRoundOff(ctx context.Context, tx *sql.Tx, sale Sale, lines []ReturnLine) (money.Amount, error) {
+	var sold, back int64
+	for _, l := range sale.Lines {
+		sold += l.Qty
+		back += l.Returned
+	}
+	for _, l := range lines {
+		back += l.Qty
+	}
+	if back < sold || sale.RoundOff.IsZero() {
+		return money.Zero, nil
+	}
+	var given money.Amount
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(round_off_paise), 0) FROM returns WHERE sale_id = ?`, sale.ID).Scan(&given); err != nil {
+		return money.Zero, fmt.Errorf("return round-off: %w", err)
+	}
+	return sale.RoundOff.Sub(given), nil
 }
 
 // refundPlan decides how a refund of total is paid. Cash always works (the
@@ -337,11 +374,11 @@ func refundPlan(sale Sale, method string, total money.Amount, prior map[string]m
 
 func returnEvent(r Return) events.Return {
 	ev := events.Return{ReturnID: r.ID, CreditNoteNo: r.CreditNoteNo, SaleID: r.SaleID, InvoiceNo: r.InvoiceNo, ShiftID: r.ShiftID,
-		At: r.At, Total: r.Total}
+		At: r.At, Total: r.Total, RoundOff: r.RoundOff}
 	for _, l := range r.Lines {
 		ev.Lines = append(ev.Lines, events.ReturnLine{SaleLineNo: l.SaleLineNo, SKU: l.SKU, ProducerID: l.ProducerID,
 			DistrictID: l.DistrictID, State: l.State, Qty: l.Qty, Amount: l.Amount, Taxable: l.Taxable, GSTRate: l.GSTRate,
-			CGST: l.CGST, SGST: l.SGST, UTGST: l.UTGST})
+			CGST: l.CGST, SGST: l.SGST.Add(l.UTGST), UTGST: r.ut, IGST: l.IGST})
 	}
 	for _, t := range r.Refunds {
 		ev.Refunds = append(ev.Refunds, events.Tender{Method: t.Method, Amount: t.Amount, Ref: t.Ref})
@@ -364,12 +401,14 @@ func readReturn(ctx context.Context, q queryer, m Mall, id string) (Return, erro
 	var (
 		r      Return
 		at, sa string
+		share  money.Amount
 	)
 	err := q.QueryRowContext(ctx, `SELECT r.id, r.credit_note_no, r.at, r.sale_id, s.invoice_no, s.at, r.shift_id, sh.counter, r.user_id,
-			u.username, r.total_paise, r.taxable_paise, r.cgst_paise, r.sgst_paise, s.utgst, r.restock_to, r.reason
+			u.username, r.total_paise, r.taxable_paise, r.cgst_paise, r.sgst_paise, s.utgst, r.restock_to, r.reason, r.igst_paise,
+			r.round_off_paise
 		FROM returns r JOIN sales s ON s.id = r.sale_id JOIN shifts sh ON sh.id = r.shift_id JOIN users u ON u.id = r.user_id
 		WHERE r.id = ?`, id).Scan(&r.ID, &r.CreditNoteNo, &at, &r.SaleID, &r.InvoiceNo, &sa, &r.ShiftID, &r.Counter, &r.UserID,
-		&r.Cashier, &r.Total, &r.Taxable, &r.CGST, &r.SGST, &r.UTGST, &r.RestockTo, &r.Reason)
+		&r.Cashier, &r.Total, &r.Taxable, &r.CGST, &share, &r.ut, &r.RestockTo, &r.Reason, &r.IGST, &r.RoundOff)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Return{}, errs.E(errs.NotFound, "no credit note %q", id)
 	}
@@ -377,25 +416,32 @@ func readReturn(ctx context.Context, q queryer, m Mall, id string) (Return, erro
 		return Return{}, fmt.Errorf("read return: %w", err)
 	}
 	r.At, r.InvoiceAt = parseTime(at), parseTime(sa)
-	r.PlaceOfSupply = m.StateName + " (" + m.StateCode + ")"
-	lines, err := readLines(ctx, q, r.SaleID, nil, r.UTGST)
+	r.SGST, r.UTGST = splitShare(share, r.ut)
+	r.Refund = r.Total.Add(r.RoundOff)
+	sale, err := readSale(ctx, q, m, r.SaleID)
 	if err != nil {
 		return Return{}, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT line_no, sale_line_no, qty, amount_paise, taxable_paise, cgst_paise, sgst_paise
+	r.PlaceOfSupply, r.Buyer = sale.PlaceOfSupply, sale.Buyer
+	lines := sale.Lines
+	rows, err := q.QueryContext(ctx, `SELECT line_no, sale_line_no, qty, amount_paise, taxable_paise, cgst_paise, sgst_paise, igst_paise
 		FROM return_lines WHERE return_id = ? ORDER BY line_no`, id)
 	if err != nil {
 		return Return{}, fmt.Errorf("read return lines: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var rl ReturnLine
-		if err := rows.Scan(&rl.LineNo, &rl.SaleLineNo, &rl.Qty, &rl.Amount, &rl.Taxable, &rl.CGST, &rl.SGST); err != nil {
+		var (
+			rl ReturnLine
+			sh money.Amount
+		)
+		if err := rows.Scan(&rl.LineNo, &rl.SaleLineNo, &rl.Qty, &rl.Amount, &rl.Taxable, &rl.CGST, &sh, &rl.IGST); err != nil {
 			return Return{}, err
 		}
+		rl.SGST, rl.UTGST = splitShare(sh, r.ut)
 		for _, l := range lines {
 			if l.LineNo == rl.SaleLineNo {
-				rl.SKU, rl.Name, rl.HSN, rl.UnitPrice, rl.GSTRate, rl.UTGST = l.SKU, l.Name, l.HSN, l.UnitPrice, l.GSTRate, r.UTGST
+				rl.SKU, rl.Name, rl.HSN, rl.UnitPrice, rl.GSTRate, rl.BandNote = l.SKU, l.Name, l.HSN, l.UnitPrice, l.GSTRate, l.BandNote
 				rl.State, rl.DistrictID, rl.District, rl.ProducerID, rl.GI = l.State, l.DistrictID, l.District, l.ProducerID, l.GI
 			}
 		}

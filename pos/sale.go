@@ -9,8 +9,10 @@ import (
 	"unicode"
 
 	"ektamall/inventory"
+	"ektamall/shared/catalogdb"
 	"ektamall/shared/errs"
 	"ektamall/shared/events"
+	"ektamall/shared/gst"
 	"ektamall/shared/ids"
 	"ektamall/shared/invoice"
 	"ektamall/shared/money"
@@ -30,9 +32,13 @@ type pendingSale struct {
 	discount money.Amount
 	taxable  money.Amount
 	cgst     money.Amount
-	sgst     money.Amount
+	sgst     money.Amount // the state share: SGST or UTGST
+	igst     money.Amount
+	roundOff money.Amount
+	payable  money.Amount
 	tendered money.Amount
 	change   money.Amount
+	supply   supply
 	// overLimit are the line numbers whose discount is over the seller's
 	// own limit (needing approval); audited those over the cashier limit.
 	overLimit []int
@@ -135,18 +141,29 @@ func (s *Service) prepareSale(ctx context.Context, a Actor, req SaleRequest) (*p
 		tenders[i] = t
 	}
 	p.tenders = tenders
+	var err error
+	if p.supply, err = s.planSupply(req); err != nil {
+		return nil, err
+	}
 	products, err := lookupProducts(ctx, s.db.R, codes)
 	if err != nil {
 		return nil, err
 	}
 	limit := s.cfg.DiscountLimitBP[a.User.Role]
 	cashierLimit := s.cfg.DiscountLimitBP["cashier"]
+	bands := map[string]gst.Bands{}
 	for i, l := range req.Lines {
 		prod, ok := products[l.SKU]
 		if !ok {
 			return nil, errs.Field(fmt.Sprintf("lines[%d].sku", i), "unknown SKU or barcode %q", l.SKU)
 		}
-		line, err := PriceLine(i+1, prod, l.Qty, discounts[i], s.mall.UTGST)
+		tc := TaxContext{UT: s.mall.UTGST, Inter: p.supply.inter}
+		if !prod.FlatRate {
+			if tc.Bands, err = s.bandsFor(ctx, bands, prod.HSN); err != nil {
+				return nil, err
+			}
+		}
+		line, err := PriceLine(i+1, prod, l.Qty, discounts[i], tc)
 		if err != nil {
 			return nil, err
 		}
@@ -161,21 +178,40 @@ func (s *Service) prepareSale(ctx context.Context, a Actor, req SaleRequest) (*p
 		p.discount = p.discount.Add(line.Discount)
 		p.taxable = p.taxable.Add(line.Taxable)
 		p.cgst = p.cgst.Add(line.CGST)
-		p.sgst = p.sgst.Add(line.SGST)
+		p.sgst = p.sgst.Add(line.Share())
+		p.igst = p.igst.Add(line.IGST)
 	}
+	p.payable, p.roundOff = s.cfg.RoundOff.Apply(p.total)
 	p.tendered = cash.Add(nonCash)
 	switch {
-	case nonCash.GreaterThan(p.total):
-		return nil, errs.Field("tenders", "UPI and card tenders (%s) are more than the total (%s): change is given only from cash", nonCash, p.total)
-	case p.tendered.LessThan(p.total):
-		return nil, errs.Field("tenders", "tenders (%s) are short of the total (%s) by %s", p.tendered, p.total, p.total.Sub(p.tendered))
+	case nonCash.GreaterThan(p.payable):
+		return nil, errs.Field("tenders", "UPI and card tenders (%s) are more than the amount payable (%s): change is given only from cash", nonCash, p.payable)
+	case p.tendered.LessThan(p.payable):
+		return nil, errs.Field("tenders", "tenders (%s) are short of the amount payable (%s) by %s", p.tendered, p.payable, p.payable.Sub(p.tendered))
 	}
-	p.change = p.tendered.Sub(p.total)
+	p.change = p.tendered.Sub(p.payable)
+	if err := s.checkLimits(p, cash.Sub(p.change)); err != nil {
+		return nil, err
+	}
 	if len(p.overLimit) > 0 && req.Approval == "" {
 		return nil, errs.E(errs.Forbidden, "the discount on line %d is over your limit of %s%%; a mall admin must approve it (approval_token)",
 			p.overLimit[0], moneyBP(limit))
 	}
 	return p, nil
+}
+
+// bandsFor returns the price bands of an HSN code (nil when its rate does
+// not depend on the price), looked up once per code in a sale.
+func (s *Service) bandsFor(ctx context.Context, seen map[string]gst.Bands, hsn string) (gst.Bands, error) {
+	if b, ok := seen[hsn]; ok {
+		return b, nil
+	}
+	b, _, err := catalogdb.BandsFor(ctx, s.db.R, hsn)
+	if err != nil {
+		return nil, err
+	}
+	seen[hsn] = b
+	return b, nil
 }
 
 func moneyBP(bp int64) string {
@@ -210,17 +246,9 @@ func (s *Service) writeSale(ctx context.Context, tx *sql.Tx, a Actor, p *pending
 	if err != nil {
 		return Sale{}, "", err
 	}
-	at := p.at.Format(timeFmt)
-	var approvedBy any
-	if approver != "" {
-		approvedBy = approver
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sales (id, invoice_no, series, fy, seq, shift_id, counter, user_id, at, total_paise,
-			taxable_paise, cgst_paise, sgst_paise, discount_paise, tendered_paise, change_paise, utgst, status, approved_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?)`,
-		p.id, no, series, int(fy), seq, sh.ID, sh.Counter, a.User.ID, at, p.total.Paise(), p.taxable.Paise(), p.cgst.Paise(),
-		p.sgst.Paise(), p.discount.Paise(), p.tendered.Paise(), p.change.Paise(), b2i(s.mall.UTGST), approvedBy); err != nil {
-		return Sale{}, "", fmt.Errorf("insert sale: %w", err)
+	sale := s.saleOf(p, no, sh, a)
+	if err := insertSale(ctx, tx, sale, series, seq, int(fy), approver); err != nil {
+		return Sale{}, "", err
 	}
 	if err := insertLines(ctx, tx, p.id, p.lines); err != nil {
 		return Sale{}, "", err
@@ -250,21 +278,61 @@ func (s *Service) writeSale(ctx context.Context, tx *sql.Tx, a Actor, p *pending
 			return Sale{}, "", err
 		}
 	}
-	sale := Sale{ID: p.id, InvoiceNo: no, Status: StatusCompleted, At: p.at, ShiftID: sh.ID, Counter: sh.Counter,
-		CashierID: a.User.ID, Cashier: a.User.Username, Lines: p.lines, Tenders: p.tenders, Discount: p.discount,
-		Taxable: p.taxable, CGST: p.cgst, SGST: p.sgst, UTGST: s.mall.UTGST, Total: p.total, Tendered: p.tendered,
-		Change: p.change, PlaceOfSupply: s.placeOfSupply(), ApprovedBy: approverName, CreditNotes: []CreditNoteRef{}}
+	sale.ApprovedBy = approverName
 	if _, err := events.Append(ctx, tx, s.mall.ID, events.SaleCompleted, p.at, saleEvent(sale)); err != nil {
 		return Sale{}, "", err
 	}
 	if err := storeKey(ctx, tx, "sale", p.key, a.User, p.hash, p.id, p.at); err != nil {
 		return Sale{}, "", err
 	}
+	sale.Buyer = sale.Buyer.masked()
 	return sale, "", nil
 }
 
-func (s *Service) placeOfSupply() string {
-	return s.mall.StateName + " (" + s.mall.StateCode + ")"
+// saleOf is the invoice a priced sale becomes.
+func (s *Service) saleOf(p *pendingSale, no string, sh Shift, a Actor) Sale {
+	sl := Sale{ID: p.id, InvoiceNo: no, Status: StatusCompleted, At: p.at, ShiftID: sh.ID, Counter: sh.Counter,
+		CashierID: a.User.ID, Cashier: a.User.Username, Lines: p.lines, Tenders: p.tenders, Discount: p.discount,
+		Taxable: p.taxable, CGST: p.cgst, IGST: p.igst, Total: p.total, RoundOff: p.roundOff, Payable: p.payable,
+		Tendered: p.tendered, Change: p.change, PlaceOfSupply: stateLabel(p.supply.state), POSState: p.supply.state.Code,
+		Supply: "intra", DocType: "tax_invoice", B2B: p.supply.b2b, Buyer: p.supply.buyer, DeliverTo: p.supply.deliver,
+		CreditNotes: []CreditNoteRef{}, ut: s.mall.UTGST}
+	sl.SGST, sl.UTGST = splitShare(p.sgst, s.mall.UTGST)
+	if p.supply.inter {
+		sl.Supply = "inter"
+	}
+	if sl.B2B {
+		sl.EInvoice = "pending"
+	}
+	return sl
+}
+
+// insertSale writes an invoice's header row.
+func insertSale(ctx context.Context, tx *sql.Tx, sl Sale, series string, seq int64, fy int, approver string) error {
+	var approvedBy any
+	if approver != "" {
+		approvedBy = approver
+	}
+	b, d := Buyer{}, Delivery{}
+	if sl.Buyer != nil {
+		b = *sl.Buyer
+	}
+	if sl.DeliverTo != nil {
+		d = *sl.DeliverTo
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO sales (id, invoice_no, series, fy, seq, shift_id, counter, user_id, at, total_paise,
+			taxable_paise, cgst_paise, sgst_paise, discount_paise, tendered_paise, change_paise, utgst, status, approved_by,
+			igst_paise, round_off_paise, pos_state, b2b, einvoice, buyer_gstin, buyer_name, buyer_address, buyer_state, buyer_pan,
+			buyer_form60, ship_name, ship_address, ship_state, ship_pincode)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		sl.ID, sl.InvoiceNo, series, fy, seq, sl.ShiftID, sl.Counter, sl.CashierID, sl.At.Format(timeFmt), sl.Total.Paise(),
+		sl.Taxable.Paise(), sl.CGST.Paise(), sl.SGST.Add(sl.UTGST).Paise(), sl.Discount.Paise(), sl.Tendered.Paise(), sl.Change.Paise(),
+		b2i(sl.ut), approvedBy, sl.IGST.Paise(), sl.RoundOff.Paise(), sl.POSState, b2i(sl.B2B), sl.EInvoice, b.GSTIN, b.Name,
+		b.Address, b.State, b.PAN, b.Form60, d.Name, d.Address, d.State, d.Pincode)
+	if err != nil {
+		return fmt.Errorf("insert sale: %w", err)
+	}
+	return nil
 }
 
 // nextNumber takes the next number of a counter's series in a financial
@@ -285,19 +353,20 @@ func nextNumber(ctx context.Context, tx *sql.Tx, series string, fy invoice.FY) (
 
 // insertLines writes all lines of a sale in one statement.
 func insertLines(ctx context.Context, tx *sql.Tx, saleID string, lines []SaleLine) error {
-	const row = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+	const row = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 	var b strings.Builder
-	args := make([]any, 0, 20*len(lines))
+	args := make([]any, 0, 22*len(lines))
 	b.WriteString(`INSERT INTO sale_lines (sale_id, line_no, sku, name, hsn, qty, unit_price_paise, discount_kind, discount_bp, discount_paise,
-		amount_paise, taxable_paise, gst_rate_bp, cgst_paise, sgst_paise, state, district_id, district_name, producer_id, gi) VALUES `)
+		amount_paise, taxable_paise, gst_rate_bp, cgst_paise, sgst_paise, state, district_id, district_name, producer_id, gi,
+		igst_paise, band_note) VALUES `)
 	for i, l := range lines {
 		if i > 0 {
 			b.WriteString(",")
 		}
 		b.WriteString(row)
 		args = append(args, saleID, l.LineNo, l.SKU, l.Name, l.HSN, l.Qty, l.UnitPrice.Paise(), l.discount.Kind, l.discount.BP,
-			l.Discount.Paise(), l.Amount.Paise(), l.Taxable.Paise(), l.GSTRate.BasisPoints(), l.CGST.Paise(), l.SGST.Paise(),
-			l.State, l.DistrictID, l.District, l.ProducerID, b2i(l.GI))
+			l.Discount.Paise(), l.Amount.Paise(), l.Taxable.Paise(), l.GSTRate.BasisPoints(), l.CGST.Paise(), l.Share().Paise(),
+			l.State, l.DistrictID, l.District, l.ProducerID, b2i(l.GI), l.IGST.Paise(), l.BandNote)
 	}
 	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
 		return fmt.Errorf("insert sale lines: %w", err)
@@ -325,11 +394,17 @@ func insertTenders(ctx context.Context, tx *sql.Tx, table, fk, id string, ts []T
 
 func saleEvent(s Sale) events.Sale {
 	ev := events.Sale{SaleID: s.ID, InvoiceNo: s.InvoiceNo, ShiftID: s.ShiftID, Counter: s.Counter, CashierID: s.CashierID,
-		At: s.At, Total: s.Total, Change: s.Change}
+		At: s.At, Total: s.Total, Change: s.Change, RoundOff: s.RoundOff, POSState: s.POSState, B2B: s.B2B, EInvoice: s.EInvoice}
+	if b := s.Buyer; b != nil {
+		ev.Buyer = &events.Buyer{GSTIN: b.GSTIN, Name: b.Name, Address: b.Address, State: b.State, PAN: b.PAN, Form60: b.Form60}
+	}
+	if s.DeliverTo != nil {
+		ev.ShipTo = s.DeliverTo.State
+	}
 	for _, l := range s.Lines {
 		ev.Lines = append(ev.Lines, events.SaleLine{LineNo: l.LineNo, SKU: l.SKU, ProducerID: l.ProducerID, DistrictID: l.DistrictID,
 			State: l.State, HSN: l.HSN, Qty: l.Qty, UnitPrice: l.UnitPrice, Discount: l.Discount, Amount: l.Amount,
-			Taxable: l.Taxable, GSTRate: l.GSTRate, CGST: l.CGST, SGST: l.SGST, UTGST: l.UTGST})
+			Taxable: l.Taxable, GSTRate: l.GSTRate, CGST: l.CGST, SGST: l.Share(), UTGST: s.ut, IGST: l.IGST, BandNote: l.BandNote})
 	}
 	for _, t := range s.Tenders {
 		ev.Tenders = append(ev.Tenders, events.Tender{Method: t.Method, Amount: t.Amount, Ref: t.Ref})

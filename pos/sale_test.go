@@ -81,8 +81,11 @@ func TestCheckoutInvoice(t *testing.T) {
 	if l2.Discount.String() != "39.90" || l2.Amount.String() != "359.10" || l2.Taxable.String() != "342.00" || l2.CGST.String() != "8.55" {
 		t.Errorf("line 2 = disc %s amount %s taxable %s cgst %s", l2.Discount, l2.Amount, l2.Taxable, l2.CGST)
 	}
-	if sale.Total.String() != "1319.10" || sale.Tendered.String() != "1400.00" || sale.Change.String() != "80.90" {
-		t.Errorf("total %s tendered %s change %s", sale.Total, sale.Tendered, sale.Change)
+	// The payable amount is rounded to the rupee, outside the tax: 1319.10
+	// → 1319.00 with a round-off of -0.10; change is from what is payable.
+	if sale.Total.String() != "1319.10" || sale.RoundOff.String() != "-0.10" || sale.Payable.String() != "1319.00" ||
+		sale.Tendered.String() != "1400.00" || sale.Change.String() != "81.00" {
+		t.Errorf("total %s round-off %s payable %s tendered %s change %s", sale.Total, sale.RoundOff, sale.Payable, sale.Tendered, sale.Change)
 	}
 	if l1.District != "Aligarh" || l1.State != "UP" || !l1.GI {
 		t.Errorf("line 1 provenance %q %q gi=%v", l1.District, l1.State, l1.GI)

@@ -30,6 +30,31 @@ type SaleRequest struct {
 	Lines    []LineRequest `json:"lines"`
 	Tenders  []Tender      `json:"tenders"`
 	Approval string        `json:"approval_token,omitempty"`
+	// Buyer, when given, is printed on the invoice: a GSTIN makes it a B2B
+	// tax invoice; PAN or Form 60 is required above the PAN threshold.
+	Buyer *Buyer `json:"buyer,omitempty"`
+	// DeliverTo, when given, is where the goods go: in another State the
+	// place of supply is that State and the tax is IGST.
+	DeliverTo *Delivery `json:"deliver_to,omitempty"`
+}
+
+// Buyer is the recipient recorded on an invoice. State is the two-letter
+// code ("KA"). On a returned invoice PAN is masked to its last four.
+type Buyer struct {
+	GSTIN   string `json:"gstin,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Address string `json:"address,omitempty"`
+	State   string `json:"state,omitempty"`
+	PAN     string `json:"pan,omitempty"`
+	Form60  string `json:"form60,omitempty"`
+}
+
+// Delivery is where goods sold at the counter are sent.
+type Delivery struct {
+	Name    string `json:"name,omitempty"`
+	Address string `json:"address"`
+	State   string `json:"state"`
+	Pincode string `json:"pincode,omitempty"`
 }
 
 // LineRequest is one line of a SaleRequest or a parked cart.
@@ -62,16 +87,35 @@ type Sale struct {
 	Taxable   money.Amount `json:"taxable_value"`
 	CGST      money.Amount `json:"cgst"`
 	SGST      money.Amount `json:"sgst"`
-	UTGST     bool         `json:"utgst,omitempty"`
+	UTGST     money.Amount `json:"utgst"`
+	IGST      money.Amount `json:"igst"`
 	Total     money.Amount `json:"total"`
-	Tendered  money.Amount `json:"tendered"`
-	Change    money.Amount `json:"change"`
-	// PlaceOfSupply is the mall's state: counter sales are intra-state.
-	PlaceOfSupply string     `json:"place_of_supply"`
-	ApprovedBy    string     `json:"approved_by,omitempty"`
-	CancelledAt   *time.Time `json:"cancelled_at,omitempty"`
-	CancelledBy   string     `json:"cancelled_by,omitempty"`
-	CancelReason  string     `json:"cancel_reason,omitempty"`
+	// RoundOff brings the total to what the customer pays (Payable), a
+	// separate line outside the taxable value and the tax.
+	RoundOff money.Amount `json:"round_off"`
+	Payable  money.Amount `json:"payable"`
+	Tendered money.Amount `json:"tendered"`
+	Change   money.Amount `json:"change"`
+	// PlaceOfSupply is "Uttar Pradesh (09)": the mall's State for goods
+	// handed over at the counter, the delivery State for goods sent.
+	PlaceOfSupply string `json:"place_of_supply"`
+	// POSState is the place of supply's State code; Supply is "intra"
+	// (CGST + SGST/UTGST) or "inter" (IGST).
+	POSState string `json:"pos_state"`
+	Supply   string `json:"supply"`
+	// DocType is "tax_invoice"; B2B marks an invoice to a registered buyer
+	// (GSTR-1 B2B), EInvoice its e-invoicing state ("pending" until sent).
+	DocType   string    `json:"doc_type"`
+	B2B       bool      `json:"b2b"`
+	EInvoice  string    `json:"einvoice,omitempty"`
+	Buyer     *Buyer    `json:"buyer,omitempty"`
+	DeliverTo *Delivery `json:"deliver_to,omitempty"`
+	// ut: the mall's state share is UTGST (kept in the SGST column).
+	ut           bool
+	ApprovedBy   string     `json:"approved_by,omitempty"`
+	CancelledAt  *time.Time `json:"cancelled_at,omitempty"`
+	CancelledBy  string     `json:"cancelled_by,omitempty"`
+	CancelReason string     `json:"cancel_reason,omitempty"`
 	// CreditNotes are the returns against this invoice, oldest first.
 	CreditNotes []CreditNoteRef `json:"credit_notes"`
 }
@@ -100,12 +144,16 @@ type SaleLine struct {
 	GSTRate       gst.Rate     `json:"gst_rate"`
 	CGST          money.Amount `json:"cgst"`
 	SGST          money.Amount `json:"sgst"`
-	UTGST         bool         `json:"utgst,omitempty"`
-	State         string       `json:"state"`
-	DistrictID    string       `json:"district_id"`
-	District      string       `json:"district"`
-	ProducerID    string       `json:"producer_id"`
-	GI            bool         `json:"gi"`
+	UTGST         money.Amount `json:"utgst"`
+	IGST          money.Amount `json:"igst"`
+	// BandNote says which price band set the rate ("5% (up to ₹2500.00 a
+	// piece)"); empty when the rate does not depend on the price.
+	BandNote   string `json:"band_note,omitempty"`
+	State      string `json:"state"`
+	DistrictID string `json:"district_id"`
+	District   string `json:"district"`
+	ProducerID string `json:"producer_id"`
+	GI         bool   `json:"gi"`
 	// Returned is how many units have come back on credit notes.
 	Returned int64 `json:"returned"`
 
@@ -175,12 +223,19 @@ type Return struct {
 	Taxable      money.Amount `json:"taxable_value"`
 	CGST         money.Amount `json:"cgst"`
 	SGST         money.Amount `json:"sgst"`
-	UTGST        bool         `json:"utgst,omitempty"`
+	UTGST        money.Amount `json:"utgst"`
+	IGST         money.Amount `json:"igst"`
 	Total        money.Amount `json:"total"`
-	RestockTo    string       `json:"restock_to"`
-	Reason       string       `json:"reason,omitempty"`
-	// PlaceOfSupply is the mall's state, as on the invoice.
+	// RoundOff: the credit note that completes an invoice gives back its
+	// round-off, so Refund (= Total + RoundOff) adds up to what was paid.
+	RoundOff  money.Amount `json:"round_off"`
+	Refund    money.Amount `json:"refund"`
+	RestockTo string       `json:"restock_to"`
+	Reason    string       `json:"reason,omitempty"`
+	// PlaceOfSupply is as on the invoice.
 	PlaceOfSupply string `json:"place_of_supply"`
+	Buyer         *Buyer `json:"buyer,omitempty"`
+	ut            bool
 }
 
 // ReturnLine reverses qty units of one invoice line.
@@ -197,7 +252,9 @@ type ReturnLine struct {
 	GSTRate    gst.Rate     `json:"gst_rate"`
 	CGST       money.Amount `json:"cgst"`
 	SGST       money.Amount `json:"sgst"`
-	UTGST      bool         `json:"utgst,omitempty"`
+	UTGST      money.Amount `json:"utgst"`
+	IGST       money.Amount `json:"igst"`
+	BandNote   string       `json:"band_note,omitempty"`
 	State      string       `json:"state"`
 	DistrictID string       `json:"district_id"`
 	District   string       `json:"district"`

@@ -27,4 +27,5 @@ func (s *Server) registerSync(api *gin.RouterGroup) {
 	api.POST("/catalog/producers", cat, s.catalogProducer)
 	api.POST("/catalog/districts", cat, s.catalogDistrict)
 	api.POST("/catalog/tax-rates", cat, s.catalogTaxRate)
+	api.POST("/catalog/tax-bands", cat, s.catalogTaxBands)
 }

@@ -92,6 +92,23 @@ func (s *Server) catalogTaxRate(c *gin.Context) {
 		TaxRate: &syncwire.TaxRateChange{HSN: in.HSN, Rate: in.Rate}})
 }
 
+// POST /api/v1/catalog/tax-bands — {"hsn": "62", "bands": [{"upto": "2500.00",
+// "rate": "5"}, {"open": true, "rate": "18"}], "effective_at"?}: the price
+// bands of an HSN heading, sent to every mall; "bands": [] removes them.
+func (s *Server) catalogTaxBands(c *gin.Context) {
+	var in struct {
+		HSN         string     `json:"hsn"`
+		Bands       gst.Bands  `json:"bands"`
+		EffectiveAt *time.Time `json:"effective_at"`
+	}
+	if err := httpx.Decode(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	s.changeCatalog(c, syncwire.CatalogChange{Kind: syncwire.KindTaxBands, EffectiveAt: in.EffectiveAt,
+		TaxBands: &syncwire.TaxBandsChange{HSN: in.HSN, Bands: in.Bands.Sorted()}})
+}
+
 // GET /api/v1/catalog/changes?after=0&limit=200 — the changes in order.
 func (s *Server) catalogChanges(c *gin.Context) {
 	svc := s.syncService(c)

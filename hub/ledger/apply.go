@@ -186,12 +186,18 @@ func applyShiftClose(ctx context.Context, bk *booker, ev events.Envelope, p even
 		tenders[m] = amt.Paise()
 	}
 	tj, _ := json.Marshal(tenders)
+	heads := map[string]int64{}
+	for h, amt := range p.TaxHeads {
+		heads[h] = amt.Paise()
+	}
+	hj, _ := json.Marshal(heads)
 	_, err := bk.tx.ExecContext(ctx, `INSERT INTO hub_shift_closes (mall, shift_id, counter, opened_at, closed_at, sales_count, sales_total,
-		returns_count, returns_total, voids_count, tenders, expected_cash, counted_cash, first_invoice_no, last_invoice_no, ingested_at, event_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		returns_count, returns_total, voids_count, tenders, expected_cash, counted_cash, first_invoice_no, last_invoice_no, ingested_at, event_id,
+		round_off, tax_heads)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		ev.Mall, p.ShiftID, p.Counter, TS(p.OpenedAt), TS(p.ClosedAt), p.SalesCount, p.SalesTotal.Paise(), p.ReturnsCount,
 		p.ReturnsTotal.Paise(), p.VoidsCount, string(tj), p.ExpectedCash.Paise(), p.CountedCash.Paise(), p.FirstInvoiceNo,
-		p.LastInvoiceNo, TS(now), ev.ID)
+		p.LastInvoiceNo, TS(now), ev.ID, p.RoundOff.Paise(), string(hj))
 	if isUnique(err) {
 		return errs.E(errs.Invalid, "shift %s of mall %s was already closed by another event", p.ShiftID, ev.Mall)
 	}

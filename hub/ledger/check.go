@@ -70,9 +70,9 @@ func Check(ctx context.Context, q Queryer) (Report, error) {
 		{"posting on an unknown account", `SELECT DISTINCT p.account_id FROM ledger_postings p
 			LEFT JOIN ledger_accounts a ON a.id = p.account_id WHERE a.id IS NULL LIMIT 20`},
 		{"sale line split loses paise", `SELECT mall || '/' || sale_id || '/' || line_no FROM hub_sale_lines
-			WHERE taxable + cgst + sgst != amount OR producer_net + commission + commission_gst != taxable LIMIT 20`},
+			WHERE taxable + cgst + sgst + igst != amount OR producer_net + commission + commission_gst != taxable LIMIT 20`},
 		{"return line split loses paise", `SELECT mall || '/' || return_id || '/' || sale_line_no FROM hub_return_lines
-			WHERE taxable + cgst + sgst != amount OR producer_net + commission + commission_gst != taxable LIMIT 20`},
+			WHERE taxable + cgst + sgst + igst != amount OR producer_net + commission + commission_gst != taxable LIMIT 20`},
 	}
 	for _, c := range checks {
 		rows, err := q.QueryContext(ctx, c.sql)

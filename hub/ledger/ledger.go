@@ -6,7 +6,8 @@
 // Chart of accounts (the account id says whose it is):
 //
 //	clearing:{mall}:{method}   asset      tenders collected by a mall (cash, upi, card)
-//	gst:{state}:{head}         liability  output GST of the mall's state, head cgst, sgst or utgst
+//	gst:{state}:{head}         liability  output GST of the mall's state, head cgst, sgst, utgst or igst
+//	roundoff:{mall}            income     invoice round-off lines (a credit when rounded up, a debit when down)
 //	gst_commission:{mall}      liability  GST charged on the commission, where configured
 //	producer:{producer}        liability  what the hub owes a producer (taxable value − commission − its GST)
 //	commission:{mall}          income     the mall's commission
@@ -47,6 +48,7 @@ func GSTAccount(state, head string) string       { return "gst:" + state + ":" +
 func CommissionGSTAccount(mall string) string    { return "gst_commission:" + mall }
 func ProducerAccount(producer string) string     { return "producer:" + producer }
 func CommissionAccount(mall string) string       { return "commission:" + mall }
+func RoundOffAccount(mall string) string         { return "roundoff:" + mall }
 
 const (
 	PayoutsInFlight = "payouts:in_flight"
@@ -61,7 +63,7 @@ func classOf(account string) (typ, class string, err error) {
 		return typ, "asset", nil
 	case "gst", "gst_commission", "producer", "payouts":
 		return typ, "liability", nil
-	case "commission":
+	case "commission", "roundoff":
 		return typ, "income", nil
 	}
 	return "", "", fmt.Errorf("ledger: unknown account type %q", account)

@@ -15,6 +15,7 @@ import (
 type soldLine struct {
 	sku, producer                        string
 	qty, amount, taxable, cgst, sgst     int64
+	igst, retIGST                        int64
 	utgst                                bool
 	commission, commGST                  int64
 	retQty, retAmount, retTaxable        int64
@@ -23,9 +24,9 @@ type soldLine struct {
 
 func loadSoldLine(ctx context.Context, tx *sql.Tx, mall, sale string, lineNo int) (soldLine, error) {
 	var s soldLine
-	err := tx.QueryRowContext(ctx, `SELECT sku, producer_id, qty, amount, taxable, cgst, sgst, utgst, commission, commission_gst
+	err := tx.QueryRowContext(ctx, `SELECT sku, producer_id, qty, amount, taxable, cgst, sgst, utgst, commission, commission_gst, igst
 		FROM hub_sale_lines WHERE mall = ? AND sale_id = ? AND line_no = ?`, mall, sale, lineNo).
-		Scan(&s.sku, &s.producer, &s.qty, &s.amount, &s.taxable, &s.cgst, &s.sgst, &s.utgst, &s.commission, &s.commGST)
+		Scan(&s.sku, &s.producer, &s.qty, &s.amount, &s.taxable, &s.cgst, &s.sgst, &s.utgst, &s.commission, &s.commGST, &s.igst)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, errs.E(errs.Invalid, "return of line %d, which sale %s does not have", lineNo, sale)
 	}
@@ -33,9 +34,9 @@ func loadSoldLine(ctx context.Context, tx *sql.Tx, mall, sale string, lineNo int
 		return s, err
 	}
 	err = tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(qty), 0), COALESCE(SUM(amount), 0), COALESCE(SUM(taxable), 0), COALESCE(SUM(cgst), 0),
-		COALESCE(SUM(sgst), 0), COALESCE(SUM(commission), 0), COALESCE(SUM(commission_gst), 0)
+		COALESCE(SUM(sgst), 0), COALESCE(SUM(commission), 0), COALESCE(SUM(commission_gst), 0), COALESCE(SUM(igst), 0)
 		FROM hub_return_lines WHERE mall = ? AND sale_id = ? AND sale_line_no = ?`, mall, sale, lineNo).
-		Scan(&s.retQty, &s.retAmount, &s.retTaxable, &s.retCGST, &s.retSGST, &s.retComm, &s.retCommGS)
+		Scan(&s.retQty, &s.retAmount, &s.retTaxable, &s.retCGST, &s.retSGST, &s.retComm, &s.retCommGS, &s.retIGST)
 	return s, err
 }
 
@@ -69,8 +70,13 @@ func applyReturn(ctx context.Context, bk *booker, ev events.Envelope, p events.R
 		return errs.E(errs.Invalid, "return %s of sale %s, which is voided", p.ReturnID, p.SaleID)
 	}
 	at := businessTime(p.At, ev.At)
-	_, err = tx.ExecContext(ctx, `INSERT INTO hub_returns (mall, return_id, credit_note_no, sale_id, shift_id, at, ingested_at, event_id, total)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, ev.Mall, p.ReturnID, p.CreditNoteNo, p.SaleID, p.ShiftID, TS(at), TS(now), ev.ID, paise(p.Total))
+	ro := paise(p.RoundOff)
+	if ro < -9999 || ro > 9999 {
+		return errs.E(errs.Invalid, "return %s: round-off %s is more than ±99.99", p.ReturnID, p.RoundOff)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO hub_returns (mall, return_id, credit_note_no, sale_id, shift_id, at, ingested_at, event_id, total,
+		round_off) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ev.Mall, p.ReturnID, p.CreditNoteNo, p.SaleID, p.ShiftID, TS(at), TS(now), ev.ID,
+		paise(p.Total), ro)
 	if isUnique(err) {
 		return errs.E(errs.Invalid, "return %s of mall %s was already booked by another event", p.ReturnID, ev.Mall)
 	}
@@ -89,7 +95,7 @@ func applyReturn(ctx context.Context, bk *booker, ev events.Envelope, p events.R
 		if err != nil {
 			return err
 		}
-		amt, tx1, cg, sg := paise(l.Amount), paise(l.Taxable), paise(l.CGST), paise(l.SGST)
+		amt, tx1, cg, sg, ig := paise(l.Amount), paise(l.Taxable), paise(l.CGST), paise(l.SGST), paise(l.IGST)
 		switch {
 		case l.SKU != "" && l.SKU != s.sku:
 			return errs.E(errs.Invalid, "return %s line %d: SKU %s, the sale line sold %s", p.ReturnID, l.SaleLineNo, l.SKU, s.sku)
@@ -97,20 +103,22 @@ func applyReturn(ctx context.Context, bk *booker, ev events.Envelope, p events.R
 			return errs.E(errs.Invalid, "return %s line %d: producer %s, the sale line's is %s", p.ReturnID, l.SaleLineNo, l.ProducerID, s.producer)
 		case l.Qty <= 0:
 			return errs.E(errs.Invalid, "return %s line %d: quantity %d", p.ReturnID, l.SaleLineNo, l.Qty)
-		case amt < 0 || tx1 < 0 || cg < 0 || sg < 0:
+		case amt < 0 || tx1 < 0 || cg < 0 || sg < 0 || ig < 0:
 			return errs.E(errs.Invalid, "return %s line %d: negative amount", p.ReturnID, l.SaleLineNo)
-		case tx1+cg+sg != amt:
-			return errs.E(errs.Invalid, "return %s line %d: taxable+cgst+sgst is not the amount", p.ReturnID, l.SaleLineNo)
+		case tx1+cg+sg+ig != amt:
+			return errs.E(errs.Invalid, "return %s line %d: taxable+cgst+sgst+igst is not the amount", p.ReturnID, l.SaleLineNo)
 		case s.retQty+l.Qty > s.qty:
 			return errs.E(errs.Invalid, "return %s line %d: %d returned in all, %d were sold", p.ReturnID, l.SaleLineNo, s.retQty+l.Qty, s.qty)
-		case s.retAmount+amt > s.amount || s.retTaxable+tx1 > s.taxable || s.retCGST+cg > s.cgst || s.retSGST+sg > s.sgst:
+		case s.retAmount+amt > s.amount || s.retTaxable+tx1 > s.taxable || s.retCGST+cg > s.cgst || s.retSGST+sg > s.sgst ||
+			s.retIGST+ig > s.igst:
 			return errs.E(errs.Invalid, "return %s line %d: more money back than the line was sold for", p.ReturnID, l.SaleLineNo)
 		}
 		var comm, commGST int64
 		if s.retQty+l.Qty == s.qty {
 			// The last unit back: the credit note must reverse exactly
 			// what is left of the original line.
-			if s.retAmount+amt != s.amount || s.retTaxable+tx1 != s.taxable || s.retCGST+cg != s.cgst || s.retSGST+sg != s.sgst {
+			if s.retAmount+amt != s.amount || s.retTaxable+tx1 != s.taxable || s.retCGST+cg != s.cgst || s.retSGST+sg != s.sgst ||
+				s.retIGST+ig != s.igst {
 				return errs.E(errs.Invalid, "return %s line %d: the whole line is back but the amounts do not reverse the sale exactly", p.ReturnID, l.SaleLineNo)
 			}
 			comm, commGST = s.commission-s.retComm, s.commGST-s.retCommGS
@@ -129,12 +137,13 @@ func applyReturn(ctx context.Context, bk *booker, ev events.Envelope, p events.R
 		ps = append(ps,
 			D(GSTAccount(state, "cgst"), cg),
 			D(GSTAccount(state, head), sg),
+			D(GSTAccount(state, "igst"), ig),
 			D(ProducerAccount(s.producer), net),
 			D(CommissionAccount(ev.Mall), comm),
 			D(CommissionGSTAccount(ev.Mall), commGST))
 		if _, err := tx.ExecContext(ctx, `INSERT INTO hub_return_lines (mall, return_id, sale_id, sale_line_no, producer_id, qty, amount, taxable,
-			cgst, sgst, commission, commission_gst, producer_net, at, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			ev.Mall, p.ReturnID, p.SaleID, l.SaleLineNo, s.producer, l.Qty, amt, tx1, cg, sg, comm, commGST, net, TS(at), TS(now)); err != nil {
+			cgst, sgst, commission, commission_gst, producer_net, at, ingested_at, igst) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			ev.Mall, p.ReturnID, p.SaleID, l.SaleLineNo, s.producer, l.Qty, amt, tx1, cg, sg, comm, commGST, net, TS(at), TS(now), ig); err != nil {
 			return fmt.Errorf("insert return line: %w", err)
 		}
 		sum += amt
@@ -156,7 +165,12 @@ func applyReturn(ctx context.Context, bk *booker, ev events.Envelope, p events.R
 			return fmt.Errorf("insert refund: %w", err)
 		}
 	}
-	if err := sameMoney("return "+p.ReturnID+" refunds", refunded, paise(p.Total)); err != nil {
+	if ro > 0 {
+		ps = append(ps, D(RoundOffAccount(ev.Mall), ro))
+	} else if ro < 0 {
+		ps = append(ps, C(RoundOffAccount(ev.Mall), -ro))
+	}
+	if err := sameMoney("return "+p.ReturnID+" refunds", refunded, paise(p.Total)+ro); err != nil {
 		return err
 	}
 	return bk.post(ctx, Entry{ID: ReturnEntryID(ev.Mall, p.ReturnID), Kind: "return", Mall: ev.Mall, Ref: p.CreditNoteNo,

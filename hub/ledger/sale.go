@@ -78,12 +78,14 @@ func checkSale(p events.Sale) error {
 			return errs.E(errs.Invalid, "sale %s line %d: no SKU", p.SaleID, l.LineNo)
 		case l.Qty <= 0:
 			return errs.E(errs.Invalid, "sale %s line %d: quantity %d", p.SaleID, l.LineNo, l.Qty)
-		case l.Amount.IsNegative() || l.Taxable.IsNegative() || l.CGST.IsNegative() || l.SGST.IsNegative():
+		case l.Amount.IsNegative() || l.Taxable.IsNegative() || l.CGST.IsNegative() || l.SGST.IsNegative() || l.IGST.IsNegative():
 			return errs.E(errs.Invalid, "sale %s line %d: negative amount", p.SaleID, l.LineNo)
+		case l.IGST.IsPositive() && (l.CGST.IsPositive() || l.SGST.IsPositive()):
+			return errs.E(errs.Invalid, "sale %s line %d: IGST together with CGST/SGST", p.SaleID, l.LineNo)
 		}
 		seen[l.LineNo] = true
-		if err := sameMoney(fmt.Sprintf("sale %s line %d taxable+cgst+sgst", p.SaleID, l.LineNo),
-			paise(l.Taxable)+paise(l.CGST)+paise(l.SGST), paise(l.Amount)); err != nil {
+		if err := sameMoney(fmt.Sprintf("sale %s line %d taxable+cgst+sgst+igst", p.SaleID, l.LineNo),
+			paise(l.Taxable)+paise(l.CGST)+paise(l.SGST)+paise(l.IGST), paise(l.Amount)); err != nil {
 			return err
 		}
 		sum += paise(l.Amount)
@@ -107,7 +109,10 @@ func checkSale(p events.Sale) error {
 	if p.Change.IsNegative() || paise(p.Change) > cash {
 		return errs.E(errs.Invalid, "sale %s: change %s is more than the cash tendered", p.SaleID, p.Change)
 	}
-	return sameMoney("sale "+p.SaleID+" tenders less change", tendered-paise(p.Change), paise(p.Total))
+	if ro := paise(p.RoundOff); ro < -9999 || ro > 9999 {
+		return errs.E(errs.Invalid, "sale %s: round-off %s is more than ±99.99", p.SaleID, p.RoundOff)
+	}
+	return sameMoney("sale "+p.SaleID+" tenders less change", tendered-paise(p.Change), paise(p.Total)+paise(p.RoundOff))
 }
 
 func applySale(ctx context.Context, bk *booker, ev events.Envelope, p events.Sale, now time.Time) error {
@@ -121,7 +126,7 @@ func applySale(ctx context.Context, bk *booker, ev events.Envelope, p events.Sal
 	}
 	at := businessTime(p.At, ev.At)
 	lines := make([]bookedLine, len(p.Lines))
-	var tax int64
+	var tax, igst int64
 	for i, l := range p.Lines {
 		cat, err := lineCatalog(ctx, bk, &l)
 		if err != nil {
@@ -139,11 +144,22 @@ func applySale(ctx context.Context, bk *booker, ev events.Envelope, p events.Sal
 			return errs.E(errs.Invalid, "sale %s line %d: commission exceeds the taxable value", p.SaleID, l.LineNo)
 		}
 		lines[i] = b
-		tax += paise(l.CGST) + paise(l.SGST)
+		tax += paise(l.CGST) + paise(l.SGST) + paise(l.IGST)
+		igst += paise(l.IGST)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO hub_sales (mall, sale_id, invoice_no, shift_id, counter, at, ingested_at, event_id, total, change, tax)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ev.Mall, p.SaleID, p.InvoiceNo, p.ShiftID, p.Counter, TS(at), TS(now), ev.ID,
-		paise(p.Total), paise(p.Change), tax)
+	posState := p.POSState
+	if posState == "" { // events from before the place of supply was sent
+		posState = state
+	}
+	var b events.Buyer
+	if p.Buyer != nil {
+		b = *p.Buyer
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO hub_sales (mall, sale_id, invoice_no, shift_id, counter, at, ingested_at, event_id, total, change, tax,
+			igst, round_off, pos_state, b2b, einvoice, buyer_gstin, buyer_name, buyer_address, buyer_state, buyer_pan, buyer_form60, ship_state)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ev.Mall, p.SaleID, p.InvoiceNo, p.ShiftID, p.Counter,
+		TS(at), TS(now), ev.ID, paise(p.Total), paise(p.Change), tax, igst, paise(p.RoundOff), posState, b2i(p.B2B), p.EInvoice,
+		b.GSTIN, b.Name, b.Address, b.State, b.PAN, b.Form60, p.ShipTo)
 	if isUnique(err) {
 		return errs.E(errs.Invalid, "sale %s of mall %s was already booked by another event", p.SaleID, ev.Mall)
 	}
@@ -160,6 +176,11 @@ func applySale(ctx context.Context, bk *booker, ev events.Envelope, p events.Sal
 		ps = append(ps, D(ClearingAccount(ev.Mall, t.Method), amt))
 	}
 	ps = append(ps, C(ClearingAccount(ev.Mall, "cash"), paise(p.Change)))
+	if ro := paise(p.RoundOff); ro > 0 {
+		ps = append(ps, C(RoundOffAccount(ev.Mall), ro))
+	} else if ro < 0 {
+		ps = append(ps, D(RoundOffAccount(ev.Mall), -ro))
+	}
 	for _, b := range lines {
 		head := "sgst"
 		if b.UTGST {
@@ -168,16 +189,17 @@ func applySale(ctx context.Context, bk *booker, ev events.Envelope, p events.Sal
 		ps = append(ps,
 			C(GSTAccount(state, "cgst"), paise(b.CGST)),
 			C(GSTAccount(state, head), paise(b.SGST)),
+			C(GSTAccount(state, "igst"), paise(b.IGST)),
 			C(ProducerAccount(b.ProducerID), b.Net),
 			C(CommissionAccount(ev.Mall), b.Commission),
 			C(CommissionGSTAccount(ev.Mall), b.CommGST))
 		if _, err := tx.ExecContext(ctx, `INSERT INTO hub_sale_lines (mall, sale_id, line_no, invoice_no, sku, producer_id, district_id, state,
 			category, hsn, qty, unit_price, discount, amount, taxable, gst_rate_bp, cgst, sgst, utgst, commission_rule_id, commission_bp,
-			commission, commission_gst, producer_net, at, ingested_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			commission, commission_gst, producer_net, at, ingested_at, igst, band_note)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			ev.Mall, p.SaleID, b.LineNo, p.InvoiceNo, b.SKU, b.ProducerID, b.DistrictID, b.State, b.Category, b.HSN, b.Qty,
 			paise(b.UnitPrice), paise(b.Discount), paise(b.Amount), paise(b.Taxable), b.GSTRate.BasisPoints(), paise(b.CGST),
-			paise(b.SGST), b2i(b.UTGST), b.RuleID, b.RateBP, b.Commission, b.CommGST, b.Net, TS(at), TS(now)); err != nil {
+			paise(b.SGST), b2i(b.UTGST), b.RuleID, b.RateBP, b.Commission, b.CommGST, b.Net, TS(at), TS(now), paise(b.IGST), b.BandNote); err != nil {
 			return fmt.Errorf("insert sale line: %w", err)
 		}
 	}

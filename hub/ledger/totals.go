@@ -26,6 +26,10 @@ type Totals struct {
 	Voided       money.Amount            `json:"voided"`
 	Commission   money.Amount            `json:"commission"`
 	Tenders      map[string]money.Amount `json:"tenders"` // net per method: collected less change and refunds
+	// RoundOff is the round-off of sales less returns (tenders add up to
+	// net + round_off); TaxHeads the net tax by head: cgst, sgst, utgst, igst.
+	RoundOff money.Amount            `json:"round_off"`
+	TaxHeads map[string]money.Amount `json:"tax_heads"`
 }
 
 // MallTotals sums a mall's sales and returns with business time in
@@ -63,7 +67,7 @@ func MallTotals(ctx context.Context, q Queryer, mall string, from, to time.Time)
 		return Totals{}, fmt.Errorf("mall totals: %w", err)
 	}
 	var retComm int64
-	err = q.QueryRowContext(ctx, `SELECT count(DISTINCT r.return_id), COALESCE(SUM(l.amount), 0), COALESCE(SUM(l.cgst + l.sgst), 0),
+	err = q.QueryRowContext(ctx, `SELECT count(DISTINCT r.return_id), COALESCE(SUM(l.amount), 0), COALESCE(SUM(l.cgst + l.sgst + l.igst), 0),
 		COALESCE(SUM(l.commission), 0)
 		FROM hub_returns r JOIN hub_return_lines l ON l.mall = r.mall AND l.return_id = r.return_id
 		WHERE r.mall = ? AND r.at >= ? AND r.at < ?`, mall, lo, hi).Scan(&t.ReturnsCount, &returns, &retTax, &retComm)
@@ -94,11 +98,47 @@ func MallTotals(ctx context.Context, q Queryer, mall string, from, to time.Time)
 	if err := rows.Err(); err != nil {
 		return Totals{}, err
 	}
+	if err := periodHeads(ctx, q, &t, mall, lo, hi); err != nil {
+		return Totals{}, err
+	}
 	t.GrossSales, t.Returns, t.Voided = money.FromPaise(gross), money.FromPaise(returns), money.FromPaise(voided)
 	t.Tax = money.FromPaise(tax - retTax)
 	t.Net = money.FromPaise(gross - returns)
 	t.Commission = money.FromPaise(comm - retComm)
 	return t, nil
+}
+
+// periodHeads adds a period's round-off and tax by head, sales (not
+// voided) less returns.
+func periodHeads(ctx context.Context, q Queryer, t *Totals, mall, lo, hi string) error {
+	const live = `NOT EXISTS (SELECT 1 FROM hub_voids v WHERE v.mall = s.mall AND v.sale_id = s.sale_id)`
+	var ro, rro, cg, sg, ug, ig, rcg, rsg, rug, rig int64
+	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(s.round_off), 0) FROM hub_sales s WHERE s.mall = ? AND s.at >= ? AND s.at < ? AND `+live,
+		mall, lo, hi).Scan(&ro)
+	if err == nil {
+		err = q.QueryRowContext(ctx, `SELECT COALESCE(SUM(round_off), 0) FROM hub_returns WHERE mall = ? AND at >= ? AND at < ?`,
+			mall, lo, hi).Scan(&rro)
+	}
+	if err == nil {
+		err = q.QueryRowContext(ctx, `SELECT COALESCE(SUM(l.cgst), 0), COALESCE(SUM(CASE WHEN l.utgst = 1 THEN 0 ELSE l.sgst END), 0),
+				COALESCE(SUM(CASE WHEN l.utgst = 1 THEN l.sgst ELSE 0 END), 0), COALESCE(SUM(l.igst), 0)
+			FROM hub_sale_lines l JOIN hub_sales s ON s.mall = l.mall AND s.sale_id = l.sale_id
+			WHERE s.mall = ? AND s.at >= ? AND s.at < ? AND `+live, mall, lo, hi).Scan(&cg, &sg, &ug, &ig)
+	}
+	if err == nil {
+		err = q.QueryRowContext(ctx, `SELECT COALESCE(SUM(rl.cgst), 0), COALESCE(SUM(CASE WHEN l.utgst = 1 THEN 0 ELSE rl.sgst END), 0),
+				COALESCE(SUM(CASE WHEN l.utgst = 1 THEN rl.sgst ELSE 0 END), 0), COALESCE(SUM(rl.igst), 0)
+			FROM hub_return_lines rl JOIN hub_returns r ON r.mall = rl.mall AND r.return_id = rl.return_id
+			JOIN hub_sale_lines l ON l.mall = rl.mall AND l.sale_id = rl.sale_id AND l.line_no = rl.sale_line_no
+			WHERE r.mall = ? AND r.at >= ? AND r.at < ?`, mall, lo, hi).Scan(&rcg, &rsg, &rug, &rig)
+	}
+	if err != nil {
+		return fmt.Errorf("mall totals: %w", err)
+	}
+	t.RoundOff = money.FromPaise(ro - rro)
+	t.TaxHeads = map[string]money.Amount{"cgst": money.FromPaise(cg - rcg), "sgst": money.FromPaise(sg - rsg),
+		"utgst": money.FromPaise(ug - rug), "igst": money.FromPaise(ig - rig)}
+	return nil
 }
 
 // ist is India Standard Time, in which a bare date means a mall's day.

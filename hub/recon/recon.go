@@ -141,7 +141,7 @@ type ShiftRecon struct {
 // per tender what was collected less change and refunds.
 func Shifts(ctx context.Context, q ledger.Queryer, mall string) ([]ShiftRecon, error) {
 	rows, err := q.QueryContext(ctx, `SELECT mall, shift_id, counter, closed_at, sales_count, sales_total, returns_count, returns_total,
-		voids_count, tenders FROM hub_shift_closes WHERE ? = '' OR mall = ? ORDER BY closed_at, mall, shift_id`, mall, mall)
+		voids_count, tenders, round_off, tax_heads FROM hub_shift_closes WHERE ? = '' OR mall = ? ORDER BY closed_at, mall, shift_id`, mall, mall)
 	if err != nil {
 		return nil, fmt.Errorf("shift recon: %w", err)
 	}
@@ -149,16 +149,20 @@ func Shifts(ctx context.Context, q ledger.Queryer, mall string) ([]ShiftRecon, e
 		ShiftRecon
 		salesCount, salesTotal, retCount, retTotal, voids int64
 		tenders                                           map[string]int64
+		roundOff                                          int64
+		heads                                             map[string]int64
 	}
 	var zs []zrep
 	for rows.Next() {
 		var z zrep
-		var tj string
-		if err := rows.Scan(&z.Mall, &z.ShiftID, &z.Counter, &z.ClosedAt, &z.salesCount, &z.salesTotal, &z.retCount, &z.retTotal, &z.voids, &tj); err != nil {
+		var tj, hj string
+		if err := rows.Scan(&z.Mall, &z.ShiftID, &z.Counter, &z.ClosedAt, &z.salesCount, &z.salesTotal, &z.retCount, &z.retTotal, &z.voids, &tj,
+			&z.roundOff, &hj); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		_ = json.Unmarshal([]byte(tj), &z.tenders)
+		_ = json.Unmarshal([]byte(hj), &z.heads)
 		zs = append(zs, z)
 	}
 	rows.Close()
@@ -207,6 +211,16 @@ func Shifts(ctx context.Context, q ledger.Queryer, mall string) ([]ShiftRecon, e
 		}
 		amt("sales_total", z.salesTotal, st)
 		amt("returns_total", z.retTotal, rt)
+		hub, err := shiftTax(ctx, q, z.Mall, z.ShiftID)
+		if err != nil {
+			return nil, err
+		}
+		amt("round_off", z.roundOff, hub["round_off"])
+		if len(z.heads) > 0 { // Z reports from before issue 18 carry no tax heads
+			for _, h := range []string{"cgst", "sgst", "utgst", "igst"} {
+				amt("tax_"+h, z.heads[h], hub[h])
+			}
+		}
 		methods := map[string]bool{}
 		for m := range z.tenders {
 			methods[m] = true
@@ -237,4 +251,34 @@ func Shifts(ctx context.Context, q ledger.Queryer, mall string) ([]ShiftRecon, e
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// shiftTax is what the hub booked for a shift's sales (not voided) less
+// its returns: the round-off and the tax by head (the state share is UTGST
+// on lines the mall marked so).
+func shiftTax(ctx context.Context, q ledger.Queryer, mall, shift string) (map[string]int64, error) {
+	const live = `NOT EXISTS (SELECT 1 FROM hub_voids v WHERE v.mall = s.mall AND v.sale_id = s.sale_id)`
+	var ro, rro, cg, sg, ug, ig, rcg, rsg, rug, rig int64
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(round_off), 0) FROM hub_sales s WHERE mall = ? AND shift_id = ? AND `+live,
+		mall, shift).Scan(&ro); err != nil {
+		return nil, err
+	}
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(round_off), 0) FROM hub_returns WHERE mall = ? AND shift_id = ?`,
+		mall, shift).Scan(&rro); err != nil {
+		return nil, err
+	}
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(l.cgst), 0), COALESCE(SUM(CASE WHEN l.utgst = 1 THEN 0 ELSE l.sgst END), 0),
+			COALESCE(SUM(CASE WHEN l.utgst = 1 THEN l.sgst ELSE 0 END), 0), COALESCE(SUM(l.igst), 0)
+		FROM hub_sale_lines l JOIN hub_sales s ON s.mall = l.mall AND s.sale_id = l.sale_id
+		WHERE s.mall = ? AND s.shift_id = ? AND `+live, mall, shift).Scan(&cg, &sg, &ug, &ig); err != nil {
+		return nil, err
+	}
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(rl.cgst), 0), COALESCE(SUM(CASE WHEN l.utgst = 1 THEN 0 ELSE rl.sgst END), 0),
+			COALESCE(SUM(CASE WHEN l.utgst = 1 THEN rl.sgst ELSE 0 END), 0), COALESCE(SUM(rl.igst), 0)
+		FROM hub_return_lines rl JOIN hub_returns r ON r.mall = rl.mall AND r.return_id = rl.return_id
+		JOIN hub_sale_lines l ON l.mall = rl.mall AND l.sale_id = rl.sale_id AND l.line_no = rl.sale_line_no
+		WHERE r.mall = ? AND r.shift_id = ?`, mall, shift).Scan(&rcg, &rsg, &rug, &rig); err != nil {
+		return nil, err
+	}
+	return map[string]int64{"round_off": ro - rro, "cgst": cg - rcg, "sgst": sg - rsg, "utgst": ug - rug, "igst": ig - rig}, nil
 }

@@ -10,7 +10,9 @@ import (
 
 	"ektamall/shared/catalog"
 	"ektamall/shared/config"
+	"ektamall/shared/gst"
 	"ektamall/shared/httpx"
+	"ektamall/shared/money"
 )
 
 // Config is everything a mall needs to run.
@@ -31,6 +33,10 @@ type Config struct {
 	UPIVPA             string        // payee VPA of the mall's dynamic UPI QR codes
 	UPIMCC             string        // merchant category code from the acquirer
 	CashierDiscountPct int64         // largest line discount a cashier gives without approval, percent
+	// GST and the law on large sales (issue 18): how the payable amount is
+	// rounded, and the thresholds, as rupee strings.
+	RoundOff                            string
+	CashLimit, PANAbove, NamedBuyerFrom string
 	// TLS to the hub's leaf port (see app_sync.go): the CA that signed the
 	// hub's certificate, and an optional client certificate and key.
 	HubTLSCA, HubTLSCert, HubTLSKey string
@@ -57,6 +63,10 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.UPIVPA, "upi-vpa", "", "payee VPA on UPI QR codes, from the acquirer (default: a demo VPA ektamall.<id>@sbi)")
 	fs.StringVar(&c.UPIMCC, "upi-mcc", "5999", "merchant category code on UPI QR codes, from the acquirer")
 	fs.Int64Var(&c.CashierDiscountPct, "cashier-discount-limit", 10, "largest line discount in percent (1-100) a cashier may give without a mall admin's approval")
+	fs.StringVar(&c.RoundOff, "round-off", "rupee", "round what a customer pays: off, rupee (nearest rupee) or 50p (nearest 50 paise); a separate line outside taxable value and tax")
+	fs.StringVar(&c.CashLimit, "cash-limit", "200000.00", "refuse cash of this many rupees or more on one sale (s.269ST Income-tax Act 1961, s.186 of the 2025 Act)")
+	fs.StringVar(&c.PANAbove, "pan-above", "200000.00", "a sale above this many rupees needs the buyer's PAN or Form 60 (Rule 114B)")
+	fs.StringVar(&c.NamedBuyerFrom, "named-buyer-from", "50000.00", "from this taxable value an unregistered buyer's name, address and State are required (CGST Rule 46(e))")
 	fs.StringVar(&c.HubTLSCA, "hub-tls-ca", "", "PEM CA to verify the hub's leaf certificate (turns on TLS; a tls:// --hub URL with no CA uses the system roots)")
 	fs.StringVar(&c.HubTLSCert, "hub-tls-cert", "", "PEM client certificate for the hub's leaf port (with --hub-tls-key)")
 	fs.StringVar(&c.HubTLSKey, "hub-tls-key", "", "PEM private key for --hub-tls-cert")
@@ -104,6 +114,14 @@ func (c *Config) Validate() error {
 	if c.CashierDiscountPct < 0 || c.CashierDiscountPct > 100 {
 		e.Addf("cashier-discount-limit", "%d must be 0-100", c.CashierDiscountPct)
 	}
+	if _, err := gst.ParseRoundOff(c.RoundOff); err != nil {
+		e.Addf("round-off", "%v", err)
+	}
+	for _, f := range []struct{ name, v string }{{"cash-limit", c.CashLimit}, {"pan-above", c.PANAbove}, {"named-buyer-from", c.NamedBuyerFrom}} {
+		if a, err := money.Parse(f.v); f.v != "" && (err != nil || !a.IsPositive()) {
+			e.Addf(f.name, "%q must be an amount in rupees above 0, such as 200000.00", f.v)
+		}
+	}
 	if c.ShutdownFor <= 0 {
 		e.Addf("shutdown-timeout", "must be positive")
 	}
@@ -114,4 +132,14 @@ func (c *Config) Validate() error {
 		e.Addf("hub-tls-ca", "TLS flags need --hub")
 	}
 	return e.Err()
+}
+
+// posLimits are the thresholds of the flags; an empty flag keeps the
+// default.
+func (c *Config) posLimits() (ro gst.RoundOff, lim struct{ Cash, PAN, Named money.Amount }) {
+	ro, _ = gst.ParseRoundOff(c.RoundOff)
+	lim.Cash, _ = money.Parse(c.CashLimit)
+	lim.PAN, _ = money.Parse(c.PANAbove)
+	lim.Named, _ = money.Parse(c.NamedBuyerFrom)
+	return ro, lim
 }

@@ -12,6 +12,7 @@ import (
 
 	"ektamall/pos"
 	"ektamall/shared/catalogdb"
+	"ektamall/shared/gst"
 	"ektamall/shared/money"
 )
 
@@ -179,9 +180,16 @@ func (w *worker) cart() ([]pos.LineRequest, money.Amount) {
 }
 
 // tenders pays total by cash (rounded up to ₹100, with change), UPI, card
-// or a split of cash and UPI.
+// or a split of cash and UPI. total is what is payable: the mall rounds
+// it to the rupee (its default), and large sales never go in cash (the
+// law refuses ₹2,00,000 in cash).
 func (w *worker) tenders(total money.Amount) []pos.Tender {
-	switch r := w.rnd.IntN(10); {
+	total, _ = gst.DefaultRoundOff.Apply(total)
+	r := w.rnd.IntN(10)
+	if total.Paise() >= 1_00_000_00 {
+		r = 5
+	}
+	switch {
 	case r < 4:
 		paise := (total.Paise() + 9999) / 10000 * 10000
 		return []pos.Tender{{Method: pos.Cash, Amount: money.FromPaise(paise)}}
@@ -197,7 +205,9 @@ func (w *worker) tenders(total money.Amount) []pos.Tender {
 
 func (w *worker) ringSale(ctx context.Context) {
 	lines, total := w.cart()
-	req := pos.SaleRequest{ShiftID: w.shiftID, Lines: lines, Tenders: w.tenders(total)}
+	req := pos.SaleRequest{ShiftID: w.shiftID, Lines: lines, Tenders: w.tenders(total),
+		// Named, with a PAN: a large cart then meets Rule 46(e) and Rule 114B.
+		Buyer: &pos.Buyer{Name: "Load test customer", Address: "1 Test Marg, Lucknow", State: "UP", PAN: "ABCDE1234F"}}
 	key := uuid.NewString()
 	start := w.started()
 	var sale pos.Sale
@@ -240,7 +250,7 @@ func (w *worker) ringReturn(ctx context.Context) {
 			return
 		}
 		l.Returned++
-		w.cash = w.cash.Sub(ret.Total)
+		w.cash = w.cash.Sub(ret.Refund)
 		w.mu.Lock()
 		w.answered = append(w.answered, Answered{ID: ret.ID, Number: ret.CreditNoteNo, Total: ret.Total, Counter: w.counter, Return: true})
 		w.mu.Unlock()

@@ -21,6 +21,7 @@ import (
 	"ektamall/shared/auth"
 	"ektamall/shared/catalog"
 	"ektamall/shared/catalogdb"
+	"ektamall/shared/gst"
 	"ektamall/shared/sqlitedb"
 )
 
@@ -54,6 +55,27 @@ func Open(t testing.TB, o sqlitedb.Options) *Mall {
 // path.
 func OpenAt(t testing.TB, path string, o sqlitedb.Options) *Mall {
 	t.Helper()
+	return OpenWith(t, path, o, State, pos.Config{})
+}
+
+// OpenIn makes a fresh mall in another State/UT (its GSTIN derived from
+// the State's code) with the given point-of-sale configuration.
+func OpenIn(t testing.TB, state string, cfg pos.Config) *Mall {
+	t.Helper()
+	return OpenWith(t, filepath.Join(t.TempDir(), "mall.db"), sqlitedb.Options{}, state, cfg)
+}
+
+// GSTINFor is a valid demo GSTIN registered in state.
+func GSTINFor(state string) string {
+	st, _ := catalog.StateByCode(state)
+	first := st.GSTCode + "AAAGE1234A1Z"
+	return first + string(gst.GSTINCheckChar(first))
+}
+
+// OpenWith opens (creating and seeding on first use) the mall database at
+// path, for a mall in state, with the point of sale configured by cfg.
+func OpenWith(t testing.TB, path string, o sqlitedb.Options, state string, cfg pos.Config) *Mall {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlitedb.Open(ctx, path, o)
 	if err != nil {
@@ -77,7 +99,7 @@ func OpenAt(t testing.TB, path string, o sqlitedb.Options) *Mall {
 		now := time.Now().UTC()
 		err = db.Transact(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO mall (id, state, name, gstin, address, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-				MallID, State, "PM Ekta Mall, Lucknow", GSTIN, "Awadh Shilpgram, Lucknow, Uttar Pradesh 226010", now.Format(time.RFC3339Nano)); err != nil {
+				MallID, state, "PM Ekta Mall, Lucknow", gstinOf(state), "Awadh Shilpgram, Lucknow, Uttar Pradesh 226010", now.Format(time.RFC3339Nano)); err != nil {
 				return err
 			}
 			if err := catalogdb.InsertSeed(ctx, tx, seed, true, now); err != nil {
@@ -111,10 +133,17 @@ func OpenAt(t testing.TB, path string, o sqlitedb.Options) *Mall {
 		m.Users[u.Username] = u
 	}
 	rows.Close()
-	if m.POS, err = pos.New(ctx, db, store, pos.Config{}); err != nil {
+	if m.POS, err = pos.New(ctx, db, store, cfg); err != nil {
 		t.Fatal(err)
 	}
 	return m
+}
+
+func gstinOf(state string) string {
+	if state == State {
+		return GSTIN
+	}
+	return GSTINFor(state)
 }
 
 // AddUser creates one more user.

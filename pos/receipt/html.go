@@ -59,16 +59,18 @@ var pageTmpl = template.Must(template.New("doc").Funcs(template.FuncMap{"method"
 <dl><dt>{{.NumberLabel}}</dt><dd>{{.Number}}</dd><dt>Date</dt><dd>{{.Date}}</dd>
 {{range .Refs}}<dt>{{index . 0}}</dt><dd>{{index . 1}}</dd>{{end}}</dl>
 <table><thead><tr><th>#</th><th>Description</th><th>HSN</th><th class="n">Qty</th><th class="n">Rate</th><th class="n">Value</th>
-<th class="n">Discount</th><th class="n">Taxable value</th><th class="n">GST</th><th class="n">CGST</th><th class="n">{{.StateLabel}}</th><th class="n">Amount</th></tr></thead>
-<tbody>{{$st := .StateLabel}}{{range .Lines}}<tr><td>{{.No}}</td>
-<td>{{.Name}}<div class="origin">{{.District}}, {{.State}}{{if .GI}} · GI-tagged{{end}}</div></td>
+<th class="n">Discount</th><th class="n">Taxable value</th><th class="n">GST</th>{{if .Inter}}<th class="n">IGST</th>{{else}}<th class="n">CGST</th><th class="n">{{.StateLabel}}</th>{{end}}<th class="n">Amount</th></tr></thead>
+<tbody>{{$inter := .Inter}}{{range .Lines}}<tr><td>{{.No}}</td>
+<td>{{.Name}}<div class="origin">{{.District}}, {{.State}}{{if .GI}} · GI-tagged{{end}}</div>{{if .BandNote}}<div class="band">Price band: {{.BandNote}}</div>{{end}}</td>
 <td>{{.HSN}}</td><td class="n">{{.Qty}}</td><td class="n">{{.UnitPrice}}</td><td class="n">{{.Gross}}</td>
 <td class="n">{{if .Discount.IsPositive}}{{.Discount}}{{if .DiscNote}} ({{.DiscNote}}){{end}}{{end}}</td>
-<td class="n">{{.Taxable}}</td><td class="n">{{.Rate}}%</td><td class="n">{{.CGST}} @{{.HalfRate}}</td><td class="n">{{.SGST}} @{{.HalfRate}}</td>
+<td class="n">{{.Taxable}}</td><td class="n">{{.Rate}}%</td>{{if $inter}}<td class="n">{{.IGST}} @{{.Rate}}%</td>{{else}}<td class="n">{{.CGST}} @{{.HalfRate}}</td><td class="n">{{.SGST}} @{{.HalfRate}}</td>{{end}}
 <td class="n">{{.Amount}}</td></tr>{{end}}</tbody>
-<tfoot><tr><th colspan="7">Total (INR, GST included)</th><th class="n">{{.Taxable}}</th><th></th><th class="n">{{.CGST}}</th><th class="n">{{.SGST}}</th><th class="n">{{.Total}}</th></tr></tfoot></table>
-<table><caption>GST summary</caption><thead><tr><th>Rate</th><th class="n">Taxable value</th><th class="n">CGST</th><th class="n">{{.StateLabel}}</th></tr></thead>
-<tbody>{{range .Tax}}<tr><td>{{.Rate}}%</td><td class="n">{{.Taxable}}</td><td class="n">{{.CGST}}</td><td class="n">{{.SGST}}</td></tr>{{end}}</tbody></table>
+<tfoot><tr><th colspan="7">Total (INR, GST included)</th><th class="n">{{.Taxable}}</th><th></th>{{if .Inter}}<th class="n">{{.IGST}}</th>{{else}}<th class="n">{{.CGST}}</th><th class="n">{{.SGST}}</th>{{end}}<th class="n">{{.Total}}</th></tr>
+{{if not .RoundOff.IsZero}}<tr><th colspan="{{if .Inter}}10{{else}}11{{end}}">Round off</th><th class="n round-off">{{.RoundOff}}</th></tr>
+<tr><th colspan="{{if .Inter}}10{{else}}11{{end}}">{{.PayableName}} (INR)</th><th class="n payable">{{.Payable}}</th></tr>{{end}}</tfoot></table>
+<table><caption>GST summary</caption><thead><tr><th>Rate</th><th class="n">Taxable value</th>{{if .Inter}}<th class="n">IGST</th>{{else}}<th class="n">CGST</th><th class="n">{{.StateLabel}}</th>{{end}}</tr></thead>
+<tbody>{{range .Tax}}<tr><td>{{.Rate}}%</td><td class="n">{{.Taxable}}</td>{{if $inter}}<td class="n">{{.IGST}}</td>{{else}}<td class="n">{{.CGST}}</td><td class="n">{{.SGST}}</td>{{end}}</tr>{{end}}</tbody></table>
 <table><tbody>{{$pl := .PayLabel}}{{range .Payments}}<tr><td>{{$pl}} {{method .Method}}{{if .Ref}} (ref {{.Ref}}){{end}}</td><td class="n">{{.Amount}}</td></tr>{{end}}
 {{if .Change}}<tr><td>Change</td><td class="n">{{.Change}}</td></tr>{{end}}</tbody></table>
 <p>{{.Footer}}</p>

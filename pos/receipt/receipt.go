@@ -11,6 +11,7 @@ package receipt
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -32,12 +33,17 @@ type doc struct {
 	Refs        [][2]string // label, value: counter, cashier, original invoice…
 	Cancelled   string      // reason, when the invoice was cancelled
 	StateLabel  string      // SGST or UTGST
+	Inter       bool        // an inter-State supply: IGST in place of CGST + SGST
 	Lines       []line
 	Total       money.Amount
 	Discount    money.Amount
 	Taxable     money.Amount
 	CGST        money.Amount
-	SGST        money.Amount
+	SGST        money.Amount // or UTGST
+	IGST        money.Amount
+	RoundOff    money.Amount
+	Payable     money.Amount // Total + RoundOff: what was paid or refunded
+	PayableName string       // "PAYABLE", "REFUND"
 	Tax         []taxRow
 	PayLabel    string // Paid, Refunded
 	Payments    []pos.Tender
@@ -60,6 +66,8 @@ type line struct {
 	HalfRate  string
 	CGST      money.Amount
 	SGST      money.Amount
+	IGST      money.Amount
+	BandNote  string
 	District  string
 	State     string
 	GI        bool
@@ -70,6 +78,7 @@ type taxRow struct {
 	Taxable money.Amount
 	CGST    money.Amount
 	SGST    money.Amount
+	IGST    money.Amount
 }
 
 func stateName(code string) string {
@@ -101,7 +110,7 @@ func taxSummary(ls []line) []taxRow {
 			by[k] = &taxRow{Rate: l.Rate}
 		}
 		t := by[k]
-		t.Taxable, t.CGST, t.SGST = t.Taxable.Add(l.Taxable), t.CGST.Add(l.CGST), t.SGST.Add(l.SGST)
+		t.Taxable, t.CGST, t.SGST, t.IGST = t.Taxable.Add(l.Taxable), t.CGST.Add(l.CGST), t.SGST.Add(l.SGST), t.IGST.Add(l.IGST)
 	}
 	out := make([]taxRow, 0, len(by))
 	for _, t := range by {
@@ -111,11 +120,52 @@ func taxSummary(ls []line) []taxRow {
 	return out
 }
 
+// buyerRefs are the buyer's particulars (Rule 46(d)/(e)): GSTIN, name,
+// address, State with its code, PAN masked to its last four, Form 60.
+func buyerRefs(b *pos.Buyer) [][2]string {
+	if b == nil {
+		return nil
+	}
+	var out [][2]string
+	add := func(k, v string) {
+		if v != "" {
+			out = append(out, [2]string{k, v})
+		}
+	}
+	add("Buyer GSTIN", b.GSTIN)
+	add("Buyer", b.Name)
+	add("Buyer address", b.Address)
+	if st, ok := catalog.StateByCode(b.State); ok {
+		add("Buyer State", st.Name+" ("+st.GSTCode+")")
+	}
+	add("Buyer PAN", gst.MaskPAN(b.PAN))
+	add("Form 60 ref", b.Form60)
+	return out
+}
+
+func shareOf(sgst, utgst money.Amount) money.Amount { return sgst.Add(utgst) }
+
 func saleDoc(m pos.Mall, s pos.Sale) doc {
-	d := doc{Mall: m, Title: "TAX INVOICE", NumberLabel: "Invoice no", Number: s.InvoiceNo, Date: when(s.At),
+	title := "TAX INVOICE"
+	if s.B2B {
+		title = "TAX INVOICE (B2B)"
+	}
+	d := doc{Mall: m, Title: title, NumberLabel: "Invoice no", Number: s.InvoiceNo, Date: when(s.At),
 		Refs:       [][2]string{{"Counter", s.Counter}, {"Cashier", s.Cashier}, {"Place of supply", s.PlaceOfSupply}},
-		StateLabel: stateLabel(s.UTGST), Total: s.Total, Discount: s.Discount, Taxable: s.Taxable, CGST: s.CGST, SGST: s.SGST,
+		StateLabel: stateLabel(m.UTGST), Inter: s.Supply == "inter", Total: s.Total, Discount: s.Discount, Taxable: s.Taxable,
+		CGST: s.CGST, SGST: shareOf(s.SGST, s.UTGST), IGST: s.IGST, RoundOff: s.RoundOff, Payable: s.Payable, PayableName: "PAYABLE",
 		PayLabel: "Paid", Payments: s.Tenders, Footer: "Prices include GST. Returns with this invoice."}
+	if s.DeliverTo != nil {
+		dt := s.DeliverTo
+		to := strings.TrimSpace(strings.Join([]string{dt.Name, dt.Address, stateName(dt.State), dt.Pincode}, ", "))
+		d.Refs = append(d.Refs, [2]string{"Deliver to", strings.Trim(to, ", ")})
+	} else {
+		d.Refs = append(d.Refs, [2]string{"Delivery", "handed over at the counter"})
+	}
+	d.Refs = append(d.Refs, buyerRefs(s.Buyer)...)
+	if s.B2B {
+		d.Refs = append(d.Refs, [2]string{"Reverse charge", "No"})
+	}
 	if s.Status == pos.StatusCancelled {
 		d.Cancelled = s.CancelReason
 	}
@@ -131,7 +181,8 @@ func saleDoc(m pos.Mall, s pos.Sale) doc {
 		}
 		d.Lines = append(d.Lines, line{No: l.LineNo, Name: l.Name, HSN: l.HSN, Qty: l.Qty, UnitPrice: l.UnitPrice, Gross: l.Gross(),
 			Discount: l.Discount, DiscNote: note, Amount: l.Amount, Taxable: l.Taxable, Rate: l.GSTRate, HalfRate: halfRate(l.GSTRate),
-			CGST: l.CGST, SGST: l.SGST, District: l.District, State: stateName(l.State), GI: l.GI})
+			CGST: l.CGST, SGST: shareOf(l.SGST, l.UTGST), IGST: l.IGST, BandNote: l.BandNote, District: l.District,
+			State: stateName(l.State), GI: l.GI})
 	}
 	d.Tax = taxSummary(d.Lines)
 	return d
@@ -141,15 +192,17 @@ func returnDoc(m pos.Mall, r pos.Return) doc {
 	d := doc{Mall: m, Title: "CREDIT NOTE", NumberLabel: "Credit note no", Number: r.CreditNoteNo, Date: when(r.At),
 		Refs: [][2]string{{"Against invoice", r.InvoiceNo}, {"Invoice date", when(r.InvoiceAt)}, {"Counter", r.Counter},
 			{"Cashier", r.Cashier}, {"Place of supply", r.PlaceOfSupply}, {"Goods to", r.RestockTo}},
-		StateLabel: stateLabel(r.UTGST), Total: r.Total, Taxable: r.Taxable, CGST: r.CGST, SGST: r.SGST,
+		StateLabel: stateLabel(m.UTGST), Inter: r.IGST.IsPositive(), Total: r.Total, Taxable: r.Taxable, CGST: r.CGST,
+		SGST: shareOf(r.SGST, r.UTGST), IGST: r.IGST, RoundOff: r.RoundOff, Payable: r.Refund, PayableName: "REFUND",
 		PayLabel: "Refunded", Payments: r.Refunds, Footer: "Goods returned; tax reversed as above."}
+	d.Refs = append(d.Refs, buyerRefs(r.Buyer)...)
 	if r.Reason != "" {
 		d.Refs = append(d.Refs, [2]string{"Reason", r.Reason})
 	}
 	for _, l := range r.Lines {
 		d.Lines = append(d.Lines, line{No: l.LineNo, Name: l.Name, HSN: l.HSN, Qty: l.Qty, UnitPrice: l.UnitPrice, Gross: l.Amount,
-			Amount: l.Amount, Taxable: l.Taxable, Rate: l.GSTRate, HalfRate: halfRate(l.GSTRate), CGST: l.CGST, SGST: l.SGST,
-			District: l.District, State: stateName(l.State), GI: l.GI})
+			Amount: l.Amount, Taxable: l.Taxable, Rate: l.GSTRate, HalfRate: halfRate(l.GSTRate), CGST: l.CGST,
+			SGST: shareOf(l.SGST, l.UTGST), IGST: l.IGST, BandNote: l.BandNote, District: l.District, State: stateName(l.State), GI: l.GI})
 	}
 	d.Tax = taxSummary(d.Lines)
 	return d

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"ektamall/pos"
+	"ektamall/shared/money"
 )
 
 // Width is the character width of an 80 mm thermal printer's line.
@@ -128,8 +129,17 @@ func text(d doc) string {
 			p.lr("   Value", l.Amount.String())
 		}
 		p.lr("   Taxable @GST "+l.Rate.String()+"%", l.Taxable.String())
-		p.lr("   CGST "+l.HalfRate, l.CGST.String())
-		p.lr("   "+d.StateLabel+" "+l.HalfRate, l.SGST.String())
+		if l.BandNote != "" {
+			for _, w := range wrap("Price band: "+l.BandNote, Width-3) {
+				p.line("   " + w)
+			}
+		}
+		if d.Inter {
+			p.lr("   IGST "+l.Rate.String()+"%", l.IGST.String())
+		} else {
+			p.lr("   CGST "+l.HalfRate, l.CGST.String())
+			p.lr("   "+d.StateLabel+" "+l.HalfRate, l.SGST.String())
+		}
 		origin := "From " + l.District + ", " + l.State
 		if l.GI {
 			origin += " (GI)"
@@ -143,17 +153,33 @@ func text(d doc) string {
 		p.lr("Discount included", d.Discount.String())
 	}
 	p.lr("Taxable value", d.Taxable.String())
-	p.lr("CGST", d.CGST.String())
-	p.lr(d.StateLabel, d.SGST.String())
+	if d.Inter {
+		p.lr("IGST", d.IGST.String())
+	} else {
+		p.lr("CGST", d.CGST.String())
+		p.lr(d.StateLabel, d.SGST.String())
+	}
 	total := "TOTAL"
 	if d.Title == "CREDIT NOTE" {
 		total = "TOTAL CREDIT"
 	}
 	p.lr(total+" INR", d.Total.String())
+	if !d.RoundOff.IsZero() {
+		p.lr("Round off", signed(d.RoundOff))
+		p.lr(d.PayableName+" INR", d.Payable.String())
+	}
 	p.rule()
 	p.line("GST summary")
-	p.line(pad("Rate", 8) + lpad("Taxable", 12) + lpad("CGST", 11) + lpad(d.StateLabel, 11))
+	if d.Inter {
+		p.line(pad("Rate", 8) + lpad("Taxable", 17) + lpad("IGST", 17))
+	} else {
+		p.line(pad("Rate", 8) + lpad("Taxable", 12) + lpad("CGST", 11) + lpad(d.StateLabel, 11))
+	}
 	for _, t := range d.Tax {
+		if d.Inter {
+			p.line(pad(t.Rate.String()+"%", 8) + lpad(t.Taxable.String(), 17) + lpad(t.IGST.String(), 17))
+			continue
+		}
 		p.line(pad(t.Rate.String()+"%", 8) + lpad(t.Taxable.String(), 12) + lpad(t.CGST.String(), 11) + lpad(t.SGST.String(), 11))
 	}
 	p.rule()
@@ -170,6 +196,14 @@ func text(d doc) string {
 	p.rule()
 	p.center(d.Footer)
 	return p.b.String()
+}
+
+// signed shows a round-off with its sign: "+0.40", "-0.30".
+func signed(a money.Amount) string {
+	if a.IsPositive() {
+		return "+" + a.String()
+	}
+	return a.String()
 }
 
 func pad(s string, n int) string {

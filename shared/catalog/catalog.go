@@ -74,9 +74,21 @@ type Product struct {
 	// RateBasis names the documented reason for GSTRate (seed/README.md);
 	// seed products always carry one, products created later may not.
 	RateBasis string `json:"rate_basis,omitempty"`
+	// FlatRate: the rate is fixed by the product's own entry whatever its
+	// price (a handmade shawl under the handicraft table), so price bands
+	// of its HSN heading do not apply.
+	FlatRate bool `json:"flat_rate,omitempty"`
 	// Generated marks demo products synthesised from a district's ODOP
 	// entry rather than taken from the curated sample.
 	Generated bool `json:"generated,omitempty"`
+}
+
+// TaxBands are the price bands of one HSN heading (gst.Band), with the
+// notification they come from.
+type TaxBands struct {
+	HSN   string    `json:"hsn"`
+	Bands gst.Bands `json:"bands"`
+	Basis string    `json:"basis,omitempty"`
 }
 
 // Zone is a mall's shelf zone for one State/UT; its Code is the state code.

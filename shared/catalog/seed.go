@@ -24,6 +24,7 @@ type Seed struct {
 	Districts []District
 	Producers []Producer
 	Products  []Product
+	TaxBands  []TaxBands
 }
 
 // rateBasis is one documented reason for a GST rate. Every seed product
@@ -201,6 +202,12 @@ func LoadSeed() (*Seed, error) {
 			bad(fmt.Errorf("seed/producers.csv: producer %s has no products", p.ID))
 		}
 	}
+	s.TaxBands = readBands(read("tax_bands.csv", "hsn", "upto_inr", "rate_percent", "basis"), bad)
+	for _, p := range s.Products {
+		if err := bandAgrees(p, s.TaxBands); err != nil {
+			bad(err)
+		}
+	}
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("catalog seed: %w", errors.Join(problems...))
 	}
@@ -222,6 +229,7 @@ func productFromRow(r csvRow) (Product, error) {
 	p := Product{SKU: r.get("sku"), Name: r.get("name"), HSN: r.get("hsn"), State: r.get("state_code"),
 		DistrictID: r.get("district_id"), ProducerID: r.get("producer_id"), Category: r.get("category"),
 		RateBasis: r.get("rate_basis")}
+	p.FlatRate = p.RateBasis == "handicraft-2025"
 	var err error
 	if p.GI, err = parseFlag(r, "gi_tagged", "no", "unknown"); err != nil {
 		return p, err

@@ -50,6 +50,11 @@ func InsertSeed(ctx context.Context, tx *sql.Tx, s *catalog.Seed, withZones bool
 			return err
 		}
 	}
+	for _, tb := range s.TaxBands {
+		if err := SetBands(ctx, tx, tb.HSN, tb.Bands); err != nil {
+			return err
+		}
+	}
 	if withZones {
 		for _, z := range catalog.Zones() {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO zones (code, name) VALUES (?, ?)`, z.Code, z.Name); err != nil {
@@ -62,13 +67,14 @@ func InsertSeed(ctx context.Context, tx *sql.Tx, s *catalog.Seed, withZones bool
 
 // UpsertProduct inserts or replaces one product.
 func UpsertProduct(ctx context.Context, tx *sql.Tx, p catalog.Product, ts string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO products (sku, name, barcode, hsn, gst_rate_bp, mrp_paise, state, district_id, producer_id, gi, category, active, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+	_, err := tx.ExecContext(ctx, `INSERT INTO products (sku, name, barcode, hsn, gst_rate_bp, mrp_paise, state, district_id, producer_id, gi, category, active, updated_at, flat_rate)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
 		ON CONFLICT (sku) DO UPDATE SET name = excluded.name, barcode = excluded.barcode, hsn = excluded.hsn,
 			gst_rate_bp = excluded.gst_rate_bp, mrp_paise = excluded.mrp_paise, state = excluded.state,
 			district_id = excluded.district_id, producer_id = excluded.producer_id, gi = excluded.gi,
-			category = excluded.category, active = 1, updated_at = excluded.updated_at`,
-		p.SKU, p.Name, p.Barcode, p.HSN, p.GSTRate.BasisPoints(), p.MRP.Paise(), p.State, p.DistrictID, p.ProducerID, b2i(p.GI), p.Category, ts)
+			category = excluded.category, active = 1, updated_at = excluded.updated_at, flat_rate = excluded.flat_rate`,
+		p.SKU, p.Name, p.Barcode, p.HSN, p.GSTRate.BasisPoints(), p.MRP.Paise(), p.State, p.DistrictID, p.ProducerID, b2i(p.GI), p.Category, ts,
+		b2i(p.FlatRate))
 	if err != nil {
 		return fmt.Errorf("upsert product %s: %w", p.SKU, err)
 	}
@@ -90,6 +96,8 @@ type Product struct {
 	ProducerName string       `json:"producer_name"`
 	GI           bool         `json:"gi"`
 	Category     string       `json:"category"`
+	// FlatRate: price bands of the HSN heading do not apply (catalog.Product).
+	FlatRate bool `json:"flat_rate,omitempty"`
 }
 
 // Queryer is satisfied by *sql.DB and *sql.Tx.
@@ -98,7 +106,7 @@ type Queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-const productCols = `p.sku, p.name, p.barcode, p.mrp_paise, p.gst_rate_bp, p.hsn, p.state, d.name, p.district_id, p.producer_id, pr.name, p.gi, p.category
+const productCols = `p.sku, p.name, p.barcode, p.mrp_paise, p.gst_rate_bp, p.hsn, p.state, d.name, p.district_id, p.producer_id, pr.name, p.gi, p.category, p.flat_rate
 	FROM products p JOIN districts d ON d.id = p.district_id JOIN producers pr ON pr.id = p.producer_id`
 
 func scanProduct(sc interface{ Scan(...any) error }) (Product, error) {
@@ -107,7 +115,7 @@ func scanProduct(sc interface{ Scan(...any) error }) (Product, error) {
 		mrp  int64
 		rate int64
 	)
-	if err := sc.Scan(&p.SKU, &p.Name, &p.Barcode, &mrp, &rate, &p.HSN, &p.State, &p.District, &p.DistrictID, &p.ProducerID, &p.ProducerName, &p.GI, &p.Category); err != nil {
+	if err := sc.Scan(&p.SKU, &p.Name, &p.Barcode, &mrp, &rate, &p.HSN, &p.State, &p.District, &p.DistrictID, &p.ProducerID, &p.ProducerName, &p.GI, &p.Category, &p.FlatRate); err != nil {
 		return Product{}, err
 	}
 	r, err := gst.RateFromBasisPoints(rate)

@@ -80,6 +80,27 @@ type Sale struct {
 	Tenders   []Tender     `json:"tenders"`
 	Total     money.Amount `json:"total"`
 	Change    money.Amount `json:"change"`
+	// Optional (issue 18; events from older malls decode with zeros):
+	// the round-off line (tenders − change = total + round_off), the place
+	// of supply (State code; empty means the mall's State), the buyer and
+	// the delivery State.
+	RoundOff money.Amount `json:"round_off,omitzero"`
+	POSState string       `json:"pos_state,omitempty"`
+	B2B      bool         `json:"b2b,omitempty"`
+	EInvoice string       `json:"einvoice,omitempty"`
+	Buyer    *Buyer       `json:"buyer,omitempty"`
+	ShipTo   string       `json:"ship_state,omitempty"`
+}
+
+// Buyer is the recipient recorded on an invoice (PAN in full: the hub
+// files Form 61 and SFT returns from it).
+type Buyer struct {
+	GSTIN   string `json:"gstin,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Address string `json:"address,omitempty"`
+	State   string `json:"state,omitempty"`
+	PAN     string `json:"pan,omitempty"`
+	Form60  string `json:"form60,omitempty"`
 }
 
 // SaleLine is one invoice line; amounts are tax-inclusive line totals after
@@ -100,6 +121,10 @@ type SaleLine struct {
 	CGST       money.Amount `json:"cgst"`
 	SGST       money.Amount `json:"sgst"` // UTGST when UTGST is true
 	UTGST      bool         `json:"utgst,omitempty"`
+	// Optional: IGST of an inter-State supply (CGST and SGST are then
+	// zero), and the price band that set the rate.
+	IGST     money.Amount `json:"igst,omitzero"`
+	BandNote string       `json:"band_note,omitempty"`
 }
 
 // Tender is one payment of a sale or refund of a return.
@@ -130,6 +155,8 @@ type Return struct {
 	Lines        []ReturnLine `json:"lines"`
 	Refunds      []Tender     `json:"refunds"`
 	Total        money.Amount `json:"total"`
+	// Optional: the round-off given back (refunds = total + round_off).
+	RoundOff money.Amount `json:"round_off,omitzero"`
 }
 
 // ReturnLine reverses (part of) one sale line.
@@ -146,6 +173,7 @@ type ReturnLine struct {
 	CGST       money.Amount `json:"cgst"`
 	SGST       money.Amount `json:"sgst"`
 	UTGST      bool         `json:"utgst,omitempty"`
+	IGST       money.Amount `json:"igst,omitzero"`
 }
 
 // StockMove is the payload of stock.moved: one movement in the mall's
@@ -188,6 +216,10 @@ type ShiftClose struct {
 	VoidsTotal        money.Amount `json:"voids_total,omitzero"`
 	FirstCreditNoteNo string       `json:"first_credit_note_no,omitempty"`
 	LastCreditNoteNo  string       `json:"last_credit_note_no,omitempty"`
+	// Optional (issue 18): net round-off of the shift's sales and returns,
+	// and its net tax by head ("cgst", "sgst", "utgst", "igst").
+	RoundOff money.Amount            `json:"round_off,omitzero"`
+	TaxHeads map[string]money.Amount `json:"tax_heads,omitempty"`
 }
 
 // Transfer is the payload of transfer.sent: stock leaving one mall for

@@ -117,22 +117,26 @@ type Split struct {
 	// the same share is UTGST, and UT says so.
 	SGST money.Amount `json:"sgst"`
 	UT   bool         `json:"utgst,omitempty"`
+	// IGST is the whole tax of an inter-State supply (goods delivered to
+	// another State); CGST and SGST are then zero.
+	IGST money.Amount `json:"igst,omitzero"`
 }
 
-// Tax is CGST + SGST/UTGST.
-func (s Split) Tax() money.Amount { return s.CGST.Add(s.SGST) }
+// Tax is CGST + SGST/UTGST + IGST.
+func (s Split) Tax() money.Amount { return s.CGST.Add(s.SGST).Add(s.IGST) }
 
 // Total is taxable + tax, which always equals the line total it came from.
 func (s Split) Total() money.Amount { return s.Taxable.Add(s.Tax()) }
 
 // Neg reverses a split, for credit notes.
 func (s Split) Neg() Split {
-	return Split{Taxable: s.Taxable.Neg(), CGST: s.CGST.Neg(), SGST: s.SGST.Neg(), UT: s.UT}
+	return Split{Taxable: s.Taxable.Neg(), CGST: s.CGST.Neg(), SGST: s.SGST.Neg(), UT: s.UT, IGST: s.IGST.Neg()}
 }
 
 // Add sums two splits head by head.
 func (s Split) Add(o Split) Split {
-	return Split{Taxable: s.Taxable.Add(o.Taxable), CGST: s.CGST.Add(o.CGST), SGST: s.SGST.Add(o.SGST), UT: s.UT || o.UT}
+	return Split{Taxable: s.Taxable.Add(o.Taxable), CGST: s.CGST.Add(o.CGST), SGST: s.SGST.Add(o.SGST), UT: s.UT || o.UT,
+		IGST: s.IGST.Add(o.IGST)}
 }
 
 // Inclusive back-calculates the tax inside a tax-inclusive line total for
@@ -150,7 +154,21 @@ func Inclusive(total money.Amount, r Rate, ut bool) Split {
 	taxable := money.FromDecimal(g.Mul(hundred).DivRound(hundred.Add(r.pct), 2))
 	tax := total.Sub(taxable)
 	cgst := money.FromDecimal(tax.Decimal().DivRound(two, 2))
-	return Split{Taxable: taxable, CGST: cgst, SGST: tax.Sub(cgst), UT: ut}
+	return Split{Taxable: taxable, CGST: cgst, SGST: tax.Sub(cgst), UT: ut, IGST: money.Zero}
+}
+
+// Integrated back-calculates the tax inside a tax-inclusive line total for
+// an inter-State supply: the same taxable value as Inclusive, the whole tax
+// as IGST.
+func Integrated(total money.Amount, r Rate) Split {
+	s := Inclusive(total, r, false)
+	return Split{Taxable: s.Taxable, CGST: money.Zero, SGST: money.Zero, IGST: s.Tax()}
+}
+
+// TaxableOf is the value excluding tax inside a tax-inclusive amount at r,
+// rounded to the paisa as Inclusive does.
+func TaxableOf(total money.Amount, r Rate) money.Amount {
+	return money.FromDecimal(total.Decimal().Mul(hundred).DivRound(hundred.Add(r.pct), 2))
 }
 
 var hsnRE = regexp.MustCompile(`^([0-9]{4}|[0-9]{6}|[0-9]{8})$`)

@@ -22,11 +22,12 @@ import (
 
 // Kinds of catalog change.
 const (
-	KindProduct  = "product"  // create or replace a product
-	KindPrice    = "price"    // new MRP for one SKU
-	KindProducer = "producer" // create or replace a producer
-	KindDistrict = "district" // create or replace a district
-	KindTaxRate  = "tax_rate" // new GST rate for every product under an HSN code
+	KindProduct  = "product"   // create or replace a product
+	KindPrice    = "price"     // new MRP for one SKU
+	KindProducer = "producer"  // create or replace a producer
+	KindDistrict = "district"  // create or replace a district
+	KindTaxRate  = "tax_rate"  // new GST rate for every product under an HSN code
+	KindTaxBands = "tax_bands" // price bands of an HSN heading (replace, or remove with none)
 )
 
 // CatalogChange is one change to the master catalog. The hub applies it to
@@ -47,6 +48,7 @@ type CatalogChange struct {
 	Producer *catalog.Producer `json:"producer,omitempty"`
 	District *catalog.District `json:"district,omitempty"`
 	TaxRate  *TaxRateChange    `json:"tax_rate,omitempty"`
+	TaxBands *TaxBandsChange   `json:"tax_bands,omitempty"`
 }
 
 // PriceChange sets one SKU's tax-inclusive MRP.
@@ -62,16 +64,24 @@ type TaxRateChange struct {
 	Rate gst.Rate `json:"rate"`
 }
 
+// TaxBandsChange replaces the price bands of an HSN heading (2 to 8
+// digits): the till then picks each piece's rate from its value after
+// discount. No bands removes them.
+type TaxBandsChange struct {
+	HSN   string    `json:"hsn"`
+	Bands gst.Bands `json:"bands"`
+}
+
 // Validate checks the change on its own (references are checked by Apply).
 func (c CatalogChange) Validate() error {
 	n := 0
-	for _, set := range []bool{c.Product != nil, c.Price != nil, c.Producer != nil, c.District != nil, c.TaxRate != nil} {
+	for _, set := range []bool{c.Product != nil, c.Price != nil, c.Producer != nil, c.District != nil, c.TaxRate != nil, c.TaxBands != nil} {
 		if set {
 			n++
 		}
 	}
 	if n != 1 {
-		return errs.E(errs.Invalid, "a catalog change carries exactly one of product, price, producer, district, tax_rate")
+		return errs.E(errs.Invalid, "a catalog change carries exactly one of product, price, producer, district, tax_rate, tax_bands")
 	}
 	switch {
 	case c.Kind == KindProduct && c.Product != nil:
@@ -111,6 +121,16 @@ func (c CatalogChange) Validate() error {
 	case c.Kind == KindTaxRate && c.TaxRate != nil:
 		if err := gst.ValidHSN(c.TaxRate.HSN); err != nil {
 			return errs.Field("hsn", "%v", err)
+		}
+	case c.Kind == KindTaxBands && c.TaxBands != nil:
+		h := c.TaxBands.HSN
+		if len(h) < 2 || len(h) > 8 || strings.Trim(h, "0123456789") != "" || strings.HasPrefix(h, "00") {
+			return errs.Field("hsn", "hsn must be an HSN heading of 2 to 8 digits, got %q", h)
+		}
+		if len(c.TaxBands.Bands) > 0 {
+			if err := c.TaxBands.Bands.Sorted().Validate(); err != nil {
+				return errs.Field("bands", "%v", err)
+			}
 		}
 	default:
 		return errs.Field("kind", "kind %q does not match the change's contents", c.Kind)
@@ -229,6 +249,8 @@ func applyNow(ctx context.Context, tx *sql.Tx, c CatalogChange, now time.Time) e
 	case KindTaxRate:
 		_, err = tx.ExecContext(ctx, `UPDATE products SET gst_rate_bp = ?, updated_at = ? WHERE substr(hsn, 1, length(?)) = ?`,
 			c.TaxRate.Rate.BasisPoints(), ts, c.TaxRate.HSN, c.TaxRate.HSN)
+	case KindTaxBands:
+		err = catalogdb.SetBands(ctx, tx, c.TaxBands.HSN, c.TaxBands.Bands)
 	}
 	if err != nil {
 		return classify(fmt.Errorf("catalog change %d (%s): %w", c.ID, c.Kind, err))

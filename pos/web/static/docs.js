@@ -50,6 +50,28 @@ function head(kind, d) {
     el('div', { class: 'doc-kind' }, t(kind)));
 }
 
+// taxParts lists the heads charged: IGST, or CGST with SGST or UTGST.
+function taxParts(x) {
+  const nz = (v) => v && paise(v) !== 0;
+  if (nz(x.igst)) return [[t('igst'), x.igst]];
+  return [[t('cgst'), x.cgst || '0.00'], nz(x.utgst) ? [t('utgst'), x.utgst] : [t('sgst'), x.sgst || '0.00']];
+}
+
+// buyerRows are the buyer's particulars and the delivery address.
+function buyerRows(d) {
+  const b = d.buyer || {};
+  const to = d.deliver_to;
+  return [
+    b.gstin ? row(t('buyerGstin'), b.gstin) : null,
+    b.name ? row(t('buyer'), b.name) : null,
+    b.address ? row(t('buyerAddress'), b.address) : null,
+    b.state ? row(t('buyerState'), b.state) : null,
+    b.pan ? row('PAN', b.pan) : null,
+    b.form60 ? row(t('form60'), b.form60) : null,
+    to ? row(t('deliverTo'), [to.name, to.address, to.state, to.pincode].filter(Boolean).join(', ')) : null,
+  ];
+}
+
 function lineTable(lines) {
   return el('table', { class: 'doc-lines' },
     el('thead', {}, el('tr', {}, el('th', {}, t('item')), el('th', {}, t('hsn')), el('th', { class: 'num' }, t('qty')),
@@ -59,22 +81,24 @@ function lineTable(lines) {
         el('td', { class: 'num' }, money(l.unit_price)), el('td', { class: 'num' }, money(l.amount))),
       el('tr', { class: 'doc-sub' }, el('td', { colspan: 5 },
         [l.district && `${l.district}, ${l.state}`, l.gi ? t('gi') : '', l.discount && paise(l.discount) > 0 ? `${t('discount')} −${money(l.discount)}` : '',
-          `GST ${l.gst_rate}% · ${t('taxable')} ${money(l.taxable_value)} · ${t('cgst')} ${money(l.cgst)} · ${l.utgst ? t('utgst') : t('sgst')} ${money(l.sgst)}`]
+          `GST ${l.gst_rate}% · ${t('taxable')} ${money(l.taxable_value)} · ` + taxParts(l).map(([k, v]) => `${k} ${money(v)}`).join(' · '),
+          l.band_note ? `${t('priceBand')}: ${l.band_note}` : '']
           .filter(Boolean).join(' · '))),
     ])));
 }
 
 function invoice(s) {
   const pos = s.place_of_supply || (s.mall && s.mall.state) || '';
-  return el('article', { class: 'doc' }, head('taxInvoice', s),
+  return el('article', { class: 'doc' }, head(s.b2b ? 'taxInvoiceB2B' : 'taxInvoice', s),
     el('table', { class: 'doc-meta' },
       row(t('invoiceNo'), s.invoice_no), row(t('date'), when(s.at)), row(t('cashier'), s.cashier || ''),
-      pos ? row(t('placeOfSupply'), pos) : null),
+      pos ? row(t('placeOfSupply'), pos) : null, buyerRows(s)),
     lineTable(s.lines || []),
     el('table', { class: 'doc-tot' },
-      row(t('taxable'), money(s.taxable_value)), row(t('cgst'), money(s.cgst)), row(s.utgst ? t('utgst') : t('sgst'), money(s.sgst)),
+      row(t('taxable'), money(s.taxable_value)), taxParts(s).map(([k, v]) => row(k, money(v))),
       s.discount && paise(s.discount) > 0 ? row(t('discount'), money(s.discount)) : null,
-      row(t('total'), money(s.total), 'big'),
+      row(t('total'), money(s.total), s.round_off && paise(s.round_off) !== 0 ? '' : 'big'),
+      s.round_off && paise(s.round_off) !== 0 ? [row(t('roundOff'), money(s.round_off)), row(t('payable'), money(s.payable), 'big')] : null,
       (s.tenders || []).map((x) => row(`${t(x.method)}${x.ref ? ' (' + x.ref + ')' : ''}`, money(x.amount))),
       row(t('change'), money(s.change || '0.00'))),
     el('p', { class: 'doc-foot' }, t('thanks')));
@@ -83,11 +107,13 @@ function invoice(s) {
 function creditNote(r) {
   return el('article', { class: 'doc' }, head('creditNote', r),
     el('table', { class: 'doc-meta' },
-      row(t('creditNote'), r.credit_note_no), row(t('invoiceNo'), r.invoice_no), row(t('date'), when(r.at)), row(t('cashier'), r.cashier || '')),
+      row(t('creditNote'), r.credit_note_no), row(t('invoiceNo'), r.invoice_no), row(t('date'), when(r.at)), row(t('cashier'), r.cashier || ''),
+      r.place_of_supply ? row(t('placeOfSupply'), r.place_of_supply) : null, buyerRows(r)),
     lineTable(r.lines || []),
     el('table', { class: 'doc-tot' },
-      row(t('taxable'), money(r.taxable_value)), row(t('cgst'), money(r.cgst)), row(r.utgst ? t('utgst') : t('sgst'), money(r.sgst)),
+      row(t('taxable'), money(r.taxable_value)), taxParts(r).map(([k, v]) => row(k, money(v))),
       row(t('total'), money(r.total), 'big'),
+      r.round_off && paise(r.round_off) !== 0 ? [row(t('roundOff'), money(r.round_off)), row(t('refund'), money(r.refund), 'big')] : null,
       (r.refunds || []).map((x) => row(`${t('refunds')}: ${t(x.method)}`, money(x.amount)))));
 }
 
@@ -99,6 +125,7 @@ function report(z) {
       row(t('firstInv'), z.first_invoice_no || '—'), row(t('lastInv'), z.last_invoice_no || '—')),
     el('table', { class: 'doc-tot' },
       row(t('sales'), tot(z.sales)), row(t('returns'), tot(z.returns)), row(t('netSales'), money(z.net_sales || '0.00'), 'big'),
+      row(t('roundOff'), money(z.round_off || '0.00')),
       row(t('openingFloatShort'), money(z.opening_float || '0.00'))),
     el('h3', {}, t('byTender')),
     el('table', { class: 'doc-lines' },
@@ -107,9 +134,10 @@ function report(z) {
         el('td', { class: 'num' }, money(x.refunds)), el('td', { class: 'num' }, money(x.net)))))),
     el('h3', {}, 'GST'),
     el('table', { class: 'doc-lines' },
-      el('thead', {}, el('tr', {}, el('th', {}, t('rate')), el('th', { class: 'num' }, t('taxable')), el('th', { class: 'num' }, t('cgst')), el('th', { class: 'num' }, t('sgst')))),
+      el('thead', {}, el('tr', {}, el('th', {}, t('rate')), el('th', { class: 'num' }, t('taxable')),
+        ['cgst', 'sgst', 'utgst', 'igst'].map((h) => el('th', { class: 'num' }, t(h))))),
       el('tbody', {}, (z.tax || []).map((x) => el('tr', {}, el('td', {}, x.gst_rate + '%'), el('td', { class: 'num' }, money(x.net.taxable_value)),
-        el('td', { class: 'num' }, money(x.net.cgst)), el('td', { class: 'num' }, money(x.net.sgst)))))),
+        ['cgst', 'sgst', 'utgst', 'igst'].map((h) => el('td', { class: 'num' }, money(x.net[h] || '0.00'))))))),
     el('table', { class: 'doc-tot' },
       row(t('expected'), money(z.expected_cash || '0.00')),
       z.counted_cash ? row(t('counted'), money(z.counted_cash)) : null,

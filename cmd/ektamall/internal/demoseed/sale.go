@@ -44,7 +44,7 @@ func (s *mallSeeder) saleRequest(r *rand.Rand, shiftID string) (pos.SaleRequest,
 			disc = "50.00"
 		}
 		d, _ := pos.ParseDiscount(disc)
-		line, err := pos.PriceLine(len(req.Lines)+1, it.p, qty, d, s.pos.Mall().UTGST)
+		line, err := pos.PriceLine(len(req.Lines)+1, it.p, qty, d, pos.TaxContext{UT: s.pos.Mall().UTGST})
 		if err != nil {
 			continue
 		}
@@ -54,6 +54,12 @@ func (s *mallSeeder) saleRequest(r *rand.Rand, shiftID string) (pos.SaleRequest,
 	}
 	if len(req.Lines) == 0 {
 		return req, false
+	}
+	// Customers pay the payable amount (rounded as the mall rounds), and a
+	// large basket names its buyer (CGST Rule 46(e) from ₹50,000 taxable).
+	total, _ = s.pos.RoundOff().Apply(total)
+	if total.Paise() >= 40_000_00 {
+		req.Buyer = &pos.Buyer{Name: "Demo customer", Address: "Main Road", State: s.pos.Mall().State}
 	}
 	req.Tenders = tenders(r, total)
 	return req, true
