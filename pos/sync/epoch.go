@@ -11,6 +11,7 @@ import (
 	"ektamall/shared/auth"
 	"ektamall/shared/events"
 	"ektamall/shared/sqlitedb"
+	"ektamall/shared/syncwire"
 )
 
 // Mark is where a mall database's history stands: its newest event and
@@ -110,4 +111,46 @@ func BeginEpoch(ctx context.Context, db *sqlitedb.DB, e, replaced int64, from st
 		return events.Restore{}, fmt.Errorf("begin epoch %d: %w", e, err)
 	}
 	return r, nil
+}
+
+// checkOwnStream starts a new epoch when the database lacks the newest
+// event of the mall's own EVENTS stream: a backup copied into place by
+// hand (not by 'ektamall restore'), with the NATS store left as it was.
+// Selling on would number events and invoices the way the lost tail did.
+// Only an event of the database's own epoch or a later one counts: after
+// 'ektamall restore' the stream ends with the replaced history's events
+// until the relay puts the new epoch's marker behind them.
+func (s *Service) checkOwnStream(ctx context.Context) error {
+	st, err := s.js.Stream(ctx, syncwire.EventsStream)
+	if err != nil {
+		return fmt.Errorf("sync: stream %s: %w", syncwire.EventsStream, err)
+	}
+	last := st.CachedInfo().State.LastSeq
+	if last == 0 {
+		return nil
+	}
+	msg, err := st.GetMsg(ctx, last)
+	if err != nil {
+		return nil // aged out or deleted: nothing to compare
+	}
+	ev, err := events.Decode(msg.Data)
+	if err != nil {
+		return nil
+	}
+	var have int
+	if err := s.cfg.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE event_id = ?`, ev.ID).Scan(&have); err != nil {
+		return err
+	}
+	mark, err := ReadMark(ctx, s.cfg.DB.R)
+	if err != nil || have > 0 || events.EpochOf(ev.Seq) < mark.Epoch {
+		return err
+	}
+	e := max(mark.Epoch, events.EpochOf(ev.Seq)) + 1
+	r, err := BeginEpoch(ctx, s.cfg.DB, e, ev.Seq, "found at start: the database lacks event "+ev.ID+" of its own stream", s.cfg.Now())
+	if err != nil {
+		return err
+	}
+	s.log.Warn("the database lacks events of the mall's own stream (a backup put in place by hand?): started a new epoch",
+		"epoch", r.Epoch, "database_ends_at", r.PrevSeq, "stream_ends_at", ev.Seq, "series_suffix", r.Series)
+	return nil
 }

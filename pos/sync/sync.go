@@ -124,6 +124,10 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 		s.nc.Close()
 		return nil, err
 	}
+	if err := s.checkOwnStream(ctx); err != nil { // see epoch.go
+		s.nc.Close()
+		return nil, err
+	}
 	if err := installRestoreGuard(ctx, cfg.DB); err != nil { // see restore.go
 		s.nc.Close()
 		return nil, err
