@@ -47,7 +47,7 @@ func createUserFlags(fs *flag.FlagSet, process string) createUserOpts {
 // create-user': how the first admin of a new mall or hub comes to exist,
 // and the way back in when an admin's password is lost. It works on a
 // directory that never served and beside a running process.
-func runCreateUser(ctx context.Context, process string, args []string, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
+func runCreateUser(ctx context.Context, process string, args []string, stdin io.Reader, stdout io.Writer) error {
 	fs := flagSet(process+" create-user", os.Stderr)
 	o := createUserFlags(fs, process)
 	if err := parse(fs, args); err != nil {
@@ -76,6 +76,9 @@ func runCreateUser(ctx context.Context, process string, args []string, stdin io.
 	if process == "hub" {
 		open, roles = hubapp.OpenDatabase, auth.HubRoles
 	}
+	// Migrating a new database logs a line per file; an operator creating a
+	// user needs only warnings.
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	db, fresh, err := open(ctx, *o.dir, log)
 	if err != nil {
 		return err
@@ -93,8 +96,11 @@ func runCreateUser(ctx context.Context, process string, args []string, stdin io.
 		what = "created"
 	}
 	fmt.Fprintf(stdout, "%s %s %q in %s", what, n.Role, n.Username, *o.dir)
-	if fresh {
-		fmt.Fprintf(stdout, " (a new database: the %s's identity is recorded on its first start)", process)
+	switch {
+	case fresh && process == "mall":
+		fmt.Fprint(stdout, " (a new database: the mall's --id, --state, --name and --gstin are recorded on its first start)")
+	case fresh:
+		fmt.Fprint(stdout, " (a new database)")
 	}
 	fmt.Fprintln(stdout)
 	if generated {

@@ -23,7 +23,7 @@ var passwordLine = regexp.MustCompile(`(?m)^password: (\S+)$`)
 func createUser(t *testing.T, process, stdin string, args ...string) (string, string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	err := runCreateUser(context.Background(), process, args, strings.NewReader(stdin), &out, quiet())
+	err := runCreateUser(context.Background(), process, args, strings.NewReader(stdin), &out)
 	m := passwordLine.FindStringSubmatch(out.String())
 	if m == nil {
 		return out.String(), "", err

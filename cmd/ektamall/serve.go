@@ -24,7 +24,7 @@ func runHub(ctx context.Context, args []string, log *slog.Logger) error {
 		return runProvisionMall(ctx, args[1:], os.Stdout, log)
 	}
 	if len(args) > 0 && args[0] == "create-user" {
-		return runCreateUser(ctx, "hub", args[1:], os.Stdin, os.Stdout, log)
+		return runCreateUser(ctx, "hub", args[1:], os.Stdin, os.Stdout)
 	}
 	var cfg hubapp.Config
 	fs := flagSet("hub", os.Stderr)
@@ -48,7 +48,7 @@ func runHub(ctx context.Context, args []string, log *slog.Logger) error {
 
 func runMall(ctx context.Context, args []string, log *slog.Logger) error {
 	if len(args) > 0 && args[0] == "create-user" {
-		return runCreateUser(ctx, "mall", args[1:], os.Stdin, os.Stdout, log)
+		return runCreateUser(ctx, "mall", args[1:], os.Stdin, os.Stdout)
 	}
 	var cfg mallapp.Config
 	fs := flagSet("mall", os.Stderr)

@@ -297,3 +297,26 @@ func TestAuditFiltersAndPaging(t *testing.T) {
 		t.Fatalf("DELETE FROM audit_log: %v", err)
 	}
 }
+
+// TestOwnPasswordGuessesLock: a borrowed session cannot be used to guess
+// the password through the change form; wrong guesses count as failed
+// logins from that device.
+func TestOwnPasswordGuessesLock(t *testing.T) {
+	m, admin := mallWithAdmin(t)
+	if code, _ := call(t, "POST", m.URL+"/api/v1/users", admin, map[string]string{"username": "asha", "password": "counter-1", "role": "cashier"}); code != 201 {
+		t.Fatalf("create cashier: %d", code)
+	}
+	tok := login(t, m, "asha", "counter-1")
+	for i := 0; i < 5; i++ {
+		if code, _ := call(t, "PUT", m.URL+"/api/v1/me/password", tok, map[string]string{"old_password": fmt.Sprintf("guess-%d-x", i), "new_password": "taken-over"}); code != 400 {
+			t.Fatalf("guess %d: %d", i, code)
+		}
+	}
+	code, out := call(t, "PUT", m.URL+"/api/v1/me/password", tok, map[string]string{"old_password": "counter-1", "new_password": "taken-over"})
+	if code != 400 || !strings.Contains(fmt.Sprint(out), "too many") {
+		t.Fatalf("the right password after five guesses: %d %v", code, out)
+	}
+	if code, _ := call(t, "POST", m.URL+"/api/v1/auth/login", "", map[string]string{"username": "asha", "password": "taken-over"}); code != 401 {
+		t.Fatalf("the guessed-at password was changed: %d", code)
+	}
+}

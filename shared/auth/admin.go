@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"ektamall/shared/errs"
+	"ektamall/shared/text"
 )
 
 // Staff management, shared by the mall (a mall admin manages cashiers and
@@ -140,15 +141,27 @@ func (s *Store) manage(ctx context.Context, by User, allowed []Role, username, v
 // ChangeOwnPassword replaces the password of the logged-in user after
 // checking the current one, and ends their other sessions (a password
 // change is how someone throws out a person who learnt the old one).
-func (s *Store) ChangeOwnPassword(ctx context.Context, u User, token, oldPassword, newPassword, requestID string) error {
+// Wrong current passwords count as failed logins from client, so a
+// borrowed session cannot be used to guess the password.
+func (s *Store) ChangeOwnPassword(ctx context.Context, u User, token, client, oldPassword, newPassword, requestID string) error {
 	if oldPassword == newPassword {
 		return errs.Field("new_password", "the new password must differ from the current one")
+	}
+	now := s.now().UTC()
+	client = text.Bound(client, 64)
+	if until, ok, err := s.lockedFrom(ctx, u.Username, client, now); err != nil {
+		return err
+	} else if ok {
+		return errs.Field("old_password", "too many wrong passwords from this device: try again after %s", until.Format(time.RFC3339))
 	}
 	var hash string
 	if err := s.db.R.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`, u.ID).Scan(&hash); err != nil {
 		return fmt.Errorf("read user: %w", err)
 	}
 	if !checkPassword(hash, oldPassword) {
+		if err := s.fail(ctx, u, client, now, requestID); errs.CodeOf(err) != errs.Unauthorized {
+			return err // recording the failure failed
+		}
 		// Not Unauthorized: the session is fine, and a screen logs out on 401.
 		return errs.Field("old_password", "the current password is wrong")
 	}

@@ -152,7 +152,7 @@ func (h staffHandlers) changeOwn(c *gin.Context) {
 		Fail(c, err)
 		return
 	}
-	if err := h.store.ChangeOwnPassword(c.Request.Context(), User(c), bearer(c), in.OldPassword, in.NewPassword, RequestID(c)); err != nil {
+	if err := h.store.ChangeOwnPassword(c.Request.Context(), User(c), bearer(c), c.ClientIP(), in.OldPassword, in.NewPassword, RequestID(c)); err != nil {
 		Fail(c, err)
 		return
 	}
