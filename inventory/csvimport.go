@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"ektamall/shared/errs"
+	"ektamall/shared/text"
 )
 
 // Limits of a consignment CSV.
@@ -48,7 +49,8 @@ func (e *ImportError) Unwrap() error { return errs.E(errs.Invalid, "%s", e.Error
 func (e *ImportError) add(line int, format string, args ...any) {
 	e.Total++
 	if len(e.Rows) < MaxReportedRows {
-		e.Rows = append(e.Rows, RowError{Line: line, Message: fmt.Sprintf(format, args...)})
+		// Bounded: a message quotes the row, and a row can be megabytes.
+		e.Rows = append(e.Rows, RowError{Line: line, Message: text.Bound(fmt.Sprintf(format, args...), 300)})
 	}
 }
 

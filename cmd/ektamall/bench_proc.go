@@ -173,7 +173,7 @@ func benchMall(ctx context.Context, o *benchOpts, dir string, log *slog.Logger) 
 	if err != nil {
 		return r, err
 	}
-	args := []string{"mall", "--dir", dir, "--id", "BENCH", "--state", "UP", "--http", addr}
+	args := []string{"mall", "--dir", dir, "--id", "BENCH", "--state", "UP", "--http", addr, "--metrics", "off"}
 	m, cold, err := startChild(ctx, addr, args...)
 	if err != nil {
 		return r, err
@@ -277,7 +277,7 @@ func benchDrain(ctx context.Context, o *benchOpts, dir string, log *slog.Logger)
 	if err != nil {
 		return r, err
 	}
-	h, _, err := startChild(ctx, hubHTTP, "hub", "--dir", hubDir, "--http", hubHTTP, "--leaf", leaf)
+	h, _, err := startChild(ctx, hubHTTP, "hub", "--dir", hubDir, "--http", hubHTTP, "--leaf", leaf, "--metrics", "off")
 	if err != nil {
 		return r, err
 	}
@@ -293,7 +293,7 @@ func benchDrain(ctx context.Context, o *benchOpts, dir string, log *slog.Logger)
 		return r, err
 	}
 	start := time.Now()
-	m, _, err := startChild(ctx, mallHTTP, "mall", "--dir", mallDir, "--id", "LKO2", "--state", "UP", "--http", mallHTTP,
+	m, _, err := startChild(ctx, mallHTTP, "mall", "--dir", mallDir, "--id", "LKO2", "--state", "UP", "--http", mallHTTP, "--metrics", "off",
 		"--hub", "nats-leaf://"+leaf, "--creds", credsPath)
 	if err != nil {
 		return r, err
@@ -335,7 +335,7 @@ func relayOffline(ctx context.Context, dir string, target int64) error {
 	if err != nil {
 		return err
 	}
-	m, _, err := startChild(ctx, addr, "mall", "--dir", dir, "--id", "LKO2", "--state", "UP", "--http", addr)
+	m, _, err := startChild(ctx, addr, "mall", "--dir", dir, "--id", "LKO2", "--state", "UP", "--http", addr, "--metrics", "off")
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,7 @@ func chaosPrepare(ctx context.Context, hubDir string, malls []*chaosMall) error 
 	var hcfg hubapp.Config
 	hfs := flag.NewFlagSet("hub", flag.ContinueOnError)
 	hcfg.Flags(hfs)
-	if err := hfs.Parse([]string{"--dir", hubDir, "--http", "127.0.0.1:0", "--leaf", "127.0.0.1:0"}); err != nil {
+	if err := hfs.Parse([]string{"--dir", hubDir, "--http", "127.0.0.1:0", "--leaf", "127.0.0.1:0", "--metrics", "off"}); err != nil {
 		return err
 	}
 	h, err := hubapp.Open(ctx, hcfg, quiet)
@@ -70,7 +70,7 @@ func chaosPrepare(ctx context.Context, hubDir string, malls []*chaosMall) error 
 		var mcfg mallapp.Config
 		mfs := flag.NewFlagSet("mall", flag.ContinueOnError)
 		mcfg.Flags(mfs)
-		if err := mfs.Parse([]string{"--dir", m.dir, "--id", m.id, "--state", m.state, "--http", "127.0.0.1:0"}); err != nil {
+		if err := mfs.Parse([]string{"--dir", m.dir, "--id", m.id, "--state", m.state, "--http", "127.0.0.1:0", "--metrics", "off"}); err != nil {
 			return err
 		}
 		ma, err := mallapp.Open(ctx, mcfg, quiet)

@@ -154,6 +154,7 @@ async function loadParked() {
 // ---- settlements ----
 
 async function loadRuns() {
+  loadBankChanges();
   const runs = await guarded('#settle-err', () => api('GET', '/api/v1/settlements'));
   if (runs === undefined) return;
   $('#runs').replaceChildren(...((runs || []).length ? runs.map((r) => el('tr', {}, el('td', {}, `#${r.run_no}`), el('td', {}, when(r.cutoff)),
@@ -164,6 +165,34 @@ async function loadRuns() {
     const full = await api('GET', `/api/v1/settlements/${encodeURIComponent(last.id)}`).catch(() => null);
     if (full && full.districts) bars($('#chart-districts'), full.districts.map((d) => [d.name, paise(d.amount)]));
   }
+}
+
+// ---- bank account changes (maker-checker) ----
+
+const acct = (a) => a ? `${a.beneficiary} · ${a.ifsc} · …${a.account_no.slice(-4)}` : '—';
+
+async function loadBankChanges() {
+  const list = await guarded('#bank-err', () => api('GET', '/api/v1/bank-changes'));
+  if (list === undefined) return;
+  const me = session.user && session.user.username;
+  $('#bank-changes').replaceChildren(...(list.length ? list.slice(0, 50).map((c) => el('tr', {},
+    el('td', {}, c.account.producer_id), el('td', {}, acct(c.account)), el('td', {}, acct(c.current)),
+    el('td', {}, `${c.requested_by}, ${when(c.requested_at)}`), el('td', {}, c.status + (c.reason ? ` (${c.reason})` : '')),
+    el('td', {}, c.decided_by || ''),
+    el('td', {}, c.status === 'pending' && c.requested_by !== me ? [
+      el('button', { type: 'button', onclick: () => decideBank(c.id, 'approve') }, 'Approve'),
+      el('button', { type: 'button', class: 'ghost', onclick: () => decideBank(c.id, 'reject') }, 'Reject')] : ''))) :
+    [el('tr', {}, el('td', { colspan: 7, class: 'hint' }, 'No bank account changes.'))]));
+}
+
+async function decideBank(id, how) {
+  let body;
+  if (how === 'reject') {
+    const reason = window.prompt('Why is this bank account change rejected?');
+    if (!reason || !reason.trim()) return;
+    body = { reason };
+  }
+  if (await guarded('#bank-err', () => api('POST', `/api/v1/bank-changes/${encodeURIComponent(id)}/${how}`, body))) loadBankChanges();
 }
 
 $('#settle-form').addEventListener('submit', async (ev) => {
