@@ -201,6 +201,13 @@ func TestHubDayOne(t *testing.T) {
 	if code := webCall(t, "GET", h.URL+"/api/v1/audit?action=user_created", fin, nil, &rows); code != 200 || len(rows) != 2 || rows[0].Actor != "hubadmin" || rows[1].Actor != "" {
 		t.Fatalf("finance reads the audit log: %d %+v", code, rows)
 	}
+	// The hub admin deactivates finance: the session ends at once.
+	if code := webCall(t, "POST", h.URL+"/api/v1/users/fin.one/deactivate", admin, nil, nil); code != 200 {
+		t.Fatalf("deactivate finance: %d", code)
+	}
+	if code := webCall(t, "GET", h.URL+"/api/v1/malls", fin, nil, nil); code != 401 {
+		t.Fatalf("a deactivated finance user's session: %d", code)
+	}
 }
 
 // webCallKey is webCall for a POST with an Idempotency-Key.
