@@ -152,6 +152,21 @@ func New(ctx context.Context, db *sqlitedb.DB, store *auth.Store, cfg Config) (*
 // Mall is the identity printed on invoices.
 func (s *Service) Mall() Mall { return s.mall }
 
+// Rules are the mall's identity and the thresholds its till applies.
+type Rules struct {
+	Mall           Mall         `json:"mall"`
+	RoundOff       gst.RoundOff `json:"round_off"`
+	CashLimit      money.Amount `json:"cash_limit"`
+	PANAbove       money.Amount `json:"pan_above"`
+	NamedBuyerFrom money.Amount `json:"named_buyer_from"`
+}
+
+// Rules says how this till rings.
+func (s *Service) Rules() Rules {
+	return Rules{Mall: s.mall, RoundOff: s.cfg.RoundOff, CashLimit: s.cfg.Limits.CashFrom, PANAbove: s.cfg.Limits.PANAbove,
+		NamedBuyerFrom: s.cfg.Limits.NamedFrom}
+}
+
 // RoundOff is how this mall rounds what a customer pays.
 func (s *Service) RoundOff() gst.RoundOff { return s.cfg.RoundOff }
 

@@ -4,13 +4,12 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"ektamall/shared/catalog"
 	"ektamall/shared/errs"
 	"ektamall/shared/gst"
 	"ektamall/shared/money"
+	"ektamall/shared/text"
 )
 
 // supply is where a sale is supplied and to whom, decided before pricing.
@@ -57,12 +56,10 @@ func (s *Service) planSupply(req SaleRequest) (supply, error) {
 	return sp, nil
 }
 
+// textField is free text printed on the invoice: the one validator for
+// typed text (shared/text), one line.
 func textField(field, v string, maxLen int) (string, error) {
-	v = strings.TrimSpace(v)
-	if utf8.RuneCountInString(v) > maxLen || strings.ContainsFunc(v, func(r rune) bool { return !unicode.IsPrint(r) }) {
-		return "", errs.Field(field, "%s must be at most %d printable characters", field, maxLen)
-	}
-	return v, nil
+	return text.Clean(field, v, text.Rule{Max: maxLen})
 }
 
 func stateField(field, code string) (string, error) {

@@ -91,3 +91,11 @@ func (s *Server) recall(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, cart)
 }
+
+// GET /api/v1/till → the mall as printed on invoices and the rules the
+// till rings by: {"mall": {...}, "round_off": "rupee", "cash_limit",
+// "pan_above", "named_buyer_from"}, so a counter screen shows the payable
+// amount and asks for the buyer's details before the server must refuse.
+func (s *Server) tillRules(c *gin.Context) {
+	c.JSON(http.StatusOK, s.d.POS.Service.Rules())
+}

@@ -46,6 +46,7 @@ func (s *Server) registerPOS(api *gin.RouterGroup) {
 
 	api.POST("/approvals", ring, s.approve)
 	api.GET("/upi-qr", ring, s.upiQR)
+	api.GET("/till", ring, s.tillRules)
 	api.POST("/parked", ring, s.park)
 	api.GET("/parked", ring, s.listParked)
 	api.POST("/parked/:id/recall", ring, s.recall)

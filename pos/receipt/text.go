@@ -42,6 +42,13 @@ func (p *printer) center(s string) {
 // lr prints left and right on one line, right-aligned; a left part too
 // long for the line gets a line of its own.
 func (p *printer) lr(left, right string) {
+	if utf8.RuneCountInString(right) >= Width { // an address: its own lines
+		p.line(left)
+		for _, w := range wrap(right, Width-2) {
+			p.line("  " + w)
+		}
+		return
+	}
 	gap := Width - utf8.RuneCountInString(left) - utf8.RuneCountInString(right)
 	if gap < 1 {
 		p.line(left)

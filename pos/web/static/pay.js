@@ -7,6 +7,35 @@ import { t, explain } from './i18n.js';
 
 const PENDING = 'ekta.pendingSale';
 let till, due = 0, busy = false;
+// rules: how this till rounds and its legal thresholds (GET /api/v1/till).
+let rules = { round_off: 'rupee', pan_above: '200000.00', named_buyer_from: '50000.00' };
+
+/** The payable amount in paise: the total rounded as the mall rounds it, halves up. */
+export function payable(total) {
+  switch (rules.round_off) {
+    case 'off': return total;
+    case '50p': return Math.floor((total + 25) / 50) * 50;
+    default: return Math.floor((total + 50) / 100) * 100;
+  }
+}
+
+const buyerFields = { gstin: '#buyer-gstin', name: '#buyer-name', address: '#buyer-address', state: '#buyer-state', pan: '#buyer-pan', form60: '#buyer-form60' };
+
+/** The buyer and delivery address typed in, as the API takes them (absent when empty). */
+function partyOf() {
+  const v = (id) => $(id).value.trim();
+  const up = new Set(['gstin', 'state', 'pan']);
+  const buyer = {};
+  for (const [k, id] of Object.entries(buyerFields)) if (v(id)) buyer[k] = up.has(k) ? v(id).toUpperCase() : v(id);
+  const out = {};
+  if (Object.keys(buyer).length) out.buyer = buyer;
+  if (v('#ship-address') || v('#ship-state')) {
+    out.deliver_to = { address: v('#ship-address'), state: v('#ship-state').toUpperCase() };
+    if (buyer.name) out.deliver_to.name = buyer.name;
+    if (v('#ship-pincode')) out.deliver_to.pincode = v('#ship-pincode');
+  }
+  return out;
+}
 
 export function pendingAttempt() {
   try { return JSON.parse(sessionStorage.getItem(PENDING) || 'null'); } catch { return null; }
@@ -51,9 +80,20 @@ export function finishPending() {
 
 export function openPay() {
   if (till.cart.empty) { showError($('#action-err'), t('emptyCart')); return; }
-  due = till.cart.totals().total;
+  const total = till.cart.totals().total;
+  due = payable(total);
   clearErrors($('#pay-form'));
   $('#pay-total').textContent = inr(due);
+  $('#pay-sum').textContent = inr(total);
+  $('#pay-round').textContent = (due - total > 0 ? '+' : '') + amount(due - total);
+  for (const id of [...Object.values(buyerFields), '#ship-address', '#ship-state', '#ship-pincode']) $(id).value = '';
+  // Large sales need the buyer on the invoice: open the box and say why.
+  const hints = [];
+  if (due > paise(rules.pan_above)) hints.push(t('needPAN', inr(paise(rules.pan_above))));
+  if (total > paise(rules.named_buyer_from)) hints.push(t('needNamed', inr(paise(rules.named_buyer_from))));
+  $('#buyer-box').open = hints.length > 0;
+  $('#buyer-hint').textContent = hints.join(' ');
+  $('#buyer-hint').hidden = hints.length === 0;
   $('#pay-cash').value = amount(due);
   $('#pay-upi').value = ''; $('#pay-card').value = ''; $('#pay-upiref').value = ''; $('#pay-cardref').value = '';
   $('#qr-box').hidden = true;
@@ -84,6 +124,7 @@ function update() {
 
 export function initPay(t0) {
   till = t0;
+  api('GET', '/api/v1/till').then((r) => { if (r && r.round_off) rules = r; }).catch(() => { /* the defaults stand */ });
   for (const id of ['#pay-cash', '#pay-upi', '#pay-card']) $(id).addEventListener('input', () => { showError($(id), ''); update(); });
   const all = (id) => () => {
     for (const x of ['#pay-cash', '#pay-upi', '#pay-card']) $(x).value = x === id ? amount(due) : '';
@@ -95,6 +136,7 @@ export function initPay(t0) {
   $('#pay-qr').addEventListener('click', showQR);
   $('#pay-dlg').addEventListener('keydown', (ev) => {
     if (!ev.altKey) return;
+    if (ev.key.toLowerCase() === 'b') { ev.preventDefault(); $('#buyer-box').open = true; $('#buyer-gstin').focus(); return; }
     const go = { c: '#pay-cash', u: '#pay-upi', k: '#pay-card' }[ev.key.toLowerCase()];
     if (go) { ev.preventDefault(); $(go).select(); }
   });
@@ -118,7 +160,7 @@ function submit() {
   if (s.cash > 0) tenders.push({ method: 'cash', amount: amount(s.cash) });
   if (s.upi > 0) tenders.push({ method: 'upi', amount: amount(s.upi), ref: $('#pay-upiref').value.trim() });
   if (s.card > 0) tenders.push({ method: 'card', amount: amount(s.card), ref: $('#pay-cardref').value.trim() });
-  const body = { shift_id: till.shift.id, lines: till.cart.request(), tenders };
+  const body = { shift_id: till.shift.id, lines: till.cart.request(), tenders, ...partyOf() };
   send(attemptFor(body), $('#pay-err'));
 }
 
