@@ -170,6 +170,12 @@ func badMallTextCases(fx badFixture) []badCase {
 			return `{"resolution":` + v + `}`
 		}},
 		{"partner mall name", "POST", "/api/v1/peer-malls", "admin", "", func(v string) string { return `{"id":"BLR9","state":"KA","name":` + v + `}` }},
+		{"buyer name", "POST", "/api/v1/sales", "cashier", "k-buyer", func(v string) string {
+			return fmt.Sprintf(`{"shift_id":%q,"lines":[{"sku":%q,"qty":1}],"tenders":[{"method":"cash","amount":"100000.00"}],"buyer":{"name":%s}}`, fx.shift, fx.sku, v)
+		}},
+		{"delivery address", "POST", "/api/v1/sales", "cashier", "k-deliver", func(v string) string {
+			return fmt.Sprintf(`{"shift_id":%q,"lines":[{"sku":%q,"qty":1}],"tenders":[{"method":"cash","amount":"100000.00"}],"deliver_to":{"name":"A","address":%s,"state":"KA","pincode":"560001"}}`, fx.shift, fx.sku, v)
+		}},
 	}
 	var out []badCase
 	for _, f := range fields {
