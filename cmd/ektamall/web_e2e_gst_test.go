@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -186,11 +188,11 @@ func checkGSTBooks(t *testing.T, e *env, wantSales int) {
 		t.Errorf("Z report: %d over/short %v round-off %v", code, z["over_short"], z["round_off"])
 	}
 	fin := webLogin(t, e.hub.URL, "finance")
-	deadline := time.Now().Add(30 * time.Second)
 	var acc []struct {
 		ID      string `json:"id"`
 		Balance string `json:"balance"`
 	}
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		var totals struct {
 			Count int `json:"count"`
@@ -218,6 +220,33 @@ func checkGSTBooks(t *testing.T, e *env, wantSales int) {
 	}
 	if bal["gst:UP:igst"] == "" || bal["gst:UP:igst"] == "0.00" || bal["roundoff:LKO1"] != "0.40" {
 		t.Errorf("hub accounts: igst %q round-off %q (all: %v)", bal["gst:UP:igst"], bal["roundoff:LKO1"], bal)
+	}
+	// The Z report reconciles with the hub head by head, round-off too.
+	type field struct {
+		Name, Mall, Hub, Diff string
+	}
+	var recon []struct {
+		ShiftID string  `json:"shift_id"`
+		Matched bool    `json:"matched"`
+		Amounts []field `json:"amounts"`
+	}
+	for {
+		recon = nil
+		webCall(t, "GET", e.hub.URL+"/api/v1/recon/shifts?mall=LKO1", fin, nil, &recon)
+		if len(recon) == 1 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if len(recon) != 1 || !recon[0].Matched {
+		t.Fatalf("shift reconciliation: %+v", recon)
+	}
+	seen := map[string]string{}
+	for _, f := range recon[0].Amounts {
+		seen[f.Name] = f.Mall
+	}
+	if seen["round_off"] != "0.40" || seen["tax_igst"] == "" || seen["tax_igst"] == "0.00" || seen["tax_cgst"] == "" {
+		t.Errorf("reconciled amounts %v: want round_off 0.40 and the tax heads", seen)
 	}
 }
 
@@ -280,6 +309,82 @@ func itoa(n int) string {
 	var b []byte
 	for ; n > 0; n /= 10 {
 		b = append([]byte{byte('0' + n%10)}, b...)
+	}
+	return string(b)
+}
+
+// TestTaxBandsReachMall changes the price bands of one heading at the hub
+// and sells at the mall by them: the hub owns the bands and sends them
+// down like tax rates.
+func TestTaxBandsReachMall(t *testing.T) {
+	e := startEnv(t)
+	ctx := context.Background()
+	err := e.hub.DB.Transact(ctx, func(tx *sql.Tx) error {
+		_, err := e.hub.Auth.CreateUser(ctx, tx, "hubadmin", password, "hubadmin", auth.HubAdmin, "")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := webLogin(t, e.hub.URL, "hubadmin")
+	// Women's kurtas (6204) at 5% only up to ₹1,000 a piece: a test value,
+	// not the law.
+	body := map[string]any{"hsn": "6204", "bands": []map[string]any{{"upto": "1000.00", "rate": "5"}, {"open": true, "rate": "18"}}}
+	if code := webCall(t, "POST", e.hub.URL+"/api/v1/catalog/tax-bands", admin, body, nil); code != 201 {
+		t.Fatalf("POST tax-bands: %d", code)
+	}
+	bad := map[string]any{"hsn": "6204", "bands": []map[string]any{{"upto": "1000.00", "rate": "5"}}}
+	if code := webCall(t, "POST", e.hub.URL+"/api/v1/catalog/tax-bands", admin, bad, nil); code != 400 {
+		t.Errorf("bands without an open top: %d, want 400", code)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var n int
+		if err := e.mall.DB.R.QueryRow(`SELECT count(*) FROM tax_bands WHERE hsn = '6204'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the bands never reached the mall")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tok := webLogin(t, e.mall.URL, "cashier")
+	var sh struct {
+		ID string `json:"id"`
+	}
+	if code := webCall(t, "POST", e.mall.URL+"/api/v1/shifts", tok, map[string]string{"counter": "C07", "opening_float": "0.00"}, &sh); code != 201 {
+		t.Fatalf("open shift: %d", code)
+	}
+	var sale struct {
+		Lines []lineJSON `json:"lines"`
+	}
+	req := map[string]any{"shift_id": sh.ID, "lines": []map[string]any{{"sku": "UP-LKO-001", "qty": 1}},
+		"tenders": []map[string]any{{"method": "upi", "amount": "1899.00", "ref": "U1"}}}
+	r, _ := http.NewRequest("POST", e.mall.URL+"/api/v1/sales", strings.NewReader(mustJSON(req)))
+	r.Header.Set("Authorization", "Bearer "+tok)
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Idempotency-Key", "01a24e2f-1dca-77dc-bf65-61c457714399")
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&sale); err != nil || resp.StatusCode != 201 {
+		t.Fatalf("sale: %d %v", resp.StatusCode, err)
+	}
+	// ₹1,899 is ₹1,808.57 before 5% tax: over the ₹1,000 ceiling, so 18%.
+	if l := sale.Lines[0]; l.Rate != "18" {
+		t.Errorf("UP-LKO-001 at ₹1,899 under the new 6204 bands: %s%%, want 18%%", l.Rate)
+	}
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
 	}
 	return string(b)
 }
