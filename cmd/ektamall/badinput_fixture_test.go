@@ -133,7 +133,7 @@ func badAfterChecks(t *testing.T, e *badEnv) {
 	// Pages and printable receipts: a CSP without inline script, never
 	// framed; API answers are not cached.
 	for _, p := range []struct{ url, token, accept string }{
-		{e.mall.URL + "/", "", ""}, {e.mall.URL + "/zone", "", ""}, {e.hub.URL + "/", "", ""},
+		{e.mall.URL + "/", "", ""}, {e.mall.URL + "/zone", "", ""}, {e.mall.URL + "/admin", "", ""}, {e.hub.URL + "/", "", ""}, {e.hub.URL + "/admin", "", ""},
 		{e.mall.URL + "/api/v1/sales/" + e.fx.sale + "/receipt?format=html", e.tok["cashier"], "text/html"},
 	} {
 		req, _ := http.NewRequest("GET", p.url, nil)

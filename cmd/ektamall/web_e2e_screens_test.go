@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"regexp"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"ektamall/shared/auth"
 	"ektamall/shared/catalog"
 	"ektamall/shared/money"
 )
@@ -246,8 +248,42 @@ func finance(t *testing.T, ctx context.Context, e *env, p catalog.Product) {
 		time.Sleep(250 * time.Millisecond)
 	}
 	shot(t, ctx, "31-finance-sale-arrived")
+	// A colleague asks for a producer's new bank account; finance sees
+	// it pending and approves it (a second person), after which it is the
+	// account paid into.
+	fin2 := bankColleague(t, e)
+	acct := map[string]string{"beneficiary": "Brass Guild", "account_no": "123456789012", "ifsc": "SBIN0001234"}
+	if code := webCall(t, "PUT", e.hub.URL+"/api/v1/producers/"+p.ProducerID+"/bank", fin2, acct, nil); code != 202 {
+		t.Fatalf("bank change: %d", code)
+	}
 	browse(t, ctx, "settlements tab", chromedp.Click("#tab-settle", chromedp.ByQuery), chromedp.WaitVisible("#runs", chromedp.ByQuery))
+	waitText(t, ctx, "#bank-changes", "pending")
 	shot(t, ctx, "32-finance-settlements")
+	browse(t, ctx, "approve the bank change", chromedp.Click("#bank-changes button", chromedp.ByQuery))
+	waitText(t, ctx, "#bank-changes", "approved")
+	var changes []struct {
+		Status    string `json:"status"`
+		DecidedBy string `json:"decided_by"`
+	}
+	webCall(t, "GET", e.hub.URL+"/api/v1/bank-changes", tok, nil, &changes)
+	if len(changes) != 1 || changes[0].Status != "approved" || changes[0].DecidedBy != "finance" {
+		t.Fatalf("after Approve: %+v", changes)
+	}
+	shot(t, ctx, "33-finance-bank-approved")
+}
+
+// bankColleague logs in a second finance user at the hub.
+func bankColleague(t *testing.T, e *env) string {
+	t.Helper()
+	ctx := context.Background()
+	err := e.hub.DB.Transact(ctx, func(tx *sql.Tx) error {
+		_, err := e.hub.Auth.CreateUser(ctx, tx, "finance.two", password, "Finance Two", auth.Finance, "")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return webLogin(t, e.hub.URL, "finance.two")
 }
 
 // inr formats a like the screens do: ₹1,23,456.78.
