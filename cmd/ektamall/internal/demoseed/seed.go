@@ -39,7 +39,8 @@ var IST = time.FixedZone("IST", 5*3600+1800)
 // Options shape the history.
 type Options struct {
 	Seed uint64
-	// Days of history before today (default 42).
+	// Days of history before today (default 42, at least 7; a seeded
+	// settlement run needs 15).
 	Days int
 	// SalesPerDay is the first mall's sales on a weekday (default 80;
 	// the second mall sells 15% less); weekends sell half as many again.
@@ -54,6 +55,7 @@ func (o *Options) defaults() {
 	if o.Days <= 0 {
 		o.Days = 42
 	}
+	o.Days = max(o.Days, 7)
 	if o.SalesPerDay <= 0 {
 		o.SalesPerDay = 80
 	}
@@ -117,6 +119,7 @@ func Seed(ctx context.Context, h Hub, malls []Mall, o Options) error {
 	for _, s := range ms {
 		s.plan = p
 	}
+	h.Clock.Set(p.days[0].date.Add(-2 * time.Hour)) // the zones open the two days before
 	if err := eachMall(ms, func(s *mallSeeder) error { return s.stockUp(ctx) }); err != nil {
 		return err
 	}
@@ -151,7 +154,8 @@ func Seed(ctx context.Context, h Hub, malls []Mall, o Options) error {
 		return err
 	}
 	h.Clock.Release()
-	o.Log.Info("demo history timing", "days", tDays, "wait", tWait, "settle", tSettle)
+	o.Log.Info("demo history timing", "trading", tDays.Round(time.Millisecond), "waiting_for_the_hub", tWait.Round(time.Millisecond),
+		"settling", tSettle.Round(time.Millisecond))
 	return mark(ctx, h.DB, actionSeeded, o)
 }
 
