@@ -28,8 +28,9 @@ func TestDemoMetricsAndRequestIDs(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := logFile(filepath.Join(dir, "demo.log"))
 	done := make(chan int, 1)
+	errOut := &safeBuf{}
 	go func() {
-		done <- run(ctx, []string{"demo", "--dir", dir, "--http", "127.0.0.1:0", "--empty"}, io.Discard, io.Discard)
+		done <- run(ctx, []string{"demo", "--dir", dir, "--http", "127.0.0.1:0", "--empty"}, io.Discard, errOut)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -40,10 +41,10 @@ func TestDemoMetricsAndRequestIDs(t *testing.T) {
 		}
 	})
 	var info demoFile
-	waitFor(t, 60*time.Second, "demo.json", func() error {
+	waitFor(t, 2*time.Minute, "demo.json", func() error {
 		b, err := os.ReadFile(filepath.Join(dir, "demo.json"))
 		if err != nil {
-			return err
+			return fmt.Errorf("%w (stderr: %q)", err, errOut.String())
 		}
 		return json.Unmarshal(b, &info)
 	})
