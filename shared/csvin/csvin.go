@@ -7,6 +7,7 @@ package csvin
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -46,11 +47,13 @@ func Read(body []byte, what string, required []string, row func(line int, get fu
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			bad = append(bad, fmt.Sprintf("line %d: %v", line, err))
+			// FieldPos panics on a record the parser gave up on (a stray
+			// quote in its first field): the parse error has the line.
+			bad = append(bad, parseProblem(err))
 			break
 		}
+		line, _ := cr.FieldPos(0)
 		rows++
 		get := func(c string) string {
 			if i, ok := col[c]; ok && i < len(rec) {
@@ -69,6 +72,16 @@ func Read(body []byte, what string, required []string, row func(line int, get fu
 		return errs.E(errs.Invalid, "%s has no rows", what)
 	}
 	return nil
+}
+
+// parseProblem names the line a CSV parse error is on, in words a
+// finance clerk can act on.
+func parseProblem(err error) string {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("line %d: %v (a field with a \" must be quoted whole, with each \" inside doubled)", pe.StartLine, pe.Err)
+	}
+	return fmt.Sprintf("unreadable CSV: %v", err)
 }
 
 // Rejected is the error for a file with bad lines: nothing was imported.
