@@ -166,8 +166,8 @@ func (s *Service) SubmitCount(ctx context.Context, a Actor, id string, entries [
 		now := formatTime(s.now())
 		for i, e := range entries {
 			field := fmt.Sprintf("lines[%d]", i)
-			if e.Counted < 0 || e.Counted > 1_000_000 {
-				return errs.Field(field+".counted", "line %d: counted must be a whole number from 0 to 1000000", i+1)
+			if e.Counted < 0 || e.Counted > MaxLineQty {
+				return errs.Field(field+".counted", "line %d: counted must be a whole number from 0 to %d, not %d", i+1, MaxLineQty, e.Counted)
 			}
 			if e.Location != Shelf && e.Location != Backroom {
 				return errs.Field(field+".location", "line %d: location is \"shelf\" or \"backroom\"", i+1)

@@ -124,8 +124,8 @@ func parseCSV(r io.Reader, bad *ImportError) ([]csvRow, error) {
 			bad.add(line, "quantity %q is not a whole number", qtyText)
 		case qty <= 0:
 			bad.add(line, "quantity must be positive, not %d", qty)
-		case qty > 1_000_000:
-			bad.add(line, "quantity %d is implausibly large (at most 1000000 per line)", qty)
+		case qty > MaxLineQty:
+			bad.add(line, "quantity %d is implausibly large (at most %d per line)", qty, MaxLineQty)
 		default:
 			rows = append(rows, csvRow{line: line, code: code, qty: qty})
 		}

@@ -11,7 +11,7 @@ import (
 
 // FuzzCatalogCSV: the consignment CSV parser never panics; a file it
 // refuses is refused with an invalid error; every row it keeps has a SKU
-// and a quantity in 1..1,000,000; kept plus bad rows never exceed the
+// and a quantity in 1..MaxLineQty; kept plus bad rows never exceed the
 // limit; and writing the kept rows back as CSV parses to the same rows.
 func FuzzCatalogCSV(f *testing.F) {
 	for _, s := range []string{
@@ -44,7 +44,7 @@ func FuzzCatalogCSV(f *testing.F) {
 		var back bytes.Buffer
 		back.WriteString("sku,qty\n")
 		for _, r := range rows {
-			if r.code == "" || r.code != strings.TrimSpace(r.code) || r.qty < 1 || r.qty > 1_000_000 || r.line < 2 {
+			if r.code == "" || r.code != strings.TrimSpace(r.code) || r.qty < 1 || r.qty > MaxLineQty || r.line < 2 {
 				t.Fatalf("kept a bad row %+v", r)
 			}
 			back.WriteString(csvQuote(r.code) + "," + strconv.FormatInt(r.qty, 10) + "\n")

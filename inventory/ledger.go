@@ -71,8 +71,8 @@ func nullable(l Location) any {
 // writes a stock.moved outbox event; moves caused by a sale, return or void
 // do not, because that event already carries the lines.
 func Apply(ctx context.Context, tx *sql.Tx, mallID string, m Move, emit bool) (Move, error) {
-	if m.Qty <= 0 {
-		return Move{}, errs.Field("qty", "quantity must be a positive whole number")
+	if m.Qty <= 0 || m.Qty > MaxStockQty {
+		return Move{}, errs.Field("qty", "quantity must be a whole number from 1 to %d, not %d", MaxStockQty, m.Qty)
 	}
 	if m.From == m.To {
 		return Move{}, errs.E(errs.Invalid, "a move needs different from and to locations")
@@ -113,14 +113,24 @@ func Apply(ctx context.Context, tx *sql.Tx, mallID string, m Move, emit bool) (M
 	return m, nil
 }
 
+// addBalance adds delta (|delta| <= MaxStockQty) to a balance. The update
+// is checked: a sum past ±MaxStockQty (or one SQLite would overflow into a
+// REAL) updates nothing and is refused, so a balance is always an integer
+// every later sale, count and read can use.
 func addBalance(ctx context.Context, tx *sql.Tx, sku, zone string, loc Location, delta int64) error {
 	if loc == Outside {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO stock (sku, location, zone, qty) VALUES (?, ?, ?, ?)
-		ON CONFLICT (sku, location) DO UPDATE SET qty = qty + excluded.qty`, sku, string(loc), zone, delta)
+	res, err := tx.ExecContext(ctx, `INSERT INTO stock (sku, location, zone, qty) VALUES (?, ?, ?, ?)
+		ON CONFLICT (sku, location) DO UPDATE SET qty = qty + excluded.qty
+		WHERE abs(qty + excluded.qty) <= ?`, sku, string(loc), zone, delta, MaxStockQty)
 	if err != nil {
 		return fmt.Errorf("update stock balance: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("update stock balance: %w", err)
+	} else if n == 0 {
+		return errs.E(errs.Conflict, "%s at %s would pass %d units; count the zone and correct the balance first", sku, loc, MaxStockQty)
 	}
 	return nil
 }

@@ -124,6 +124,17 @@ func checkZone(ctx context.Context, q queryer, a Actor, zone string, manage bool
 // MaxLines bounds a JSON request's lines (CSV imports have their own).
 const MaxLines = 1000
 
+// MaxLineQty is the most units one line of any stock request may move or
+// count (receipts, restock, damage, transfers, counts, CSV imports): far
+// beyond any real consignment of one SKU to one zone, and far enough below
+// int64 that no sum of lines can overflow. A typo or a hostile client gets
+// a clear 400 instead of a stock row that stops the SKU selling.
+const MaxLineQty = 100_000
+
+// MaxStockQty bounds a balance (one SKU at one location) and one move;
+// the stock update refuses to pass it, so no path can overflow a row.
+const MaxStockQty = 1_000_000_000
+
 // zoneLines validates lines of SKUs that must all belong to zone: each a
 // known SKU of the zone with a positive quantity, each SKU once unless
 // dupsOK. A SKU of another zone is Forbidden for a zone manager (it is
@@ -139,8 +150,8 @@ func zoneLines(ctx context.Context, q queryer, a Actor, zone string, lines []Lin
 	out := make([]product, len(lines))
 	for i, l := range lines {
 		field := fmt.Sprintf("lines[%d]", i)
-		if l.Qty <= 0 {
-			return nil, errs.Field(field+".qty", "line %d: quantity must be a positive whole number, not %d", i+1, l.Qty)
+		if l.Qty <= 0 || l.Qty > MaxLineQty {
+			return nil, errs.Field(field+".qty", "line %d: quantity must be a whole number from 1 to %d, not %d", i+1, MaxLineQty, l.Qty)
 		}
 		p, err := lookupProduct(ctx, q, l.SKU)
 		if errs.CodeOf(err) == errs.NotFound {

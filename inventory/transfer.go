@@ -174,7 +174,7 @@ func RegisterIncoming(ctx context.Context, tx *sql.Tx, mallID string, t events.T
 		if err != nil {
 			return errs.E(errs.Invalid, "transfer %s line %d: %v", t.TransferID, i+1, err)
 		}
-		if p.Zone != t.Zone || l.Qty <= 0 || seen[l.SKU] {
+		if p.Zone != t.Zone || l.Qty <= 0 || l.Qty > MaxLineQty || seen[l.SKU] {
 			return errs.E(errs.Invalid, "transfer %s line %d: %s × %d is not a valid line of zone %s", t.TransferID, i+1, l.SKU, l.Qty, t.Zone)
 		}
 		seen[l.SKU] = true
