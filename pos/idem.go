@@ -21,7 +21,7 @@ var keyRE = regexp.MustCompile(`^[A-Za-z0-9._:-]{8,128}$`)
 // . _ : - (a UUID fits).
 func ValidKey(key string) error {
 	if key == "" {
-		return errs.Field("Idempotency-Key", "the Idempotency-Key header is required (a fresh UUID per sale, reused on retries)")
+		return errs.Field("Idempotency-Key", "the Idempotency-Key header is required (a fresh UUID per sale or return, reused on retries)")
 	}
 	if !keyRE.MatchString(key) {
 		return errs.Field("Idempotency-Key", "Idempotency-Key must be 8 to 128 of letters, digits, '.', '_', ':' and '-', e.g. a UUID")

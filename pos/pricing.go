@@ -128,6 +128,11 @@ func PriceLine(lineNo int, p catalogdb.Product, qty int64, d Discount, tc TaxCon
 	if !amount.IsPositive() {
 		return SaleLine{}, errs.Field(field("discount"), "discount %s on %s leaves nothing to pay; remove the line instead", off, gross)
 	}
+	// Every unit must carry at least a paisa, so any unit returned later
+	// has something to credit (a credit-note line of 0.00 is refused).
+	if amount.Paise() < qty {
+		return SaleLine{}, errs.Field(field("discount"), "discount %s on %s leaves %s for %d units, less than 0.01 a unit", off, gross, amount, qty)
+	}
 	rate, note := p.GSTRate, ""
 	if len(tc.Bands) > 0 {
 		unit := money.FromPaise((amount.Paise() + qty - 1) / qty)

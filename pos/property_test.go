@@ -1,6 +1,7 @@
 package pos_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"path/filepath"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"ektamall/pos/postest"
 	"ektamall/shared/catalogdb"
 	"ektamall/shared/gst"
+	"ektamall/shared/ids"
 	"ektamall/shared/money"
 	"ektamall/shared/sqlitedb"
 )
@@ -58,7 +60,7 @@ func randomCart(r *rand.Rand, ps []catalogdb.Product, shiftID string) pos.SaleRe
 	case 0:
 		req.Tenders = []pos.Tender{{Method: pos.Cash, Amount: total.Add(money.FromPaise(r.Int64N(50000)))}}
 	case 1:
-		req.Tenders = []pos.Tender{{Method: pos.UPI, Amount: total, Ref: "UTR"}}
+		req.Tenders = []pos.Tender{{Method: pos.UPI, Amount: total, Ref: fmt.Sprintf("UTR%d", r.Uint64())}}
 	case 2:
 		card := money.FromPaise(1 + r.Int64N(total.Paise()))
 		req.Tenders = []pos.Tender{{Method: pos.Card, Amount: card, Ref: "AUTH"}}
@@ -69,7 +71,7 @@ func randomCart(r *rand.Rand, ps []catalogdb.Product, shiftID string) pos.SaleRe
 		upi := money.FromPaise(r.Int64N(total.Paise()/2 + 1))
 		card := money.FromPaise(r.Int64N(total.Paise()/2 + 1))
 		req.Tenders = append(req.Tenders, pos.Tender{Method: pos.Cash, Amount: total.Sub(upi).Sub(card).Add(money.FromPaise(r.Int64N(2000)))})
-		for _, t := range []pos.Tender{{Method: pos.UPI, Amount: upi, Ref: "U"}, {Method: pos.Card, Amount: card, Ref: "C"}} {
+		for _, t := range []pos.Tender{{Method: pos.UPI, Amount: upi, Ref: fmt.Sprintf("U%d", r.Uint64())}, {Method: pos.Card, Amount: card, Ref: "C"}} {
 			if t.Amount.IsPositive() {
 				req.Tenders = append(req.Tenders, t)
 			}
@@ -151,7 +153,7 @@ func TestPropertyCarts(t *testing.T) {
 			for _, l := range s.Lines {
 				lines = append(lines, pos.ReturnLineRequest{SKU: l.SKU, LineNo: l.LineNo, Qty: l.Qty})
 			}
-			ret, _, err := m.POS.Return(ctx, a, "", pos.ReturnRequest{SaleID: s.ID, Lines: lines, RefundMethod: pos.RefundOriginal})
+			ret, _, err := m.POS.Return(ctx, a, ids.New(), pos.ReturnRequest{SaleID: s.ID, Lines: lines, RefundMethod: pos.RefundOriginal})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -170,7 +172,7 @@ func TestPropertyCarts(t *testing.T) {
 			l := s.Lines[0]
 			sum, tax := money.Zero, money.Zero
 			for range l.Qty {
-				ret, _, err := m.POS.Return(ctx, a, "", pos.ReturnRequest{SaleID: s.ID,
+				ret, _, err := m.POS.Return(ctx, a, ids.New(), pos.ReturnRequest{SaleID: s.ID,
 					Lines: []pos.ReturnLineRequest{{SKU: l.SKU, LineNo: l.LineNo, Qty: 1}}, RefundMethod: pos.Cash})
 				if err != nil {
 					t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/big"
 	"time"
 
 	"ektamall/inventory"
@@ -20,52 +21,43 @@ import (
 const RefundOriginal = "original"
 
 // Return takes goods back against an invoice and issues a credit note
-// from the series of the counter where it happens. key is optional: with
-// one, a retry returns the same credit note. Amounts reverse the invoice
-// exactly: each unit of a line carries a fixed share of the line's amount,
-// CGST and SGST (largest remainder), so returning every unit, at once or
-// piece by piece, gives back exactly what was charged.
+// from the series of the counter where it happens. key is the client's
+// Idempotency-Key, required as for a sale: a client retrying after a
+// timeout must get the same credit note back, never a second refund. The
+// same key with another request is a Conflict. Amounts reverse the invoice
+// exactly: returning every unit, at once or piece by piece, gives back
+// exactly what was charged, head by head (see returnSlice).
 func (s *Service) Return(ctx context.Context, a Actor, key string, req ReturnRequest) (ret Return, replay bool, err error) {
 	defer errs.Wrap(&err, "return")
 	if err := canRing(a.User); err != nil {
 		return Return{}, false, err
 	}
-	if key != "" {
-		if err := ValidKey(key); err != nil {
-			return Return{}, false, err
-		}
+	if err := ValidKey(key); err != nil {
+		return Return{}, false, err
 	}
 	if err := validReturn(&req); err != nil {
 		return Return{}, false, err
 	}
 	hash := requestHash(req)
-	if key != "" {
-		if id, err := lookupKey(ctx, s.db.R, "return", key, a.User, hash); err != nil {
-			return Return{}, false, err
-		} else if id != "" {
-			r, err := readReturn(ctx, s.db.R, s.mall, id)
-			return r, true, err
-		}
+	if id, err := lookupKey(ctx, s.db.R, "return", key, a.User, hash); err != nil {
+		return Return{}, false, err
+	} else if id != "" {
+		r, err := readReturn(ctx, s.db.R, s.mall, id)
+		return r, true, err
 	}
 	now := s.now()
 	var existing string
 	err = s.db.Transact(ctx, func(tx *sql.Tx) error {
-		if key != "" {
-			id, err := lookupKey(ctx, tx, "return", key, a.User, hash)
-			if err != nil || id != "" {
-				existing = id
-				return err
-			}
+		id, err := lookupKey(ctx, tx, "return", key, a.User, hash)
+		if err != nil || id != "" {
+			existing = id
+			return err
 		}
-		var err error
 		ret, err = s.writeReturn(ctx, tx, a, req, now)
 		if err != nil {
 			return err
 		}
-		if key != "" {
-			return storeKey(ctx, tx, "return", key, a.User, hash, ret.ID, now)
-		}
-		return nil
+		return storeKey(ctx, tx, "return", key, a.User, hash, ret.ID, now)
 	})
 	if err != nil {
 		return Return{}, false, err
@@ -205,10 +197,12 @@ func (s *Service) writeReturn(ctx context.Context, tx *sql.Tx, a Actor, req Retu
 
 // pickReturnLines matches the requested SKUs to invoice lines (a SKU on
 // several lines fills them in order, unless line_no names one) and prices
-// each returned slice of units.
+// the units returned of each invoice line as one slice. Entries naming
+// the same invoice line (one per scanned unit, say) are merged: a credit
+// note has one line per invoice line, which is what the hub books.
 func pickReturnLines(sale Sale, reqs []ReturnLineRequest) ([]ReturnLine, error) {
 	taken := map[int]int64{} // units of each invoice line taken by this request
-	var out []ReturnLine
+	var order []int          // invoice lines (indexes) in the order first taken
 	for i, rq := range reqs {
 		var sold, left int64
 		var cands []int
@@ -226,22 +220,19 @@ func pickReturnLines(sale Sale, reqs []ReturnLineRequest) ([]ReturnLine, error) 
 		case rq.Qty > sold:
 			return nil, errs.Field(field+".qty", "cannot return %d of %s: invoice %s sold %d", rq.Qty, rq.SKU, sale.InvoiceNo, sold)
 		case rq.Qty > left:
-			return nil, errs.E(errs.Conflict, "cannot return %d of %s: %d sold on invoice %s, only %d not yet returned", rq.Qty, rq.SKU, sold, sale.InvoiceNo, left)
+			return nil, errs.E(errs.Conflict, "cannot return %d more of %s: %d sold on invoice %s, only %d not yet returned or already on this return",
+				rq.Qty, rq.SKU, sold, sale.InvoiceNo, left)
 		}
 		need := rq.Qty
 		for _, j := range cands {
 			l := sale.Lines[j]
-			avail := l.Qty - l.Returned - taken[l.LineNo]
-			k := min(need, avail)
+			k := min(need, l.Qty-l.Returned-taken[l.LineNo])
 			if k <= 0 {
 				continue
 			}
-			rl, err := returnSlice(l, l.Returned+taken[l.LineNo], k)
-			if err != nil {
-				return nil, err
+			if taken[l.LineNo] == 0 {
+				order = append(order, j)
 			}
-			rl.LineNo = len(out) + 1
-			out = append(out, rl)
 			taken[l.LineNo] += k
 			need -= k
 			if need == 0 {
@@ -249,46 +240,78 @@ func pickReturnLines(sale Sale, reqs []ReturnLineRequest) ([]ReturnLine, error) 
 			}
 		}
 	}
+	out := make([]ReturnLine, 0, len(order))
+	for _, j := range order {
+		l := sale.Lines[j]
+		rl, err := returnSlice(l, l.Returned, taken[l.LineNo])
+		if err != nil {
+			return nil, err
+		}
+		rl.LineNo = len(out) + 1
+		out = append(out, rl)
+	}
 	return out, nil
 }
 
-// returnSlice prices units [from, from+k) of an invoice line. Amount, CGST
-// and SGST are each split over the line's units by largest remainder and
-// the slice takes its units' shares; taxable is what is left, so every
-// slice adds up and all slices together are exactly the line.
+// returnSlice prices units [from, from+k) of an invoice line. The amount
+// is split over the line's units by largest remainder (every unit is worth
+// at least a paisa: PriceLine refuses less). The tax heads follow the
+// amount cumulatively: after n units, taxable is the line's taxable in
+// proportion to the amount returned so far, rounded; the tax is the rest,
+// and CGST and IGST are their shares of the line's tax, the State share
+// (SGST or UTGST) the remainder. Each is non-decreasing in n and ends at
+// the line's own figures, so every slice has non-negative heads that add
+// up to its amount, and all slices together are exactly the line, however
+// small its units.
 func returnSlice(l SaleLine, from, k int64) (ReturnLine, error) {
 	w := make([]int64, l.Qty)
 	for i := range w {
 		w[i] = 1
 	}
-	part := func(total money.Amount) (money.Amount, error) {
-		units, err := money.Allocate(total, w)
-		if err != nil {
-			return money.Zero, err
-		}
-		return money.Sum(units[from : from+k]...), nil
-	}
-	amount, err := part(l.Amount)
+	units, err := money.Allocate(l.Amount, w)
 	if err != nil {
 		return ReturnLine{}, err
 	}
-	cgst, err := part(l.CGST)
-	if err != nil {
-		return ReturnLine{}, err
+	var before int64
+	for _, u := range units[:from] {
+		before += u.Paise()
 	}
-	share, err := part(l.Share())
-	if err != nil {
-		return ReturnLine{}, err
+	after := before
+	for _, u := range units[from : from+k] {
+		after += u.Paise()
 	}
-	igst, err := part(l.IGST)
-	if err != nil {
-		return ReturnLine{}, err
+	if after == before {
+		return ReturnLine{}, errs.E(errs.Conflict, "units %d to %d of %s on this invoice were sold for 0.00; there is nothing to credit",
+			from+1, from+k, l.SKU)
 	}
+	amt, tax, cg, ig := l.Amount.Paise(), l.Tax().Paise(), l.CGST.Paise(), l.IGST.Paise()
+	heads := func(upTo int64) (taxable, cgst, share, igst int64) {
+		taxable = roundShare(amt-tax, upTo, amt)
+		t := upTo - taxable
+		cgst, igst = roundShare(cg, t, tax), roundShare(ig, t, tax)
+		return taxable, cgst, t - cgst - igst, igst
+	}
+	t0, c0, s0, i0 := heads(before)
+	t1, c1, s1, i1 := heads(after)
 	rl := ReturnLine{SaleLineNo: l.LineNo, SKU: l.SKU, Name: l.Name, HSN: l.HSN, Qty: k, UnitPrice: l.UnitPrice,
-		Amount: amount, Taxable: amount.Sub(cgst).Sub(share).Sub(igst), GSTRate: l.GSTRate, CGST: cgst, IGST: igst,
-		BandNote: l.BandNote, State: l.State, DistrictID: l.DistrictID, District: l.District, ProducerID: l.ProducerID, GI: l.GI}
-	rl.SGST, rl.UTGST = splitShare(share, !l.UTGST.IsZero())
+		Amount: money.FromPaise(after - before), Taxable: money.FromPaise(t1 - t0), GSTRate: l.GSTRate, CGST: money.FromPaise(c1 - c0),
+		IGST: money.FromPaise(i1 - i0), BandNote: l.BandNote, State: l.State, DistrictID: l.DistrictID, District: l.District,
+		ProducerID: l.ProducerID, GI: l.GI}
+	rl.SGST, rl.UTGST = splitShare(money.FromPaise(s1-s0), !l.UTGST.IsZero())
 	return rl, nil
+}
+
+// roundShare is total × part / whole rounded half up, in integers (0 when
+// whole is 0). For 0 <= part <= whole it is non-decreasing in part, and
+// when total <= whole it grows by at most the growth of part. It computes
+// in big integers: a crore-rupee line squared overflows int64.
+func roundShare(total, part, whole int64) int64 {
+	if whole == 0 {
+		return 0
+	}
+	n := new(big.Int).Mul(big.NewInt(total), big.NewInt(2*part))
+	n.Add(n, big.NewInt(whole))
+	return n.Quo(n, big.NewInt(2*whole)).Int64()
 }
 
 // returnRoundOff is the round-off a credit note gives back: none, unless

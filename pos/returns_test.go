@@ -24,7 +24,7 @@ func TestReturnPieceByPiece(t *testing.T) {
 	line := sale.Lines[0]
 	sum := pos.ReturnLine{}
 	for i := range 7 {
-		r, _, err := m.POS.Return(ctx, m.Actor("cashier1"), "", pos.ReturnRequest{SaleID: sale.ID,
+		r, _, err := m.POS.Return(ctx, m.Actor("cashier1"), ids.New(), pos.ReturnRequest{SaleID: sale.ID,
 			Lines: []pos.ReturnLineRequest{{SKU: "UP-ALG-001", Qty: 1}}, RefundMethod: pos.Cash})
 		if err != nil {
 			t.Fatalf("return %d: %v", i+1, err)
@@ -41,19 +41,19 @@ func TestReturnPieceByPiece(t *testing.T) {
 			line.Amount, line.Taxable, line.CGST, line.SGST)
 	}
 	before := m.Count(t, postest.Tables...)
-	_, _, err := m.POS.Return(ctx, m.Actor("cashier1"), "", pos.ReturnRequest{SaleID: sale.ID,
+	_, _, err := m.POS.Return(ctx, m.Actor("cashier1"), ids.New(), pos.ReturnRequest{SaleID: sale.ID,
 		Lines: []pos.ReturnLineRequest{{SKU: "UP-ALG-001", Qty: 1}}, RefundMethod: pos.Cash})
 	wantCode(t, err, errs.Conflict, "not yet returned")
-	_, _, err = m.POS.Return(ctx, m.Actor("cashier1"), "", pos.ReturnRequest{SaleID: sale.ID,
+	_, _, err = m.POS.Return(ctx, m.Actor("cashier1"), ids.New(), pos.ReturnRequest{SaleID: sale.ID,
 		Lines: []pos.ReturnLineRequest{{SKU: "UP-AMT-001", Qty: 2}}, RefundMethod: pos.Cash})
 	wantCode(t, err, errs.Invalid, "sold 1")
-	_, _, err = m.POS.Return(ctx, m.Actor("cashier1"), "", pos.ReturnRequest{SaleID: sale.ID,
+	_, _, err = m.POS.Return(ctx, m.Actor("cashier1"), ids.New(), pos.ReturnRequest{SaleID: sale.ID,
 		Lines: []pos.ReturnLineRequest{{SKU: "UP-AMR-001", Qty: 1}}, RefundMethod: pos.Cash})
 	wantCode(t, err, errs.Invalid, "not on invoice")
-	_, _, err = m.POS.Return(ctx, m.Actor("cashier1"), "", pos.ReturnRequest{SaleID: ids.New(),
+	_, _, err = m.POS.Return(ctx, m.Actor("cashier1"), ids.New(), pos.ReturnRequest{SaleID: ids.New(),
 		Lines: []pos.ReturnLineRequest{{SKU: "UP-AMT-001", Qty: 1}}, RefundMethod: pos.Cash})
 	wantCode(t, err, errs.NotFound, "no sale")
-	_, _, err = m.POS.Return(ctx, m.Actor("zm.up"), "", pos.ReturnRequest{SaleID: sale.ID,
+	_, _, err = m.POS.Return(ctx, m.Actor("zm.up"), ids.New(), pos.ReturnRequest{SaleID: sale.ID,
 		Lines: []pos.ReturnLineRequest{{SKU: "UP-AMT-001", Qty: 1}}, RefundMethod: pos.Cash})
 	wantCode(t, err, errs.Forbidden, "zone_manager")
 	if after := m.Count(t, postest.Tables...); !equalCounts(before, after) {
@@ -78,10 +78,10 @@ func TestRefundToOriginalTenders(t *testing.T) {
 	sale := mustSell(t, m, "cashier1", pos.SaleRequest{ShiftID: sh.ID,
 		Lines:   []pos.LineRequest{{SKU: "UP-ALG-001", Qty: 2}},                                                                  // 960.00
 		Tenders: []pos.Tender{{Method: pos.UPI, Amount: amt("720.00"), Ref: "UTR9"}, {Method: pos.Cash, Amount: amt("500.00")}}}) // cash net 240
-	_, _, err := m.POS.Return(ctx, m.Actor("cashier1"), "", pos.ReturnRequest{SaleID: sale.ID,
+	_, _, err := m.POS.Return(ctx, m.Actor("cashier1"), ids.New(), pos.ReturnRequest{SaleID: sale.ID,
 		Lines: []pos.ReturnLineRequest{{SKU: "UP-ALG-001", Qty: 2}}, RefundMethod: pos.Card})
 	wantCode(t, err, errs.Invalid, "paid by card")
-	r, _, err := m.POS.Return(ctx, m.Actor("cashier1"), "", pos.ReturnRequest{SaleID: sale.ID,
+	r, _, err := m.POS.Return(ctx, m.Actor("cashier1"), ids.New(), pos.ReturnRequest{SaleID: sale.ID,
 		Lines: []pos.ReturnLineRequest{{SKU: "UP-ALG-001", Qty: 1}}, RefundMethod: pos.RefundOriginal, RestockTo: "damaged"})
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +96,7 @@ func TestRefundToOriginalTenders(t *testing.T) {
 		t.Errorf("damaged = %d, want 1", n)
 	}
 	// The rest to UPI: 360 left on UPI, refund 480 → refused; 480 in cash fine.
-	_, _, err = m.POS.Return(ctx, m.Actor("cashier1"), "", pos.ReturnRequest{SaleID: sale.ID,
+	_, _, err = m.POS.Return(ctx, m.Actor("cashier1"), ids.New(), pos.ReturnRequest{SaleID: sale.ID,
 		Lines: []pos.ReturnLineRequest{{SKU: "UP-ALG-001", Qty: 1}}, RefundMethod: pos.UPI})
 	wantCode(t, err, errs.Invalid, "360.00 was paid by upi")
 	key := ids.New()
@@ -136,7 +136,7 @@ func TestVoid(t *testing.T) {
 	}
 	_, err = m.POS.Void(ctx, m.Actor("admin"), sale.ID, "again")
 	wantCode(t, err, errs.Conflict, "already cancelled")
-	_, _, err = m.POS.Return(ctx, m.Actor("cashier1"), "", pos.ReturnRequest{SaleID: sale.ID,
+	_, _, err = m.POS.Return(ctx, m.Actor("cashier1"), ids.New(), pos.ReturnRequest{SaleID: sale.ID,
 		Lines: []pos.ReturnLineRequest{{SKU: "UP-ALG-001", Qty: 1}}, RefundMethod: pos.Cash})
 	wantCode(t, err, errs.Conflict, "cancelled")
 	back, _ := inventory.Balance(ctx, m.DB.R, "UP-ALG-001", inventory.Backroom)
@@ -188,7 +188,7 @@ func TestShiftReports(t *testing.T) {
 	}
 	_, err = m.POS.CashMove(ctx, m.Actor("cashier1"), sh.ID, "out", amt("100000.00"), "too much")
 	wantCode(t, err, errs.Invalid, "drawer should hold")
-	if _, _, err := m.POS.Return(ctx, m.Actor("cashier1"), "", pos.ReturnRequest{SaleID: s1.ID,
+	if _, _, err := m.POS.Return(ctx, m.Actor("cashier1"), ids.New(), pos.ReturnRequest{SaleID: s1.ID,
 		Lines: []pos.ReturnLineRequest{{SKU: "UP-AMR-001", Qty: 1}}, RefundMethod: pos.Cash}); err != nil {
 		t.Fatal(err)
 	}

@@ -178,7 +178,7 @@ func TestCounterDay(t *testing.T) {
 
 	var cn pos.Return
 	p.json("cashier1", "POST", "/api/v1/returns", map[string]any{"sale_id": sale.ID, "lines": []map[string]any{{"sku": "UP-AMT-001", "qty": 1}},
-		"refund_method": "cash"}, nil, 201, &cn)
+		"refund_method": "cash"}, key(), 201, &cn)
 	if cn.Total.String() != "399.00" || !strings.HasPrefix(cn.CreditNoteNo, "CNC01/") || cn.InvoiceNo != sale.InvoiceNo {
 		t.Errorf("credit note %+v", cn)
 	}

@@ -10,11 +10,15 @@ import (
 	"ektamall/shared/httpx"
 )
 
-// POST /api/v1/returns {"sale_id", "lines": [{"sku", "qty"}], "refund_method"} → 201 credit note.
-// An Idempotency-Key is optional here; with one, a retry gets the same
-// credit note (200).
+// POST /api/v1/returns (Idempotency-Key required) {"sale_id", "lines":
+// [{"sku", "qty"}], "refund_method"} → 201 credit note; the same key and
+// body again → 200 with the same credit note, nothing refunded twice.
 func (s *Server) createReturn(c *gin.Context) {
 	key := c.GetHeader(HeaderIdempotencyKey)
+	if err := pos.ValidKey(key); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
 	var req pos.ReturnRequest
 	if err := httpx.Decode(c, &req); err != nil {
 		httpx.Fail(c, err)
