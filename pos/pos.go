@@ -45,6 +45,12 @@ type Config struct {
 	RoundOff gst.RoundOff
 	// Limits are the legal thresholds on large sales (zero: the default).
 	Limits Limits
+	// MaxChange is the most change a cash tender may ask for (default
+	// ₹2000, the largest note in circulation): a customer never needs to
+	// hand over more than the total plus one note, so more is a typo (an
+	// extra zero) that would print absurd change and skew the tender
+	// figures.
+	MaxChange money.Amount
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -79,6 +85,10 @@ type Mall struct {
 	StateCode string `json:"state_code"` // GST state code, e.g. "09"
 	UTGST     bool   `json:"utgst"`      // the state share is UTGST, not SGST
 }
+
+// DefaultMaxChange is Config.MaxChange when none is set: ₹2000, the
+// largest note.
+var DefaultMaxChange = money.MustParse("2000.00")
 
 // Service is the point of sale of one mall.
 type Service struct {
@@ -123,6 +133,9 @@ func New(ctx context.Context, db *sqlitedb.DB, store *auth.Store, cfg Config) (*
 		if l.v.IsZero() {
 			*l.v = l.d
 		}
+	}
+	if !cfg.MaxChange.IsPositive() {
+		cfg.MaxChange = DefaultMaxChange
 	}
 	var m Mall
 	err := db.R.QueryRowContext(ctx, `SELECT id, name, address, gstin, state FROM mall`).Scan(&m.ID, &m.Name, &m.Address, &m.GSTIN, &m.State)

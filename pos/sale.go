@@ -138,6 +138,11 @@ func (s *Service) prepareSale(ctx context.Context, a Actor, req SaleRequest) (*p
 		if err := validRef(f("ref"), t.Ref); err != nil {
 			return nil, err
 		}
+		for j := range i {
+			if t.Method == UPI && t.Ref != "" && req.Tenders[j].Method == UPI && req.Tenders[j].Ref == t.Ref {
+				return nil, errs.Field(f("ref"), "UPI reference %s is on tenders %d and %d; one UPI payment is one tender", t.Ref, j+1, i+1)
+			}
+		}
 		tenders[i] = t
 	}
 	p.tenders = tenders
@@ -182,13 +187,10 @@ func (s *Service) prepareSale(ctx context.Context, a Actor, req SaleRequest) (*p
 		p.igst = p.igst.Add(line.IGST)
 	}
 	p.payable, p.roundOff = s.cfg.RoundOff.Apply(p.total)
-	p.tendered = cash.Add(nonCash)
-	switch {
-	case nonCash.GreaterThan(p.payable):
-		return nil, errs.Field("tenders", "UPI and card tenders (%s) are more than the amount payable (%s): change is given only from cash", nonCash, p.payable)
-	case p.tendered.LessThan(p.payable):
-		return nil, errs.Field("tenders", "tenders (%s) are short of the amount payable (%s) by %s", p.tendered, p.payable, p.payable.Sub(p.tendered))
+	if err := s.checkTenders(p.payable, cash, nonCash); err != nil {
+		return nil, err
 	}
+	p.tendered = cash.Add(nonCash)
 	p.change = p.tendered.Sub(p.payable)
 	if err := s.checkLimits(p, cash.Sub(p.change)); err != nil {
 		return nil, err
@@ -228,6 +230,10 @@ func (s *Service) writeSale(ctx context.Context, tx *sql.Tx, a Actor, p *pending
 		return Sale{}, id, err
 	}
 	sh, err := usableShift(ctx, tx, a.User, p.req.ShiftID)
+	if err != nil {
+		return Sale{}, "", err
+	}
+	warnings, err := checkRefs(ctx, tx, p.tenders, p.at)
 	if err != nil {
 		return Sale{}, "", err
 	}
@@ -278,7 +284,7 @@ func (s *Service) writeSale(ctx context.Context, tx *sql.Tx, a Actor, p *pending
 			return Sale{}, "", err
 		}
 	}
-	sale.ApprovedBy = approverName
+	sale.ApprovedBy, sale.Warnings = approverName, warnings
 	if _, err := events.Append(ctx, tx, s.mall.ID, events.SaleCompleted, p.at, saleEvent(sale)); err != nil {
 		return Sale{}, "", err
 	}

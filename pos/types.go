@@ -118,6 +118,9 @@ type Sale struct {
 	CancelReason string     `json:"cancel_reason,omitempty"`
 	// CreditNotes are the returns against this invoice, oldest first.
 	CreditNotes []CreditNoteRef `json:"credit_notes"`
+	// Warnings are for the cashier, on the answer to the checkout only:
+	// e.g. a card reference already on another sale today.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // CreditNoteRef points from an invoice to a return against it.

@@ -33,7 +33,7 @@ func BenchmarkCheckoutHTTP(b *testing.B) {
 				var sh pos.Shift
 				p.json(u, "POST", "/api/v1/shifts", map[string]any{"counter": fmt.Sprintf("B%02d", i), "opening_float": "0.00"}, nil, 201, &sh)
 				bodies[i] = fmt.Sprintf(`{"shift_id": %q, "lines": [{"sku": "UP-ALG-001", "qty": 1}, {"sku": "UP-AMT-001", "qty": 2, "discount": "5%%"},
-					{"sku": "UP-AMR-001", "qty": 1}], "tenders": [{"method": "upi", "amount": "2000.00", "ref": "UTR1"}, {"method": "cash", "amount": "2100.00"}]}`, sh.ID)
+					{"sku": "UP-AMR-001", "qty": 1}], "tenders": [{"method": "card", "amount": "2000.00", "ref": "CARD1"}, {"method": "cash", "amount": "2100.00"}]}`, sh.ID)
 			}
 			var next, sold atomic.Int64
 			b.SetParallelism(max(1, counters/runtime.GOMAXPROCS(0)))
