@@ -77,6 +77,7 @@ func (c client) json(method, path string, in any, want int, out any) []byte {
 func TestFinanceAPI(t *testing.T) {
 	ctx := context.Background()
 	db := ledgertest.Open(t)
+	ledgertest.BankAccounts(t, db)
 	now := time.Date(2026, 4, 20, 6, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	store := auth.NewStore(db, auth.Policy{BcryptCost: bcrypt.MinCost})

@@ -86,6 +86,10 @@ func (s *Server) settlementPayouts(c *gin.Context) {
 		c.JSON(http.StatusOK, ps)
 		return
 	}
+	if err := settle.FileReady(ps); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
 	// Control totals travel in headers so the file itself stays a plain
 	// table a bank portal accepts.
 	c.Header("Content-Type", "text/csv; charset=utf-8")

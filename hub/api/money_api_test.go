@@ -1,8 +1,10 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"io"
 	"log/slog"
 	"net/http"
@@ -18,6 +20,9 @@ import (
 	"ektamall/hub/ledger/ledgertest"
 	"ektamall/hub/settle"
 	"ektamall/shared/auth"
+	"ektamall/shared/catalog"
+	"ektamall/shared/events"
+	"ektamall/shared/money"
 	"ektamall/shared/sqlitedb"
 )
 
@@ -73,4 +78,192 @@ func TestCSVBadRowIs400(t *testing.T) {
 			t.Fatalf("%s: %+v, want invalid naming line 3", up.path, e)
 		}
 	}
+}
+
+// sell books a sale of each item at the hub, as ingest would.
+func (f *finance) sell(t *testing.T, at time.Time, items ...ledgertest.Item) events.Sale {
+	t.Helper()
+	s := f.mall.Sale("SH1", at, items, nil)
+	if err := ledgertest.Apply(context.Background(), f.db, f.applier, f.mall.Envelope(events.SaleCompleted, at, s)); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// twoProducers are seed products of two different producers.
+func twoProducers(t *testing.T) (catalog.Product, catalog.Product) {
+	ps := ledgertest.Products(t, 20)
+	for _, p := range ps[1:] {
+		if p.ProducerID != ps[0].ProducerID {
+			return ps[0], p
+		}
+	}
+	t.Fatal("no two producers")
+	return catalog.Product{}, catalog.Product{}
+}
+
+func (f *finance) settle(t *testing.T, want int) (settle.Run, []settle.Payout) {
+	t.Helper()
+	var run settle.Run
+	f.fin.json("POST", "/api/v1/settlements", map[string]any{"cutoff": f.now}, want, &run)
+	f.fin.json("GET", "/api/v1/settlements/"+run.ID, nil, http.StatusOK, &run)
+	var ps []settle.Payout
+	f.fin.json("GET", "/api/v1/settlements/"+run.ID+"/payouts", nil, http.StatusOK, &ps)
+	return run, ps
+}
+
+func (f *finance) payoutFile(t *testing.T, runID string) [][]string {
+	t.Helper()
+	res, body := f.fin.do("GET", "/api/v1/settlements/"+runID+"/payouts", "text/csv", nil)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("payout file: %d %s", res.StatusCode, body)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+func (f *finance) booksBalance(t *testing.T) {
+	t.Helper()
+	var bal map[string]string
+	f.fin.json("GET", "/api/v1/ledger/balance", nil, http.StatusOK, &bal)
+	if bal["debits"] != bal["credits"] {
+		t.Fatalf("ledger balance %v", bal)
+	}
+	if r, err := ledger.Check(context.Background(), f.db.R); err != nil || !r.OK {
+		t.Fatalf("ledger check: %+v %v", r, err)
+	}
+}
+
+func (f *finance) balanceOf(t *testing.T, account string) int64 {
+	t.Helper()
+	v, err := ledger.AccountBalance(context.Background(), f.db.R, account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// Issue 14 item 9: each payout keeps the bank account on file when its
+// run was made, so editing the account later never changes an old run's
+// file; a producer owed money without an account is held (shown in the
+// run, carried forward), never written with a blank account, and paid by
+// the first run after the account is on file.
+func TestPayoutFileSnapshotsBankAccount(t *testing.T) {
+	f := newFinance(t)
+	ctx := context.Background()
+	a, b := twoProducers(t)
+	ledgertest.BankAccounts(t, f.db)
+	if _, err := f.db.W.Exec(`DELETE FROM producer_bank_accounts WHERE producer_id = ?`, b.ProducerID); err != nil {
+		t.Fatal(err)
+	}
+	f.sell(t, f.now.Add(-10*24*time.Hour), ledgertest.Item{Product: a, Qty: 2})
+	f.sell(t, f.now.Add(-10*24*time.Hour), ledgertest.Item{Product: b, Qty: 1})
+	run, ps := f.settle(t, http.StatusCreated)
+	if len(ps) != 1 || ps[0].ProducerID != a.ProducerID || ps[0].AccountNo == "" || ps[0].IFSC == "" {
+		t.Fatalf("payouts %+v, want one to %s with its account", ps, a.ProducerID)
+	}
+	if run.HeldCount != 1 || len(run.Held) != 1 || run.Held[0].ProducerID != b.ProducerID || !run.Held[0].Amount.IsPositive() ||
+		!run.Held[0].Amount.Equal(run.HeldTotal) || run.Held[0].Reason == "" {
+		t.Fatalf("run %+v: want %s held", run, b.ProducerID)
+	}
+	before := f.payoutFile(t, run.ID)
+	if len(before) != 2 || before[1][2] != ps[0].AccountNo {
+		t.Fatalf("payout file %v", before)
+	}
+	for _, rec := range before[1:] {
+		if rec[2] == "" || rec[3] == "" {
+			t.Fatalf("payout file has a row without an account: %v", rec)
+		}
+	}
+	// The account is edited (as an approved change writes it): the old
+	// run's file does not move.
+	if err := f.db.Transact(ctx, func(tx *sql.Tx) error {
+		return settle.PutBankAccount(ctx, tx, settle.BankAccount{ProducerID: a.ProducerID, Beneficiary: "New Holder", AccountNo: "123456789012",
+			IFSC: "HDFC0001234"}, f.now)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	after := f.payoutFile(t, run.ID)
+	if strings.Join(after[1], ",") != strings.Join(before[1], ",") {
+		t.Fatalf("old run's file changed with the account:\n%v\n%v", before[1], after[1])
+	}
+	var detail settle.PayoutDetail
+	f.fin.json("GET", "/api/v1/payouts/"+ps[0].Reference, nil, http.StatusOK, &detail)
+	if detail.AccountNo != ps[0].AccountNo {
+		t.Fatalf("payout detail shows account %s, it was paid to %s", detail.AccountNo, ps[0].AccountNo)
+	}
+	// The held producer gets an account: the next run pays what was held,
+	// to the new account.
+	if err := f.db.Transact(ctx, func(tx *sql.Tx) error {
+		return settle.PutBankAccount(ctx, tx, settle.BankAccount{ProducerID: b.ProducerID, Beneficiary: "Weavers Group", AccountNo: "998877665544",
+			IFSC: "SBIN0004321"}, f.now)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.now = f.now.Add(time.Hour)
+	run2, ps2 := f.settle(t, http.StatusCreated)
+	if len(ps2) != 1 || ps2[0].ProducerID != b.ProducerID || !ps2[0].Amount.Equal(run.HeldTotal) || ps2[0].AccountNo != "998877665544" || run2.HeldCount != 0 {
+		t.Fatalf("next run %+v pays %+v, want %s to %s", run2, ps2, run.HeldTotal, b.ProducerID)
+	}
+	f.booksBalance(t)
+}
+
+// Issue 14 item 8: a payout the bank reported paid can come back failed
+// (a returned NEFT credit) with the bank's reason: it is booked back to
+// the producer, paid by the next run under a new reference, and never
+// marked paid again; the books balance throughout.
+func TestPaidPayoutCanFail(t *testing.T) {
+	f := newFinance(t)
+	a, _ := twoProducers(t)
+	ledgertest.BankAccounts(t, f.db)
+	f.sell(t, f.now.Add(-10*24*time.Hour), ledgertest.Item{Product: a, Qty: 3})
+	_, ps := f.settle(t, http.StatusCreated)
+	if len(ps) != 1 {
+		t.Fatalf("payouts %+v", ps)
+	}
+	p := ps[0]
+	var im settle.ResultsImport
+	f.fin.json("POST", "/api/v1/payouts/results", "reference,status,utr,reason\n"+p.Reference+",paid,SBINR52026041900001,\n", http.StatusCreated, &im)
+	if im.Paid != 1 || f.balanceOf(t, ledger.BankAccount) != -p.Amount.Paise() || f.balanceOf(t, ledger.ProducerAccount(a.ProducerID)) != 0 {
+		t.Fatalf("after paid: %+v, bank %d", im, f.balanceOf(t, ledger.BankAccount))
+	}
+	// Days later the credit comes back. Without a reason it is refused.
+	f.now = f.now.Add(3 * 24 * time.Hour)
+	f.fin.json("POST", "/api/v1/payouts/results", "reference,status,utr\n"+p.Reference+",failed,\n", http.StatusBadRequest, nil)
+	f.fin.json("POST", "/api/v1/payouts/results", "reference,status,utr,reason\n"+p.Reference+",failed,,R03 account closed\n", http.StatusCreated, &im)
+	if im.Failed != 1 {
+		t.Fatalf("returned credit: %+v", im)
+	}
+	var d settle.PayoutDetail
+	f.fin.json("GET", "/api/v1/payouts/"+p.Reference, nil, http.StatusOK, &d)
+	if d.Status != "failed" || !d.Returned || d.Reason != "R03 account closed" || d.UTR != "SBINR52026041900001" {
+		t.Fatalf("payout after the return: %+v", d.Payout)
+	}
+	if bank, owed := f.balanceOf(t, ledger.BankAccount), f.balanceOf(t, ledger.ProducerAccount(a.ProducerID)); bank != 0 || owed != -p.Amount.Paise() {
+		t.Fatalf("after the return: bank %d, producer %d; want 0 and -%d (owed)", bank, owed, p.Amount.Paise())
+	}
+	f.booksBalance(t)
+	// The same return again changes nothing; paid again is refused.
+	f.fin.json("POST", "/api/v1/payouts/results", "reference,status,utr,reason\n"+p.Reference+",failed,,R03 account closed (copy)\n", http.StatusCreated, &im)
+	if im.Failed != 0 || im.Paid != 0 {
+		t.Fatalf("a repeated return applied again: %+v", im)
+	}
+	f.fin.json("POST", "/api/v1/payouts/results", "reference,status,utr\n"+p.Reference+",paid,SBINR52026041900002\n", http.StatusBadRequest, nil)
+	// The next run pays it again, under a new reference.
+	f.now = f.now.Add(time.Hour)
+	_, again := f.settle(t, http.StatusCreated)
+	if len(again) != 1 || again[0].Reference == p.Reference || !again[0].Amount.Equal(p.Amount) || again[0].ProducerID != a.ProducerID {
+		t.Fatalf("next run paid %+v, want %s again to %s", again, p.Amount, a.ProducerID)
+	}
+	f.fin.json("POST", "/api/v1/payouts/results", "reference,status,utr\n"+again[0].Reference+",paid,SBINR52026042300003\n", http.StatusCreated, &im)
+	if bank, owed := f.balanceOf(t, ledger.BankAccount), f.balanceOf(t, ledger.ProducerAccount(a.ProducerID)); bank != -p.Amount.Paise() || owed != 0 {
+		t.Fatalf("after paying again: bank %d, producer %d", bank, owed)
+	}
+	if got := money.FromPaise(-f.balanceOf(t, ledger.BankAccount)); !got.Equal(p.Amount) {
+		t.Fatalf("paid out %s in all, want %s once", got, p.Amount)
+	}
+	f.booksBalance(t)
 }

@@ -20,6 +20,7 @@ func VoidEntryID(mall, sale string) string     { return "void:" + mall + ":" + s
 func ReturnEntryID(mall, ret string) string    { return "return:" + mall + ":" + ret }
 func PayoutEntryID(payout string) string       { return "payout:" + payout }
 func PayoutResultEntryID(payout string) string { return "payout_result:" + payout }
+func PayoutReturnEntryID(payout string) string { return "payout_return:" + payout }
 
 // bookedLine is a sale line as booked, with the commission split.
 type bookedLine struct {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"ektamall/shared/errs"
 	"ektamall/shared/money"
 )
 
@@ -34,8 +35,24 @@ func cell(s string, max int) string {
 	return s
 }
 
-// WriteCSV writes payouts as a bank bulk-payout file.
+// FileReady refuses payouts that cannot go in a bank file.
+func FileReady(payouts []Payout) error {
+	for _, p := range payouts {
+		if p.AccountNo == "" || p.IFSC == "" {
+			return errs.E(errs.Conflict, "payout %s to %s has no bank account; it cannot go in a payout file", p.Reference, p.ProducerID)
+		}
+	}
+	return nil
+}
+
+// WriteCSV writes payouts as a bank bulk-payout file. A payout without the
+// account it was made to (one from before accounts were snapshotted, when
+// none was on file) is refused before anything is written: a blank
+// account in a bank upload is never right.
 func WriteCSV(w io.Writer, payouts []Payout) error {
+	if err := FileReady(payouts); err != nil {
+		return err
+	}
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
 		return err

@@ -15,10 +15,10 @@ import (
 func getRun(ctx context.Context, q ledger.Queryer, id string) (Run, error) {
 	var r Run
 	var cutoff, created string
-	var win, minp, total, carried int64
+	var win, minp, total, carried, held int64
 	err := q.QueryRowContext(ctx, `SELECT id, run_no, cutoff, window_secs, min_payout, created_at, created_by, item_count, payout_count,
-		payout_total, carried_total FROM settlement_runs WHERE id = ?`, id).
-		Scan(&r.ID, &r.No, &cutoff, &win, &minp, &created, &r.CreatedBy, &r.ItemCount, &r.PayoutCount, &total, &carried)
+		payout_total, carried_total, held_count, held_total FROM settlement_runs WHERE id = ?`, id).
+		Scan(&r.ID, &r.No, &cutoff, &win, &minp, &created, &r.CreatedBy, &r.ItemCount, &r.PayoutCount, &total, &carried, &r.HeldCount, &held)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Run{}, errs.E(errs.NotFound, "no settlement run %q", id)
 	}
@@ -30,7 +30,40 @@ func getRun(ctx context.Context, q ledger.Queryer, id string) (Run, error) {
 	r.CreatedAt, _ = ledger.ParseTS(created)
 	r.Window = (time.Duration(win) * time.Second).String()
 	r.MinPayout, r.PayoutTotal, r.CarriedTotal = money.FromPaise(minp), money.FromPaise(total), money.FromPaise(carried)
+	r.HeldTotal = money.FromPaise(held)
 	return r, nil
+}
+
+// HeldBalance is a producer owed a payout that a run could not make (no
+// bank account on file); the amount is carried into the next run.
+type HeldBalance struct {
+	ProducerID   string       `json:"producer_id"`
+	ProducerName string       `json:"producer_name"`
+	DistrictID   string       `json:"district_id"`
+	State        string       `json:"state"`
+	Amount       money.Amount `json:"amount"`
+	Reason       string       `json:"reason"`
+}
+
+func heldBalances(ctx context.Context, q ledger.Queryer, runID string) ([]HeldBalance, error) {
+	rows, err := q.QueryContext(ctx, `SELECT b.producer_id, COALESCE(p.name, b.producer_id), b.district_id, b.state, b.carried_forward, b.held
+		FROM settlement_balances b LEFT JOIN producers p ON p.id = b.producer_id
+		WHERE b.run_id = ? AND b.held <> '' ORDER BY b.state, b.district_id, b.producer_id`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("held balances: %w", err)
+	}
+	defer rows.Close()
+	out := []HeldBalance{}
+	for rows.Next() {
+		var h HeldBalance
+		var amt int64
+		if err := rows.Scan(&h.ProducerID, &h.ProducerName, &h.DistrictID, &h.State, &amt, &h.Reason); err != nil {
+			return nil, err
+		}
+		h.Amount = money.FromPaise(amt)
+		out = append(out, h)
+	}
+	return out, rows.Err()
 }
 
 // Get returns a run with its payout totals by district and state.
@@ -63,6 +96,9 @@ func (s *Service) Get(ctx context.Context, id string) (Run, error) {
 	}
 	if r.States, err = group(`SELECT p.state, s.name, '', count(*), SUM(p.amount) FROM settlement_payouts p
 		JOIN states s ON s.code = p.state WHERE p.run_id = ? GROUP BY p.state ORDER BY p.state`); err != nil {
+		return Run{}, err
+	}
+	if r.Held, err = heldBalances(ctx, s.db.Reader(), id); err != nil {
 		return Run{}, err
 	}
 	return r, nil
@@ -115,27 +151,33 @@ type Payout struct {
 	Beneficiary    string       `json:"beneficiary"`
 	AccountNo      string       `json:"account_no"`
 	IFSC           string       `json:"ifsc"`
-	Status         string       `json:"status"` // sent, paid, failed
+	Status         string       `json:"status"` // sent, paid, failed (also a paid credit the bank returned)
 	UTR            string       `json:"utr,omitempty"`
+	// Reason is the bank's, for a failed payout or a returned credit.
+	Reason string `json:"reason,omitempty"`
+	// Returned says a payout the bank reported paid came back later; it
+	// is owed again and paid by the next run.
+	Returned bool `json:"returned,omitempty"`
 }
 
 const payoutCols = `p.id, p.reference, p.run_id, p.line_no, p.producer_id, pr.name, p.district_id, d.name, p.state, p.amount,
 	b.brought_forward, b.credits, b.debits,
 	b.sale_lines, b.adjust_lines,
-	COALESCE(ba.beneficiary, pr.name), COALESCE(ba.account_no, ''), COALESCE(ba.ifsc, ''),
-	COALESCE(r.status, 'sent'), COALESCE(r.utr, '')
+	p.beneficiary, p.account_no, p.ifsc,
+	CASE WHEN x.payout_id IS NOT NULL THEN 'failed' ELSE COALESCE(r.status, 'sent') END, COALESCE(r.utr, ''),
+	COALESCE(x.reason, r.reason, ''), x.payout_id IS NOT NULL
 	FROM settlement_payouts p
 	JOIN settlement_balances b ON b.run_id = p.run_id AND b.producer_id = p.producer_id
 	JOIN producers pr ON pr.id = p.producer_id
 	JOIN districts d ON d.id = p.district_id
-	LEFT JOIN producer_bank_accounts ba ON ba.producer_id = p.producer_id
-	LEFT JOIN payout_results r ON r.payout_id = p.id`
+	LEFT JOIN payout_results r ON r.payout_id = p.id
+	LEFT JOIN payout_returns x ON x.payout_id = p.id`
 
 func scanPayout(sc interface{ Scan(...any) error }) (Payout, error) {
 	var p Payout
 	var amt, bf, cr, db int64
 	err := sc.Scan(&p.ID, &p.Reference, &p.RunID, &p.LineNo, &p.ProducerID, &p.ProducerName, &p.DistrictID, &p.DistrictName, &p.State,
-		&amt, &bf, &cr, &db, &p.SaleLines, &p.ReturnLines, &p.Beneficiary, &p.AccountNo, &p.IFSC, &p.Status, &p.UTR)
+		&amt, &bf, &cr, &db, &p.SaleLines, &p.ReturnLines, &p.Beneficiary, &p.AccountNo, &p.IFSC, &p.Status, &p.UTR, &p.Reason, &p.Returned)
 	p.Amount, p.BroughtForward, p.Credits, p.Debits = money.FromPaise(amt), money.FromPaise(bf), money.FromPaise(cr), money.FromPaise(db)
 	return p, err
 }

@@ -22,7 +22,12 @@ import (
 // The bank's response to a bulk-payment file: per payout reference, paid
 // (with the UTR it went out under) or failed (with the bank's reason).
 // Paid clears the payout from "in flight" against the bank; failed puts it
-// back on the producer's payable, so the next run pays it again.
+// back on the producer's payable, so the next run pays it again. A payout
+// already paid may later come back failed, with the bank's reason: a NEFT
+// credit the beneficiary's bank returned. The money is back in our bank
+// and owed to the producer again; the next run pays it. A failed payout
+// never becomes paid (the next run pays it under a new reference), and a
+// returned credit is booked once.
 
 // Result is one row of a bank response.
 type Result struct {
@@ -147,10 +152,19 @@ func applyResult(ctx context.Context, tx *sql.Tx, importID string, r Result, now
 		return false, err
 	}
 	var status, utr string
-	err = tx.QueryRowContext(ctx, `SELECT status, utr FROM payout_results WHERE payout_id = ?`, id).Scan(&status, &utr)
+	var returned bool
+	err = tx.QueryRowContext(ctx, `SELECT status, utr, EXISTS (SELECT 1 FROM payout_returns x WHERE x.payout_id = r.payout_id)
+		FROM payout_results r WHERE payout_id = ?`, id).Scan(&status, &utr, &returned)
 	switch {
-	case err == nil && status == r.Status && utr == r.UTR:
+	case err == nil && status == "paid" && r.Status == "failed":
+		if returned {
+			return false, nil // the returned credit is booked already
+		}
+		return true, returnCredit(ctx, tx, importID, id, producer, ref, amount, r, now)
+	case err == nil && status == r.Status && (utr == r.UTR || r.Status == "failed"):
 		return false, nil
+	case err == nil && status == "failed":
+		return false, errs.E(errs.Conflict, "payout %s failed; the next run pays it under a new reference, so it cannot be marked paid", ref)
 	case err == nil:
 		return false, errs.E(errs.Conflict, "payout %s is already marked %s %s", ref, status, utr)
 	case !errors.Is(err, sql.ErrNoRows):
@@ -167,4 +181,19 @@ func applyResult(ctx context.Context, tx *sql.Tx, importID string, r Result, now
 	}
 	return true, ledger.Post(ctx, tx, ledger.Entry{ID: ledger.PayoutResultEntryID(id), Kind: "payout_" + r.Status, Ref: ref, At: now,
 		Postings: []ledger.Posting{ledger.D(ledger.PayoutsInFlight, amount), ledger.C(to, amount)}}, now)
+}
+
+// returnCredit books a paid payout whose credit the bank returned: the
+// money is back in the bank account and owed to the producer again, so
+// the next run pays it (broughtForward no longer counts the payout).
+func returnCredit(ctx context.Context, tx *sql.Tx, importID, id, producer, ref string, amount int64, r Result, now time.Time) error {
+	if strings.TrimSpace(r.Reason) == "" {
+		return errs.E(errs.Invalid, "payout %s was paid; marking it failed (a returned credit) needs the bank's reason", ref)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO payout_returns (payout_id, reason, at, import_id) VALUES (?, ?, ?, ?)`,
+		id, r.Reason, ledger.TS(now), importID); err != nil {
+		return err
+	}
+	return ledger.Post(ctx, tx, ledger.Entry{ID: ledger.PayoutReturnEntryID(id), Kind: "payout_returned", Ref: ref, At: now,
+		Postings: []ledger.Posting{ledger.D(ledger.BankAccount, amount), ledger.C(ledger.ProducerAccount(producer), amount)}}, now)
 }

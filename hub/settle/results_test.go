@@ -69,8 +69,12 @@ func TestBankResponse(t *testing.T) {
 		t.Fatalf("the same file again: %v", err)
 	}
 	_, err = imp("reference,status,utr\n" + paid.Reference + ",failed,,\n")
-	if errs.CodeOf(err) != errs.Invalid || !strings.Contains(err.Error(), "already marked paid") {
-		t.Fatalf("a result contradicting the recorded one: %v", err)
+	if errs.CodeOf(err) != errs.Invalid || !strings.Contains(err.Error(), "needs the bank's reason") {
+		t.Fatalf("a paid payout failed without a reason: %v", err)
+	}
+	_, err = imp("reference,status,utr\n" + failed.Reference + ",paid,SBIN0002,\n")
+	if errs.CodeOf(err) != errs.Invalid || !strings.Contains(err.Error(), "cannot be marked paid") {
+		t.Fatalf("a failed payout marked paid: %v", err)
 	}
 
 	// The books: nothing in flight, the bank paid out the one, the producer

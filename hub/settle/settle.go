@@ -94,6 +94,12 @@ type Run struct {
 	PayoutCount  int64        `json:"payout_count"`
 	PayoutTotal  money.Amount `json:"payout_total"`
 	CarriedTotal money.Amount `json:"carried_forward_total"`
+	// HeldCount producers were owed at least the minimum but have no bank
+	// account on file: HeldTotal is carried forward, not paid (Held, filled
+	// by Get, lists them for finance).
+	HeldCount int64         `json:"held_count"`
+	HeldTotal money.Amount  `json:"held_total"`
+	Held      []HeldBalance `json:"held,omitempty"`
 	// Districts and States total the payouts; filled by Get.
 	Districts []GroupTotal `json:"districts,omitempty"`
 	States    []GroupTotal `json:"states,omitempty"`
@@ -121,7 +127,12 @@ type balance struct {
 	bf, credits, debits, payout, carried int64
 	saleLines                            int64
 	items                                []item // returns and voids
+	account                              BankAccount
+	held                                 string // why a payout due was not made
 }
+
+// heldNoAccount is the reason a balance due is held.
+const heldNoAccount = "no bank account on file"
 
 // Progress reports producers settled so far out of the total.
 type Progress func(done, total int)
@@ -281,11 +292,21 @@ func (s *Service) gather(ctx context.Context, tx *sql.Tx, reg, prev region) (map
 			return nil, fmt.Errorf("producer %s: %w", p, err)
 		}
 		total := b.bf + b.credits - b.debits
-		if total >= s.cfg.MinPayout.Paise() {
-			b.payout = total
-		} else {
+		if total < s.cfg.MinPayout.Paise() {
 			b.carried = total
+			continue
 		}
+		// The account is fixed into the payout now: editing it later
+		// never changes a file already made.
+		acct, ok, err := accountOf(ctx, tx, p)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			b.carried, b.held = total, heldNoAccount
+			continue
+		}
+		b.payout, b.account = total, acct
 	}
 	return bals, nil
 }
@@ -326,14 +347,30 @@ func (s *Service) gatherAdjustments(ctx context.Context, tx *sql.Tx, reg, prev r
 	return nil
 }
 
+// accountOf is the producer's bank account on file, if it has one.
+func accountOf(ctx context.Context, tx *sql.Tx, producer string) (BankAccount, bool, error) {
+	b := BankAccount{ProducerID: producer}
+	err := tx.QueryRowContext(ctx, `SELECT beneficiary, account_no, ifsc FROM producer_bank_accounts WHERE producer_id = ?`, producer).
+		Scan(&b.Beneficiary, &b.AccountNo, &b.IFSC)
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, false, nil
+	}
+	if err != nil {
+		return b, false, fmt.Errorf("bank account of %s: %w", producer, err)
+	}
+	return b, b.AccountNo != "" && b.IFSC != "", nil
+}
+
 // broughtForward: everything settled before, less what was paid or is on
-// its way (a failed payout goes back into the balance).
+// its way (a failed payout, or a paid one whose credit the bank returned,
+// goes back into the balance).
 func broughtForward(ctx context.Context, tx *sql.Tx, get func(string) *balance) error {
 	rows, err := tx.QueryContext(ctx, `SELECT producer_id, SUM(v) FROM (
 			SELECT producer_id, credits - debits AS v FROM settlement_balances
 			UNION ALL
 			SELECT p.producer_id, -p.amount FROM settlement_payouts p
-			WHERE NOT EXISTS (SELECT 1 FROM payout_results r WHERE r.payout_id = p.id AND r.status = 'failed'))
+			WHERE NOT EXISTS (SELECT 1 FROM payout_results r WHERE r.payout_id = p.id AND r.status = 'failed')
+			AND NOT EXISTS (SELECT 1 FROM payout_returns x WHERE x.payout_id = p.id))
 		GROUP BY producer_id HAVING SUM(v) != 0`)
 	if err != nil {
 		return fmt.Errorf("brought forward: %w", err)
@@ -368,7 +405,7 @@ func (s *Service) write(ctx context.Context, tx *sql.Tx, no int64, cutoff time.T
 	})
 	run := Run{ID: ids.New(), No: no, Status: "closed", Cutoff: cutoff, Window: s.cfg.Window.String(), MinPayout: s.cfg.MinPayout,
 		CreatedAt: now, CreatedBy: by}
-	var itemCount, payouts, total, carried int64
+	var itemCount, payouts, total, carried, held, heldTotal int64
 	for _, b := range list {
 		itemCount += b.saleLines + int64(len(b.items))
 		carried += b.carried
@@ -376,11 +413,15 @@ func (s *Service) write(ctx context.Context, tx *sql.Tx, no int64, cutoff time.T
 			payouts++
 			total += b.payout
 		}
+		if b.held != "" {
+			held++
+			heldTotal += b.carried
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_runs (id, run_no, cutoff, window_secs, window_end, min_payout, created_at,
-		created_by, item_count, payout_count, payout_total, carried_total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		created_by, item_count, payout_count, payout_total, carried_total, held_count, held_total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		run.ID, no, reg.cut, int64(s.cfg.Window/time.Second), reg.win, s.cfg.MinPayout.Paise(), ledger.TS(now), by,
-		itemCount, payouts, total, carried); err != nil {
+		itemCount, payouts, total, carried, held, heldTotal); err != nil {
 		return Run{}, fmt.Errorf("insert run: %w", err)
 	}
 	itemStmt, err := tx.PrepareContext(ctx, `INSERT INTO settlement_items (run_id, producer_id, kind, mall, ref_id, line_no, sale_id, amount)
@@ -392,8 +433,8 @@ func (s *Service) write(ctx context.Context, tx *sql.Tx, no int64, cutoff time.T
 	line := 0
 	for i, b := range list {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_balances (run_id, producer_id, district_id, state, brought_forward, credits,
-			debits, payout, carried_forward, sale_lines, adjust_lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			run.ID, b.producer, b.district, b.state, b.bf, b.credits, b.debits, b.payout, b.carried, b.saleLines, len(b.items)); err != nil {
+			debits, payout, carried_forward, sale_lines, adjust_lines, held) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			run.ID, b.producer, b.district, b.state, b.bf, b.credits, b.debits, b.payout, b.carried, b.saleLines, len(b.items), b.held); err != nil {
 			return Run{}, fmt.Errorf("insert balance: %w", err)
 		}
 		for _, it := range b.items {
@@ -408,8 +449,9 @@ func (s *Service) write(ctx context.Context, tx *sql.Tx, no int64, cutoff time.T
 			line++
 			pid := ids.New()
 			ref := fmt.Sprintf("EKTA-R%04d-%05d", no, line)
-			if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_payouts (id, reference, run_id, line_no, producer_id, district_id, state, amount)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, pid, ref, run.ID, line, b.producer, b.district, b.state, b.payout); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_payouts (id, reference, run_id, line_no, producer_id, district_id, state, amount,
+				beneficiary, account_no, ifsc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, pid, ref, run.ID, line, b.producer, b.district, b.state,
+				b.payout, b.account.Beneficiary, b.account.AccountNo, b.account.IFSC); err != nil {
 				return Run{}, fmt.Errorf("insert payout: %w", err)
 			}
 			if err := ledger.Post(ctx, tx, ledger.Entry{ID: ledger.PayoutEntryID(pid), Kind: "payout", Ref: ref, At: cutoff,
@@ -421,7 +463,7 @@ func (s *Service) write(ctx context.Context, tx *sql.Tx, no int64, cutoff time.T
 			progress(i+1, len(list))
 		}
 	}
-	run.ItemCount, run.PayoutCount = itemCount, payouts
-	run.PayoutTotal, run.CarriedTotal = money.FromPaise(total), money.FromPaise(carried)
+	run.ItemCount, run.PayoutCount, run.HeldCount = itemCount, payouts, held
+	run.PayoutTotal, run.CarriedTotal, run.HeldTotal = money.FromPaise(total), money.FromPaise(carried), money.FromPaise(heldTotal)
 	return run, nil
 }

@@ -26,6 +26,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	f := &fixture{ctx: context.Background(), db: ledgertest.Open(t), now: time.Date(2026, 3, 2, 5, 0, 0, 0, time.UTC), mall: ledgertest.NewMall("LKO1")}
+	ledgertest.BankAccounts(t, f.db)
 	clock := func() time.Time { return f.now }
 	f.a = ledger.NewApplier(clock)
 	f.svc = settle.New(f.db, settle.Config{}, clock, slog.New(slog.NewTextHandler(io.Discard, nil)))

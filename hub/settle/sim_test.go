@@ -195,6 +195,7 @@ func TestSimulation(t *testing.T) {
 	r := rand.New(rand.NewPCG(sd, 7))
 	ctx := context.Background()
 	db := ledgertest.Open(t)
+	ledgertest.BankAccounts(t, db)
 	start := time.Date(2026, 2, 2, 4, 0, 0, 0, time.UTC)
 	now := start
 	clock := func() time.Time { return now }

@@ -200,3 +200,16 @@ func (m *Mall) Return(sale events.Sale, prev ReturnState, qty map[int]int64, met
 func Apply(ctx context.Context, db *sqlitedb.DB, a *ledger.Applier, ev events.Envelope) error {
 	return db.Transact(ctx, func(tx *sql.Tx) error { return a.ApplyEvent(ctx, tx, ev) })
 }
+
+// BankAccounts gives every producer without one a fictional bank account
+// (bank code EKTA, which no real bank uses), so settlement pays them:
+// a producer without an account is held, not paid.
+func BankAccounts(t testing.TB, db *sqlitedb.DB) {
+	t.Helper()
+	_, err := db.W.Exec(`INSERT INTO producer_bank_accounts (producer_id, beneficiary, account_no, ifsc, updated_at)
+		SELECT id, substr(replace(replace(name, ',', ' '), '"', ' '), 1, 40), printf('9100%010d', rowid), printf('EKTA0%06d', 1 + rowid % 999), ?
+		FROM producers WHERE id NOT IN (SELECT producer_id FROM producer_bank_accounts)`, ledger.TS(time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+}

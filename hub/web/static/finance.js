@@ -208,7 +208,10 @@ async function openRun(id) {
     .catch((e) => { showError($('#settle-err'), explain(e)); return []; });
   if (!run) return;
   $('#run-panel').hidden = false;
-  $('#run-h').textContent = `Run #${run.run_no}: ${run.payout_count} payouts, ${money(run.payout_total)} (cutoff ${when(run.cutoff)})`;
+  // Producers owed a payout but without a bank account are held, not paid.
+  const held = (run.held || []).map((h) => `${h.producer_name || h.producer_id} ${money(h.amount)}`).join(', ');
+  $('#run-h').textContent = `Run #${run.run_no}: ${run.payout_count} payouts, ${money(run.payout_total)} (cutoff ${when(run.cutoff)})` +
+    (run.held_count ? `; held for want of a bank account, carried forward: ${held}` : '');
   // A link cannot send the bearer token, so the CSV is fetched and saved.
   $('#run-csv').onclick = async (ev) => {
     ev.preventDefault();
@@ -219,7 +222,7 @@ async function openRun(id) {
   $('#payouts').replaceChildren(...(payouts || []).map((p) => el('tr', {}, el('td', {}, p.reference),
     el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => statement(p.id) }, p.producer_name || p.producer_id)),
     el('td', {}, `${p.district_name}, ${p.state}`), el('td', { class: 'num' }, money(p.sales)), el('td', { class: 'num' }, money(p.returns)),
-    el('td', { class: 'num' }, money(p.amount)), el('td', {}, p.status))));
+    el('td', { class: 'num' }, money(p.amount)), el('td', {}, p.returned ? `failed (returned after payment: ${p.reason})` : p.reason ? `${p.status}: ${p.reason}` : p.status))));
   $('#statement').replaceChildren();
 }
 
