@@ -28,6 +28,7 @@ type apps struct {
 	hub             *hubapp.Hub
 	mall            *mallapp.Mall
 	hubTok, mallTok string
+	adminTok        string // the hub admin, who owns the catalog
 	hubURL, mallURL string
 }
 
@@ -65,7 +66,7 @@ func startApps(t *testing.T) *apps {
 		}
 		name string
 		role auth.Role
-	}{{h.Auth, h.DB, "fin", auth.Finance}, {m.Auth, m.DB, "adm", auth.MallAdmin}} {
+	}{{h.Auth, h.DB, "fin", auth.Finance}, {h.Auth, h.DB, "hadm", auth.HubAdmin}, {m.Auth, m.DB, "adm", auth.MallAdmin}} {
 		if err := u.db.Transact(ctx, func(tx *sql.Tx) error {
 			_, err := u.store.CreateUser(ctx, tx, u.name, "pass-word-123", u.name, u.role, "")
 			return err
@@ -73,7 +74,8 @@ func startApps(t *testing.T) *apps {
 			t.Fatal(err)
 		}
 	}
-	return &apps{hub: h, mall: m, hubTok: syncLogin(t, h.URL, "fin"), mallTok: syncLogin(t, m.URL, "adm"), hubURL: h.URL, mallURL: m.URL}
+	return &apps{hub: h, mall: m, hubTok: syncLogin(t, h.URL, "fin"), adminTok: syncLogin(t, h.URL, "hadm"), mallTok: syncLogin(t, m.URL, "adm"),
+		hubURL: h.URL, mallURL: m.URL}
 }
 
 // keyedCall sends a JSON POST with a fresh Idempotency-Key.
@@ -181,15 +183,15 @@ func TestProductWithoutGSTRateRefused(t *testing.T) {
 		var e struct {
 			Error struct{ Code, Message string }
 		}
-		syncCall(t, "POST", a.hubURL+"/api/v1/catalog/products", a.hubTok, without(f), 400, &e)
+		syncCall(t, "POST", a.hubURL+"/api/v1/catalog/products", a.adminTok, without(f), 400, &e)
 		if e.Error.Code != "invalid" || !strings.Contains(e.Error.Message, f) {
 			t.Fatalf("product without %s: %+v", f, e)
 		}
 	}
 	nul := without("gst_rate")
 	nul["gst_rate"] = nil
-	syncCall(t, "POST", a.hubURL+"/api/v1/catalog/products", a.hubTok, nul, 400, nil)
-	syncCall(t, "POST", a.hubURL+"/api/v1/catalog/tax-rates", a.hubTok, map[string]any{"hsn": prod.HSN}, 400, nil)
+	syncCall(t, "POST", a.hubURL+"/api/v1/catalog/products", a.adminTok, nul, 400, nil)
+	syncCall(t, "POST", a.hubURL+"/api/v1/catalog/tax-rates", a.adminTok, map[string]any{"hsn": prod.HSN}, 400, nil)
 	var changes []any
 	syncCall(t, "GET", a.hubURL+"/api/v1/catalog/changes", a.hubTok, nil, 200, &changes)
 	if len(changes) != 0 {
@@ -199,7 +201,7 @@ func TestProductWithoutGSTRateRefused(t *testing.T) {
 	if err := a.hub.DB.R.QueryRow(`SELECT gst_rate_bp FROM products WHERE sku = ?`, prod.SKU).Scan(&bp); err != nil || bp != prod.GSTRate.BasisPoints() {
 		t.Fatalf("hub rate of %s: %d bp (%v), want %d", prod.SKU, bp, err, prod.GSTRate.BasisPoints())
 	}
-	syncCall(t, "POST", a.hubURL+"/api/v1/catalog/products", a.hubTok, full, 201, nil)
+	syncCall(t, "POST", a.hubURL+"/api/v1/catalog/products", a.adminTok, full, 201, nil)
 	waitFor(t, 10*time.Second, "the product at the mall", func() error {
 		var p map[string]any
 		syncCall(t, "GET", a.mallURL+"/api/v1/products/"+prod.SKU, a.mallTok, nil, 200, &p)
