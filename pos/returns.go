@@ -146,6 +146,13 @@ func (s *Service) writeReturn(ctx context.Context, tx *sql.Tx, a Actor, req Retu
 		return Return{}, err
 	}
 	r.Refund = r.Total.Add(r.RoundOff)
+	if r.Refund.IsNegative() {
+		// Earlier credit notes refunded their units to the paisa, more than
+		// a rounded-down invoice took; the last one cannot take money back
+		// from the customer, so it gives back only as much round-off as
+		// leaves nothing to refund.
+		r.RoundOff, r.Refund = r.Total.Neg(), money.Zero
+	}
 	prior := map[string]money.Amount{}
 	if err := sumByKey(ctx, tx, `SELECT f.method, SUM(f.amount_paise) FROM refunds f JOIN returns r ON r.id = f.return_id
 		WHERE r.sale_id = ? GROUP BY f.method`, sale.ID, func(k string, v money.Amount) { prior[k] = v }); err != nil {
@@ -181,8 +188,10 @@ func (s *Service) writeReturn(ctx context.Context, tx *sql.Tx, a Actor, req Retu
 			return Return{}, fmt.Errorf("put back %s: %w", l.SKU, err)
 		}
 	}
-	if err := insertTenders(ctx, tx, "refunds", "return_id", r.ID, r.Refunds); err != nil {
-		return Return{}, err
+	if len(r.Refunds) > 0 { // nothing to refund when the round-off took it all
+		if err := insertTenders(ctx, tx, "refunds", "return_id", r.ID, r.Refunds); err != nil {
+			return Return{}, err
+		}
 	}
 	if _, err := events.Append(ctx, tx, s.mall.ID, events.ReturnCompleted, now, returnEvent(r)); err != nil {
 		return Return{}, err
@@ -342,6 +351,10 @@ func returnRoundOff(ctx context.Context, tx *sql.Tx, sale Sale, lines []ReturnLi
 // invoice, net of earlier refunds. "original" splits the refund over what
 // each method paid and has not had back yet, by largest remainder.
 func refundPlan(sale Sale, method string, total money.Amount, prior map[string]money.Amount) ([]Tender, error) {
+	if total.IsZero() {
+		return nil, nil
+	}
+
 	left := map[string]money.Amount{}
 	refs := map[string]string{}
 	for _, t := range sale.Tenders {

@@ -321,7 +321,10 @@ func TestUnionTerritoryMalls(t *testing.T) {
 	}
 }
 
-func upi(a string) []pos.Tender { return []pos.Tender{{Method: pos.UPI, Amount: amt(a), Ref: "UTR1"}} }
+// upi pays a by UPI under a fresh reference: one UPI payment pays one sale.
+func upi(a string) []pos.Tender {
+	return []pos.Tender{{Method: pos.UPI, Amount: amt(a), Ref: "UTR" + ids.New()[24:]}}
+}
 
 // shiftOf is the open shift of user.
 func shiftOf(t *testing.T, m *postest.Mall, user string) string {

@@ -22,7 +22,7 @@ func (s *Service) checkTenders(payable, cash, nonCash money.Amount) error {
 	switch {
 	case nonCash.GreaterThan(payable):
 		return errs.Field("tenders", "UPI and card tenders (%s) are more than the amount payable (%s): change is given only from cash", nonCash, payable)
-	case cash.IsPositive() && !nonCash.LessThan(payable):
+	case cash.IsPositive() && nonCash.IsPositive() && !nonCash.LessThan(payable):
 		return errs.Field("tenders", "UPI and card tenders (%s) already pay the amount payable (%s); remove the cash tender of %s", nonCash, payable, cash)
 	case tendered.LessThan(payable):
 		return errs.Field("tenders", "tenders (%s) are short of the amount payable (%s) by %s", tendered, payable, payable.Sub(tendered))
