@@ -267,3 +267,47 @@ func TestPaidPayoutCanFail(t *testing.T) {
 	}
 	f.booksBalance(t)
 }
+
+// Issue 14 item 5 at the hub: statement rows match tenders one to one. A
+// UPI reference on two sales (the same day, or one paid days earlier)
+// with one statement row leaves the second tender as a break naming its
+// invoice, instead of both counting as matched.
+func TestReconReferenceUsedTwiceIsBreak(t *testing.T) {
+	f := newFinance(t)
+	a, b := twoProducers(t)
+	day := f.now.Add(-24 * time.Hour)
+	pay := func(p catalog.Product, ref string) []events.Tender {
+		return []events.Tender{{Method: "upi", Amount: p.MRP, Ref: ref}}
+	}
+	first := f.mall.Sale("SH1", day, []ledgertest.Item{{Product: a, Qty: 1}}, pay(a, "UTR-DUP-1"))
+	second := f.mall.Sale("SH1", day.Add(time.Hour), []ledgertest.Item{{Product: a, Qty: 1}}, pay(a, "UTR-DUP-1"))
+	earlier := f.mall.Sale("SH1", day.Add(-5*24*time.Hour), []ledgertest.Item{{Product: b, Qty: 1}}, pay(b, "UTR-DUP-2"))
+	again := f.mall.Sale("SH1", day.Add(2*time.Hour), []ledgertest.Item{{Product: b, Qty: 1}}, pay(b, "UTR-DUP-2"))
+	for _, s := range []events.Sale{earlier, first, second, again} {
+		if err := ledgertest.Apply(context.Background(), f.db, f.applier, f.mall.Envelope(events.SaleCompleted, s.At, s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stmt := "reference,amount,time\n" +
+		"UTR-DUP-1," + a.MRP.String() + "," + first.At.Format(time.RFC3339) + "\n" +
+		"UTR-DUP-2," + b.MRP.String() + "," + again.At.Format(time.RFC3339) + "\n"
+	var out struct {
+		Report struct {
+			Matched int
+			Breaks  []struct {
+				Category, Ref string
+				InvoiceNo     string `json:"invoice_no"`
+			}
+		}
+	}
+	f.fin.json("POST", "/api/v1/recon/statements", stmt, http.StatusCreated, &out)
+	got := map[string]string{}
+	for _, br := range out.Report.Breaks {
+		got[br.Category+" "+br.Ref] = br.InvoiceNo
+	}
+	if out.Report.Matched != 2 || len(out.Report.Breaks) != 2 || got["duplicate_in_hub UTR-DUP-1"] != second.InvoiceNo ||
+		got["duplicate_in_hub UTR-DUP-2"] != earlier.InvoiceNo {
+		t.Fatalf("matched %d, breaks %+v; want 2 matched and the second use of each reference (%s, %s) as a break",
+			out.Report.Matched, out.Report.Breaks, second.InvoiceNo, earlier.InvoiceNo)
+	}
+}

@@ -108,7 +108,7 @@ func ImportStatement(ctx context.Context, db hub.Store, filename string, body []
 
 // Break is one difference between a statement and the hub's tenders.
 type Break struct {
-	Category  string        `json:"category"` // amount_mismatch, missing_in_hub, missing_in_statement, duplicate_in_statement, voided_in_hub
+	Category  string        `json:"category"` // amount_mismatch, missing_in_hub, missing_in_statement, duplicate_in_statement, duplicate_in_hub, voided_in_hub
 	Ref       string        `json:"ref"`
 	Line      int           `json:"line,omitempty"` // statement line
 	Mall      string        `json:"mall,omitempty"`
@@ -182,7 +182,8 @@ func Breaks(ctx context.Context, q ledger.Queryer, importID string, now time.Tim
 	tr, err := q.QueryContext(ctx, `SELECT t.mall, t.sale_id, s.invoice_no, t.method, t.ref, t.amount, s.at,
 			EXISTS (SELECT 1 FROM hub_voids v WHERE v.mall = s.mall AND v.sale_id = s.sale_id)
 		FROM hub_sale_tenders t JOIN hub_sales s ON s.mall = t.mall AND s.sale_id = t.sale_id
-		WHERE t.method IN ('upi', 'card') AND t.ref <> '' AND (t.ref IN (SELECT ref FROM statement_rows WHERE import_id = ?) OR (s.at >= ? AND s.at < ?))`,
+		WHERE t.method IN ('upi', 'card') AND t.ref <> '' AND (t.ref IN (SELECT ref FROM statement_rows WHERE import_id = ?) OR (s.at >= ? AND s.at < ?))
+		ORDER BY s.at, t.mall, t.sale_id`,
 		importID, ledger.TS(rep.From), ledger.TS(rep.To))
 	if err != nil {
 		return rep, fmt.Errorf("breaks: %w", err)
@@ -202,19 +203,23 @@ func Breaks(ctx context.Context, q ledger.Queryer, importID string, now time.Tim
 		return rep, err
 	}
 	age := func(t time.Time) int { return max(0, int(now.Sub(t).Hours()/24)) }
+	// Rows and tenders match one to one: a statement row takes one tender
+	// of its reference that no other row took, so a reference on two
+	// sales leaves one tender unmatched, and that is a break.
 	seen := map[string]bool{}
+	used := map[*hubTender]bool{}
 	for _, r := range rows {
 		b := Break{Ref: r.Ref, Line: r.Line, At: r.At, AgeDays: age(r.At)}
 		sa := r.Amount
 		b.StmtAmt = &sa
-		hs := tenders[r.Ref]
+		h := pickTender(tenders[r.Ref], used, r.Amount.Paise(), r.At)
 		switch {
-		case seen[r.Ref]:
+		case h == nil && seen[r.Ref]:
 			b.Category, b.Diff = "duplicate_in_statement", r.Amount
-		case len(hs) == 0:
+		case h == nil:
 			b.Category, b.Diff = "missing_in_hub", r.Amount
 		default:
-			h := hs[0]
+			used[h] = true
 			ha := money.FromPaise(h.amount)
 			b.Mall, b.SaleID, b.InvoiceNo, b.Method, b.HubAmount = h.mall, h.sale, h.invoice, h.method, &ha
 			b.Diff = r.Amount.Sub(ha)
@@ -233,15 +238,21 @@ func Breaks(ctx context.Context, q ledger.Queryer, importID string, now time.Tim
 		rep.Breaks = append(rep.Breaks, b)
 	}
 	for ref, hs := range tenders {
-		if seen[ref] {
-			continue
-		}
 		for _, h := range hs {
-			if h.voided || h.at.Before(rep.From) || !h.at.Before(rep.To) {
+			if used[h] || h.voided {
 				continue
 			}
+			// A tender whose reference the statement paid for another
+			// sale: the reference was used twice, whatever its date.
+			cat := "duplicate_in_hub"
+			if !seen[ref] {
+				if h.at.Before(rep.From) || !h.at.Before(rep.To) {
+					continue
+				}
+				cat = "missing_in_statement"
+			}
 			ha := money.FromPaise(h.amount)
-			rep.Breaks = append(rep.Breaks, Break{Category: "missing_in_statement", Ref: ref, Mall: h.mall, SaleID: h.sale, InvoiceNo: h.invoice,
+			rep.Breaks = append(rep.Breaks, Break{Category: cat, Ref: ref, Mall: h.mall, SaleID: h.sale, InvoiceNo: h.invoice,
 				Method: h.method, HubAmount: &ha, Diff: ha.Neg(), At: h.at, AgeDays: age(h.at)})
 		}
 	}
@@ -252,6 +263,39 @@ func Breaks(ctx context.Context, q ledger.Queryer, importID string, now time.Tim
 		return rep.Breaks[i].Ref < rep.Breaks[j].Ref
 	})
 	return rep, nil
+}
+
+// pickTender is the tender a statement row (amount, at) matches: of those
+// with its reference that no row took yet, the one not voided of the same
+// amount nearest in time, else the nearest not voided, else any; nil when
+// none is left.
+func pickTender(hs []*hubTender, used map[*hubTender]bool, amount int64, at time.Time) *hubTender {
+	var best *hubTender
+	rank := func(h *hubTender) (int, time.Duration) {
+		r := 2
+		switch {
+		case !h.voided && h.amount == amount:
+			r = 0
+		case !h.voided:
+			r = 1
+		}
+		return r, h.at.Sub(at).Abs()
+	}
+	for _, h := range hs {
+		if used[h] {
+			continue
+		}
+		if best == nil {
+			best = h
+			continue
+		}
+		r, d := rank(h)
+		br, bd := rank(best)
+		if r < br || r == br && d < bd {
+			best = h
+		}
+	}
+	return best
 }
 
 // WriteBreaksCSV writes the breaks as CSV.
