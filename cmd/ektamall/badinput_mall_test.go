@@ -23,8 +23,10 @@ var badTexts = []struct{ name, json string }{
 func badMallCases(t *testing.T, e *badEnv) []badCase {
 	fx := e.fx
 	sku, mrp, sh := fx.sku, fx.mrp, fx.shift
+	// Cash of one MRP pays a line of one unit, discounted or not, with
+	// change under the largest note, so each case fails for its own reason.
 	line := func(s string) string {
-		return fmt.Sprintf(`{"shift_id":%q,"lines":[%s],"tenders":[{"method":"cash","amount":"100000.00"}]}`, sh, s)
+		return fmt.Sprintf(`{"shift_id":%q,"lines":[%s],"tenders":[{"method":"cash","amount":%q}]}`, sh, s, mrp)
 	}
 	tender := func(s string) string {
 		return fmt.Sprintf(`{"shift_id":%q,"lines":[{"sku":%q,"qty":1}],"tenders":[%s]}`, sh, sku, s)
@@ -32,7 +34,7 @@ func badMallCases(t *testing.T, e *badEnv) []badCase {
 	ret := func(s string) string { return fmt.Sprintf(`{"sale_id":%q,%s}`, fx.sale, s) }
 	big := `{"shift_id":"` + strings.Repeat("A", 2<<20) + `"}`
 	withApproval := func(token, sku string) string {
-		return fmt.Sprintf(`{"shift_id":%q,"lines":[{"sku":%q,"qty":1,"discount":"20%%"}],"tenders":[{"method":"cash","amount":"100000.00"}],"approval_token":%q}`, sh, sku, token)
+		return fmt.Sprintf(`{"shift_id":%q,"lines":[{"sku":%q,"qty":1,"discount":"20%%"}],"tenders":[{"method":"cash","amount":%q}],"approval_token":%q}`, sh, sku, mrp, token)
 	}
 	cs := []badCase{
 		{name: "no token", target: "mall", method: "POST", path: "/api/v1/sales", body: fx.saleBody, key: "k-notoken-1", want: 401},
@@ -171,10 +173,10 @@ func badMallTextCases(fx badFixture) []badCase {
 		}},
 		{"partner mall name", "POST", "/api/v1/peer-malls", "admin", "", func(v string) string { return `{"id":"BLR9","state":"KA","name":` + v + `}` }},
 		{"buyer name", "POST", "/api/v1/sales", "cashier", "k-buyer", func(v string) string {
-			return fmt.Sprintf(`{"shift_id":%q,"lines":[{"sku":%q,"qty":1}],"tenders":[{"method":"cash","amount":"100000.00"}],"buyer":{"name":%s}}`, fx.shift, fx.sku, v)
+			return fmt.Sprintf(`{"shift_id":%q,"lines":[{"sku":%q,"qty":1}],"tenders":[{"method":"cash","amount":%q}],"buyer":{"name":%s}}`, fx.shift, fx.sku, fx.mrp, v)
 		}},
 		{"delivery address", "POST", "/api/v1/sales", "cashier", "k-deliver", func(v string) string {
-			return fmt.Sprintf(`{"shift_id":%q,"lines":[{"sku":%q,"qty":1}],"tenders":[{"method":"cash","amount":"100000.00"}],"deliver_to":{"name":"A","address":%s,"state":"KA","pincode":"560001"}}`, fx.shift, fx.sku, v)
+			return fmt.Sprintf(`{"shift_id":%q,"lines":[{"sku":%q,"qty":1}],"tenders":[{"method":"cash","amount":%q}],"deliver_to":{"name":"A","address":%s,"state":"KA","pincode":"560001"}}`, fx.shift, fx.sku, fx.mrp, v)
 		}},
 	}
 	var out []badCase
