@@ -147,23 +147,23 @@ func (s *Service) checkLimits(p *pendingSale, cashKept money.Amount) error {
 		most := lim.CashFrom.Sub(money.FromPaise(1))
 		return errs.Field("tenders", "By law we cannot accept %s or more in cash for one purchase (section 269ST of the Income-tax Act, 1961; "+
 			"section 186 of the Income-tax Act, 2025). Please pay at least %s of the %s by UPI or card; cash can be at most %s.",
-			INR(lim.CashFrom), INR(cashKept.Sub(most)), INR(p.payable), INR(most))
+			inr(lim.CashFrom), inr(cashKept.Sub(most)), inr(p.payable), inr(most))
 	}
 	b := p.supply.buyer
 	if lim.PANAbove.IsPositive() && p.payable.GreaterThan(lim.PANAbove) && (b == nil || (b.PAN == "" && b.Form60 == "")) {
 		return errs.Field("buyer.pan", "A purchase above %s needs the buyer's PAN, or a signed Form 60 if the buyer has none, on the invoice "+
-			"(Rule 114B of the Income-tax Rules, 1962)", INR(lim.PANAbove))
+			"(Rule 114B of the Income-tax Rules, 1962)", inr(lim.PANAbove))
 	}
 	if lim.NamedFrom.IsPositive() && !p.supply.b2b && !p.taxable.LessThan(lim.NamedFrom) &&
 		(b == nil || b.Name == "" || b.Address == "" || b.State == "") {
 		return errs.Field("buyer", "An invoice with a taxable value of %s or more to a buyer without a GSTIN must carry the buyer's name, "+
-			"address and State (Rule 46(e) of the CGST Rules); this one's taxable value is %s", INR(lim.NamedFrom), INR(p.taxable))
+			"address and State (Rule 46(e) of the CGST Rules); this one's taxable value is %s", inr(lim.NamedFrom), inr(p.taxable))
 	}
 	return nil
 }
 
-// INR formats an amount the Indian way: ₹2,00,000.00.
-func INR(a money.Amount) string {
+// inr formats an amount the Indian way: ₹2,00,000.00.
+func inr(a money.Amount) string {
 	s := a.String()
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
