@@ -91,3 +91,34 @@ func TestIGSTUTGSTAndRoundOff(t *testing.T) {
 		t.Error("a sale paying less than total + round-off was booked")
 	}
 }
+
+// TestOldSaleEventStillBooks applies a sale.completed payload written
+// before issue 18 (no igst, round_off, place of supply or buyer): it books
+// with zeros and the mall's State as the place of supply.
+func TestOldSaleEventStillBooks(t *testing.T) {
+	ctx, db, a := setup(t)
+	p := ledgertest.Products(t, 20)[3]
+	m := ledgertest.NewMall("LKO1")
+	s := m.Sale("SH1", t0, []ledgertest.Item{{Product: p, Qty: 1}}, nil)
+	l := s.Lines[0]
+	old := `{"sale_id":"` + s.SaleID + `","invoice_no":"` + s.InvoiceNo + `","shift_id":"SH1","counter":"C01","cashier_id":"u1",
+		"at":"2026-01-05T10:00:00Z","lines":[{"line_no":1,"sku":"` + l.SKU + `","producer_id":"` + l.ProducerID + `","district_id":"` +
+		l.DistrictID + `","state":"` + l.State + `","hsn":"` + l.HSN + `","qty":1,"unit_price":"` + l.UnitPrice.String() +
+		`","discount":"0.00","amount":"` + l.Amount.String() + `","taxable_value":"` + l.Taxable.String() + `","gst_rate":"` +
+		l.GSTRate.String() + `","cgst":"` + l.CGST.String() + `","sgst":"` + l.SGST.String() + `"}],
+		"tenders":[{"method":"upi","amount":"` + s.Total.String() + `","ref":"U1"}],"total":"` + s.Total.String() + `","change":"0.00"}`
+	ev := m.Envelope(events.SaleCompleted, t0, nil)
+	ev.Payload = []byte(old)
+	if err := ledgertest.Apply(ctx, db, a, ev); err != nil {
+		t.Fatalf("an old sale event: %v", err)
+	}
+	var pos string
+	var igst, ro int64
+	if err := db.R.QueryRowContext(ctx, `SELECT pos_state, igst, round_off FROM hub_sales WHERE sale_id = ?`, s.SaleID).Scan(&pos, &igst, &ro); err != nil {
+		t.Fatal(err)
+	}
+	if pos != "UP" || igst != 0 || ro != 0 {
+		t.Errorf("old event booked with pos %q igst %d round-off %d", pos, igst, ro)
+	}
+	mustCheck(t, db)
+}
