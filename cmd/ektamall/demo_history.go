@@ -50,7 +50,7 @@ func (d *demo) history(ctx context.Context, cfg demoConfig, log *slog.Logger) er
 		}
 		h := demoseed.Hub{DB: d.hub.DB, Clock: &d.clock, Settle: settle.Config{}, Finance: "finance"}
 		err = demoseed.Seed(ctx, h, malls, cfg.History)
-		log.Info("demo history written", "took", time.Since(start).Round(time.Millisecond))
+		log.Info("demo history written", "took", time.Since(start).Round(time.Millisecond).String())
 	}
 	if err != nil {
 		return err

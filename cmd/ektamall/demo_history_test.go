@@ -67,6 +67,15 @@ func TestDemoHistory(t *testing.T) {
 			t.Errorf("%s stock check: %v %v", demoMalls[i].ID, bad, err)
 		}
 	}
+	b2b := 0
+	for _, m := range d.malls {
+		var n int
+		m.DB.R.QueryRow(`SELECT count(*) FROM sales WHERE b2b = 1 AND buyer_gstin != ''`).Scan(&n)
+		b2b += n
+	}
+	if b2b == 0 {
+		t.Error("no B2B invoice (a registered buyer's GSTIN) in the history")
+	}
 	checkSeededOnce(t, d)
 	checkSeededRuns(t, d.hub.DB)
 	settleToday(t, d)

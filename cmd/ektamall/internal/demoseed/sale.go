@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ektamall/pos"
+	"ektamall/shared/gst"
 	"ektamall/shared/money"
 )
 
@@ -61,6 +62,11 @@ func (s *mallSeeder) saleRequest(r *rand.Rand, shiftID string) (pos.SaleRequest,
 	if total.Paise() >= 40_000_00 {
 		req.Buyer = &pos.Buyer{Name: "Demo customer", Address: "Main Road", State: s.pos.Mall().State}
 	}
+	// Now and then a registered business buys (a B2B tax invoice).
+	if bs := businesses[s.state]; len(bs) > 0 && r.IntN(1000) < 15 {
+		b := bs[r.IntN(len(bs))]
+		req.Buyer = &b
+	}
 	req.Tenders = tenders(r, total)
 	return req, true
 }
@@ -88,6 +94,26 @@ func tenders(r *rand.Rand, total money.Amount) []pos.Tender {
 	}
 	cash := p / 2 / 10000 * 10000
 	return []pos.Tender{{Method: pos.Cash, Amount: money.FromPaise(cash)}, {Method: pos.UPI, Amount: money.FromPaise(p - cash), Ref: upiRef()}}
+}
+
+// businesses are fictional registered buyers near each demo mall: hotels
+// and gifting firms buying for their guests and clients.
+var businesses = map[string][]pos.Buyer{
+	"UP": {
+		{GSTIN: demoGSTIN("09", "AAWCH4821K"), Name: "Awadh Heritage Hotels Pvt Ltd", Address: "12 Mall Avenue, Lucknow 226001", State: "UP"},
+		{GSTIN: demoGSTIN("09", "AALFL7305M"), Name: "Lucknow Corporate Gifts LLP", Address: "44 Hazratganj, Lucknow 226001", State: "UP"},
+	},
+	"KA": {
+		{GSTIN: demoGSTIN("29", "AAKCK5190P"), Name: "Kaveri Hospitality Ltd", Address: "8 MG Road, Bengaluru 560001", State: "KA"},
+		{GSTIN: demoGSTIN("29", "AABFB6634Q"), Name: "Bengaluru Tech Park Gifting LLP", Address: "21 Outer Ring Road, Bengaluru 560103", State: "KA"},
+	},
+}
+
+// demoGSTIN is a well-formed GSTIN (state code, PAN, entity 1, Z, check
+// character) of no real registration.
+func demoGSTIN(state, pan string) string {
+	first14 := state + pan + "1Z"
+	return first14 + string(gst.GSTINCheckChar(first14))
 }
 
 var returnReasons = []string{"size did not fit", "gift duplicate", "colour not as expected", "changed mind", "defect noticed at home"}

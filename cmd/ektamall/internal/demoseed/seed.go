@@ -154,8 +154,8 @@ func Seed(ctx context.Context, h Hub, malls []Mall, o Options) error {
 		return err
 	}
 	h.Clock.Release()
-	o.Log.Info("demo history timing", "trading", tDays.Round(time.Millisecond), "waiting_for_the_hub", tWait.Round(time.Millisecond),
-		"settling", tSettle.Round(time.Millisecond))
+	o.Log.Info("demo history timing", "trading", tDays.Round(time.Millisecond).String(),
+		"waiting_for_the_hub", tWait.Round(time.Millisecond).String(), "settling", tSettle.Round(time.Millisecond).String())
 	return mark(ctx, h.DB, actionSeeded, o)
 }
 
