@@ -111,6 +111,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Hub, err error)
 		h.MetricsURL = h.metrics.URL
 	}
 	deps := api.Deps{DB: h.DB, Auth: h.Auth, Log: h.log, Edge: httpx.Edge{Registry: h.Metrics, Ready: h.ready}}
+	deps.Edge.TrustedProxies, _ = httpx.ParseProxies(cfg.TrustedProxies) // checked by Validate
 	if deps.Ledger, err = h.ledgerDeps(ctx); err != nil {
 		return nil, err
 	}

@@ -14,13 +14,14 @@ import (
 
 // Config is everything the hub needs to run.
 type Config struct {
-	Dir         string
-	HTTP        string // HTTP listen address
-	Metrics     string // /metrics listen address, "off" or "" for none (never the HTTP address)
-	Leaf        string // leaf-node listen address for malls
-	NATSPort    int    // local NATS client port for operator tools (0 = in-process only)
-	Synchronous string
-	ShutdownFor time.Duration
+	Dir            string
+	HTTP           string // HTTP listen address
+	TrustedProxies string // reverse proxies whose X-Forwarded-For names the client, comma-separated IPs or CIDRs
+	Metrics        string // /metrics listen address, "off" or "" for none (never the HTTP address)
+	Leaf           string // leaf-node listen address for malls
+	NATSPort       int    // local NATS client port for operator tools (0 = in-process only)
+	Synchronous    string
+	ShutdownFor    time.Duration
 	// TLS on the leaf port (see app_sync.go): certificate and key, and an
 	// optional CA that malls' client certificates must chain to.
 	LeafTLSCert, LeafTLSKey, LeafTLSClientCA string
@@ -43,6 +44,7 @@ type Config struct {
 func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Dir, "dir", "", "data directory (required)")
 	fs.StringVar(&c.HTTP, "http", "127.0.0.1:8700", "HTTP listen address")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "reverse proxies (comma-separated IPs or CIDRs) whose X-Forwarded-For names the client, for per-client login lockout (default: none; the TCP peer is the client)")
 	fs.StringVar(&c.Metrics, "metrics", "127.0.0.1:9700", "listen address of /metrics (per-mall revenue: keep it on loopback or a private interface), or off")
 	fs.StringVar(&c.Leaf, "leaf", "127.0.0.1:7422", "leaf-node listen address the malls connect to")
 	fs.IntVar(&c.NATSPort, "nats-port", 0, "local NATS client port for operator tools (0: in-process only)")
@@ -68,6 +70,9 @@ func (c *Config) Validate() error {
 		if err := httpx.ValidMetricsAddr(c.Metrics); err != nil {
 			e.Addf("metrics", "%v", err)
 		}
+	}
+	if _, err := httpx.ParseProxies(c.TrustedProxies); err != nil {
+		e.Addf("trusted-proxies", "%v", err)
 	}
 	e.CheckAddr("leaf", c.Leaf)
 	if c.NATSPort < 0 || c.NATSPort > 65535 {

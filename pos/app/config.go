@@ -24,6 +24,7 @@ type Config struct {
 	Address            string        // shown on receipts
 	GSTIN              string        // the mall's GSTIN; derived for demos when empty
 	HTTP               string        // HTTP listen address
+	TrustedProxies     string        // reverse proxies whose X-Forwarded-For names the client (IPs or CIDRs)
 	Metrics            string        // /metrics listen address, "off" or "" for none (never the HTTP address)
 	Hub                string        // hub leaf URL, nats-leaf://host:port ("" = stand-alone)
 	Creds              string        // NATS credentials file for the leaf link
@@ -54,6 +55,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Address, "address", "", "mall address printed on receipts")
 	fs.StringVar(&c.GSTIN, "gstin", "", "the mall's GSTIN (default: a demo GSTIN for the state)")
 	fs.StringVar(&c.HTTP, "http", "127.0.0.1:8701", "HTTP listen address")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "reverse proxies (comma-separated IPs or CIDRs) whose X-Forwarded-For names the client, for per-client login lockout (default: none; the TCP peer is the client)")
 	fs.StringVar(&c.Metrics, "metrics", "127.0.0.1:9701", "listen address of /metrics (revenue figures: keep it on loopback or a private interface), or off")
 	fs.StringVar(&c.Hub, "hub", "", "hub leaf-node URLs, comma-separated, one per hub node, e.g. nats-leaf://hub.example:7422 (empty: run without a hub)")
 	fs.StringVar(&c.Creds, "creds", "", "NATS credentials file for the leaf link to the hub")
@@ -95,6 +97,9 @@ func (c *Config) Validate() error {
 		if err := httpx.ValidMetricsAddr(c.Metrics); err != nil {
 			e.Addf("metrics", "%v", err)
 		}
+	}
+	if _, err := httpx.ParseProxies(c.TrustedProxies); err != nil {
+		e.Addf("trusted-proxies", "%v", err)
 	}
 	if c.NATSPort < 0 || c.NATSPort > 65535 {
 		e.Addf("nats-port", "%d is not a port", c.NATSPort)

@@ -2,8 +2,11 @@ package httpx
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -17,6 +20,9 @@ type Edge struct {
 	// its own, never on the API's. Each process (the demo runs three in
 	// one binary) has its own.
 	Registry *prometheus.Registry
+	// TrustedProxies are the reverse proxies (IPs or CIDRs) whose
+	// X-Forwarded-For names the client; none by default.
+	TrustedProxies []string
 	// Ready reports whether the process can do its job; nil means ready.
 	// It backs /readyz.
 	Ready func(ctx context.Context) Readiness
@@ -63,4 +69,21 @@ func mountEdge(r *gin.Engine, e Edge) {
 		}
 		c.JSON(code, st)
 	})
+}
+
+// ParseProxies reads a --trusted-proxies value: comma-separated IPs or
+// CIDRs ("" is none).
+func ParseProxies(v string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR", p)
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }

@@ -50,15 +50,18 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 // metrics, /metrics and /readyz.
 func NewEngine(log *slog.Logger, edge ...Edge) *gin.Engine {
 	r := gin.New()
-	// ClientIP is the TCP peer: a header anyone can send must not choose
-	// the address failed logins are counted against.
-	_ = r.SetTrustedProxies(nil)
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	r.Use(requestID(log), accessLog())
 	var e Edge
 	if len(edge) > 0 {
 		e = edge[0]
+	}
+	// ClientIP is the TCP peer unless it is a trusted reverse proxy: a
+	// header anyone can send must not choose the address failed logins
+	// are counted against. Config validation has checked the list.
+	if err := r.SetTrustedProxies(e.TrustedProxies); err != nil {
+		_ = r.SetTrustedProxies(nil)
 	}
 	if e.Registry != nil {
 		r.Use(instrument(e.Registry))

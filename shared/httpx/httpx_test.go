@@ -243,3 +243,35 @@ func TestHTTPEdge(t *testing.T) {
 		t.Errorf("the same key in different objects was refused: %s", e.Message)
 	}
 }
+
+// TestClientAddress: X-Forwarded-For names the client only when the
+// request comes through a trusted proxy; otherwise the TCP peer does, so
+// a forged header cannot choose the address logins are counted against.
+func TestClientAddress(t *testing.T) {
+	for _, c := range []struct {
+		trusted []string
+		want    string
+	}{{nil, "127.0.0.1"}, {[]string{"10.0.0.0/8"}, "127.0.0.1"}, {[]string{"127.0.0.1"}, "203.0.113.9"}} {
+		r := httpx.NewEngine(slog.New(slog.NewTextHandler(io.Discard, nil)), httpx.Edge{TrustedProxies: c.trusted})
+		r.GET("/ip", func(c *gin.Context) { c.String(200, c.ClientIP()) })
+		srv := httptest.NewServer(r)
+		req, _ := http.NewRequest("GET", srv.URL+"/ip", nil)
+		req.Header.Set("X-Forwarded-For", "203.0.113.9")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		srv.Close()
+		if string(b) != c.want {
+			t.Errorf("trusting %v: client %q, want %q", c.trusted, b, c.want)
+		}
+	}
+	if _, err := httpx.ParseProxies("10.0.0.1, 192.168.0.0/16"); err != nil {
+		t.Error(err)
+	}
+	if _, err := httpx.ParseProxies("10.0.0.1,proxy.example"); err == nil {
+		t.Error("a host name was accepted as a proxy address")
+	}
+}
