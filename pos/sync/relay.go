@@ -36,7 +36,16 @@ func (s *Service) relayLoop(ctx context.Context) {
 			s.log.Warn("relay: will retry", "err", err)
 		}
 		if n == s.cfg.BatchSize && err == nil {
-			continue // backlog: keep draining
+			// Backlog: keep draining, but take the hub's newest report
+			// on the way, or a long drain acts on a stale one after.
+			select {
+			case w := <-s.reports:
+				if err := s.handleReport(ctx, w, &rs); err != nil && ctx.Err() == nil {
+					s.log.Warn("watermark report", "err", err)
+				}
+			default:
+			}
+			continue
 		}
 		select {
 		case <-ctx.Done():
@@ -153,9 +162,17 @@ func (s *Service) onWatermark(m *nats.Msg) {
 	s.mu.Lock()
 	s.lastReport = s.cfg.Now()
 	s.mu.Unlock()
-	select {
-	case s.reports <- w:
-	default: // a newer report follows within a second
+	// Only the newest report counts: replace one still waiting.
+	for {
+		select {
+		case s.reports <- w:
+			return
+		default:
+		}
+		select {
+		case <-s.reports:
+		default:
+		}
 	}
 }
 

@@ -111,7 +111,7 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.MallID == "" || cfg.DB == nil || cfg.NATS == nil {
 		return nil, errors.New("sync: MallID, DB and NATS are required")
 	}
-	s := &Service{cfg: cfg, log: cfg.Log.With("component", "sync"), reports: make(chan syncwire.Watermark, 64), wake: make(chan struct{}, 1)}
+	s := &Service{cfg: cfg, log: cfg.Log.With("component", "sync"), reports: make(chan syncwire.Watermark, 1), wake: make(chan struct{}, 1)}
 	var err error
 	if s.nc, err = cfg.NATS.Connect(nats.Name("mall-" + cfg.MallID + "-sync")); err != nil {
 		return nil, fmt.Errorf("sync: %w", err)
