@@ -49,14 +49,16 @@ func (s *safeBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(
 // (without history: TestDemoHistory covers it), checks
 // /healthz on the hub and both malls and a login from demo.json, stops it
 // cleanly, and starts it again on the same directory with its data kept.
+// The banner is the last thing printed: nothing reaches stderr, the
+// requests are logged in demo.log, and NATS's start-up banner nowhere.
 func TestDemoServesAndRestarts(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "demo")
 	for round := 1; round <= 2; round++ {
 		ctx, cancel := context.WithCancel(context.Background())
-		out := &safeBuf{}
+		out, errOut := &safeBuf{}, &safeBuf{}
 		done := make(chan int, 1)
 		go func() {
-			done <- run(ctx, []string{"demo", "--dir", dir, "--http", "127.0.0.1:0", "--empty"}, out, io.Discard)
+			done <- run(ctx, []string{"demo", "--dir", dir, "--http", "127.0.0.1:0", "--empty"}, out, errOut)
 		}()
 		var info demoFile
 		deadline := time.Now().Add(2 * time.Minute) // a loaded machine under -race
@@ -101,6 +103,14 @@ func TestDemoServesAndRestarts(t *testing.T) {
 			if !roles[r] {
 				t.Errorf("demo.json has no %s", r)
 			}
+		}
+		printed := strings.TrimSpace(out.String())
+		if !strings.HasSuffix(printed, "EKTAMALL_<FLAG>") || errOut.String() != "" {
+			t.Errorf("round %d: the banner is not the last thing printed; stdout ends %q, stderr %q", round, printed[max(0, len(printed)-80):], errOut.String())
+		}
+		logged, _ := os.ReadFile(filepath.Join(dir, "demo.log"))
+		if !strings.Contains(string(logged), `"route":"/api/v1/auth/login"`) || strings.Contains(string(logged), "Starting nats-server") {
+			t.Errorf("round %d: demo.log should hold the logins' request lines and no NATS banner", round)
 		}
 		cancel()
 		select {
