@@ -52,7 +52,7 @@ func checkRefs(ctx context.Context, tx *sql.Tx, ts []Tender, at time.Time) (warn
 			continue
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT s.invoice_no, s.at FROM sale_tenders t JOIN sales s ON s.id = t.sale_id
-			WHERE t.ref = ? AND t.method = ? AND s.status = 'completed' ORDER BY s.at`, t.Ref, t.Method)
+			WHERE t.ref = ? AND t.ref <> '' AND t.method = ? AND s.status = 'completed' ORDER BY s.at`, t.Ref, t.Method)
 		if err != nil {
 			return nil, fmt.Errorf("tender references: %w", err)
 		}
