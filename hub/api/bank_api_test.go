@@ -13,9 +13,11 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"ektamall/hub/api"
+	"ektamall/hub/ledger"
 	"ektamall/hub/ledger/ledgertest"
 	"ektamall/hub/settle"
 	"ektamall/shared/auth"
+	"ektamall/shared/events"
 )
 
 // TestBankChangeNeedsASecondPerson: finance asks for a producer's new bank
@@ -43,8 +45,13 @@ func TestBankChangeNeedsASecondPerson(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var producer string
-	if err := db.R.QueryRow(`SELECT id FROM producers ORDER BY id LIMIT 1`).Scan(&producer); err != nil {
+	// A sale of the producer's goods, old enough to be paid.
+	ps := ledgertest.Products(t, 1)
+	producer := ps[0].ProducerID
+	m := ledgertest.NewMall("LKO1")
+	at := now.Add(-10 * 24 * time.Hour)
+	sale := m.Sale("SH1", at, []ledgertest.Item{{Product: ps[0], Qty: 2}}, nil)
+	if err := ledgertest.Apply(ctx, db, ledger.NewApplier(clock), m.Envelope(events.SaleCompleted, at, sale)); err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -92,10 +99,18 @@ func TestBankChangeNeedsASecondPerson(t *testing.T) {
 	fin2.json("POST", "/api/v1/bank-changes/"+ch.ID+"/approve", nil, http.StatusConflict, nil)
 
 	// A second request supersedes the first; a rejection needs a reason
-	// and leaves the approved account in place.
+	// and leaves the approved account in place. A settlement run while a
+	// change is pending pays the approved account.
 	acct["account_no"] = "999988887777"
 	var first, second settle.BankChange
 	fin.json("PUT", path, acct, http.StatusAccepted, &first)
+	var run settle.Run
+	fin.json("POST", "/api/v1/settlements", map[string]any{"cutoff": now}, http.StatusCreated, &run)
+	var payouts []settle.Payout
+	fin.json("GET", "/api/v1/settlements/"+run.ID+"/payouts", nil, http.StatusOK, &payouts)
+	if len(payouts) != 1 || payouts[0].ProducerID != producer || payouts[0].AccountNo != "123456789012" {
+		t.Fatalf("payouts while a change is pending: %+v", payouts)
+	}
 	acct["account_no"] = "555544443333"
 	fin.json("PUT", path, acct, http.StatusAccepted, &second)
 	if second.Current == nil || second.Current.AccountNo != "123456789012" {
