@@ -116,7 +116,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer, stderr *slog.
 		return err
 	}
 	defer closeLog()
-	cfg := demoConfig{Dir: *f.dir, HTTP: *f.addr, MallAddr: mallAddr, Empty: *f.empty, Out: stdout,
+	cfg := demoConfig{Dir: *f.dir, HTTP: *f.addr, MallAddr: mallAddr, Empty: *f.empty, Out: stdout, MaxChange: *f.maxChange,
 		History: demoseed.Options{Seed: *f.seed, Log: log}}
 	d, err := startDemo(ctx, cfg, log)
 	if err != nil {
@@ -135,14 +135,16 @@ type demoFlagValues struct {
 	dir, addr *string
 	seed      *uint64
 	empty     *bool
+	maxChange *string
 }
 
 func demoFlags(fs *flag.FlagSet) demoFlagValues {
 	return demoFlagValues{
-		dir:   fs.String("dir", "demo-data", "data directory for the hub and both malls"),
-		addr:  fs.String("http", "127.0.0.1:8700", "hub HTTP address; the malls take the next two ports (port 0: all random)"),
-		seed:  fs.Uint64("seed", 1, "seed of the history written on first start (the same seed, the same history)"),
-		empty: fs.Bool("empty", false, "start a new directory without history (no stock, sales or settlements)"),
+		dir:       fs.String("dir", "demo-data", "data directory for the hub and both malls"),
+		addr:      fs.String("http", "127.0.0.1:8700", "hub HTTP address; the malls take the next two ports (port 0: all random)"),
+		seed:      fs.Uint64("seed", 1, "seed of the history written on first start (the same seed, the same history)"),
+		empty:     fs.Bool("empty", false, "start a new directory without history (no stock, sales or settlements)"),
+		maxChange: fs.String("max-change", "2000.00", "the malls' --max-change: most change in rupees a cash tender may ask for"),
 	}
 }
 
@@ -155,6 +157,8 @@ type demoConfig struct {
 	History demoseed.Options
 	// Out hears that history is being written (nil: nobody).
 	Out io.Writer
+	// MaxChange is the malls' --max-change ("" keeps their default).
+	MaxChange string
 }
 
 type demo struct {
@@ -193,7 +197,8 @@ func startDemo(ctx context.Context, cfg demoConfig, log *slog.Logger) (_ *demo, 
 			return nil, fmt.Errorf("mall %s: %w", dm.ID, err)
 		}
 		m, err := mallapp.Open(ctx, mallapp.Config{Dir: filepath.Join(dir, dm.ID), ID: dm.ID, State: dm.State, Name: dm.Name,
-			Address: dm.Address, HTTP: mallAddr(i), Metrics: demoMetrics(mallAddr(i)), Hub: d.hub.LeafURL, Creds: creds, Synchronous: "FULL", ShutdownFor: 10 * time.Second}, log)
+			Address: dm.Address, HTTP: mallAddr(i), Metrics: demoMetrics(mallAddr(i)), Hub: d.hub.LeafURL, Creds: creds, Synchronous: "FULL", ShutdownFor: 10 * time.Second,
+			MaxChange: cfg.MaxChange}, log)
 		if err != nil {
 			return nil, fmt.Errorf("mall %s: %w", dm.ID, err)
 		}

@@ -38,6 +38,8 @@ type Config struct {
 	// rounded, and the thresholds, as rupee strings.
 	RoundOff                            string
 	CashLimit, PANAbove, NamedBuyerFrom string
+	// MaxChange is the most change a cash tender may ask for (rupees).
+	MaxChange string
 	// TLS to the hub's leaf port (see app_sync.go): the CA that signed the
 	// hub's certificate, and an optional client certificate and key.
 	HubTLSCA, HubTLSCert, HubTLSKey string
@@ -68,6 +70,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.RoundOff, "round-off", "rupee", "round what a customer pays: off, rupee (nearest rupee) or 50p (nearest 50 paise); a separate line outside taxable value and tax")
 	fs.StringVar(&c.CashLimit, "cash-limit", "200000.00", "refuse cash of this many rupees or more on one sale (s.269ST Income-tax Act 1961, s.186 of the 2025 Act)")
 	fs.StringVar(&c.PANAbove, "pan-above", "200000.00", "a sale above this many rupees needs the buyer's PAN or Form 60 (Rule 114B)")
+	fs.StringVar(&c.MaxChange, "max-change", "2000.00", "most change in rupees a cash tender may ask for (the largest note); more is refused as a mistyped amount")
 	fs.StringVar(&c.NamedBuyerFrom, "named-buyer-from", "50000.00", "from this taxable value an unregistered buyer's name, address and State are required (CGST Rule 46(e))")
 	fs.StringVar(&c.HubTLSCA, "hub-tls-ca", "", "PEM CA to verify the hub's leaf certificate (turns on TLS; a tls:// --hub URL with no CA uses the system roots)")
 	fs.StringVar(&c.HubTLSCert, "hub-tls-cert", "", "PEM client certificate for the hub's leaf port (with --hub-tls-key)")
@@ -122,7 +125,7 @@ func (c *Config) Validate() error {
 	if _, err := gst.ParseRoundOff(c.RoundOff); err != nil {
 		e.Addf("round-off", "%v", err)
 	}
-	for _, f := range []struct{ name, v string }{{"cash-limit", c.CashLimit}, {"pan-above", c.PANAbove}, {"named-buyer-from", c.NamedBuyerFrom}} {
+	for _, f := range []struct{ name, v string }{{"cash-limit", c.CashLimit}, {"pan-above", c.PANAbove}, {"named-buyer-from", c.NamedBuyerFrom}, {"max-change", c.MaxChange}} {
 		if a, err := money.Parse(f.v); f.v != "" && (err != nil || !a.IsPositive()) {
 			e.Addf(f.name, "%q must be an amount in rupees above 0, such as 200000.00", f.v)
 		}
@@ -141,8 +144,9 @@ func (c *Config) Validate() error {
 
 // posLimits are the thresholds of the flags; an empty flag keeps the
 // default.
-func (c *Config) posLimits() (ro gst.RoundOff, lim struct{ Cash, PAN, Named money.Amount }) {
+func (c *Config) posLimits() (ro gst.RoundOff, lim struct{ Cash, PAN, Named, Change money.Amount }) {
 	ro, _ = gst.ParseRoundOff(c.RoundOff)
+	lim.Change, _ = money.Parse(c.MaxChange)
 	lim.Cash, _ = money.Parse(c.CashLimit)
 	lim.PAN, _ = money.Parse(c.PANAbove)
 	lim.Named, _ = money.Parse(c.NamedBuyerFrom)
