@@ -49,14 +49,14 @@ func (s *Server) ledgerAccounts(c *gin.Context) {
 }
 
 func (s *Server) mallTotals(c *gin.Context) {
-	from, err := ledger.ParseBound(c.Query("from"), false)
+	from, err := httpx.TimeBound(c, "from", false)
 	if err != nil {
-		httpx.Fail(c, httpx.BadQuery("from", err.Error()))
+		httpx.Fail(c, err)
 		return
 	}
-	to, err := ledger.ParseBound(c.Query("to"), true)
+	to, err := httpx.TimeBound(c, "to", true)
 	if err != nil {
-		httpx.Fail(c, httpx.BadQuery("to", err.Error()))
+		httpx.Fail(c, err)
 		return
 	}
 	t, err := ledger.MallTotals(c.Request.Context(), s.d.DB.Reader(), c.Param("id"), from, to)

@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -139,27 +138,4 @@ func periodHeads(ctx context.Context, q Queryer, t *Totals, mall, lo, hi string)
 	t.TaxHeads = map[string]money.Amount{"cgst": money.FromPaise(cg - rcg), "sgst": money.FromPaise(sg - rsg),
 		"utgst": money.FromPaise(ug - rug), "igst": money.FromPaise(ig - rig)}
 	return nil
-}
-
-// ist is India Standard Time, in which a bare date means a mall's day.
-var ist = time.FixedZone("IST", 5*3600+1800)
-
-// ParseBound reads a period bound: RFC 3339, or a date (YYYY-MM-DD) meaning
-// the start of that day in IST, or for an upper bound the start of the
-// next day, so ?from=2026-04-01&to=2026-04-30 covers all of April.
-func ParseBound(s string, upper bool) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC(), nil
-	}
-	d, err := time.ParseInLocation("2006-01-02", s, ist)
-	if err != nil {
-		return time.Time{}, errors.New("want a date (2026-04-01) or an RFC 3339 time")
-	}
-	if upper {
-		d = d.AddDate(0, 0, 1)
-	}
-	return d.UTC(), nil
 }
