@@ -8,15 +8,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
-	hubapp "ektamall/hub/app"
 	"ektamall/hub/ingest"
-	mallapp "ektamall/pos/app"
-	"ektamall/shared/auth"
 	"ektamall/shared/events"
 	"ektamall/shared/money"
 )
@@ -26,49 +21,10 @@ import (
 // sync state, and a price change made through the hub API reaches the
 // mall's catalog.
 func TestAppsOverHTTP(t *testing.T) {
-	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	h, err := hubapp.Open(ctx, hubapp.Config{Dir: filepath.Join(dir, "hub"), HTTP: "127.0.0.1:0", Leaf: "127.0.0.1:0",
-		Synchronous: "FULL", ShutdownFor: 5 * time.Second}, quietLog())
-	if err != nil {
-		t.Fatal(err)
-	}
-	creds, err := h.ProvisionMall(ctx, ingest.MallInfo{ID: "LKO1", State: "UP"}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	credsPath := filepath.Join(dir, "LKO1.creds")
-	if err := os.WriteFile(credsPath, creds, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	m, err := mallapp.Open(ctx, mallapp.Config{Dir: filepath.Join(dir, "LKO1"), ID: "LKO1", State: "UP", HTTP: "127.0.0.1:0",
-		Hub: h.LeafURL, Creds: credsPath, Synchronous: "FULL", ShutdownFor: 5 * time.Second}, quietLog())
-	if err != nil {
-		h.Close()
-		t.Fatal(err)
-	}
-	done := make(chan struct{}, 2)
-	go func() { m.Run(ctx); done <- struct{}{} }()
-	go func() { h.Run(ctx); done <- struct{}{} }()
-	t.Cleanup(func() { cancel(); <-done; <-done })
-
-	for _, u := range []struct {
-		store *auth.Store
-		db    interface {
-			Transact(context.Context, func(*sql.Tx) error) error
-		}
-		name string
-		role auth.Role
-	}{{h.Auth, h.DB, "fin", auth.Finance}, {h.Auth, h.DB, "cat", auth.HubAdmin}, {m.Auth, m.DB, "adm", auth.MallAdmin}} {
-		if err := u.db.Transact(ctx, func(tx *sql.Tx) error {
-			_, err := u.store.CreateUser(ctx, tx, u.name, "pass-word-123", u.name, u.role, "")
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	hubTok, mallTok := syncLogin(t, h.URL, "fin"), syncLogin(t, m.URL, "adm")
-	catTok := syncLogin(t, h.URL, "cat") // the catalog is the hub admin's
+	a := startApps(t) // hub admin "hadm" owns the catalog
+	h, m, ctx := a.hub, a.mall, context.Background()
+	hubTok, mallTok, catTok := a.hubTok, a.mallTok, a.adminTok
+	var err error
 
 	prod := loadSeed(t).Products[3]
 	err = m.DB.Transact(ctx, func(tx *sql.Tx) error {
