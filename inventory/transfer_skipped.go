@@ -8,7 +8,7 @@ import (
 )
 
 // SkippedTransfer is a transfer another mall routed here that could not be
-// registered (pos/sync keeps it in routed_skipped and tries it again when
+// registered (pos/mallsync keeps it in routed_skipped and tries it again when
 // the catalog changes).
 type SkippedTransfer struct {
 	TransferID string     `json:"transfer_id"`

@@ -14,7 +14,7 @@ import (
 
 	"ektamall/hub/ingest"
 	"ektamall/migrations"
-	possync "ektamall/pos/sync"
+	"ektamall/pos/mallsync"
 	"ektamall/shared/natsx"
 	"ektamall/shared/syncwire"
 )
@@ -133,7 +133,7 @@ func TestClusteredHubSurvivesNodeLoss(t *testing.T) {
 		LeafReconnectInterval: 250 * time.Millisecond, Logger: quietLog()}); err != nil {
 		t.Fatal(err)
 	}
-	if m.Svc, err = possync.Start(ctx, possync.Config{MallID: mall, DB: m.DB, NATS: m.NATS, Log: quietLog(), HubLinked: true,
+	if m.Svc, err = mallsync.Start(ctx, mallsync.Config{MallID: mall, DB: m.DB, NATS: m.NATS, Log: quietLog(), HubLinked: true,
 		PollEvery: 20 * time.Millisecond, ResendAfter: 2 * time.Second}); err != nil {
 		t.Fatal(err)
 	}

@@ -11,22 +11,22 @@ import (
 	"time"
 
 	"ektamall/migrations"
-	possync "ektamall/pos/sync"
+	"ektamall/pos/mallsync"
 	"ektamall/shared/events"
 	"ektamall/shared/sqlitedb"
 )
 
 // readMark reads a mall database's mark without changing the file.
-func readMark(ctx context.Context, path string) (possync.Mark, error) {
+func readMark(ctx context.Context, path string) (mallsync.Mark, error) {
 	if _, err := os.Stat(path); err != nil {
-		return possync.Mark{}, err
+		return mallsync.Mark{}, err
 	}
 	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
 	if err != nil {
-		return possync.Mark{}, err
+		return mallsync.Mark{}, err
 	}
 	defer db.Close()
-	return possync.ReadMark(ctx, db)
+	return mallsync.ReadMark(ctx, db)
 }
 
 // restoreMall puts a mall's backup in place. Only a backup that provably
@@ -94,7 +94,7 @@ func beginEpoch(ctx context.Context, path string, epoch, replacedSeq int64, from
 	if _, err := migrations.Apply(ctx, db.W, migrations.Mall, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		return events.Restore{}, err
 	}
-	r, err := possync.BeginEpoch(ctx, db, epoch, replacedSeq, from, time.Now())
+	r, err := mallsync.BeginEpoch(ctx, db, epoch, replacedSeq, from, time.Now())
 	if err != nil {
 		return events.Restore{}, err
 	}

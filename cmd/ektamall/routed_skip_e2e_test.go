@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"ektamall/inventory"
-	possync "ektamall/pos/sync"
+	"ektamall/pos/mallsync"
 	"ektamall/shared/auth"
 	"ektamall/shared/catalog"
 	"ektamall/shared/events"
@@ -28,7 +28,7 @@ func TestRoutedTransferThatCannotApplyLeavesNoHalfRows(t *testing.T) {
 	h := startHub(t, filepath.Join(dir, "hub"), "", nil)
 	credsA := h.provision("LKO1", "UP", filepath.Join(dir, "LKO1"))
 	credsB := h.provision("BLR1", "KA", filepath.Join(dir, "BLR1"))
-	real := func(c *possync.Config) { c.Transfers = inventoryTransfers{} }
+	real := func(c *mallsync.Config) { c.Transfers = inventoryTransfers{} }
 	a := startMall(t, "LKO1", "UP", filepath.Join(dir, "LKO1"), "nats-leaf://"+h.leaf, credsA, real)
 	b := startMall(t, "BLR1", "KA", filepath.Join(dir, "BLR1"), "nats-leaf://"+h.leaf, credsB, real)
 

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	possync "ektamall/pos/sync"
+	"ektamall/pos/mallsync"
 	"ektamall/shared/natsx"
 	"ektamall/shared/sqlitedb"
 )
@@ -38,7 +38,7 @@ func runChildMall() int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	if _, err := possync.Start(ctx, possync.Config{MallID: id, DB: db, NATS: ns, Log: quietLog(), HubLinked: true,
+	if _, err := mallsync.Start(ctx, mallsync.Config{MallID: id, DB: db, NATS: ns, Log: quietLog(), HubLinked: true,
 		PollEvery: 10 * time.Millisecond, BatchSize: 50}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

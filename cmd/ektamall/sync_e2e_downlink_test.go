@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	possync "ektamall/pos/sync"
+	"ektamall/pos/mallsync"
 	"ektamall/shared/events"
 	"ektamall/shared/money"
 	"ektamall/shared/syncwire"
@@ -94,10 +94,10 @@ func TestTransferRoutedToReceivingMall(t *testing.T) {
 	h := startHub(t, filepath.Join(dir, "hub"), "", nil)
 	credsA := h.provision("LKO1", "UP", filepath.Join(dir, "LKO1"))
 	credsB := h.provision("BLR1", "KA", filepath.Join(dir, "BLR1"))
-	a := startMall(t, "LKO1", "UP", filepath.Join(dir, "LKO1"), "nats-leaf://"+h.leaf, credsA, func(c *possync.Config) {
+	a := startMall(t, "LKO1", "UP", filepath.Join(dir, "LKO1"), "nats-leaf://"+h.leaf, credsA, func(c *mallsync.Config) {
 		c.Transfers = testTransfers{}
 	})
-	b := startMall(t, "BLR1", "KA", filepath.Join(dir, "BLR1"), "nats-leaf://"+h.leaf, credsB, func(c *possync.Config) {
+	b := startMall(t, "BLR1", "KA", filepath.Join(dir, "BLR1"), "nats-leaf://"+h.leaf, credsB, func(c *mallsync.Config) {
 		c.Transfers = testTransfers{}
 	})
 	for _, m := range []*mallNode{a, b} {

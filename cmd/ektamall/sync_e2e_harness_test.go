@@ -18,7 +18,7 @@ import (
 
 	"ektamall/hub/ingest"
 	"ektamall/migrations"
-	possync "ektamall/pos/sync"
+	"ektamall/pos/mallsync"
 	"ektamall/shared/catalog"
 	"ektamall/shared/catalogdb"
 	"ektamall/shared/events"
@@ -237,12 +237,12 @@ type mallNode struct {
 	creds  string
 	DB     *sqlitedb.DB
 	NATS   *natsx.Server
-	Svc    *possync.Service
-	tune   func(*possync.Config)
+	Svc    *mallsync.Service
+	tune   func(*mallsync.Config)
 	sold   int // sales written so far, for unique sale ids
 }
 
-func startMall(t testing.TB, id, state, dir, remote, creds string, tune func(*possync.Config)) *mallNode {
+func startMall(t testing.TB, id, state, dir, remote, creds string, tune func(*mallsync.Config)) *mallNode {
 	t.Helper()
 	m := &mallNode{t: t, ID: id, dir: dir, remote: remote, creds: creds, tune: tune}
 	m.DB = openDB(t, filepath.Join(dir, "mall.db"), migrations.Mall, true)
@@ -265,12 +265,12 @@ func (m *mallNode) startNATS() {
 	if err != nil {
 		m.t.Fatal(err)
 	}
-	cfg := possync.Config{MallID: m.ID, DB: m.DB, NATS: m.NATS, Log: quietLog(), HubLinked: true, PollEvery: 20 * time.Millisecond,
+	cfg := mallsync.Config{MallID: m.ID, DB: m.DB, NATS: m.NATS, Log: quietLog(), HubLinked: true, PollEvery: 20 * time.Millisecond,
 		ResendAfter: 2 * time.Second}
 	if m.tune != nil {
 		m.tune(&cfg)
 	}
-	if m.Svc, err = possync.Start(ctx, cfg); err != nil {
+	if m.Svc, err = mallsync.Start(ctx, cfg); err != nil {
 		m.t.Fatal(err)
 	}
 }
@@ -294,7 +294,7 @@ func (m *mallNode) stop() {
 	}
 }
 
-func (m *mallNode) status(t testing.TB) possync.Status {
+func (m *mallNode) status(t testing.TB) mallsync.Status {
 	t.Helper()
 	st, err := m.Svc.Status(context.Background())
 	if err != nil {

@@ -11,14 +11,14 @@ import (
 
 	"ektamall/inventory"
 	"ektamall/pos/api"
-	possync "ektamall/pos/sync"
+	"ektamall/pos/mallsync"
 	"ektamall/shared/events"
 	"ektamall/shared/natsx"
 )
 
 // mallSync is the sync state the mall keeps between start and stop.
 type mallSync struct {
-	svc *possync.Service
+	svc *mallsync.Service
 }
 
 // syncNATS adds TLS for the leaf link to the hub to NATS's config before
@@ -52,7 +52,7 @@ func HubURLs(hub string) []string {
 // startSync starts the workers that carry events to the hub and the
 // catalog back, and returns the status reporter for GET /api/v1/sync.
 func (m *Mall) startSync(ctx context.Context) (func(context.Context) (api.SyncStatus, error), error) {
-	svc, err := possync.Start(ctx, possync.Config{MallID: m.cfg.ID, DB: m.DB, NATS: m.NATS, Log: m.log,
+	svc, err := mallsync.Start(ctx, mallsync.Config{MallID: m.cfg.ID, DB: m.DB, NATS: m.NATS, Log: m.log,
 		HubLinked: m.cfg.Hub != "", Transfers: inventoryTransfers{}})
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-// Package sync carries a mall's events to the hub and the hub's catalog and
+// Package mallsync carries a mall's events to the hub and the hub's catalog and
 // routed transfers back, over the mall's embedded NATS server (topology in
 // shared/syncwire).
 //
@@ -12,7 +12,7 @@
 //
 // Downlink: local mirrors of the hub's CATALOG and ROUTED streams, applied
 // to SQLite with the applied stream sequence stored in the same transaction.
-package sync
+package mallsync
 
 import (
 	"context"
@@ -20,7 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -95,12 +95,12 @@ type Service struct {
 	js     jetstream.JetStream
 	wmSub  *nats.Subscription
 	cancel context.CancelFunc
-	wg     gosync.WaitGroup
+	wg     sync.WaitGroup
 
 	reports chan syncwire.Watermark
 	wake    chan struct{}
 
-	mu         gosync.Mutex
+	mu         sync.Mutex
 	lastReport time.Time
 	relayErr   error
 }
