@@ -1,20 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+
+	"ektamall/shared/apiclient"
 )
 
 type importOpts struct {
@@ -88,10 +88,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
-	hc := &http.Client{}
-	token, err := importLogin(ctx, hc, base, o.user, o.password)
-	if err != nil {
-		return err
+	c := apiclient.New(base, nil)
+	if err := c.Login(ctx, o.user, o.password); err != nil {
+		return fmt.Errorf("login as %s: %w", o.user, err)
 	}
 
 	bar := progressbar.NewOptions64(st.Size(), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("uploading "+st.Name()),
@@ -104,85 +103,52 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if o.note != "" {
 		q.Set("note", o.note)
 	}
-	req, err := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/zones/"+url.PathEscape(o.zone)+"/receipts/import?"+q.Encode(),
-		io.TeeReader(f, bar))
-	if err != nil {
-		return err
+	res, err := c.Send(ctx, "POST", "/api/v1/zones/"+url.PathEscape(o.zone)+"/receipts/import?"+q.Encode(), io.TeeReader(f, bar),
+		apiclient.Header("Content-Type", "text/csv"), apiclient.ContentLength(st.Size()))
+	_ = bar.Finish()
+	var ae *apiclient.Error
+	if errors.As(err, &ae) {
+		return importRefused(ae, st.Name(), stderr)
 	}
-	req.ContentLength = st.Size()
-	req.Header.Set("Content-Type", "text/csv")
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := hc.Do(req)
 	if err != nil {
 		return fmt.Errorf("upload: %w", err)
 	}
 	defer res.Body.Close()
-	_ = bar.Finish()
-	body, err := io.ReadAll(io.LimitReader(res.Body, 16<<20))
-	if err != nil {
+	var g struct {
+		No         string `json:"no"`
+		Zone       string `json:"zone"`
+		Producer   string `json:"producer_name"`
+		TotalQty   int64  `json:"total_qty"`
+		TotalValue string `json:"total_value"`
+		Lines      []any  `json:"lines"`
+	}
+	if err := json.NewDecoder(io.LimitReader(res.Body, 16<<20)).Decode(&g); err != nil {
 		return fmt.Errorf("read answer: %w", err)
 	}
-	if res.StatusCode == http.StatusCreated {
-		var g struct {
-			No         string `json:"no"`
-			Zone       string `json:"zone"`
-			Producer   string `json:"producer_name"`
-			TotalQty   int64  `json:"total_qty"`
-			TotalValue string `json:"total_value"`
-			Lines      []any  `json:"lines"`
-		}
-		if err := json.Unmarshal(body, &g); err != nil {
-			return fmt.Errorf("read answer: %w", err)
-		}
-		fmt.Fprintf(stdout, "%s: %d lines, %d units (₹%s at MRP) from %s into the %s backroom\n", g.No, len(g.Lines), g.TotalQty, g.TotalValue, g.Producer, g.Zone)
-		return nil
+	fmt.Fprintf(stdout, "%s: %d lines, %d units (₹%s at MRP) from %s into the %s backroom\n", g.No, len(g.Lines), g.TotalQty, g.TotalValue, g.Producer, g.Zone)
+	return nil
+}
+
+// importRefused prints a refused file's bad rows with their line numbers.
+func importRefused(ae *apiclient.Error, name string, stderr io.Writer) error {
+	if ae.API.Code == "" {
+		return fmt.Errorf("import: %w", ae)
 	}
 	var e struct {
 		Error struct {
-			Code    string `json:"code"`
-			Message string `json:"message"`
-			BadRows int    `json:"bad_rows"`
+			BadRows int `json:"bad_rows"`
 			Rows    []struct {
 				Line    int    `json:"line"`
 				Message string `json:"message"`
 			} `json:"rows"`
 		} `json:"error"`
 	}
-	if json.Unmarshal(body, &e) != nil || e.Error.Code == "" {
-		return fmt.Errorf("import: %s: %s", res.Status, bytes.TrimSpace(body[:min(len(body), 300)]))
-	}
+	_ = json.Unmarshal(ae.Body, &e) // the code came from this body: it is JSON
 	for _, r := range e.Error.Rows {
-		fmt.Fprintf(stderr, "%s:%d: %s\n", st.Name(), r.Line, r.Message)
+		fmt.Fprintf(stderr, "%s:%d: %s\n", name, r.Line, r.Message)
 	}
 	if more := e.Error.BadRows - len(e.Error.Rows); more > 0 {
 		fmt.Fprintf(stderr, "... and %d more bad rows\n", more)
 	}
-	return fmt.Errorf("%s (%s)", e.Error.Message, e.Error.Code)
-}
-
-func importLogin(ctx context.Context, hc *http.Client, base, user, password string) (string, error) {
-	js, _ := json.Marshal(map[string]string{"username": user, "password": password})
-	req, err := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/auth/login", bytes.NewReader(js))
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	res, err := hc.Do(req)
-	if err != nil {
-		return "", fmt.Errorf("login: %w", err)
-	}
-	defer res.Body.Close()
-	var out struct {
-		Token string `json:"token"`
-		Error struct {
-			Message string `json:"message"`
-		} `json:"error"`
-	}
-	if err := json.NewDecoder(io.LimitReader(res.Body, 1<<20)).Decode(&out); err != nil {
-		return "", fmt.Errorf("login: %s", res.Status)
-	}
-	if res.StatusCode != http.StatusOK || out.Token == "" {
-		return "", fmt.Errorf("login as %s: %s", user, out.Error.Message)
-	}
-	return out.Token, nil
+	return ae
 }

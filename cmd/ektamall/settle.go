@@ -7,9 +7,7 @@ package main
 // hub's store moves to a server database or another machine.
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -19,6 +17,8 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+
+	"ektamall/shared/apiclient"
 )
 
 type settleRun struct {
@@ -58,12 +58,8 @@ func runSettle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		body["cutoff"] = t
 	}
-	base := strings.TrimRight(*hub, "/")
-	hc := &http.Client{Timeout: 10 * time.Minute}
-	var login struct {
-		Token string `json:"token"`
-	}
-	if err := call(ctx, hc, "POST", base+"/api/v1/auth/login", "", map[string]string{"username": *user, "password": *pass}, &login); err != nil {
+	c := apiclient.New(*hub, &http.Client{Timeout: 10 * time.Minute})
+	if err := c.Login(ctx, *user, *pass); err != nil {
 		return fmt.Errorf("login: %w", err)
 	}
 	// The run is one transaction on the hub; the spinner shows it is alive.
@@ -83,7 +79,7 @@ func runSettle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}()
 	var run settleRun
-	err := call(ctx, hc, "POST", base+"/api/v1/settlements", login.Token, body, &run)
+	err := c.Do(ctx, "POST", "/api/v1/settlements", body, &run)
 	close(done)
 	_ = bar.Finish()
 	fmt.Fprintln(stderr)
@@ -95,30 +91,20 @@ func runSettle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *out == "" {
 		return nil
 	}
-	return downloadCSV(ctx, hc, base+"/api/v1/settlements/"+run.ID+"/payouts", login.Token, *out, stderr, *quiet, stdout)
+	return downloadCSV(ctx, c, "/api/v1/settlements/"+run.ID+"/payouts", *out, stderr, *quiet, stdout)
 }
 
 // downloadCSV saves the payout file with a byte progress bar, writing to a
 // temporary name first so a cut-off download never looks complete.
-func downloadCSV(ctx context.Context, hc *http.Client, url, token, path string, stderr io.Writer, quiet bool, stdout io.Writer) error {
-	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Accept", "text/csv")
-	res, err := hc.Do(req)
+func downloadCSV(ctx context.Context, c *apiclient.Client, path, file string, stderr io.Writer, quiet bool, stdout io.Writer) error {
+	res, err := c.Send(ctx, "GET", path, nil, apiclient.Header("Accept", "text/csv"))
 	if err != nil {
 		return fmt.Errorf("payout file: %w", err)
 	}
 	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
-		return fmt.Errorf("payout file: %s: %s", res.Status, bytes.TrimSpace(b))
-	}
-	f, err := os.CreateTemp(dirOf(path), ".payouts-*.csv")
+	f, err := os.CreateTemp(dirOf(file), ".payouts-*.csv")
 	if err != nil {
-		return fmt.Errorf("--out %s: %w", path, err)
+		return fmt.Errorf("--out %s: %w", file, err)
 	}
 	defer os.Remove(f.Name())
 	bar := progressbar.NewOptions64(res.ContentLength, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("payout file"),
@@ -130,11 +116,11 @@ func downloadCSV(ctx context.Context, hc *http.Client, url, token, path string, 
 	if err != nil {
 		return fmt.Errorf("payout file: %w", err)
 	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("--out %s: %w", path, err)
+	if err := os.Rename(f.Name(), file); err != nil {
+		return fmt.Errorf("--out %s: %w", file, err)
 	}
 	fmt.Fprintln(stderr)
-	fmt.Fprintf(stdout, "payout file %s (%d bytes, %s payouts, total %s)\n", path, n, res.Header.Get("X-Payout-Count"), res.Header.Get("X-Payout-Total"))
+	fmt.Fprintf(stdout, "payout file %s (%d bytes, %s payouts, total %s)\n", file, n, res.Header.Get("X-Payout-Count"), res.Header.Get("X-Payout-Total"))
 	return nil
 }
 
@@ -143,40 +129,4 @@ func dirOf(path string) string {
 		return path[:i+1]
 	}
 	return "."
-}
-
-// call does one JSON request and decodes a 2xx answer into out; an error
-// answer becomes its message.
-func call(ctx context.Context, hc *http.Client, method, url, token string, in, out any) error {
-	b, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(b))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := hc.Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(res.Body, 16<<20))
-	if err != nil {
-		return err
-	}
-	if res.StatusCode/100 != 2 {
-		var e struct {
-			Error struct{ Code, Message string } `json:"error"`
-		}
-		if json.Unmarshal(body, &e) == nil && e.Error.Message != "" {
-			return fmt.Errorf("%s (%s)", e.Error.Message, e.Error.Code)
-		}
-		return fmt.Errorf("%s", res.Status)
-	}
-	return json.Unmarshal(body, out)
 }

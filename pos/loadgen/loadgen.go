@@ -103,8 +103,8 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if cfg.Client == nil {
 		cfg.Client = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: cfg.Counters + 4}}
 	}
-	admin := &client{base: cfg.MallURL, http: cfg.Client, patient: cfg.Patient}
-	if err := admin.login(ctx, cfg.AdminUser, cfg.AdminPassword); err != nil {
+	admin := newClient(cfg)
+	if err := admin.Login(ctx, cfg.AdminUser, cfg.AdminPassword); err != nil {
 		return Result{}, fmt.Errorf("loadgen: admin login: %w", err)
 	}
 	var products []catalogdb.Product

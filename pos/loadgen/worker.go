@@ -2,7 +2,6 @@ package loadgen
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -11,7 +10,9 @@ import (
 	"github.com/google/uuid"
 
 	"ektamall/pos"
+	"ektamall/shared/apiclient"
 	"ektamall/shared/catalogdb"
+	"ektamall/shared/errs"
 	"ektamall/shared/gst"
 	"ektamall/shared/money"
 )
@@ -48,17 +49,16 @@ func newWorker(ctx context.Context, cfg Config, admin *client, n int, products [
 	user = toLower(user)
 	pass := uuid.NewString()
 	err := admin.do(ctx, "POST", "/api/v1/users", map[string]string{"username": user, "password": pass, "role": "cashier", "display_name": "Load " + w.counter}, "", nil)
-	var ae *apiError
 	// The cashier exists from an earlier run (409 conflict; 400 from older
 	// malls): set a new password instead.
-	if errors.As(err, &ae) && (ae.Status == 409 && ae.Code == "conflict" || ae.Status == 400 && ae.Code == "invalid") {
+	if c := errs.CodeOf(err); apiclient.Status(err) != 0 && (c == errs.Conflict || c == errs.Invalid) {
 		err = admin.do(ctx, "PUT", "/api/v1/users/"+user+"/password", map[string]string{"password": pass}, "", nil)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("loadgen: cashier %s: %w", user, err)
 	}
-	w.c = &client{base: cfg.MallURL, http: cfg.Client, patient: cfg.Patient}
-	if err := w.c.login(ctx, user, pass); err != nil {
+	w.c = newClient(cfg)
+	if err := w.c.Login(ctx, user, pass); err != nil {
 		return nil, fmt.Errorf("loadgen: login %s: %w", user, err)
 	}
 	// A shift left open by an earlier, interrupted run is closed first.
