@@ -41,6 +41,7 @@ func New(d Deps) *gin.Engine {
 	api.GET("/products", s.products)
 	s.registerSync(api)
 	s.registerLedger(api)
+	s.registerReports(api)
 	web.Register(r) // the finance screen at /
 	return r
 }

@@ -98,7 +98,7 @@ async function refresh() {
   $('#kpis').replaceChildren(
     kpi('Malls connected', `${malls.filter((m) => m.connected).length} of ${malls.length}`),
     kpi('Sales at the hub', count), kpi('Net sales', inr(net)), kpi('Parked events', parked),
-    kpi('Ledger', bal ? (bal.debits === bal.credits ? `balanced · ${money(bal.debits)}` : `OUT OF BALANCE ${money(bal.debits)} ≠ ${money(bal.credits)}`) : '—'));
+    kpi(bal && bal.debits !== bal.credits ? 'Ledger OUT OF BALANCE' : 'Ledger balanced', bal ? `debits ${money(bal.debits)} ${bal.debits === bal.credits ? '=' : '≠'} credits ${money(bal.credits)}` : '—'));
   const states = new Map();
   malls.forEach((m, i) => { if (totals[i]) states.set(m.state, (states.get(m.state) || 0) + paise(totals[i].net)); });
   bars($('#chart-states'), [...states].map(([k, v]) => [k, v]));

@@ -164,12 +164,27 @@ export function clearErrors(root) {
   for (const i of $$('[aria-invalid]', root)) i.removeAttribute('aria-invalid');
 }
 
-/** Formats an RFC 3339 time for people, in India time. */
+const IST = { timeZone: 'Asia/Kolkata' };
+
+/** An RFC 3339 time for people, in India time and in words: "7 December 2026, 10:15 am IST". */
 export function when(s) {
   if (!s) return '';
   const d = new Date(s);
   if (isNaN(d)) return s;
-  return d.toLocaleString('en-IN', { timeZone: 'Asia/Kolkata', dateStyle: 'medium', timeStyle: 'short' });
+  return d.toLocaleString('en-IN', { ...IST, day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit' }) + ' IST';
+}
+
+/** A date in words, in India: "Saturday, 28 November 2026" (long) or "28 November 2026". s is a time or a 2026-11-28 date. */
+export function dayWords(s, long = false) {
+  if (!s) return '';
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(s + 'T12:00:00+05:30') : new Date(s);
+  if (isNaN(d)) return s;
+  return d.toLocaleDateString('en-IN', { ...IST, day: 'numeric', month: 'long', year: 'numeric', ...(long ? { weekday: 'long' } : {}) });
+}
+
+/** Today's date in India as 2026-11-28 (what a date input holds). */
+export function todayIST(offsetDays = 0) {
+  return new Date(Date.now() + offsetDays * 86400000).toLocaleDateString('en-CA', IST);
 }
 
 /** Wires a login form: calls onLogin(loginAnswer) once a permitted role logs in. */
