@@ -172,12 +172,17 @@ type Rules struct {
 	CashLimit      money.Amount `json:"cash_limit"`
 	PANAbove       money.Amount `json:"pan_above"`
 	NamedBuyerFrom money.Amount `json:"named_buyer_from"`
+	// DiscountLimitBP is the largest line discount the caller may give
+	// without a mall admin's approval, in basis points of the line's value
+	// (10000: any), so the till can ask for approval when the discount is
+	// applied rather than at payment.
+	DiscountLimitBP int64 `json:"discount_limit_bp"`
 }
 
-// Rules says how this till rings.
-func (s *Service) Rules() Rules {
+// Rules says how this till rings for a user of role.
+func (s *Service) Rules(role auth.Role) Rules {
 	return Rules{Mall: s.mall, RoundOff: s.cfg.RoundOff, CashLimit: s.cfg.Limits.CashFrom, PANAbove: s.cfg.Limits.PANAbove,
-		NamedBuyerFrom: s.cfg.Limits.NamedFrom}
+		NamedBuyerFrom: s.cfg.Limits.NamedFrom, DiscountLimitBP: s.cfg.DiscountLimitBP[role]}
 }
 
 // RoundOff is how this mall rounds what a customer pays.

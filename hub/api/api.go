@@ -12,6 +12,7 @@ import (
 	"ektamall/shared/auth"
 	"ektamall/shared/catalogdb"
 	"ektamall/shared/httpx"
+	"ektamall/shared/webui"
 )
 
 // Deps are what the API serves from.
@@ -34,7 +35,7 @@ func New(d Deps) *gin.Engine {
 	s := &Server{d: d}
 	r := httpx.NewEngine(d.Log, d.Edge)
 	registerOpenAPI(r) // GET /api/openapi.json
-	httpx.RegisterAuth(r.Group("/api/v1"), d.Auth, "")
+	httpx.RegisterAuth(r.Group("/api/v1"), d.Auth, "", webui.Languages(""))
 	api := r.Group("/api/v1", httpx.RequireAuth(d.Auth), httpx.RequireRole(auth.Finance, auth.HubAdmin))
 	api.GET("/me", func(c *gin.Context) { c.JSON(http.StatusOK, httpx.User(c)) })
 	httpx.RegisterStaff(api, d.Auth, httpx.Staff{Admin: auth.HubAdmin, Manages: []auth.Role{auth.Finance}, AuditReaders: []auth.Role{auth.HubAdmin, auth.Finance}})

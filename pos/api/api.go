@@ -17,6 +17,7 @@ import (
 	"ektamall/shared/catalogdb"
 	"ektamall/shared/httpx"
 	"ektamall/shared/sqlitedb"
+	"ektamall/shared/webui"
 )
 
 // SyncStatus reports the mall's link to the hub.
@@ -31,6 +32,7 @@ type SyncStatus struct {
 // Deps are what the API serves from.
 type Deps struct {
 	MallID string
+	State  string // the mall's State/UT code (which languages it offers)
 	DB     *sqlitedb.DB
 	Auth   *auth.Store
 	Log    *slog.Logger
@@ -52,7 +54,7 @@ func New(d Deps) *gin.Engine {
 	r := httpx.NewEngine(d.Log, d.Edge)
 	registerOpenAPI(r) // GET /api/openapi.json
 	pub := r.Group("/api/v1")
-	httpx.RegisterAuth(pub, d.Auth, d.MallID)
+	httpx.RegisterAuth(pub, d.Auth, d.MallID, webui.Languages(d.State))
 	api := r.Group("/api/v1", httpx.RequireAuth(d.Auth))
 	api.GET("/me", s.me)
 	httpx.RegisterStaff(api, d.Auth, httpx.Staff{Admin: auth.MallAdmin, Manages: []auth.Role{auth.Cashier, auth.ZoneManager}, AuditReaders: []auth.Role{auth.MallAdmin}})

@@ -97,5 +97,5 @@ func (s *Server) recall(c *gin.Context) {
 // "pan_above", "named_buyer_from"}, so a counter screen shows the payable
 // amount and asks for the buyer's details before the server must refuse.
 func (s *Server) tillRules(c *gin.Context) {
-	c.JSON(http.StatusOK, s.d.POS.Service.Rules())
+	c.JSON(http.StatusOK, s.d.POS.Service.Rules(httpx.User(c).Role))
 }

@@ -108,7 +108,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Mall, err error
 	if m.metrics != nil {
 		m.MetricsURL = m.metrics.URL
 	}
-	deps := api.Deps{MallID: cfg.ID, DB: m.DB, Auth: m.Auth, Log: m.log, Edge: httpx.Edge{Registry: m.Metrics, Ready: m.ready}}
+	deps := api.Deps{MallID: cfg.ID, State: cfg.State, DB: m.DB, Auth: m.Auth, Log: m.log, Edge: httpx.Edge{Registry: m.Metrics, Ready: m.ready}}
 	deps.Edge.TrustedProxies, _ = httpx.ParseProxies(cfg.TrustedProxies) // checked by Validate
 	if deps.POS, err = m.posDeps(); err != nil {
 		return nil, err

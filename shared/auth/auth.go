@@ -45,6 +45,9 @@ type User struct {
 	DisplayName string `json:"display_name"`
 	Role        Role   `json:"role"`
 	Zone        string `json:"zone,omitempty"`
+	// Lang is the language the user chose for the screens ("" until they
+	// choose); read at login.
+	Lang string `json:"lang,omitempty"`
 }
 
 // Policy tunes logins.
@@ -169,8 +172,8 @@ func (s *Store) LoginFrom(ctx context.Context, username, password, client, reque
 		zone sql.NullString
 		off  sql.NullString
 	)
-	err := s.db.R.QueryRowContext(ctx, `SELECT id, username, display_name, password_hash, role, zone, deactivated_at FROM users WHERE username = ?`, username).
-		Scan(&u.ID, &u.Username, &u.DisplayName, &hash, &u.Role, &zone, &off)
+	err := s.db.R.QueryRowContext(ctx, `SELECT id, username, display_name, password_hash, role, zone, deactivated_at, lang FROM users WHERE username = ?`, username).
+		Scan(&u.ID, &u.Username, &u.DisplayName, &hash, &u.Role, &zone, &off, &u.Lang)
 	if errors.Is(err, sql.ErrNoRows) {
 		_ = bcrypt.CompareHashAndPassword(s.dummy, []byte(password))
 		s.auditFailure(ctx, "", username, "unknown user", requestID)

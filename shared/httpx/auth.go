@@ -15,10 +15,12 @@ import (
 // far less, and nothing bigger is read before the caller is known.
 const MaxLoginBody = 4 << 10
 
-// RegisterAuth adds POST /api/v1/auth/login and /logout to api. Failed
-// logins are counted per username and client address (the TCP peer: the
-// engine trusts no X-Forwarded-For).
-func RegisterAuth(api *gin.RouterGroup, store *auth.Store, mall string) {
+// RegisterAuth adds POST /api/v1/auth/login and /logout to api, and
+// PUT /api/v1/me/lang (the user's language, one of langs: the languages
+// this process offers, which the login answer lists with the user's
+// choice). Failed logins are counted per username and client address (the
+// TCP peer: the engine trusts no X-Forwarded-For).
+func RegisterAuth(api *gin.RouterGroup, store *auth.Store, mall string, langs []string) {
 	api.POST("/auth/login", Limit(MaxLoginBody), func(c *gin.Context) {
 		var in struct {
 			Username string `json:"username"`
@@ -34,7 +36,26 @@ func RegisterAuth(api *gin.RouterGroup, store *auth.Store, mall string) {
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"token": s.Token, "expires_at": s.ExpiresAt, "role": s.User.Role,
-			"zone": s.User.Zone, "username": s.User.Username, "display_name": s.User.DisplayName, "mall": mall})
+			"zone": s.User.Zone, "username": s.User.Username, "display_name": s.User.DisplayName, "mall": mall,
+			"lang": s.User.Lang, "langs": langs})
+	})
+	api.PUT("/me/lang", RequireAuth(store), func(c *gin.Context) {
+		var in struct {
+			Lang string `json:"lang"`
+		}
+		if err := Decode(c, &in); err != nil {
+			Fail(c, err)
+			return
+		}
+		if !slices.Contains(langs, in.Lang) {
+			Fail(c, errs.Field("lang", "lang must be one of %s", strings.Join(langs, ", ")))
+			return
+		}
+		if err := store.SetLang(c.Request.Context(), User(c), in.Lang); err != nil {
+			Fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"lang": in.Lang, "langs": langs})
 	})
 	api.POST("/auth/logout", RequireAuth(store), func(c *gin.Context) {
 		if err := store.Logout(c.Request.Context(), bearer(c), RequestID(c)); err != nil {

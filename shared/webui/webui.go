@@ -73,6 +73,8 @@ func contentType(name string) string {
 		return "text/javascript; charset=utf-8"
 	case ".css":
 		return "text/css; charset=utf-8"
+	case ".json":
+		return "application/json; charset=utf-8"
 	case ".svg":
 		return "image/svg+xml"
 	}

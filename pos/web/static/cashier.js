@@ -1,6 +1,6 @@
 // The cashier's till: log in, open a shift, ring sales from the keyboard.
 import { $, $$, el, api, session, whenLoggedOut, loginForm, logout, showError, clearErrors, inr, amount, paise } from './common.js';
-import { t, lang, setLang, applyI18n, explain, loginWords } from './i18n.js';
+import { t, setLang, nextLang, applyI18n, explain, loginWords, fillPickers, fromLogin, onLang } from './i18n.js';
 import { Cart, lineOff, normDiscount } from './cart.js';
 import { openPay, initPay, pendingAttempt, finishPending, discardPending } from './pay.js';
 import { showDoc, initDocs, printDoc } from './docs.js';
@@ -28,23 +28,28 @@ export const till = {
 
 function show(view) {
   for (const v of views) $('#' + v).hidden = v !== view;
-  const u = session.user;
-  $('#logout-btn').hidden = !u;
-  const sh = till.shift;
-  $('#who').textContent = u ? [u.display_name || u.username, u.mall, sh && view === 'sell-view' ? `${t('counter')} ${sh.counter}` : ''].filter(Boolean).join(' · ') : '';
+  drawWho();
   const first = { 'login-view': '#login-user', 'shift-view': '#shift-float', 'sell-view': '#scan' }[view];
   $(first).focus();
 }
 
+function drawWho() {
+  const u = session.user, sh = till.shift, selling = !$('#sell-view').hidden;
+  $('#logout-btn').hidden = !u;
+  $('#who').textContent = u ? [u.display_name || u.username, u.mall, sh && selling ? `${t('counter')} ${sh.counter}` : ''].filter(Boolean).join(' · ') : '';
+}
+
 function focusScan() { if (!$('#sell-view').hidden && !document.querySelector('dialog[open]')) $('#scan').focus(); }
 
-function message(text) { $('#sale-msg').textContent = text || ''; }
+// The message under the totals, kept as a key so a change of language redraws it.
+let said = null;
+function message(key, ...args) { said = key ? [key, args] : null; $('#sale-msg').textContent = key ? t(key, ...args) : ''; }
 
 // ---- start-up: which screen ----
 
 async function start() {
   applyI18n();
-  $('#lang-btn').textContent = t('other');
+  fillPickers();
   const u = session.user;
   if (!u) return show('login-view');
   if (till.shift) return enterSelling();
@@ -64,7 +69,7 @@ function enterSelling() {
 
 // ---- login and shift ----
 
-loginForm($('#login-form'), ['cashier', 'mall_admin'], () => start(), loginWords);
+loginForm($('#login-form'), ['cashier', 'mall_admin'], async (login) => { await fromLogin(login); start(); }, loginWords);
 
 whenLoggedOut(() => { session.clear(); till.shift = null; show('login-view'); showError($('#login-pass'), t('e_unauthorized')); });
 
@@ -75,9 +80,9 @@ $('#shift-form').addEventListener('submit', async (ev) => {
   const f = ev.target, counter = f.elements.counter, fl = f.elements.float;
   clearErrors(f);
   const c = counter.value.trim().toUpperCase();
-  if (!/^[A-Z0-9-]{1,8}$/.test(c)) { showError(counter, 'A counter is 1-8 letters or digits, like C01.'); counter.focus(); return; }
+  if (!/^[A-Z0-9-]{1,8}$/.test(c)) { showError(counter, t('counterBad')); counter.focus(); return; }
   const p = paise(fl.value);
-  if (isNaN(p) || p < 0) { showError(fl, 'Enter the cash in the drawer, like 2000 or 2000.00.'); fl.focus(); return; }
+  if (isNaN(p) || p < 0) { showError(fl, t('floatBad')); fl.focus(); return; }
   localStorage.setItem('ekta.counter', c);
   try {
     const sh = await api('POST', '/api/v1/shifts', { counter: c, opening_float: amount(p) });
@@ -190,7 +195,7 @@ function saleDone(sale) {
   till.cart.clear();
   $('#pending-box').hidden = true;
   render();
-  message(t('saleDone', sale.invoice_no));
+  message('saleDone', sale.invoice_no);
   showDoc('invoice', sale);
 }
 
@@ -274,13 +279,13 @@ for (const d of $$('dialog')) {
   for (const b of $$('.cancel', d)) b.addEventListener('click', () => d.close());
 }
 
-function toggleLang() {
-  setLang(lang() === 'en' ? 'hi' : 'en');
-  $('#lang-btn').textContent = t('other');
-  show(views.find((v) => !$('#' + v).hidden) || 'login-view');
+function toggleLang() { setLang(nextLang()); }
+// Words drawn by code follow a change of language at once.
+onLang(() => {
+  drawWho();
   render();
-}
-$('#lang-btn').addEventListener('click', toggleLang);
+  if (said) message(said[0], ...said[1]);
+});
 
 $('#pending-finish').addEventListener('click', () => finishPending());
 $('#pending-discard').addEventListener('click', () => { discardPending(); $('#pending-box').hidden = true; focusScan(); });

@@ -1,7 +1,7 @@
 // Printable documents: the tax invoice, the credit note and the Z report,
 // drawn from the API's JSON in the chosen language (English or Hindi).
 import { $, el, api, paise, inr, when, session } from './common.js';
-import { t } from './i18n.js';
+import { t, onLang } from './i18n.js';
 
 let till, last = null; // the last document shown: {kind, data}
 const MALL = 'ekta.mall';
@@ -32,6 +32,11 @@ export function initDocs(t0) {
   $('#doc-done').addEventListener('click', () => $('#doc-dlg').close());
   $('#doc-dlg').addEventListener('keydown', (ev) => {
     if (ev.altKey && ev.key.toLowerCase() === 'p') { ev.preventDefault(); printDoc(); }
+  });
+  onLang(() => { // an open document follows a change of language
+    if (!last || !$('#doc-dlg').open) return;
+    $('#doc-h').textContent = titles[last.kind](last.data);
+    $('#doc-body').replaceChildren(render[last.kind](last.data));
   });
 }
 

@@ -24,7 +24,7 @@ export async function park() {
   }
   till.cart.clear();
   till.render();
-  till.message(t('parkDone'));
+  till.message('parkDone');
   till.focusScan();
 }
 

@@ -96,7 +96,7 @@ async function submit() {
   try {
     const cn = await api('POST', '/api/v1/returns', body, { key });
     $('#return-dlg').close();
-    till.message(t('returnDone', cn.credit_note_no));
+    till.message('returnDone', cn.credit_note_no);
     showDoc('credit', cn);
   } catch (e) {
     showError($('#ret-err'), explain(e));
