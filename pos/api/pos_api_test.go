@@ -33,7 +33,7 @@ func newPOSServer(t testing.TB, o sqlitedb.Options, extraUsers ...string) *posSe
 	for _, u := range extraUsers {
 		m.AddUser(t, u, "cashier")
 	}
-	h := api.New(api.Deps{MallID: postest.MallID, DB: m.DB, Auth: m.Auth, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	h := api.New(api.Deps{MallID: postest.MallID, State: postest.State, DB: m.DB, Auth: m.Auth, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		POS: api.POSDeps{Service: m.POS}})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
