@@ -73,12 +73,12 @@ type CountEntry struct {
 // CreateCount starts a count of the zone.
 func (s *Service) CreateCount(ctx context.Context, a Actor, zone string, in CountInput) (Count, error) {
 	var id, replay string
-	hash := fingerprint([]any{"count", zone, in})
+	ik := a.request("count", []any{"count", zone, in})
 	err := s.DB.Transact(ctx, func(tx *sql.Tx) (err error) {
 		if err := checkZone(ctx, tx, a, zone, true); err != nil {
 			return err
 		}
-		if replay, err = replayed(ctx, tx, a, "count", hash); err != nil || replay != "" {
+		if replay, err = ik.Replay(ctx, tx); err != nil || replay != "" {
 			return err
 		}
 		skus := in.SKUs
@@ -133,7 +133,7 @@ func (s *Service) CreateCount(ctx context.Context, a Actor, zone string, in Coun
 				}
 			}
 		}
-		return remember(ctx, tx, a, "count", hash, id, formatTime(now))
+		return ik.Remember(ctx, tx, id, now)
 	})
 	if err != nil {
 		return Count{}, err

@@ -172,12 +172,12 @@ func (s *Service) ImportCSV(ctx context.Context, a Actor, zone string, meta Rece
 	var g GRN
 	var replay string
 	sum := sha256.Sum256(body)
-	hash := fingerprint([]any{"csv", zone, meta, sum[:]})
+	ik := a.request("receipt", []any{"csv", zone, meta, sum[:]})
 	err = s.DB.Transact(ctx, func(tx *sql.Tx) (err error) {
 		if err := checkZone(ctx, tx, a, zone, true); err != nil {
 			return err
 		}
-		if replay, err = replayed(ctx, tx, a, "receipt", hash); err != nil || replay != "" {
+		if replay, err = ik.Replay(ctx, tx); err != nil || replay != "" {
 			return err
 		}
 		prod, err := checkProducer(ctx, tx, meta.ProducerID, zone)
@@ -212,7 +212,7 @@ func (s *Service) ImportCSV(ctx context.Context, a Actor, zone string, meta Rece
 		if g, err = s.writeGRN(ctx, tx, a, zone, prod, in, ps, "csv", progress); err != nil {
 			return err
 		}
-		return remember(ctx, tx, a, "receipt", hash, g.ID, formatTime(g.ReceivedAt))
+		return ik.Remember(ctx, tx, g.ID, g.ReceivedAt)
 	})
 	return s.orReplay(ctx, a, g, replay, err)
 }

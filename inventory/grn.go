@@ -89,12 +89,12 @@ func (s *Service) Receive(ctx context.Context, a Actor, zone string, in ReceiptI
 	}
 	var g GRN
 	var replay string
-	hash := fingerprint([]any{"receipt", zone, in})
+	ik := a.request("receipt", []any{"receipt", zone, in})
 	err := s.DB.Transact(ctx, func(tx *sql.Tx) (err error) {
 		if err := checkZone(ctx, tx, a, zone, true); err != nil {
 			return err
 		}
-		if replay, err = replayed(ctx, tx, a, "receipt", hash); err != nil || replay != "" {
+		if replay, err = ik.Replay(ctx, tx); err != nil || replay != "" {
 			return err
 		}
 		prod, err := checkProducer(ctx, tx, in.ProducerID, zone)
@@ -113,7 +113,7 @@ func (s *Service) Receive(ctx context.Context, a Actor, zone string, in ReceiptI
 		if g, err = s.writeGRN(ctx, tx, a, zone, prod, in, ps, "api", nil); err != nil {
 			return err
 		}
-		return remember(ctx, tx, a, "receipt", hash, g.ID, formatTime(g.ReceivedAt))
+		return ik.Remember(ctx, tx, g.ID, g.ReceivedAt)
 	})
 	return s.orReplay(ctx, a, g, replay, err)
 }

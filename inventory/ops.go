@@ -78,12 +78,12 @@ func (s *Service) WriteOffDamage(ctx context.Context, a Actor, zone string, in D
 func (s *Service) move(ctx context.Context, a Actor, zone string, lines []Line, kind Kind, from, to Location, note, verb string) (Movement, error) {
 	var out Movement
 	var replay string
-	hash := fingerprint([]any{kind, zone, lines, from, note})
+	ik := a.request(string(kind), []any{kind, zone, lines, from, note})
 	err := s.DB.Transact(ctx, func(tx *sql.Tx) (err error) {
 		if err := checkZone(ctx, tx, a, zone, true); err != nil {
 			return err
 		}
-		if replay, err = replayed(ctx, tx, a, string(kind), hash); err != nil || replay != "" {
+		if replay, err = ik.Replay(ctx, tx); err != nil || replay != "" {
 			return err
 		}
 		ps, err := zoneLines(ctx, tx, a, zone, lines, false)
@@ -110,7 +110,7 @@ func (s *Service) move(ctx context.Context, a Actor, zone string, lines []Line, 
 			}
 			out.Lines = append(out.Lines, ml)
 		}
-		return remember(ctx, tx, a, string(kind), hash, out.ID, formatTime(now))
+		return ik.Remember(ctx, tx, out.ID, now)
 	})
 	if err != nil || replay == "" {
 		return out, err

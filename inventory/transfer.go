@@ -73,12 +73,12 @@ func (s *Service) TransferOut(ctx context.Context, a Actor, zone string, in Tran
 	}
 	var t Transfer
 	var replay string
-	hash := fingerprint([]any{"transfer", zone, in})
+	ik := a.request("transfer", []any{"transfer", zone, in})
 	err := s.DB.Transact(ctx, func(tx *sql.Tx) (err error) {
 		if err := checkZone(ctx, tx, a, zone, true); err != nil {
 			return err
 		}
-		if replay, err = replayed(ctx, tx, a, "transfer", hash); err != nil || replay != "" {
+		if replay, err = ik.Replay(ctx, tx); err != nil || replay != "" {
 			return err
 		}
 		var known int
@@ -118,7 +118,7 @@ func (s *Service) TransferOut(ctx context.Context, a Actor, zone string, in Tran
 		if _, err := events.Append(ctx, tx, s.MallID, events.TransferSent, now, ev); err != nil {
 			return err
 		}
-		return remember(ctx, tx, a, "transfer", hash, t.ID, formatTime(now))
+		return ik.Remember(ctx, tx, t.ID, now)
 	})
 	if err != nil || replay == "" {
 		return t, err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"ektamall/shared/errs"
+	"ektamall/shared/idem"
 )
 
 // BatchSale is one sale of CheckoutBatch.
@@ -32,7 +33,7 @@ func (s *Service) CheckoutBatch(ctx context.Context, batch []BatchSale) (sales [
 		if err := canRing(b.Actor.User); err != nil {
 			return nil, err
 		}
-		if err := ValidKey(b.Key); err != nil {
+		if err := idem.Require(b.Key); err != nil {
 			return nil, err
 		}
 		p, err := s.prepareSale(ctx, b.Actor, b.Req)
@@ -42,7 +43,7 @@ func (s *Service) CheckoutBatch(ctx context.Context, batch []BatchSale) (sales [
 		if !b.At.IsZero() {
 			p.at = b.At.UTC()
 		}
-		p.key, p.hash = b.Key, requestHash(b.Req)
+		p.idem = idem.New("sale", b.Key, b.Actor.User.ID, b.Req)
 		ps[i] = p
 	}
 	sales = make([]Sale, len(batch))

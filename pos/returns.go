@@ -11,6 +11,7 @@ import (
 	"ektamall/inventory"
 	"ektamall/shared/errs"
 	"ektamall/shared/events"
+	"ektamall/shared/idem"
 	"ektamall/shared/ids"
 	"ektamall/shared/invoice"
 	"ektamall/shared/money"
@@ -32,14 +33,14 @@ func (s *Service) Return(ctx context.Context, a Actor, key string, req ReturnReq
 	if err := canRing(a.User); err != nil {
 		return Return{}, false, err
 	}
-	if err := ValidKey(key); err != nil {
+	if err := idem.Require(key); err != nil {
 		return Return{}, false, err
 	}
 	if err := validReturn(&req); err != nil {
 		return Return{}, false, err
 	}
-	hash := requestHash(req)
-	if id, err := lookupKey(ctx, s.db.R, "return", key, a.User, hash); err != nil {
+	ik := idem.New("return", key, a.User.ID, req)
+	if id, err := ik.Replay(ctx, s.db.R); err != nil {
 		return Return{}, false, err
 	} else if id != "" {
 		r, err := readReturn(ctx, s.db.R, s.mall, id)
@@ -48,7 +49,7 @@ func (s *Service) Return(ctx context.Context, a Actor, key string, req ReturnReq
 	now := s.now()
 	var existing string
 	err = s.db.Transact(ctx, func(tx *sql.Tx) error {
-		id, err := lookupKey(ctx, tx, "return", key, a.User, hash)
+		id, err := ik.Replay(ctx, tx)
 		if err != nil || id != "" {
 			existing = id
 			return err
@@ -57,7 +58,7 @@ func (s *Service) Return(ctx context.Context, a Actor, key string, req ReturnReq
 		if err != nil {
 			return err
 		}
-		return storeKey(ctx, tx, "return", key, a.User, hash, ret.ID, now)
+		return ik.Remember(ctx, tx, ret.ID, now)
 	})
 	if err != nil {
 		return Return{}, false, err

@@ -180,13 +180,13 @@ func TestShiftReports(t *testing.T) {
 		Tenders: []pos.Tender{{Method: pos.Card, Amount: amt("1000.00"), Ref: "AUTH1"}, {Method: pos.Cash, Amount: amt("2500.00")}}}) // 3280; change 220
 	mustSell(t, m, "cashier1", pos.SaleRequest{ShiftID: sh.ID, Lines: []pos.LineRequest{{SKU: "UP-AMT-001", Qty: 2}},
 		Tenders: []pos.Tender{{Method: pos.UPI, Amount: amt("798.00"), Ref: "UTR1"}}})
-	if _, err := m.POS.CashMove(ctx, m.Actor("cashier1"), sh.ID, "in", amt("500.00"), "change float top-up"); err != nil {
+	if _, _, err := m.POS.CashMove(ctx, m.Actor("cashier1"), ids.New(), sh.ID, "in", amt("500.00"), "change float top-up"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.POS.CashMove(ctx, m.Actor("cashier1"), sh.ID, "out", amt("150.00"), "tea and snacks"); err != nil {
+	if _, _, err := m.POS.CashMove(ctx, m.Actor("cashier1"), ids.New(), sh.ID, "out", amt("150.00"), "tea and snacks"); err != nil {
 		t.Fatal(err)
 	}
-	_, err = m.POS.CashMove(ctx, m.Actor("cashier1"), sh.ID, "out", amt("100000.00"), "too much")
+	_, _, err = m.POS.CashMove(ctx, m.Actor("cashier1"), ids.New(), sh.ID, "out", amt("100000.00"), "too much")
 	wantCode(t, err, errs.Invalid, "drawer should hold")
 	if _, _, err := m.POS.Return(ctx, m.Actor("cashier1"), ids.New(), pos.ReturnRequest{SaleID: s1.ID,
 		Lines: []pos.ReturnLineRequest{{SKU: "UP-AMR-001", Qty: 1}}, RefundMethod: pos.Cash}); err != nil {

@@ -13,6 +13,7 @@ import (
 	"ektamall/shared/errs"
 	"ektamall/shared/events"
 	"ektamall/shared/gst"
+	"ektamall/shared/idem"
 	"ektamall/shared/ids"
 	"ektamall/shared/invoice"
 	"ektamall/shared/money"
@@ -22,8 +23,7 @@ import (
 // pendingSale is a priced, validated sale waiting for its transaction.
 type pendingSale struct {
 	id       string
-	key      string
-	hash     []byte
+	idem     idem.Request
 	at       time.Time
 	req      SaleRequest
 	lines    []SaleLine
@@ -53,11 +53,11 @@ func (s *Service) Checkout(ctx context.Context, a Actor, key string, req SaleReq
 	if err := canRing(a.User); err != nil {
 		return Sale{}, false, err
 	}
-	if err := ValidKey(key); err != nil {
+	if err := idem.Require(key); err != nil {
 		return Sale{}, false, err
 	}
-	hash := requestHash(req)
-	if id, err := lookupKey(ctx, s.db.R, "sale", key, a.User, hash); err != nil {
+	ik := idem.New("sale", key, a.User.ID, req)
+	if id, err := ik.Replay(ctx, s.db.R); err != nil {
 		return Sale{}, false, err
 	} else if id != "" {
 		sale, err := readSale(ctx, s.db.R, s.mall, id)
@@ -67,7 +67,7 @@ func (s *Service) Checkout(ctx context.Context, a Actor, key string, req SaleReq
 	if err != nil {
 		return Sale{}, false, err
 	}
-	p.key, p.hash = key, hash
+	p.idem = ik
 	var existing string
 	// Grouped: concurrent counters' sales share one commit (one fsync).
 	err = s.db.TransactGrouped(ctx, func(tx *sql.Tx) error {
@@ -226,7 +226,7 @@ func moneyBP(bp int64) string {
 // was committed meanwhile by a concurrent retry it writes nothing and
 // returns that sale's id.
 func (s *Service) writeSale(ctx context.Context, tx *sql.Tx, a Actor, p *pendingSale) (Sale, string, error) {
-	if id, err := lookupKey(ctx, tx, "sale", p.key, a.User, p.hash); err != nil || id != "" {
+	if id, err := p.idem.Replay(ctx, tx); err != nil || id != "" {
 		return Sale{}, id, err
 	}
 	sh, err := usableShift(ctx, tx, a.User, p.req.ShiftID)
@@ -288,7 +288,7 @@ func (s *Service) writeSale(ctx context.Context, tx *sql.Tx, a Actor, p *pending
 	if _, err := events.Append(ctx, tx, s.mall.ID, events.SaleCompleted, p.at, saleEvent(sale)); err != nil {
 		return Sale{}, "", err
 	}
-	if err := storeKey(ctx, tx, "sale", p.key, a.User, p.hash, p.id, p.at); err != nil {
+	if err := p.idem.Remember(ctx, tx, p.id, p.at); err != nil {
 		return Sale{}, "", err
 	}
 	sale.Buyer = sale.Buyer.masked()

@@ -10,6 +10,7 @@ import (
 
 	"ektamall/shared/auth"
 	"ektamall/shared/errs"
+	"ektamall/shared/idem"
 	"ektamall/shared/ids"
 	"ektamall/shared/money"
 	"ektamall/shared/text"
@@ -160,20 +161,32 @@ func (s *Service) CurrentShift(ctx context.Context, a Actor) (Shift, error) {
 
 // CashMove records cash paid into ("in") or out of ("out") the drawer of
 // an open shift, with a reason. Paying out more than the drawer should
-// hold is refused.
-func (s *Service) CashMove(ctx context.Context, a Actor, shiftID, kind string, amount money.Amount, reason string) (CashMove, error) {
+// hold is refused. key is the client's Idempotency-Key, required as for a
+// sale: a retry returns the first move (replay is true) and moves no cash
+// twice.
+func (s *Service) CashMove(ctx context.Context, a Actor, key, shiftID, kind string, amount money.Amount, reason string) (m CashMove, replay bool, err error) {
 	reason, terr := text.Clean("reason", reason, text.Rule{Max: 200, Required: true})
 	switch {
 	case kind != "in" && kind != "out":
-		return CashMove{}, errs.Field("kind", "kind must be \"in\" or \"out\"")
+		return CashMove{}, false, errs.Field("kind", "kind must be \"in\" or \"out\"")
 	case !amount.IsPositive() || amount.GreaterThan(MaxFloat):
-		return CashMove{}, errs.Field("amount", "amount must be more than 0.00 and at most %s", MaxFloat)
+		return CashMove{}, false, errs.Field("amount", "amount must be more than 0.00 and at most %s", MaxFloat)
 	case terr != nil:
-		return CashMove{}, errs.Field("reason", "say why the cash moved (1 to 200 characters of plain text): %s", errs.Public(terr).Message)
+		return CashMove{}, false, errs.Field("reason", "say why the cash moved (1 to 200 characters of plain text): %s", errs.Public(terr).Message)
 	}
+	if err := idem.Require(key); err != nil {
+		return CashMove{}, false, err
+	}
+	ik := idem.New("cash_move", key, a.User.ID, []any{shiftID, kind, amount, reason})
 	now := s.now()
-	m := CashMove{ID: ids.New(), ShiftID: shiftID, Kind: kind, Amount: amount, Reason: reason, UserID: a.User.ID, At: now}
-	err := s.db.Transact(ctx, func(tx *sql.Tx) error {
+	m = CashMove{ID: ids.New(), ShiftID: shiftID, Kind: kind, Amount: amount, Reason: reason, UserID: a.User.ID, At: now}
+	var existing string
+	err = s.db.Transact(ctx, func(tx *sql.Tx) error {
+		id, err := ik.Replay(ctx, tx)
+		if err != nil || id != "" {
+			existing = id
+			return err
+		}
 		sh, err := usableShift(ctx, tx, a.User, shiftID)
 		if err != nil {
 			return err
@@ -191,11 +204,34 @@ func (s *Service) CashMove(ctx context.Context, a Actor, shiftID, kind string, a
 			m.ID, shiftID, kind, amount.Paise(), reason, a.User.ID, now.Format(timeFmt)); err != nil {
 			return fmt.Errorf("insert cash move: %w", err)
 		}
-		return audit(ctx, tx, a, now, "cash_paid_"+kind, map[string]any{"shift_id": shiftID, "counter": sh.Counter, "amount": amount, "reason": reason, "cash_move_id": m.ID})
+		if err := audit(ctx, tx, a, now, "cash_paid_"+kind, map[string]any{"shift_id": shiftID, "counter": sh.Counter, "amount": amount, "reason": reason, "cash_move_id": m.ID}); err != nil {
+			return err
+		}
+		return ik.Remember(ctx, tx, m.ID, now)
 	})
 	if err != nil {
-		return CashMove{}, fmt.Errorf("cash %s: %w", kind, err)
+		return CashMove{}, false, fmt.Errorf("cash %s: %w", kind, err)
 	}
+	if existing != "" {
+		m, err = readCashMove(ctx, s.db.R, existing)
+		return m, true, err
+	}
+	return m, false, nil
+}
+
+// readCashMove reads one cash move back, for a replayed request.
+func readCashMove(ctx context.Context, q queryer, id string) (CashMove, error) {
+	var (
+		m     CashMove
+		paise int64
+		at    string
+	)
+	err := q.QueryRowContext(ctx, `SELECT id, shift_id, kind, amount_paise, reason, user_id, at FROM cash_moves WHERE id = ?`, id).
+		Scan(&m.ID, &m.ShiftID, &m.Kind, &paise, &m.Reason, &m.UserID, &at)
+	if err != nil {
+		return CashMove{}, fmt.Errorf("read cash move %s: %w", id, err)
+	}
+	m.Amount, m.At = money.FromPaise(paise), parseTime(at)
 	return m, nil
 }
 

@@ -109,11 +109,11 @@ func badEdgeCases(t *testing.T, e *badEnv) []badCase {
 	}
 	imp := "/api/v1/zones/UP/receipts/import?producer_id=" + fx.producer
 	return append(out,
-		badCase{name: "CSV import as JSON", target: "mall", method: "POST", path: imp, as: "zm", body: `{"sku":1}`, want: 415},
-		badCase{name: "CSV import as XML", target: "mall", method: "POST", path: imp, as: "zm", ct: "application/xml", body: "<csv/>", want: 415},
-		badCase{name: "CSV import over 16 MB as text/csv", target: "mall", method: "POST", path: imp, as: "zm", ct: "text/csv", body: bigCSV, want: 413},
-		badCase{name: "CSV import over 16 MB as text/plain", target: "mall", method: "POST", path: imp, as: "zm", ct: "text/plain", body: bigCSV, want: 413},
-		badCase{name: "CSV import over 16 MB as multipart", target: "mall", method: "POST", path: imp, as: "zm", ct: "multipart/form-data; boundary=xyz",
+		badCase{name: "CSV import as JSON", target: "mall", method: "POST", path: imp, as: "zm", key: "k-imp-0001", body: `{"sku":1}`, want: 415},
+		badCase{name: "CSV import as XML", target: "mall", method: "POST", path: imp, as: "zm", key: "k-imp-0002", ct: "application/xml", body: "<csv/>", want: 415},
+		badCase{name: "CSV import over 16 MB as text/csv", target: "mall", method: "POST", path: imp, as: "zm", key: "k-imp-0003", ct: "text/csv", body: bigCSV, want: 413},
+		badCase{name: "CSV import over 16 MB as text/plain", target: "mall", method: "POST", path: imp, as: "zm", key: "k-imp-0004", ct: "text/plain", body: bigCSV, want: 413},
+		badCase{name: "CSV import over 16 MB as multipart", target: "mall", method: "POST", path: imp, as: "zm", key: "k-imp-0005", ct: "multipart/form-data; boundary=xyz",
 			body: "--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n" + bigCSV + "\r\n--xyz--\r\n", want: 413},
 		badCase{name: "CSV import by a cashier", target: "mall", method: "POST", path: imp, as: "cashier", ct: "text/csv", body: "sku,qty\n" + fx.sku + ",1\n", want: 403},
 		badCase{name: "statement as JSON", target: "hub", method: "POST", path: "/api/v1/recon/statements", as: "finance", body: `{"x":1}`, want: 415},

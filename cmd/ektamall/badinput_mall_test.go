@@ -119,8 +119,9 @@ func badMallCases(t *testing.T, e *badEnv) []badCase {
 		{name: "second shift for the cashier", target: "mall", method: "POST", path: "/api/v1/shifts", as: "cashier", body: `{"counter":"C11","opening_float":"1.00"}`},
 		{name: "close shift counted 3 decimals", target: "mall", method: "POST", path: "/api/v1/shifts/" + sh + "/close", as: "cashier", body: `{"counted_cash":"1.234"}`, want: 400},
 		{name: "close a shift that is not there", target: "mall", method: "POST", path: "/api/v1/shifts/0190a0b0-0000-7000-8000-000000000003/close", as: "cashier", body: `{"counted_cash":"1.00"}`},
-		{name: "cash move amount missing", target: "mall", method: "POST", path: "/api/v1/shifts/" + sh + "/cash", as: "cashier", body: `{"kind":"out","reason":"tea"}`, want: 400},
-		{name: "cash move kind sideways", target: "mall", method: "POST", path: "/api/v1/shifts/" + sh + "/cash", as: "cashier", body: `{"kind":"sideways","amount":"1.00","reason":"tea"}`, want: 400},
+		{name: "cash move amount missing", target: "mall", method: "POST", path: "/api/v1/shifts/" + sh + "/cash", as: "cashier", body: `{"kind":"out","reason":"tea"}`, key: "k-cash-0001", want: 400},
+		{name: "cash move kind sideways", target: "mall", method: "POST", path: "/api/v1/shifts/" + sh + "/cash", as: "cashier", body: `{"kind":"sideways","amount":"1.00","reason":"tea"}`, key: "k-cash-0002", want: 400},
+		{name: "cash move without Idempotency-Key", target: "mall", method: "POST", path: "/api/v1/shifts/" + sh + "/cash", as: "cashier", body: `{"kind":"out","amount":"1.00","reason":"tea"}`, want: 400},
 		{name: "cashier receives goods", target: "mall", method: "POST", path: "/api/v1/zones/UP/receipts", as: "cashier", body: `{"producer_id":"x","lines":[{"sku":"` + sku + `","qty":1}]}`, want: 403},
 		{name: "zone manager of UP in KA", target: "mall", method: "POST", path: "/api/v1/zones/KA/receipts", as: "zm", body: `{"producer_id":"x","lines":[{"sku":"` + sku + `","qty":1}]}`, want: 403},
 		{name: "receipt qty negative", target: "mall", method: "POST", path: "/api/v1/zones/UP/receipts", as: "zm", body: `{"producer_id":"x","lines":[{"sku":"` + sku + `","qty":-1}]}`},
@@ -144,7 +145,7 @@ func badMallTextCases(fx badFixture) []badCase {
 		body                        func(v string) string
 	}{
 		{"void reason", "POST", "/api/v1/sales/" + fx.sale + "/void", "admin", "", func(v string) string { return `{"reason":` + v + `}` }},
-		{"cash-move reason", "POST", "/api/v1/shifts/" + fx.shift + "/cash", "cashier", "", func(v string) string {
+		{"cash-move reason", "POST", "/api/v1/shifts/" + fx.shift + "/cash", "cashier", "k-cashtxt", func(v string) string {
 			return `{"kind":"out","amount":"1.00","reason":` + v + `}`
 		}},
 		{"return reason", "POST", "/api/v1/returns", "cashier", "k-rtxt", func(v string) string {
@@ -162,10 +163,10 @@ func badMallTextCases(fx badFixture) []badCase {
 		{"GRN note", "POST", "/api/v1/zones/UP/receipts", "zm", "", func(v string) string {
 			return fmt.Sprintf(`{"producer_id":%q,"lines":[{"sku":%q,"qty":1}],"note":%s}`, fx.producer, fx.sku, v)
 		}},
-		{"damage reason", "POST", "/api/v1/zones/UP/damage", "zm", "", func(v string) string {
+		{"damage reason", "POST", "/api/v1/zones/UP/damage", "zm", "k-dmgtxt", func(v string) string {
 			return fmt.Sprintf(`{"from":"shelf","lines":[{"sku":%q,"qty":1}],"reason":%s}`, fx.sku, v)
 		}},
-		{"transfer note", "POST", "/api/v1/zones/UP/transfers", "zm", "", func(v string) string {
+		{"transfer note", "POST", "/api/v1/zones/UP/transfers", "zm", "k-xfertxt", func(v string) string {
 			return fmt.Sprintf(`{"to_mall":"BLR1","lines":[{"sku":%q,"qty":1}],"note":%s}`, fx.sku, v)
 		}},
 		{"exception resolution", "POST", "/api/v1/exceptions/0190a0b0-0000-7000-8000-000000000004/resolve", "zm", "", func(v string) string {
@@ -196,7 +197,7 @@ func badMallTextCases(fx badFixture) []badCase {
 	}
 	// Query-string text reaches the GRN too.
 	out = append(out, badCase{name: "CSV import producer reference NUL", target: "mall", method: "POST", ct: "text/csv",
-		path: "/api/v1/zones/UP/receipts/import?producer_id=" + fx.producer + "&producer_ref=A%00B", as: "zm", body: "sku,qty\n" + fx.sku + ",1\n", want: 400})
+		path: "/api/v1/zones/UP/receipts/import?producer_id=" + fx.producer + "&producer_ref=A%00B", as: "zm", body: "sku,qty\n" + fx.sku + ",1\n", key: "k-csv-nul1", want: 400})
 	return out
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"ektamall/shared/apiclient"
+	"ektamall/shared/ids"
 )
 
 type importOpts struct {
@@ -104,7 +105,8 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		q.Set("note", o.note)
 	}
 	res, err := c.Send(ctx, "POST", "/api/v1/zones/"+url.PathEscape(o.zone)+"/receipts/import?"+q.Encode(), io.TeeReader(f, bar),
-		apiclient.Header("Content-Type", "text/csv"), apiclient.ContentLength(st.Size()))
+		apiclient.Header("Content-Type", "text/csv"), apiclient.ContentLength(st.Size()),
+		apiclient.Key(ids.New())) // the mall requires a key; this tool sends each file once
 	_ = bar.Finish()
 	var ae *apiclient.Error
 	if errors.As(err, &ae) {

@@ -24,6 +24,7 @@ import (
 	"ektamall/shared/auth"
 	"ektamall/shared/catalog"
 	"ektamall/shared/catalogdb"
+	"ektamall/shared/ids"
 	"ektamall/shared/sqlitedb"
 )
 
@@ -34,7 +35,8 @@ type invMall struct {
 	url    string
 	db     *sqlitedb.DB
 	tokens map[string]string // up, ka, admin, cashier
-	key    string            // Idempotency-Key to send, if any
+	key    string            // Idempotency-Key to send; "" sends a fresh one with each POST
+	noKey  bool              // send no Idempotency-Key at all
 }
 
 func newInvMall(t *testing.T) *invMall {
@@ -112,8 +114,12 @@ func (m *invMall) call(who, method, path string, body, out any) int {
 	if who != "" {
 		req.Header.Set("Authorization", "Bearer "+m.tokens[who])
 	}
-	if m.key != "" {
+	switch {
+	case m.noKey:
+	case m.key != "":
 		req.Header.Set("Idempotency-Key", m.key)
+	case method == http.MethodPost:
+		req.Header.Set("Idempotency-Key", ids.New())
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -453,5 +459,46 @@ func TestInventoryIdempotencyKeyOverHTTP(t *testing.T) {
 		if r.SKU == upSKU && r.Backroom != 4 {
 			t.Fatalf("backroom after a retried receipt = %d, want 4", r.Backroom)
 		}
+	}
+}
+
+// A write that a retry would double needs an Idempotency-Key; receipts and
+// restock keep it optional, as CONTRACT.md has them. With a key, a retried
+// write-off comes back as the first one and moves nothing again.
+func TestInventoryKeyRequiredWhereARetryDoubles(t *testing.T) {
+	m := newInvMall(t)
+	lines := []any{map[string]any{"sku": upSKU, "qty": 1}}
+	m.must(m.call("up", "POST", "/api/v1/zones/UP/receipts", map[string]any{"producer_id": upProd, "lines": []any{map[string]any{"sku": upSKU, "qty": 9}}}, nil), 201)
+
+	m.noKey = true
+	before := m.state()
+	for _, r := range []struct {
+		path string
+		body any
+	}{
+		{"/api/v1/zones/UP/damage", map[string]any{"from": "backroom", "reason": "cracked", "lines": lines}},
+		{"/api/v1/zones/UP/transfers", map[string]any{"to_mall": "BLR1", "lines": lines}},
+		{"/api/v1/zones/UP/counts", map[string]any{}},
+		{"/api/v1/zones/UP/receipts/import?producer_id=" + upProd, rawBody{"text/csv", "sku,qty\n" + upSKU + ",1\n"}},
+	} {
+		m.must(m.call("up", "POST", r.path, r.body, nil), 400)
+	}
+	if after := m.state(); after != before {
+		t.Fatalf("refused writes without a key changed %s to %s", before, after)
+	}
+	m.must(m.call("up", "POST", "/api/v1/zones/UP/receipts", map[string]any{"producer_id": upProd, "lines": lines}, nil), 201)
+	m.must(m.call("up", "POST", "/api/v1/zones/UP/restock", map[string]any{"lines": lines}, nil), 201)
+
+	m.noKey, m.key = false, "0190a0a0-0000-7000-8000-0000000000d1"
+	var first, again struct {
+		ID     string
+		Replay bool
+	}
+	damage := map[string]any{"from": "backroom", "reason": "cracked", "lines": lines}
+	m.must(m.call("up", "POST", "/api/v1/zones/UP/damage", damage, &first), 201)
+	moved := m.state()
+	m.must(m.call("up", "POST", "/api/v1/zones/UP/damage", damage, &again), 200)
+	if again.ID != first.ID || !again.Replay || m.state() != moved {
+		t.Fatalf("retried write-off = %+v (first %+v), state %s then %s", again, first, moved, m.state())
 	}
 }

@@ -257,8 +257,19 @@ func TestCounterExtras(t *testing.T) {
 	if !strings.Contains(string(text), "CANCELLED") {
 		t.Errorf("cancelled invoice prints without the mark:\n%s", text)
 	}
-	var mv pos.CashMove
-	p.json("cashier1", "POST", "/api/v1/shifts/"+sh.ID+"/cash", map[string]any{"kind": "out", "amount": "200.00", "reason": "courier"}, nil, 201, &mv)
+	var mv, again pos.CashMove
+	paidOut, k := map[string]any{"kind": "out", "amount": "200.00", "reason": "courier"}, key()
+	p.json("cashier1", "POST", "/api/v1/shifts/"+sh.ID+"/cash", paidOut, nil, 400, nil) // no Idempotency-Key
+	p.json("cashier1", "POST", "/api/v1/shifts/"+sh.ID+"/cash", paidOut, k, 201, &mv)
+	p.json("cashier1", "POST", "/api/v1/shifts/"+sh.ID+"/cash", paidOut, k, 200, &again) // a retry
+	if again.ID != mv.ID || !again.Amount.Equal(mv.Amount) {
+		t.Errorf("retried paid out = %+v, first %+v", again, mv)
+	}
+	var moves int
+	p.m.DB.R.QueryRow(`SELECT count(*) FROM cash_moves WHERE shift_id = ?`, sh.ID).Scan(&moves)
+	if moves != 1 {
+		t.Errorf("cash moves after a retried paid out = %d, want 1", moves)
+	}
 	var n int
 	p.m.DB.R.QueryRow(`SELECT count(*) FROM audit_log WHERE action IN ('cash_paid_out', 'sale_void', 'discount_over_limit')`).Scan(&n)
 	if n != 3 {

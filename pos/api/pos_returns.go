@@ -8,17 +8,14 @@ import (
 	"ektamall/pos"
 	"ektamall/pos/receipt"
 	"ektamall/shared/httpx"
+	"ektamall/shared/idem"
 )
 
 // POST /api/v1/returns (Idempotency-Key required) {"sale_id", "lines":
 // [{"sku", "qty"}], "refund_method"} → 201 credit note; the same key and
 // body again → 200 with the same credit note, nothing refunded twice.
 func (s *Server) createReturn(c *gin.Context) {
-	key := c.GetHeader(HeaderIdempotencyKey)
-	if err := pos.ValidKey(key); err != nil {
-		httpx.Fail(c, err)
-		return
-	}
+	key := c.GetHeader(idem.Header)
 	var req pos.ReturnRequest
 	if err := httpx.Decode(c, &req); err != nil {
 		httpx.Fail(c, err)

@@ -10,19 +10,13 @@ import (
 	"ektamall/pos/receipt"
 	"ektamall/shared/errs"
 	"ektamall/shared/httpx"
+	"ektamall/shared/idem"
 )
-
-// HeaderIdempotencyKey names the header that makes POST /sales retry-safe.
-const HeaderIdempotencyKey = "Idempotency-Key"
 
 // POST /api/v1/sales (Idempotency-Key required) → 201 invoice; the same
 // key and body again → 200 with the same invoice.
 func (s *Server) checkout(c *gin.Context) {
-	key := c.GetHeader(HeaderIdempotencyKey)
-	if err := pos.ValidKey(key); err != nil {
-		httpx.Fail(c, err)
-		return
-	}
+	key := c.GetHeader(idem.Header)
 	var req pos.SaleRequest
 	if err := httpx.Decode(c, &req); err != nil {
 		httpx.Fail(c, err)

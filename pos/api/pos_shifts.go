@@ -7,6 +7,7 @@ import (
 
 	"ektamall/shared/errs"
 	"ektamall/shared/httpx"
+	"ektamall/shared/idem"
 	"ektamall/shared/money"
 )
 
@@ -93,7 +94,9 @@ func (s *Server) zReport(c *gin.Context) {
 	c.JSON(http.StatusOK, rep)
 }
 
-// POST /api/v1/shifts/{id}/cash {"kind": "in"|"out", "amount", "reason"} → 201.
+// POST /api/v1/shifts/{id}/cash (Idempotency-Key required) {"kind":
+// "in"|"out", "amount", "reason"} → 201; the same key and body again → 200
+// with the same move, no cash moved twice.
 func (s *Server) cashMove(c *gin.Context) {
 	var in struct {
 		Kind   string        `json:"kind"`
@@ -108,9 +111,13 @@ func (s *Server) cashMove(c *gin.Context) {
 		httpx.Fail(c, errs.Field("amount", "amount is required"))
 		return
 	}
-	m, err := s.d.POS.Service.CashMove(c.Request.Context(), posActor(c), c.Param("id"), in.Kind, *in.Amount, in.Reason)
+	m, replay, err := s.d.POS.Service.CashMove(c.Request.Context(), posActor(c), c.GetHeader(idem.Header), c.Param("id"), in.Kind, *in.Amount, in.Reason)
 	if err != nil {
 		httpx.Fail(c, err)
+		return
+	}
+	if replay {
+		c.JSON(http.StatusOK, m)
 		return
 	}
 	c.JSON(http.StatusCreated, m)

@@ -10,6 +10,7 @@ import (
 	"ektamall/shared/auth"
 	"ektamall/shared/errs"
 	"ektamall/shared/httpx"
+	"ektamall/shared/idem"
 )
 
 // InventoryDeps are the zone stock services.
@@ -20,7 +21,10 @@ type InventoryDeps struct {
 // registerInventory adds the zone managers' endpoints. Scope: cashiers may
 // read stock and its moves; everything else is for the zone's manager or a
 // mall admin, and everything under /zones/{zone} is refused (403) before
-// the body is read when the zone is not the caller's.
+// the body is read when the zone is not the caller's. Writes that a retry
+// would double need an Idempotency-Key (keyed); receipts and restock keep
+// it optional, as the outside contract has them. The other writes are
+// state changes a retry cannot repeat (a received transfer, a posted count).
 func (s *Server) registerInventory(api *gin.RouterGroup) {
 	if s.d.Inventory.Stock == nil {
 		return
@@ -36,15 +40,15 @@ func (s *Server) registerInventory(api *gin.RouterGroup) {
 
 	z := api.Group("/zones/:zone", managers, zoneScope)
 	z.GET("/receipts", h.grns)
-	z.POST("/receipts", h.receive)
-	z.POST("/receipts/import", httpx.Upload(MaxImportBody, importTypes...), h.importCSV)
-	z.POST("/restock", h.restock)
-	z.POST("/damage", h.damage)
+	z.POST("/receipts", keyOptional, h.receive)
+	z.POST("/receipts/import", keyed, httpx.Upload(MaxImportBody, importTypes...), h.importCSV)
+	z.POST("/restock", keyOptional, h.restock)
+	z.POST("/damage", keyed, h.damage)
 	z.GET("/transfers", h.transfers)
-	z.POST("/transfers", h.transferOut)
+	z.POST("/transfers", keyed, h.transferOut)
 	z.GET("/transfers/skipped", h.skippedTransfers)
 	z.GET("/counts", h.counts)
-	z.POST("/counts", h.createCount)
+	z.POST("/counts", keyed, h.createCount)
 	z.GET("/reorder-points", h.reorderPoints)
 	z.PUT("/reorder-points/:sku", h.setReorderPoint)
 	z.GET("/low-stock", h.lowStock)
@@ -65,7 +69,7 @@ func (s *Server) registerInventory(api *gin.RouterGroup) {
 type invHandlers struct{ svc *inventory.Service }
 
 func actor(c *gin.Context) inventory.Actor {
-	return inventory.Actor{User: httpx.User(c), RequestID: httpx.RequestID(c), Key: c.GetHeader("Idempotency-Key")}
+	return inventory.Actor{User: httpx.User(c), RequestID: httpx.RequestID(c), Key: c.GetHeader(idem.Header)}
 }
 
 // zoneScope checks the {zone} path parameter and the caller's right to it
@@ -77,10 +81,6 @@ func zoneScope(c *gin.Context) {
 		return
 	}
 	if err := actor(c).CanManage(zone); err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	if err := inventory.ValidKey(c.GetHeader("Idempotency-Key")); err != nil {
 		httpx.Fail(c, err)
 		return
 	}

@@ -17,7 +17,8 @@ type POSDeps struct {
 
 // registerPOS adds the counter endpoints. Cashiers and mall admins work
 // counters; only a mall admin cancels an invoice; zone managers and others
-// get 403.
+// get 403. Sales, returns and cash moves need an Idempotency-Key (keyed):
+// a retry must not charge, refund or move cash twice.
 func (s *Server) registerPOS(api *gin.RouterGroup) {
 	if s.d.POS.Service == nil {
 		return
@@ -31,16 +32,16 @@ func (s *Server) registerPOS(api *gin.RouterGroup) {
 	api.POST("/shifts/:id/close", ring, s.closeShift)
 	api.GET("/shifts/:id/x-report", ring, s.xReport)
 	api.GET("/shifts/:id/z-report", ring, s.zReport)
-	api.POST("/shifts/:id/cash", ring, s.cashMove)
+	api.POST("/shifts/:id/cash", ring, keyed, s.cashMove)
 	api.GET("/shifts/:id/sales", ring, s.shiftSales)
 
-	api.POST("/sales", ring, s.checkout)
+	api.POST("/sales", ring, keyed, s.checkout)
 	api.GET("/sales", ring, s.findSale)
 	api.GET("/sales/:id", ring, s.getSale)
 	api.GET("/sales/:id/receipt", ring, s.saleReceipt)
 	api.POST("/sales/:id/void", admin, s.voidSale)
 
-	api.POST("/returns", ring, s.createReturn)
+	api.POST("/returns", ring, keyed, s.createReturn)
 	api.GET("/returns/:id", ring, s.getReturn)
 	api.GET("/returns/:id/receipt", ring, s.returnReceipt)
 
