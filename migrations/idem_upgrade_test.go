@@ -34,7 +34,7 @@ func TestOldIdempotencyKeysReplayAfterUpgrade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.UpTo(ctx, 12); err != nil { // the last schema with two tables
+	if _, err := p.UpTo(ctx, 12); err != nil { // a schema from before the merge
 		t.Fatal(err)
 	}
 	sale := idem.New("sale", "0190a0a0-0000-7000-8000-00000000sale", "user-cashier", map[string]any{"shift_id": "s1"})
