@@ -5,9 +5,9 @@ package hub
 
 import (
 	"context"
-	"database/sql"
 
 	"ektamall/shared/events"
+	"ektamall/shared/sqldb"
 )
 
 // EventApplier applies one ingested mall event to the hub's books inside
@@ -16,7 +16,7 @@ import (
 // or errs.NotFound means the event can never apply: ingest parks it with
 // the reason and moves on. Any other error rolls back and redelivers.
 type EventApplier interface {
-	ApplyEvent(ctx context.Context, tx *sql.Tx, ev events.Envelope) error
+	ApplyEvent(ctx context.Context, tx sqldb.Tx, ev events.Envelope) error
 }
 
 // BatchApplier is an EventApplier that books the events of one ingest
@@ -26,7 +26,7 @@ type BatchApplier interface {
 	EventApplier
 	// ForTx returns the applier for events in tx only; it may remember
 	// what it read of the catalog until tx ends.
-	ForTx(tx *sql.Tx) TxApplier
+	ForTx(tx sqldb.Tx) TxApplier
 }
 
 // TxApplier applies events inside one transaction, as ApplyEvent does.

@@ -1,36 +1,24 @@
 package hub
 
 import (
-	"context"
-	"database/sql"
-
-	"ektamall/shared/sqlitedb"
+	"ektamall/shared/sqldb"
 )
 
-// Store is the hub's database seam. Every hub write (ingest's event
-// store and watermarks, the ledger's postings through EventApplier,
-// settlement runs, reconciliation, the finance API) happens inside one
-// database/sql transaction handed down as *sql.Tx, and every read goes
-// through a *sql.DB; so the seam is the transaction, not a method per
-// query. The hub packages (ingest, settle, recon, api) take a Store; only
-// the process assembly in hub/app knows it is SQLite, for backups and
-// health. A server database for a hub that has outgrown one machine
-// implements Store over its own driver, plus the hub migrations in its
-// dialect: the queries are plain SQL with ? arguments, ON CONFLICT
-// upserts and integer paise for money, which PostgreSQL also has. What is
-// still SQLite's own: sqlitedb.IsUnique and Classify read its error codes,
-// and the ledger relies on one writer at a time (a server database needs
-// SERIALIZABLE transactions, which Transact already retries).
-type Store interface {
-	// Transact runs fn in one write transaction, retrying it when the
-	// database reports a transient conflict; fn must be idempotent.
-	Transact(ctx context.Context, fn func(*sql.Tx) error) error
-	// Reader is a pool for reads that need no transaction.
-	Reader() *sql.DB
-	// Writer is the write pool, for the few one-statement writes outside
-	// Transact (an idempotent upsert).
-	Writer() *sql.DB
-}
-
-// SQLite, one file with one writer, is the default Store.
-var _ Store = (*sqlitedb.DB)(nil)
+// Store is the hub's database seam: where its books live. Every hub write
+// (ingest's event store and watermarks, the ledger's postings through
+// EventApplier, settlement runs, reconciliation, the finance API) happens
+// inside Transact, in one transaction handed down as an sqldb.Tx; reads
+// go through Reader. Two implementations: SQLite (sqldb.FromSQLite, one
+// file with one writer: the demo and a small deployment) and PostgreSQL
+// (sqldb.OpenPostgres: several hub nodes sharing one server, every write
+// transaction SERIALIZABLE and run again after a serialization failure).
+//
+// The hub's SQL is written once, in the subset both share (see
+// shared/sqldb): ? arguments, ON CONFLICT upserts, RETURNING, integer
+// paise, times computed in Go. The schema has one migration set per
+// dialect (migrations/hub and its twin migrations/hub_pg), and driver
+// errors are read through sqldb.IsUnique and sqldb.Classify. A statement
+// that fails on PostgreSQL aborts its transaction: code that expects a
+// statement to fail and carries on runs it under a SAVEPOINT, or asks
+// with ON CONFLICT instead.
+type Store = sqldb.DB

@@ -17,7 +17,7 @@ import (
 	"github.com/pressly/goose/v3"
 )
 
-//go:embed mall/*.sql hub/*.sql
+//go:embed mall/*.sql hub/*.sql hub_pg/*.sql
 var files embed.FS
 
 // Set names one schema.
@@ -26,7 +26,18 @@ type Set string
 const (
 	Mall Set = "mall"
 	Hub  Set = "hub"
+	// HubPG is the hub's schema in PostgreSQL's dialect: the twin of every
+	// file in hub/, with the same number (a hub on PostgreSQL is at the
+	// same version as one on SQLite with the same tables).
+	HubPG Set = "hub_pg"
 )
+
+func (s Set) dialect() goose.Dialect {
+	if s == HubPG {
+		return goose.DialectPostgres
+	}
+	return goose.DialectSQLite3
+}
 
 // Apply brings db up to the newest schema of set and returns the version.
 func Apply(ctx context.Context, db *sql.DB, set Set, log *slog.Logger) (int64, error) {
@@ -34,7 +45,7 @@ func Apply(ctx context.Context, db *sql.DB, set Set, log *slog.Logger) (int64, e
 	if err != nil {
 		return 0, fmt.Errorf("migrations %s: %w", set, err)
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
+	p, err := goose.NewProvider(set.dialect(), db, sub)
 	if err != nil {
 		return 0, fmt.Errorf("migrations %s: %w", set, err)
 	}

@@ -15,6 +15,7 @@ import (
 	"ektamall/migrations"
 	"ektamall/shared/catalog"
 	"ektamall/shared/catalogdb"
+	"ektamall/shared/sqldb"
 	"ektamall/shared/sqlitedb"
 )
 
@@ -165,7 +166,7 @@ func benchSettle(ctx context.Context, dir string, n int, log *slog.Logger) (sett
 	}
 	raw := time.Since(t)
 	t = time.Now()
-	run, _, err := settle.New(db, settle.Config{}, nil, log).Create(ctx, time.Time{}, "bench", nil)
+	run, _, err := settle.New(sqldb.FromSQLite(db), settle.Config{}, nil, log).Create(ctx, time.Time{}, "bench", nil)
 	if err != nil {
 		return settleResult{}, err
 	}

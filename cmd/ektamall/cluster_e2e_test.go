@@ -16,6 +16,7 @@ import (
 	"ektamall/migrations"
 	"ektamall/pos/mallsync"
 	"ektamall/shared/natsx"
+	"ektamall/shared/sqldb"
 	"ektamall/shared/syncwire"
 )
 
@@ -94,7 +95,7 @@ func TestClusteredHubSurvivesNodeLoss(t *testing.T) {
 	const mall = "CLU1"
 	hubDB := openDB(t, filepath.Join(dir, "hub.db"), migrations.Hub, false)
 	t.Cleanup(func() { hubDB.Close() })
-	seed, err := ingest.Provision(ctx, hubDB, ingest.MallInfo{ID: mall, State: "UP"}, false, time.Now())
+	seed, err := ingest.Provision(ctx, sqldb.FromSQLite(hubDB), ingest.MallInfo{ID: mall, State: "UP"}, false, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +107,7 @@ func TestClusteredHubSurvivesNodeLoss(t *testing.T) {
 	if err := os.WriteFile(creds, ingest.CredsFile(mall, seed), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	users, err := ingest.Users(ctx, hubDB)
+	users, err := ingest.Users(ctx, sqldb.FromSQLite(hubDB))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +117,7 @@ func TestClusteredHubSurvivesNodeLoss(t *testing.T) {
 	// cluster's meta leader.
 	var svc *ingest.Service
 	waitFor(t, 30*time.Second, "ingest on the cluster", func() error {
-		svc, err = ingest.Start(ctx, ingest.Config{DB: hubDB, NATS: cl.nodes[0], NATSConfig: cl.cfgs[0], Log: quietLog(),
+		svc, err = ingest.Start(ctx, ingest.Config{DB: sqldb.FromSQLite(hubDB), NATS: cl.nodes[0], NATSConfig: cl.cfgs[0], Log: quietLog(),
 			WatchEvery: 200 * time.Millisecond, Replicas: 3})
 		return err
 	})

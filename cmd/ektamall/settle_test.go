@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"net/http/httptest"
 	"os"
@@ -21,13 +20,14 @@ import (
 	"ektamall/shared/auth"
 	"ektamall/shared/events"
 	"ektamall/shared/money"
+	"ektamall/shared/sqldb"
 )
 
 func TestSettleCommand(t *testing.T) {
 	ctx := context.Background()
 	db := ledgertest.Open(t)
-	store := auth.NewStore(db, auth.Policy{BcryptCost: bcrypt.MinCost})
-	if err := db.Transact(ctx, func(tx *sql.Tx) error {
+	store := auth.NewStoreOn(db, auth.Policy{BcryptCost: bcrypt.MinCost})
+	if err := db.Transact(ctx, func(tx sqldb.Tx) error {
 		if err := settle.SeedDemoBankAccounts(ctx, tx, time.Now()); err != nil {
 			return err
 		}
@@ -47,7 +47,7 @@ func TestSettleCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := db.R.QueryRowContext(ctx, `SELECT SUM(producer_net) FROM hub_sale_lines`).Scan(&want); err != nil {
+	if err := db.Reader().QueryRowContext(ctx, `SELECT SUM(producer_net) FROM hub_sale_lines`).Scan(&want); err != nil {
 		t.Fatal(err)
 	}
 	svc := settle.New(db, settle.Config{}, nil, quietLog())

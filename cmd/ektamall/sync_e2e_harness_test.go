@@ -25,6 +25,7 @@ import (
 	"ektamall/shared/gst"
 	"ektamall/shared/money"
 	"ektamall/shared/natsx"
+	"ektamall/shared/sqldb"
 	"ektamall/shared/sqlitedb"
 )
 
@@ -168,7 +169,7 @@ func startHub(t testing.TB, dir, leaf string, tune func(*ingest.Config)) *hubNod
 	ctx := context.Background()
 	h := &hubNode{t: t, dir: dir}
 	h.DB = openDB(t, filepath.Join(dir, "hub.db"), migrations.Hub, false)
-	users, err := ingest.Users(ctx, h.DB)
+	users, err := ingest.Users(ctx, sqldb.FromSQLite(h.DB))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +183,7 @@ func startHub(t testing.TB, dir, leaf string, tune func(*ingest.Config)) *hubNod
 	}
 	u := h.NATS.LeafURL()
 	h.leaf = u[len("nats-leaf://"):]
-	cfg := ingest.Config{DB: h.DB, NATS: h.NATS, NATSConfig: ncfg, Log: quietLog(), WatchEvery: 200 * time.Millisecond}
+	cfg := ingest.Config{DB: sqldb.FromSQLite(h.DB), NATS: h.NATS, NATSConfig: ncfg, Log: quietLog(), WatchEvery: 200 * time.Millisecond}
 	if tune != nil {
 		tune(&cfg)
 	}
@@ -211,7 +212,7 @@ func (h *hubNode) stop() {
 // provision registers a mall at the hub and writes its creds file.
 func (h *hubNode) provision(id, state, dir string) string {
 	h.t.Helper()
-	seed, err := ingest.Provision(context.Background(), h.DB, ingest.MallInfo{ID: id, State: state}, true, time.Now())
+	seed, err := ingest.Provision(context.Background(), sqldb.FromSQLite(h.DB), ingest.MallInfo{ID: id, State: state}, true, time.Now())
 	if err != nil {
 		h.t.Fatal(err)
 	}

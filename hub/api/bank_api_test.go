@@ -18,6 +18,7 @@ import (
 	"ektamall/hub/settle"
 	"ektamall/shared/auth"
 	"ektamall/shared/events"
+	"ektamall/shared/sqldb"
 )
 
 // TestBankChangeNeedsASecondPerson: finance asks for a producer's new bank
@@ -30,8 +31,8 @@ func TestBankChangeNeedsASecondPerson(t *testing.T) {
 	db := ledgertest.Open(t)
 	now := time.Date(2026, 4, 20, 6, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	store := auth.NewStore(db, auth.Policy{BcryptCost: bcrypt.MinCost})
-	err := db.Transact(ctx, func(tx *sql.Tx) error {
+	store := auth.NewStoreOn(db, auth.Policy{BcryptCost: bcrypt.MinCost})
+	err := db.Transact(ctx, func(tx sqldb.Tx) error {
 		for _, u := range []struct {
 			name string
 			role auth.Role
@@ -67,7 +68,7 @@ func TestBankChangeNeedsASecondPerson(t *testing.T) {
 	fin, fin2, admin := login("fin"), login("fin2"), login("admin")
 	current := func() string {
 		var acct string
-		err := db.R.QueryRow(`SELECT account_no FROM producer_bank_accounts WHERE producer_id = ?`, producer).Scan(&acct)
+		err := db.Reader().QueryRowContext(context.Background(), `SELECT account_no FROM producer_bank_accounts WHERE producer_id = ?`, producer).Scan(&acct)
 		if err == sql.ErrNoRows {
 			return ""
 		}
@@ -132,7 +133,7 @@ func TestBankChangeNeedsASecondPerson(t *testing.T) {
 		t.Fatalf("statuses %v", got)
 	}
 	var n int
-	db.R.QueryRow(`SELECT count(*) FROM audit_log WHERE action IN ('producer.bank_requested', 'producer.bank_approved', 'producer.bank_rejected')`).Scan(&n)
+	db.Reader().QueryRowContext(context.Background(), `SELECT count(*) FROM audit_log WHERE action IN ('producer.bank_requested', 'producer.bank_approved', 'producer.bank_rejected')`).Scan(&n)
 	if n != 5 {
 		t.Fatalf("%d audit rows for 3 requests and 2 decisions", n)
 	}

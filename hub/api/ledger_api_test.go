@@ -3,7 +3,6 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -24,6 +23,7 @@ import (
 	"ektamall/shared/auth"
 	"ektamall/shared/events"
 	"ektamall/shared/money"
+	"ektamall/shared/sqldb"
 )
 
 type client struct {
@@ -80,8 +80,8 @@ func TestFinanceAPI(t *testing.T) {
 	ledgertest.BankAccounts(t, db)
 	now := time.Date(2026, 4, 20, 6, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	store := auth.NewStore(db, auth.Policy{BcryptCost: bcrypt.MinCost})
-	err := db.Transact(ctx, func(tx *sql.Tx) error {
+	store := auth.NewStoreOn(db, auth.Policy{BcryptCost: bcrypt.MinCost})
+	err := db.Transact(ctx, func(tx sqldb.Tx) error {
 		if _, err := store.CreateUser(ctx, tx, "fin", "finance-pass", "Finance", auth.Finance, ""); err != nil {
 			return err
 		}

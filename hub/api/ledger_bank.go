@@ -1,13 +1,13 @@
 package api
 
 import (
-	"database/sql"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"ektamall/hub/settle"
 	"ektamall/shared/httpx"
+	"ektamall/shared/sqldb"
 )
 
 // PUT /producers/{id}/bank {"beneficiary", "account_no", "ifsc"} (finance)
@@ -23,7 +23,7 @@ func (s *Server) requestBank(c *gin.Context) {
 	u := httpx.User(c)
 	now := s.now()
 	var ch settle.BankChange
-	err := s.d.DB.Transact(c.Request.Context(), func(tx *sql.Tx) error {
+	err := s.d.DB.Transact(c.Request.Context(), func(tx sqldb.Tx) error {
 		var err error
 		if ch, err = settle.RequestBankChange(c.Request.Context(), tx, in, u.Username, now); err != nil {
 			return err
@@ -69,7 +69,7 @@ func (s *Server) decideBank(c *gin.Context, approve bool, reason string) {
 	u := httpx.User(c)
 	now := s.now()
 	var ch settle.BankChange
-	err := s.d.DB.Transact(c.Request.Context(), func(tx *sql.Tx) error {
+	err := s.d.DB.Transact(c.Request.Context(), func(tx sqldb.Tx) error {
 		var err error
 		if ch, err = settle.DecideBankChange(c.Request.Context(), tx, c.Param("id"), u.Username, approve, reason, now); err != nil {
 			return err

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"ektamall/hub/ledger"
 	"ektamall/shared/auth"
 	"ektamall/shared/httpx"
+	"ektamall/shared/sqldb"
 )
 
 func (s *Server) ledgerBalance(c *gin.Context) {
@@ -100,7 +100,7 @@ func (s *Server) createRule(c *gin.Context) {
 		r.EffectiveFrom = *in.EffectiveFrom
 	}
 	var out ledger.Rule
-	err := s.d.DB.Transact(c.Request.Context(), func(tx *sql.Tx) error {
+	err := s.d.DB.Transact(c.Request.Context(), func(tx sqldb.Tx) error {
 		var err error
 		if out, err = ledger.CreateRule(c.Request.Context(), tx, r, now); err != nil {
 			return err
@@ -114,7 +114,7 @@ func (s *Server) createRule(c *gin.Context) {
 	c.JSON(http.StatusCreated, out)
 }
 
-func audit(ctx context.Context, tx *sql.Tx, at time.Time, u auth.User, action string, detail any, requestID string) error {
+func audit(ctx context.Context, tx sqldb.Tx, at time.Time, u auth.User, action string, detail any, requestID string) error {
 	b, err := json.Marshal(detail)
 	if err != nil {
 		return err

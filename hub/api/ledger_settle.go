@@ -1,7 +1,6 @@
 package api
 
 import (
-	"database/sql"
 	"fmt"
 	"net/http"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"ektamall/hub/settle"
 	"ektamall/shared/httpx"
+	"ektamall/shared/sqldb"
 )
 
 // wantsCSV reports whether the client asked for CSV (Accept: text/csv or
@@ -43,7 +43,7 @@ func (s *Server) createSettlement(c *gin.Context) {
 		c.JSON(http.StatusOK, run) // the same cutoff again: the same run
 		return
 	}
-	if err := s.d.DB.Transact(c.Request.Context(), func(tx *sql.Tx) error {
+	if err := s.d.DB.Transact(c.Request.Context(), func(tx sqldb.Tx) error {
 		return audit(c.Request.Context(), tx, s.now(), u, "settlement.run", map[string]any{"run": run.ID, "cutoff": run.Cutoff,
 			"payouts": run.PayoutCount, "total": run.PayoutTotal}, httpx.RequestID(c))
 	}); err != nil {

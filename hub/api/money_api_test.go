@@ -3,7 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
+	"ektamall/hub"
 	"encoding/csv"
 	"io"
 	"log/slog"
@@ -23,14 +23,14 @@ import (
 	"ektamall/shared/catalog"
 	"ektamall/shared/events"
 	"ektamall/shared/money"
-	"ektamall/shared/sqlitedb"
+	"ektamall/shared/sqldb"
 )
 
 // finance is the hub's finance API over a real SQLite file on 127.0.0.1,
 // with a logged-in finance user and a clock the test moves.
 type finance struct {
 	fin     client
-	db      *sqlitedb.DB
+	db      hub.Store
 	applier *ledger.Applier
 	mall    *ledgertest.Mall
 	now     time.Time
@@ -41,8 +41,8 @@ func newFinance(t *testing.T) *finance {
 	ctx := context.Background()
 	f := &finance{db: ledgertest.Open(t), now: time.Date(2026, 4, 20, 6, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return f.now }
-	store := auth.NewStore(f.db, auth.Policy{BcryptCost: bcrypt.MinCost})
-	if err := f.db.Transact(ctx, func(tx *sql.Tx) error {
+	store := auth.NewStoreOn(f.db, auth.Policy{BcryptCost: bcrypt.MinCost})
+	if err := f.db.Transact(ctx, func(tx sqldb.Tx) error {
 		_, err := store.CreateUser(ctx, tx, "fin", "finance-pass", "Finance", auth.Finance, "")
 		return err
 	}); err != nil {
@@ -132,14 +132,14 @@ func (f *finance) booksBalance(t *testing.T) {
 	if bal["debits"] != bal["credits"] {
 		t.Fatalf("ledger balance %v", bal)
 	}
-	if r, err := ledger.Check(context.Background(), f.db.R); err != nil || !r.OK {
+	if r, err := ledger.Check(context.Background(), f.db.Reader()); err != nil || !r.OK {
 		t.Fatalf("ledger check: %+v %v", r, err)
 	}
 }
 
 func (f *finance) balanceOf(t *testing.T, account string) int64 {
 	t.Helper()
-	v, err := ledger.AccountBalance(context.Background(), f.db.R, account)
+	v, err := ledger.AccountBalance(context.Background(), f.db.Reader(), account)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestPayoutFileSnapshotsBankAccount(t *testing.T) {
 	ctx := context.Background()
 	a, b := twoProducers(t)
 	ledgertest.BankAccounts(t, f.db)
-	if _, err := f.db.W.Exec(`DELETE FROM producer_bank_accounts WHERE producer_id = ?`, b.ProducerID); err != nil {
+	if _, err := f.db.Writer().ExecContext(context.Background(), `DELETE FROM producer_bank_accounts WHERE producer_id = ?`, b.ProducerID); err != nil {
 		t.Fatal(err)
 	}
 	f.sell(t, f.now.Add(-10*24*time.Hour), ledgertest.Item{Product: a, Qty: 2})
@@ -180,7 +180,7 @@ func TestPayoutFileSnapshotsBankAccount(t *testing.T) {
 	}
 	// The account is edited (as an approved change writes it): the old
 	// run's file does not move.
-	if err := f.db.Transact(ctx, func(tx *sql.Tx) error {
+	if err := f.db.Transact(ctx, func(tx sqldb.Tx) error {
 		return settle.PutBankAccount(ctx, tx, settle.BankAccount{ProducerID: a.ProducerID, Beneficiary: "New Holder", AccountNo: "123456789012",
 			IFSC: "HDFC0001234"}, f.now)
 	}); err != nil {
@@ -197,7 +197,7 @@ func TestPayoutFileSnapshotsBankAccount(t *testing.T) {
 	}
 	// The held producer gets an account: the next run pays what was held,
 	// to the new account.
-	if err := f.db.Transact(ctx, func(tx *sql.Tx) error {
+	if err := f.db.Transact(ctx, func(tx sqldb.Tx) error {
 		return settle.PutBankAccount(ctx, tx, settle.BankAccount{ProducerID: b.ProducerID, Beneficiary: "Weavers Group", AccountNo: "998877665544",
 			IFSC: "SBIN0004321"}, f.now)
 	}); err != nil {

@@ -16,23 +16,27 @@ import (
 
 	"ektamall/hub"
 	"ektamall/hub/api"
-	"ektamall/migrations"
+	"ektamall/hub/hubdb"
 	"ektamall/shared/auth"
 	"ektamall/shared/catalog"
 	"ektamall/shared/catalogdb"
 	"ektamall/shared/errs"
 	"ektamall/shared/httpx"
 	"ektamall/shared/natsx"
+	"ektamall/shared/sqldb"
 	"ektamall/shared/sqlitedb"
 )
 
 // Hub is the running hub process.
 type Hub struct {
-	cfg  Config
-	log  *slog.Logger
-	DB   *sqlitedb.DB
-	Auth *auth.Store
-	NATS *natsx.Server
+	cfg Config
+	log *slog.Logger
+	// Store holds the hub's books (SQLite or PostgreSQL, see --db); DB is
+	// the same database when it is SQLite, nil on PostgreSQL.
+	Store hub.Store
+	DB    *sqlitedb.DB
+	Auth  *auth.Store
+	NATS  *natsx.Server
 	// Metrics is the hub's own registry.
 	Metrics *prometheus.Registry
 	http    *http.Server
@@ -77,16 +81,13 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Hub, err error)
 		return nil, fmt.Errorf("--http %s: %w", cfg.HTTP, err)
 	}
 	h.URL = "http://" + h.ln.Addr().String()
-	if h.DB, err = sqlitedb.Open(ctx, filepath.Join(cfg.Dir, "hub.db"), sqlitedb.Options{Synchronous: cfg.Synchronous}); err != nil {
-		return nil, err
-	}
-	if _, err = migrations.Apply(ctx, h.DB.W, migrations.Hub, h.log); err != nil {
+	if h.Store, h.DB, err = hubdb.Open(ctx, cfg.DB, cfg.Dir, cfg.Synchronous, h.log); err != nil {
 		return nil, err
 	}
 	if err = h.seedCatalog(ctx); err != nil {
 		return nil, err
 	}
-	h.Auth = auth.NewStore(h.DB, auth.Policy{})
+	h.Auth = auth.NewStoreOn(h.Store, auth.Policy{})
 	ncfg := natsx.Config{
 		Name: "hub", Domain: "hub", JetStream: true, StoreDir: filepath.Join(cfg.Dir, "nats"),
 		Host: "127.0.0.1", Port: cfg.NATSPort, LeafListen: cfg.Leaf, Logger: log.With("component", "nats", "process", "hub"),
@@ -110,7 +111,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Hub, err error)
 	if h.metrics != nil {
 		h.MetricsURL = h.metrics.URL
 	}
-	deps := api.Deps{DB: h.DB, Auth: h.Auth, Log: h.log, Edge: httpx.Edge{Registry: h.Metrics, Ready: h.ready}}
+	deps := api.Deps{DB: h.Store, Auth: h.Auth, Log: h.log, Edge: httpx.Edge{Registry: h.Metrics, Ready: h.ready}}
 	deps.Edge.TrustedProxies, _ = httpx.ParseProxies(cfg.TrustedProxies) // checked by Validate
 	if deps.Ledger, err = h.ledgerDeps(ctx); err != nil {
 		return nil, err
@@ -133,7 +134,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Hub, err error)
 
 // seedCatalog loads the master catalog on first start.
 func (h *Hub) seedCatalog(ctx context.Context) error {
-	ok, err := catalogdb.Seeded(ctx, h.DB.R)
+	ok, err := catalogdb.Seeded(ctx, h.Store.Reader())
 	if err != nil || ok {
 		return err
 	}
@@ -141,7 +142,7 @@ func (h *Hub) seedCatalog(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.DB.Transact(ctx, func(tx *sql.Tx) error {
+	return h.Store.Transact(ctx, func(tx sqldb.Tx) error {
 		return catalogdb.InsertSeed(ctx, tx, seed, false, time.Now())
 	})
 }
@@ -149,7 +150,7 @@ func (h *Hub) seedCatalog(ctx context.Context) error {
 // RegisterMall records a mall the hub accepts events from. Registering the
 // same mall again with the same state is a no-op.
 func (h *Hub) RegisterMall(ctx context.Context, id, state, name, gstin string) error {
-	return h.DB.Transact(ctx, func(tx *sql.Tx) error {
+	return h.Store.Transact(ctx, func(tx sqldb.Tx) error {
 		var have string
 		err := tx.QueryRowContext(ctx, `SELECT state FROM malls WHERE id = ?`, id).Scan(&have)
 		if err == nil {
@@ -206,9 +207,9 @@ func (h *Hub) Close() error {
 		h.NATS.Shutdown()
 		h.NATS = nil
 	}
-	if h.DB != nil {
-		errList = append(errList, h.DB.Close())
-		h.DB = nil
+	if h.Store != nil {
+		errList = append(errList, h.Store.Close())
+		h.Store, h.DB = nil, nil
 	}
 	return errors.Join(errList...)
 }

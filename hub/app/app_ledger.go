@@ -19,6 +19,6 @@ func (h *Hub) ledgerDeps(ctx context.Context) (api.LedgerDeps, error) {
 	if err != nil {
 		return api.LedgerDeps{}, fmt.Errorf("--min-payout: %w", err)
 	}
-	svc := settle.New(h.DB, settle.Config{Window: h.cfg.ReturnWindow, MinPayout: min}, time.Now, h.log.With("component", "settle"))
+	svc := settle.New(h.Store, settle.Config{Window: h.cfg.ReturnWindow, MinPayout: min}, time.Now, h.log.With("component", "settle"))
 	return api.LedgerDeps{Settle: svc, Now: time.Now}, nil
 }

@@ -14,6 +14,7 @@ import (
 	"ektamall/hub/ingest"
 	"ektamall/migrations"
 	"ektamall/shared/natsx"
+	"ektamall/shared/sqldb"
 	"ektamall/shared/sqlitedb"
 )
 
@@ -27,7 +28,7 @@ type hubSync struct {
 // config before it starts. Authentication is always on: only provisioned
 // malls (and the hub's own in-process connections) may connect.
 func (h *Hub) syncNATS(ctx context.Context, c *natsx.Config) error {
-	users, err := ingest.Users(ctx, h.DB)
+	users, err := ingest.Users(ctx, h.Store)
 	if err != nil {
 		return err
 	}
@@ -41,7 +42,7 @@ func (h *Hub) syncNATS(ctx context.Context, c *natsx.Config) error {
 
 // startSync starts ingest from the malls and the catalog downlink.
 func (h *Hub) startSync(ctx context.Context) (api.SyncDeps, error) {
-	svc, err := ingest.Start(ctx, ingest.Config{DB: h.DB, Replicas: h.cfg.Cluster.Replicas, NATS: h.NATS, NATSConfig: h.sync.ncfg, Applier: h.Applier,
+	svc, err := ingest.Start(ctx, ingest.Config{DB: h.Store, Replicas: h.cfg.Cluster.Replicas, NATS: h.NATS, NATSConfig: h.sync.ncfg, Applier: h.Applier,
 		Log: h.log})
 	if err != nil {
 		return api.SyncDeps{}, err
@@ -62,7 +63,7 @@ func (h *Hub) stopSync() {
 // ingest.Provision); a running hub accepts the key before this returns.
 // It returns the creds file content for the mall.
 func (h *Hub) ProvisionMall(ctx context.Context, m ingest.MallInfo, rotate bool) ([]byte, error) {
-	seed, err := ingest.Provision(ctx, h.DB, m, rotate, time.Now())
+	seed, err := ingest.Provision(ctx, h.Store, m, rotate, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +77,7 @@ func (h *Hub) ProvisionMall(ctx context.Context, m ingest.MallInfo, rotate bool)
 
 // MallKey is the public leaf key a mall is provisioned with ("" if none).
 func (h *Hub) MallKey(ctx context.Context, id string) (string, error) {
-	return ingest.KeyOf(ctx, h.DB, id)
+	return ingest.KeyOf(ctx, h.Store, id)
 }
 
 // leafTLS builds the leaf listener's TLS from the flags: a certificate and
@@ -119,11 +120,11 @@ func ProvisionMallInDir(ctx context.Context, dir string, m ingest.MallInfo, rota
 	if _, err := migrations.Apply(ctx, db.W, migrations.Hub, log); err != nil {
 		return nil, err
 	}
-	h := &Hub{DB: db}
+	h := &Hub{Store: sqldb.FromSQLite(db)}
 	if err := h.seedCatalog(ctx); err != nil { // the malls table refers to the states
 		return nil, err
 	}
-	seed, err := ingest.Provision(ctx, db, m, rotate, time.Now())
+	seed, err := ingest.Provision(ctx, h.Store, m, rotate, time.Now())
 	if err != nil {
 		return nil, err
 	}

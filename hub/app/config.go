@@ -7,6 +7,7 @@ import (
 	"flag"
 	"time"
 
+	"ektamall/hub/hubdb"
 	"ektamall/shared/config"
 	"ektamall/shared/httpx"
 	"ektamall/shared/money"
@@ -15,6 +16,7 @@ import (
 // Config is everything the hub needs to run.
 type Config struct {
 	Dir            string
+	DB             string // "" for the SQLite file in Dir, or a postgres:// URL
 	HTTP           string // HTTP listen address
 	TrustedProxies string // reverse proxies whose X-Forwarded-For names the client, comma-separated IPs or CIDRs
 	Metrics        string // /metrics listen address, "off" or "" for none (never the HTTP address)
@@ -43,6 +45,7 @@ type Config struct {
 // Flags registers the hub's flags on fs.
 func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Dir, "dir", "", "data directory (required)")
+	fs.StringVar(&c.DB, "db", "", "the hub's books: empty for the SQLite file hub.db in --dir, or a PostgreSQL URL (postgres://user:pass@host:5432/ektamall) shared by several hub nodes")
 	fs.StringVar(&c.HTTP, "http", "127.0.0.1:8700", "HTTP listen address")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "reverse proxies (comma-separated IPs or CIDRs) whose X-Forwarded-For names the client, for per-client login lockout (default: none; the TCP peer is the client)")
 	fs.StringVar(&c.Metrics, "metrics", "127.0.0.1:9700", "listen address of /metrics (per-mall revenue: keep it on loopback or a private interface), or off")
@@ -64,6 +67,9 @@ func (c *Config) Validate() error {
 	var e config.Errors
 	if c.Dir == "" {
 		e.Addf("dir", "required")
+	}
+	if c.DB != "" && !hubdb.IsPostgresURL(c.DB) {
+		e.Addf("db", "%q must be empty (SQLite in --dir) or a postgres:// URL", c.DB)
 	}
 	e.CheckAddr("http", c.HTTP)
 	if c.Metrics != "" {

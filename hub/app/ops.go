@@ -11,13 +11,14 @@ import (
 	"ektamall/hub/settle"
 	"ektamall/shared/httpx"
 	"ektamall/shared/metrics"
+	"ektamall/shared/sqldb"
 )
 
 // newMetrics builds the hub's registry; business figures are read from
 // the database (and the malls' streams) at scrape time.
 func (h *Hub) newMetrics() (*prometheus.Registry, error) {
 	reg := metrics.NewRegistry()
-	err := metrics.RegisterQueries(reg, h.DB.R,
+	err := metrics.RegisterQueries(reg, h.pool(),
 		metrics.Query{Name: "ektamall_hub_malls", Help: "Malls registered at the hub.",
 			Type: prometheus.GaugeValue, SQL: `SELECT count(*) FROM malls`},
 		metrics.Query{Name: "ektamall_hub_mall_watermark", Help: "Every event of the mall up to this sequence is at the hub.",
@@ -35,14 +36,27 @@ func (h *Hub) newMetrics() (*prometheus.Registry, error) {
 		err = reg.Register(mallLagCollector{h})
 	}
 	if err == nil {
-		err = metrics.RegisterHealth(reg, metrics.Health{DBPath: h.DB.Path, Writer: h.DB.W, NATS: func() *server.Server {
+		health := metrics.Health{NATS: func() *server.Server {
 			if h.NATS == nil {
 				return nil
 			}
 			return h.NATS.Inner()
-		}})
+		}}
+		if h.DB != nil {
+			health.DBPath, health.Writer = h.DB.Path, h.DB.W
+		}
+		err = metrics.RegisterHealth(reg, health)
 	}
 	return reg, err
+}
+
+// pool is a database/sql pool for the metrics' fixed queries (they take
+// no arguments, so need no rebinding).
+func (h *Hub) pool() *sql.DB {
+	if pg, ok := h.Store.(*sqldb.PGStore); ok {
+		return pg.Pool()
+	}
+	return h.DB.R
 }
 
 // observeSettlements times every settlement run the service creates.
@@ -128,7 +142,7 @@ func (h *Hub) ready(ctx context.Context) httpx.Readiness {
 	r := httpx.Readiness{Ready: true, Checks: map[string]string{}}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	if err := h.DB.Transact(ctx, func(*sql.Tx) error { return nil }); err != nil {
+	if err := h.Store.Transact(ctx, func(sqldb.Tx) error { return nil }); err != nil {
 		r.Ready, r.Checks["database"] = false, "not writable: "+err.Error()
 	} else {
 		r.Checks["database"] = "writable"

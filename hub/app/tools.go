@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"ektamall/migrations"
+	"ektamall/shared/sqldb"
 	"ektamall/shared/sqlitedb"
 )
 
@@ -37,6 +38,6 @@ func OpenDatabase(ctx context.Context, dir string, log *slog.Logger) (db *sqlite
 	if _, err = migrations.Apply(ctx, db.W, migrations.Hub, log); err != nil {
 		return nil, false, err
 	}
-	err = (&Hub{DB: db}).seedCatalog(ctx)
+	err = (&Hub{Store: sqldb.FromSQLite(db)}).seedCatalog(ctx)
 	return db, fresh, err
 }

@@ -2,12 +2,12 @@ package ingest
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
 
 	"ektamall/shared/auth"
+	"ektamall/shared/sqldb"
 	"ektamall/shared/syncwire"
 )
 
@@ -20,7 +20,7 @@ func (s *Service) ChangeCatalog(ctx context.Context, c syncwire.CatalogChange, u
 	if err := c.Validate(); err != nil {
 		return syncwire.CatalogChange{}, err
 	}
-	err := s.cfg.DB.Transact(ctx, func(tx *sql.Tx) error {
+	err := s.cfg.DB.Transact(ctx, func(tx sqldb.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO catalog_changes (kind, body, created_at, created_by) VALUES (?, '{}', ?, ?)`,
 			c.Kind, now.Format(time.RFC3339Nano), userID)
 		if err != nil {
@@ -59,7 +59,7 @@ func (s *Service) dueLoop(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		err := s.cfg.DB.Transact(ctx, func(tx *sql.Tx) error {
+		err := s.cfg.DB.Transact(ctx, func(tx sqldb.Tx) error {
 			_, err := syncwire.ApplyDue(ctx, tx, s.cfg.Now())
 			return err
 		})

@@ -17,7 +17,7 @@ import (
 	"ektamall/shared/catalog"
 	"ektamall/shared/errs"
 	"ektamall/shared/natsx"
-	"ektamall/shared/sqlitedb"
+	"ektamall/shared/sqldb"
 	"ektamall/shared/syncwire"
 )
 
@@ -51,7 +51,7 @@ func Provision(ctx context.Context, db hub.Store, m MallInfo, rotate bool, now t
 		return nil, fmt.Errorf("provision %s: %w", m.ID, err)
 	}
 	ts := now.UTC().Format(time.RFC3339Nano)
-	err = db.Transact(ctx, func(tx *sql.Tx) error {
+	err = db.Transact(ctx, func(tx sqldb.Tx) error {
 		var state string
 		switch err := tx.QueryRowContext(ctx, `SELECT state FROM malls WHERE id = ?`, m.ID).Scan(&state); {
 		case errors.Is(err, sql.ErrNoRows):
@@ -207,7 +207,7 @@ const ingestConsumer = "INGEST"
 // the mall's downlink mirrors pull through.
 func (s *Service) setupMall(ctx context.Context, id string) error {
 	if _, err := s.cfg.DB.Writer().ExecContext(ctx, `INSERT INTO mall_sync (mall_id) VALUES (?) ON CONFLICT DO NOTHING`, id); err != nil {
-		return fmt.Errorf("mall %s: %w", id, sqlitedb.Classify(err))
+		return fmt.Errorf("mall %s: %w", id, sqldb.Classify(err))
 	}
 	name := syncwire.HubMallStream(id)
 	_, err := s.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{

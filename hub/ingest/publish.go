@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"ektamall/shared/sqldb"
 	"ektamall/shared/syncwire"
 )
 
@@ -97,7 +97,7 @@ func (s *Service) publishTable(ctx context.Context, stream, table string, subjec
 		return fmt.Errorf("publish %s %d: %w", table, last+1, pubErr)
 	}
 	col := "published_seq"
-	return s.cfg.DB.Transact(ctx, func(tx *sql.Tx) error {
+	return s.cfg.DB.Transact(ctx, func(tx sqldb.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE `+table+` SET `+col+` = id WHERE id > ? AND id <= ? AND published_seq IS NULL`, last, done)
 		return err
 	})

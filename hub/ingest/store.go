@@ -12,6 +12,7 @@ import (
 	"ektamall/hub"
 	"ektamall/shared/errs"
 	"ektamall/shared/events"
+	"ektamall/shared/sqldb"
 	"ektamall/shared/syncwire"
 )
 
@@ -124,7 +125,7 @@ var errRefused = errors.New("an event was refused")
 // others go on; otherwise a refused event ends the run with errRefused.
 func (s *Service) runBatch(ctx, stop context.Context, mall string, batch *decodedBatch, careful bool) error {
 	now := s.cfg.Now().UTC()
-	return s.cfg.DB.Transact(ctx, func(tx *sql.Tx) error {
+	return s.cfg.DB.Transact(ctx, func(tx sqldb.Tx) error {
 		b := batchState{mall: mall, now: now, careful: careful, applier: txApplier(s.cfg.Applier, tx), skus: map[string]bool{}}
 		if err := tx.QueryRowContext(ctx, `SELECT watermark, highest FROM mall_sync WHERE mall_id = ?`, mall).Scan(&b.wm, &b.highest); err != nil {
 			return fmt.Errorf("watermark %s: %w", mall, err)
@@ -177,7 +178,7 @@ type batchState struct {
 }
 
 // txApplier is the configured applier for the events of tx.
-func txApplier(a hub.EventApplier, tx *sql.Tx) hub.TxApplier {
+func txApplier(a hub.EventApplier, tx sqldb.Tx) hub.TxApplier {
 	switch a := a.(type) {
 	case nil:
 		return nil
@@ -191,7 +192,7 @@ func txApplier(a hub.EventApplier, tx *sql.Tx) hub.TxApplier {
 // eventApplier is an applier that takes events one at a time.
 type eventApplier struct {
 	a  hub.EventApplier
-	tx *sql.Tx
+	tx sqldb.Tx
 }
 
 func (e eventApplier) Apply(ctx context.Context, ev events.Envelope, _ any) error {
@@ -268,7 +269,7 @@ func (d *decodedBatch) each(fn func(*incoming) error) error {
 // applied at once; a later one is held until the gap before it fills; one
 // that cannot belong to the mall's sequence at all is parked. A
 // redelivered event is a no-op.
-func (s *Service) record(ctx context.Context, tx *sql.Tx, b *batchState, in *incoming) error {
+func (s *Service) record(ctx context.Context, tx sqldb.Tx, b *batchState, in *incoming) error {
 	mall, ev, streamSeq, raw := b.mall, in.ev, in.streamSeq, in.raw
 	if in.err != nil {
 		return s.park(ctx, tx, mall, streamSeq, events.Envelope{}, errs.E(errs.Invalid, "undecodable event: %v", in.err), raw, b.now)
@@ -312,7 +313,7 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, b *batchState, in *inc
 
 // duplicate handles an event whose sequence or id the hub already holds:
 // the same event again is a no-op, anything else is parked.
-func (s *Service) duplicate(ctx context.Context, tx *sql.Tx, b *batchState, streamSeq uint64, ev events.Envelope, raw []byte) error {
+func (s *Service) duplicate(ctx context.Context, tx sqldb.Tx, b *batchState, streamSeq uint64, ev events.Envelope, raw []byte) error {
 	var have string
 	err := tx.QueryRowContext(ctx, `SELECT event_id FROM events_received WHERE mall_id = ? AND seq = ?`, b.mall, ev.Seq).Scan(&have)
 	switch {
@@ -329,7 +330,7 @@ func (s *Service) duplicate(ctx context.Context, tx *sql.Tx, b *batchState, stre
 // applyNext applies the event at watermark+1 (its row is already stored
 // as applied) and moves the watermark past it, parking it if it cannot
 // apply.
-func (s *Service) applyNext(ctx context.Context, tx *sql.Tx, b *batchState, in *incoming) error {
+func (s *Service) applyNext(ctx context.Context, tx sqldb.Tx, b *batchState, in *incoming) error {
 	ev, raw := in.ev, in.raw
 	if aerr := s.apply(ctx, tx, b, in); aerr != nil {
 		if !parkable(aerr) {
@@ -353,7 +354,7 @@ func (s *Service) applyNext(ctx context.Context, tx *sql.Tx, b *batchState, in *
 // drainHeld applies held events from watermark+1 while they are contiguous,
 // and moves on to a restored mall's next epoch when its marker is held and
 // the hub holds the backup's events it continues from.
-func (s *Service) drainHeld(ctx context.Context, tx *sql.Tx, b *batchState) error {
+func (s *Service) drainHeld(ctx context.Context, tx sqldb.Tx, b *batchState) error {
 	for b.highest > b.wm {
 		ok, err := s.applyHeld(ctx, tx, b, b.wm+1)
 		if err != nil || ok {
@@ -394,7 +395,7 @@ func (s *Service) drainHeld(ctx context.Context, tx *sql.Tx, b *batchState) erro
 
 // applyHeld applies the held event at seq, if there is one, and moves the
 // watermark to it.
-func (s *Service) applyHeld(ctx context.Context, tx *sql.Tx, b *batchState, seq int64) (bool, error) {
+func (s *Service) applyHeld(ctx context.Context, tx sqldb.Tx, b *batchState, seq int64) (bool, error) {
 	var raw []byte
 	err := tx.QueryRowContext(ctx, `SELECT envelope FROM events_received WHERE mall_id = ? AND seq = ? AND status = 'held'`, b.mall, seq).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -416,7 +417,7 @@ func (s *Service) applyHeld(ctx context.Context, tx *sql.Tx, b *batchState, seq 
 // nextEpoch finds the held marker of the mall's next epoch (events of a
 // mall restored from a backup, shared/events/epoch.go) that continues from
 // an event at or below the watermark; 0 if there is none yet.
-func (s *Service) nextEpoch(ctx context.Context, tx *sql.Tx, b *batchState) (int64, error) {
+func (s *Service) nextEpoch(ctx context.Context, tx sqldb.Tx, b *batchState) (int64, error) {
 	var seq int64
 	var raw []byte
 	err := tx.QueryRowContext(ctx, `SELECT seq, envelope FROM events_received WHERE mall_id = ? AND seq > ? AND status = 'held' AND type = ?
@@ -453,7 +454,7 @@ func parkable(err error) bool {
 // a careful run it does so in a savepoint, so a refused event leaves none
 // of its writes behind; otherwise a refusal ends the run (errRefused) and
 // the whole batch is rolled back.
-func (s *Service) apply(ctx context.Context, tx *sql.Tx, b *batchState, in *incoming) (err error) {
+func (s *Service) apply(ctx context.Context, tx sqldb.Tx, b *batchState, in *incoming) (err error) {
 	if !b.careful {
 		err = s.applyChecked(ctx, tx, b, in)
 		if err != nil && parkable(err) {
@@ -480,7 +481,7 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, b *batchState, in *inco
 
 // applyChecked runs ingest's own checks of the event, routes it, and hands
 // it to the applier.
-func (s *Service) applyChecked(ctx context.Context, tx *sql.Tx, b *batchState, in *incoming) error {
+func (s *Service) applyChecked(ctx context.Context, tx sqldb.Tx, b *batchState, in *incoming) error {
 	if err := checkPayload(ctx, tx, in, b.skus); err != nil {
 		return err
 	}
@@ -495,7 +496,7 @@ func (s *Service) applyChecked(ctx context.Context, tx *sql.Tx, b *batchState, i
 
 // park records an event the hub will not apply, with its reason. A
 // redelivery of the same message parks it once.
-func (s *Service) park(ctx context.Context, tx *sql.Tx, mall string, streamSeq uint64, ev events.Envelope, reason error, raw []byte, now time.Time) error {
+func (s *Service) park(ctx context.Context, tx sqldb.Tx, mall string, streamSeq uint64, ev events.Envelope, reason error, raw []byte, now time.Time) error {
 	var seq any
 	if ev.Seq > 0 {
 		seq = ev.Seq

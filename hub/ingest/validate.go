@@ -11,6 +11,7 @@ import (
 
 	"ektamall/shared/errs"
 	"ektamall/shared/events"
+	"ektamall/shared/sqldb"
 )
 
 // checkPayload checks what the hub can check of an event's payload on its
@@ -18,7 +19,7 @@ import (
 // the master catalog. The ledger (the applier) checks the money. known
 // holds the SKUs already found in this transaction, which nothing in it
 // can remove.
-func checkPayload(ctx context.Context, tx *sql.Tx, in *incoming, known map[string]bool) error {
+func checkPayload(ctx context.Context, tx sqldb.Tx, in *incoming, known map[string]bool) error {
 	if in.perr != nil {
 		return in.perr
 	}
@@ -132,7 +133,7 @@ func decodePayload(raw json.RawMessage, v any) error {
 // route queues a transfer event for the other mall: transfer.sent goes to
 // the receiving mall, transfer.received back to the sender. The publisher
 // sends it on ROUTED, from where that mall's mirror pulls it.
-func route(ctx context.Context, tx *sql.Tx, ev events.Envelope, now time.Time) error {
+func route(ctx context.Context, tx sqldb.Tx, ev events.Envelope, now time.Time) error {
 	var id, from, to string
 	var lines int
 	switch ev.Type {

@@ -12,6 +12,7 @@ import (
 	"ektamall/shared/errs"
 	"ektamall/shared/events"
 	"ektamall/shared/money"
+	"ektamall/shared/sqldb"
 )
 
 // Applier implements hub.EventApplier, and hub.BatchApplier for ingest.
@@ -37,7 +38,7 @@ func NewApplier(now func() time.Time) *Applier {
 // sequence, or the same sale, return or shift id, is Invalid (ingest parks
 // it). Unknown malls, products and producers are NotFound. On an error the
 // caller rolls back what the event wrote, as ingest's savepoint does.
-func (a *Applier) ApplyEvent(ctx context.Context, tx *sql.Tx, ev events.Envelope) error {
+func (a *Applier) ApplyEvent(ctx context.Context, tx sqldb.Tx, ev events.Envelope) error {
 	return a.apply(ctx, newBooker(tx), ev, nil)
 }
 
@@ -45,7 +46,7 @@ func (a *Applier) ApplyEvent(ctx context.Context, tx *sql.Tx, ev events.Envelope
 // tx only, reads each mall, product, producer and commission rule of the
 // catalog once for the whole transaction, and writes the accounts'
 // running totals once, in Done.
-func (a *Applier) ForTx(tx *sql.Tx) hub.TxApplier {
+func (a *Applier) ForTx(tx sqldb.Tx) hub.TxApplier {
 	bk := newBooker(tx)
 	bk.pending = newPendingTotals()
 	return txApplier{a: a, bk: bk}
@@ -113,7 +114,7 @@ func (a *Applier) apply(ctx context.Context, bk *booker, ev events.Envelope, pay
 // (mall and sequence, event id) refuse a second claim, so the common case
 // costs one insert and no lookup. booked: this very event was booked
 // before, and applying it again is a no-op.
-func claim(ctx context.Context, tx *sql.Tx, ev events.Envelope, now time.Time) (booked bool, err error) {
+func claim(ctx context.Context, tx sqldb.Tx, ev events.Envelope, now time.Time) (booked bool, err error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO ledger_events (mall, seq, event_id, type, at, applied_at) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`, ev.Mall, ev.Seq, ev.ID, ev.Type, TS(ev.At), TS(now))
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ektamall/shared/errs"
+	"ektamall/shared/sqldb"
 )
 
 // booker books events in one transaction. It remembers what it read of
@@ -18,7 +19,7 @@ import (
 // backlog batch books hundreds of sales of the same few hundred products,
 // so most lookups are answered from memory.
 type booker struct {
-	tx        *sql.Tx
+	tx        sqldb.Tx
 	malls     map[string]string // mall id → state
 	products  map[string]product
 	producers map[string]producer
@@ -49,7 +50,7 @@ type storedRule struct {
 	from string
 }
 
-func newBooker(tx *sql.Tx) *booker {
+func newBooker(tx sqldb.Tx) *booker {
 	return &booker{tx: tx, malls: map[string]string{}, products: map[string]product{},
 		producers: map[string]producer{}, rules: map[ruleKey][]storedRule{}}
 }
@@ -186,7 +187,7 @@ func (pt *pendingTotals) endEvent(booked bool) {
 }
 
 // flush writes the totals held back, in account order.
-func (pt *pendingTotals) flush(ctx context.Context, tx *sql.Tx) error {
+func (pt *pendingTotals) flush(ctx context.Context, tx sqldb.Tx) error {
 	ids := make([]string, 0, len(pt.batch))
 	for id := range pt.batch {
 		ids = append(ids, id)

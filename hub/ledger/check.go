@@ -8,7 +8,7 @@ import (
 	"ektamall/shared/money"
 )
 
-// Queryer is a *sql.DB or *sql.Tx.
+// Queryer is the read half of an sqldb.Querier (a pool or a transaction).
 type Queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row

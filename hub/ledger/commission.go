@@ -9,7 +9,7 @@ import (
 
 	"ektamall/shared/errs"
 	"ektamall/shared/ids"
-	"ektamall/shared/sqlitedb"
+	"ektamall/shared/sqldb"
 	"ektamall/shared/text"
 )
 
@@ -100,7 +100,7 @@ func bpOf(v, bp int64) int64 { return (v*bp + 5000) / 10000 }
 // new effective_from supersedes. It is a conflict to add a rule that takes
 // effect before a settlement run already closed, because that run paid
 // lines under the old rule.
-func CreateRule(ctx context.Context, tx *sql.Tx, r Rule, now time.Time) (Rule, error) {
+func CreateRule(ctx context.Context, tx sqldb.Tx, r Rule, now time.Time) (Rule, error) {
 	switch r.Scope {
 	case ScopeDefault:
 		if r.Key != "" {
@@ -158,7 +158,7 @@ func CreateRule(ctx context.Context, tx *sql.Tx, r Rule, now time.Time) (Rule, e
 	_, err = tx.ExecContext(ctx, `INSERT INTO commission_rules (id, scope, key, rate_bp, gst_bp, effective_from, created_at, created_by, note)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, r.Scope, r.Key, r.RateBP, r.GSTBP, TS(r.EffectiveFrom), TS(now), r.CreatedBy, r.Note)
 	if err != nil {
-		if sqlitedb.IsUnique(err) {
+		if sqldb.IsUnique(err) {
 			return Rule{}, errs.E(errs.Conflict, "a %s rule for %q effective %s already exists", r.Scope, r.Key, TS(r.EffectiveFrom))
 		}
 		return Rule{}, fmt.Errorf("commission rule: %w", err)

@@ -37,7 +37,7 @@ func TestIGSTUTGSTAndRoundOff(t *testing.T) {
 	}
 	var pos, gstin string
 	var b2b int
-	if err := db.R.QueryRowContext(ctx, `SELECT pos_state, b2b, buyer_gstin FROM hub_sales WHERE sale_id = ?`, s.SaleID).Scan(&pos, &b2b, &gstin); err != nil {
+	if err := db.Reader().QueryRowContext(ctx, `SELECT pos_state, b2b, buyer_gstin FROM hub_sales WHERE sale_id = ?`, s.SaleID).Scan(&pos, &b2b, &gstin); err != nil {
 		t.Fatal(err)
 	}
 	if pos != "KA" || b2b != 1 || gstin != "27AAPFU0939F1ZV" {
@@ -114,7 +114,7 @@ func TestOldSaleEventStillBooks(t *testing.T) {
 	}
 	var pos string
 	var igst, ro int64
-	if err := db.R.QueryRowContext(ctx, `SELECT pos_state, igst, round_off FROM hub_sales WHERE sale_id = ?`, s.SaleID).Scan(&pos, &igst, &ro); err != nil {
+	if err := db.Reader().QueryRowContext(ctx, `SELECT pos_state, igst, round_off FROM hub_sales WHERE sale_id = ?`, s.SaleID).Scan(&pos, &igst, &ro); err != nil {
 		t.Fatal(err)
 	}
 	if pos != "UP" || igst != 0 || ro != 0 {

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"ektamall/shared/errs"
+	"ektamall/shared/sqldb"
 )
 
 // TimeFormat is how the hub's books store times: fixed width, so the text
@@ -95,12 +96,12 @@ type Entry struct {
 // Post writes e inside tx and moves its accounts' running totals. Legs on
 // the same account are netted; zero legs are dropped; an entry that nets
 // to nothing writes nothing. It refuses an entry that does not balance.
-func Post(ctx context.Context, tx *sql.Tx, e Entry, now time.Time) error {
+func Post(ctx context.Context, tx sqldb.Tx, e Entry, now time.Time) error {
 	return post(ctx, tx, nil, e, now)
 }
 
 // post is Post; with pending, the running totals are held back there.
-func post(ctx context.Context, tx *sql.Tx, pending *pendingTotals, e Entry, now time.Time) error {
+func post(ctx context.Context, tx sqldb.Tx, pending *pendingTotals, e Entry, now time.Time) error {
 	net := map[string]int64{}
 	for _, p := range e.Postings {
 		if p.Debit < 0 || p.Credit < 0 {
@@ -160,7 +161,7 @@ func post(ctx context.Context, tx *sql.Tx, pending *pendingTotals, e Entry, now 
 // account the first time. With pending the totals are held back there, and
 // only an account not yet known to exist is written (with no totals): the
 // postings refer to it.
-func moveAccount(ctx context.Context, tx *sql.Tx, pending *pendingTotals, id, typ, class string, d, c int64, ts string) error {
+func moveAccount(ctx context.Context, tx sqldb.Tx, pending *pendingTotals, id, typ, class string, d, c int64, ts string) error {
 	if pending != nil {
 		if pending.hold(id, d, c) {
 			return nil
@@ -180,7 +181,7 @@ func moveAccount(ctx context.Context, tx *sql.Tx, pending *pendingTotals, id, ty
 
 // Reverse posts a new entry that undoes entry orig leg for leg. Reversing
 // an entry that was never written (it netted to nothing) writes nothing.
-func Reverse(ctx context.Context, tx *sql.Tx, orig, id, kind, eventID string, at, now time.Time) error {
+func Reverse(ctx context.Context, tx sqldb.Tx, orig, id, kind, eventID string, at, now time.Time) error {
 	var mall, ref string
 	err := tx.QueryRowContext(ctx, `SELECT mall, ref FROM ledger_entries WHERE id = ?`, orig).Scan(&mall, &ref)
 	if err == sql.ErrNoRows {

@@ -2,7 +2,7 @@ package ledger_test
 
 import (
 	"context"
-	"database/sql"
+	"ektamall/hub"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -13,29 +13,29 @@ import (
 	"ektamall/shared/errs"
 	"ektamall/shared/events"
 	"ektamall/shared/money"
-	"ektamall/shared/sqlitedb"
+	"ektamall/shared/sqldb"
 )
 
 var t0 = time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC)
 
-func setup(t *testing.T) (context.Context, *sqlitedb.DB, *ledger.Applier) {
+func setup(t *testing.T) (context.Context, hub.Store, *ledger.Applier) {
 	ctx := context.Background()
 	db := ledgertest.Open(t)
 	return ctx, db, ledger.NewApplier(func() time.Time { return t0.Add(time.Hour) })
 }
 
-func balance(t *testing.T, db *sqlitedb.DB, account string) int64 {
+func balance(t *testing.T, db hub.Store, account string) int64 {
 	t.Helper()
-	v, err := ledger.AccountBalance(context.Background(), db.R, account)
+	v, err := ledger.AccountBalance(context.Background(), db.Reader(), account)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return v
 }
 
-func mustCheck(t *testing.T, db *sqlitedb.DB) ledger.Report {
+func mustCheck(t *testing.T, db hub.Store) ledger.Report {
 	t.Helper()
-	r, err := ledger.Check(context.Background(), db.R)
+	r, err := ledger.Check(context.Background(), db.Reader())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestVoidAndReturnsReverseExactly(t *testing.T) {
 		t.Fatalf("void of a returned sale: want invalid, got %v", err)
 	}
 	mustCheck(t, db)
-	accts, err := ledger.Accounts(ctx, db.R)
+	accts, err := ledger.Accounts(ctx, db.Reader())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestVoidAndReturnsReverseExactly(t *testing.T) {
 		}
 	}
 	// The books refuse edits.
-	_, err = db.W.ExecContext(ctx, `UPDATE ledger_postings SET debit = debit + 1`)
+	_, err = db.Writer().ExecContext(ctx, `UPDATE ledger_postings SET debit = debit + 1`)
 	if err == nil {
 		t.Fatal("a posting could be edited")
 	}
@@ -192,7 +192,7 @@ func TestCommissionRuleInForceAtSaleTime(t *testing.T) {
 		{Scope: ledger.ScopeProducer, Key: p.ProducerID, RateBP: 500, GSTBP: 1800, EffectiveFrom: t0.Add(48 * time.Hour)},
 		{Scope: ledger.ScopeCategory, Key: p.Category, RateBP: 1200, EffectiveFrom: t0.Add(24 * time.Hour)},
 	}
-	err := db.Transact(ctx, func(tx *sql.Tx) error {
+	err := db.Transact(ctx, func(tx sqldb.Tx) error {
 		for _, r := range rules {
 			if _, err := ledger.CreateRule(ctx, tx, r, t0); err != nil {
 				return err
@@ -214,7 +214,7 @@ func TestCommissionRuleInForceAtSaleTime(t *testing.T) {
 			t.Fatal(err)
 		}
 		var bp, comm, cg int64
-		if err := db.R.QueryRowContext(ctx, `SELECT commission_bp, commission, commission_gst FROM hub_sale_lines WHERE sale_id = ?`, s.SaleID).Scan(&bp, &comm, &cg); err != nil {
+		if err := db.Reader().QueryRowContext(ctx, `SELECT commission_bp, commission, commission_gst FROM hub_sale_lines WHERE sale_id = ?`, s.SaleID).Scan(&bp, &comm, &cg); err != nil {
 			t.Fatal(err)
 		}
 		tx := s.Lines[0].Taxable.Paise()
@@ -223,7 +223,7 @@ func TestCommissionRuleInForceAtSaleTime(t *testing.T) {
 		}
 	}
 	// A rule back-dated behind booked sales is refused.
-	err = db.Transact(ctx, func(tx *sql.Tx) error {
+	err = db.Transact(ctx, func(tx sqldb.Tx) error {
 		_, err := ledger.CreateRule(ctx, tx, ledger.Rule{Scope: ledger.ScopeDefault, RateBP: 900, EffectiveFrom: t0}, t0)
 		return err
 	})
@@ -260,9 +260,9 @@ func TestBatchBooksAsEventByEvent(t *testing.T) {
 		m.Envelope(events.ReturnCompleted, t0, m.Return(sales[4], ledgertest.ReturnState{}, map[int]int64{2: 1}, "cash", t0)),
 		m.Envelope(events.SaleVoided, t0, events.Void{SaleID: "never-sold"})) // refused: not booked
 
-	books := func(batch bool) (*sqlitedb.DB, []errs.Code) {
+	books := func(batch bool) (hub.Store, []errs.Code) {
 		db := ledgertest.Open(t)
-		if err := db.Transact(ctx, func(tx *sql.Tx) error { _, err := ledger.CreateRule(ctx, tx, rule, t0.Add(-2*time.Hour)); return err }); err != nil {
+		if err := db.Transact(ctx, func(tx sqldb.Tx) error { _, err := ledger.CreateRule(ctx, tx, rule, t0.Add(-2*time.Hour)); return err }); err != nil {
 			t.Fatal(err)
 		}
 		var codes []errs.Code
@@ -272,7 +272,7 @@ func TestBatchBooksAsEventByEvent(t *testing.T) {
 			}
 			return db, codes
 		}
-		err := db.Transact(ctx, func(tx *sql.Tx) error {
+		err := db.Transact(ctx, func(tx sqldb.Tx) error {
 			ta := a.ForTx(tx)
 			for _, ev := range evs {
 				if _, err := tx.ExecContext(ctx, `SAVEPOINT e`); err != nil {
@@ -305,11 +305,11 @@ func TestBatchBooksAsEventByEvent(t *testing.T) {
 	if r1.Entries != rb.Entries || !r1.Debits.Equal(rb.Debits) {
 		t.Fatalf("event by event %d entries, %s; in a batch %d entries, %s", r1.Entries, r1.Debits, rb.Entries, rb.Debits)
 	}
-	a1, err := ledger.Accounts(ctx, one.R)
+	a1, err := ledger.Accounts(ctx, one.Reader())
 	if err != nil {
 		t.Fatal(err)
 	}
-	ab, err := ledger.Accounts(ctx, many.R)
+	ab, err := ledger.Accounts(ctx, many.Reader())
 	if err != nil {
 		t.Fatal(err)
 	}

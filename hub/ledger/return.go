@@ -9,6 +9,7 @@ import (
 
 	"ektamall/shared/errs"
 	"ektamall/shared/events"
+	"ektamall/shared/sqldb"
 )
 
 // soldLine is a booked sale line and what earlier returns took back.
@@ -22,7 +23,7 @@ type soldLine struct {
 	retCGST, retSGST, retComm, retCommGS int64
 }
 
-func loadSoldLine(ctx context.Context, tx *sql.Tx, mall, sale string, lineNo int) (soldLine, error) {
+func loadSoldLine(ctx context.Context, tx sqldb.Tx, mall, sale string, lineNo int) (soldLine, error) {
 	var s soldLine
 	err := tx.QueryRowContext(ctx, `SELECT sku, producer_id, qty, amount, taxable, cgst, sgst, utgst, commission, commission_gst, igst
 		FROM hub_sale_lines WHERE mall = ? AND sale_id = ? AND line_no = ?`, mall, sale, lineNo).

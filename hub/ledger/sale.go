@@ -2,16 +2,15 @@ package ledger
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
 	"ektamall/shared/errs"
 	"ektamall/shared/events"
-	"ektamall/shared/sqlitedb"
+	"ektamall/shared/sqldb"
 )
 
-func isUnique(err error) bool { return sqlitedb.IsUnique(err) }
+func isUnique(err error) bool { return sqldb.IsUnique(err) }
 
 // SaleEntryID and friends derive entry ids from the business key, so a
 // replay of the same fact can never book twice.
@@ -208,7 +207,7 @@ func applySale(ctx context.Context, bk *booker, ev events.Envelope, p events.Sal
 		EventID: ev.ID, At: at, Postings: ps}, now)
 }
 
-func applyVoid(ctx context.Context, tx *sql.Tx, ev events.Envelope, p events.Void, now time.Time) error {
+func applyVoid(ctx context.Context, tx sqldb.Tx, ev events.Envelope, p events.Void, now time.Time) error {
 	if p.SaleID == "" {
 		return errs.E(errs.Invalid, "sale.voided without sale_id")
 	}

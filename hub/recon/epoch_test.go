@@ -45,7 +45,7 @@ func TestCompletenessAcrossRestoreEpochs(t *testing.T) {
 		sale()
 		sale()
 	}
-	comp, err := recon.Completeness(ctx, db.R)
+	comp, err := recon.Completeness(ctx, db.Reader())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func TestCompletenessAndShifts(t *testing.T) {
 		}
 		sales = append(sales, s)
 	}
-	comp, err := recon.Completeness(ctx, db.R)
+	comp, err := recon.Completeness(ctx, db.Reader())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestCompletenessAndShifts(t *testing.T) {
 	if err := ledgertest.Apply(ctx, db, a, m.Envelope(events.ShiftClosed, now, z2)); err != nil {
 		t.Fatal(err)
 	}
-	sh, err := recon.Shifts(ctx, db.R, "LKO1")
+	sh, err := recon.Shifts(ctx, db.Reader(), "LKO1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestStatementBreaks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := recon.Breaks(ctx, db.R, im.ID, now)
+	rep, err := recon.Breaks(ctx, db.Reader(), im.ID, now)
 	if err != nil {
 		t.Fatal(err)
 	}

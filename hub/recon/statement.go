@@ -3,7 +3,6 @@ package recon
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/csv"
 	"encoding/hex"
 	"fmt"
@@ -18,7 +17,7 @@ import (
 	"ektamall/shared/errs"
 	"ektamall/shared/ids"
 	"ektamall/shared/money"
-	"ektamall/shared/sqlitedb"
+	"ektamall/shared/sqldb"
 )
 
 // StatementRow is one payment an acquirer reports.
@@ -83,10 +82,10 @@ func ImportStatement(ctx context.Context, db hub.Store, filename string, body []
 	}
 	sum := sha256.Sum256(body)
 	im := Import{ID: ids.New(), Filename: filename, Rows: len(rows), ImportedAt: now.UTC(), ImportedBy: by}
-	err = db.Transact(ctx, func(tx *sql.Tx) error {
+	err = db.Transact(ctx, func(tx sqldb.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO statement_imports (id, kind, sha256, filename, rows, imported_at, imported_by) VALUES (?, 'payment', ?, ?, ?, ?, ?)`,
 			im.ID, hex.EncodeToString(sum[:]), filename, len(rows), ledger.TS(now), by)
-		if sqlitedb.IsUnique(err) {
+		if sqldb.IsUnique(err) {
 			return errs.E(errs.Conflict, "this statement file was already imported")
 		}
 		if err != nil {

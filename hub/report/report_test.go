@@ -52,7 +52,7 @@ func TestSalesReport(t *testing.T) {
 	ret := mall.Return(s1, ledgertest.ReturnState{}, map[int]int64{1: 1}, "upi", day2)
 	apply(events.ReturnCompleted, day2, ret)
 
-	byDay, err := report.Sales(ctx, db.R, report.ByDay, report.Range{}, 0)
+	byDay, err := report.Sales(ctx, db.Reader(), report.ByDay, report.Range{}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestSalesReport(t *testing.T) {
 		t.Fatalf("29 Nov returns: %+v, want 1 unit worth %s", byDay[1], ret.Total)
 	}
 
-	byProduct, err := report.Sales(ctx, db.R, report.ByProduct, report.Range{}, 0)
+	byProduct, err := report.Sales(ctx, db.Reader(), report.ByProduct, report.Range{}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestSalesReport(t *testing.T) {
 
 	// A range of one IST day keeps the sale at 23:50 and leaves out 00:10.
 	from, _ := time.ParseInLocation("2006-01-02", "2026-11-28", report.IST)
-	byState, err := report.Sales(ctx, db.R, report.ByState, report.Range{From: from, To: from.AddDate(0, 0, 1)}, 0)
+	byState, err := report.Sales(ctx, db.Reader(), report.ByState, report.Range{From: from, To: from.AddDate(0, 0, 1)}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,11 +87,11 @@ func TestSalesReport(t *testing.T) {
 	if len(byState) != 2 || !total.Equal(want1) {
 		t.Fatalf("by state on 28 Nov: %+v, want 2 States adding up to %s", byState, want1)
 	}
-	if top, _ := report.Sales(ctx, db.R, report.ByProduct, report.Range{}, 1); len(top) != 1 || top[0].Key != p1.SKU {
+	if top, _ := report.Sales(ctx, db.Reader(), report.ByProduct, report.Range{}, 1); len(top) != 1 || top[0].Key != p1.SKU {
 		t.Fatalf("top 1 product: %+v", top)
 	}
 
-	mix, err := report.Tenders(ctx, db.R, report.Range{})
+	mix, err := report.Tenders(ctx, db.Reader(), report.Range{})
 	if err != nil {
 		t.Fatal(err)
 	}

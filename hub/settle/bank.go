@@ -2,7 +2,6 @@ package settle
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"regexp"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"ektamall/hub/ledger"
 	"ektamall/shared/errs"
+	"ektamall/shared/sqldb"
 	"ektamall/shared/text"
 )
 
@@ -40,7 +40,7 @@ func (b BankAccount) Validate() error {
 }
 
 // PutBankAccount sets a producer's bank account inside tx.
-func PutBankAccount(ctx context.Context, tx *sql.Tx, b BankAccount, now time.Time) error {
+func PutBankAccount(ctx context.Context, tx sqldb.Tx, b BankAccount, now time.Time) error {
 	if err := b.Validate(); err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func PutBankAccount(ctx context.Context, tx *sql.Tx, b BankAccount, now time.Tim
 // SeedDemoBankAccounts gives every producer without an account a
 // fictional one (valid IFSC shape, bank code EKTA which no real bank
 // uses), so a demo's payout file is complete. Never call it on a real hub.
-func SeedDemoBankAccounts(ctx context.Context, tx *sql.Tx, now time.Time) error {
+func SeedDemoBankAccounts(ctx context.Context, tx sqldb.Tx, now time.Time) error {
 	rows, err := tx.QueryContext(ctx, `SELECT p.id, p.name FROM producers p
 		WHERE NOT EXISTS (SELECT 1 FROM producer_bank_accounts b WHERE b.producer_id = p.id) ORDER BY p.id`)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"ektamall/hub/ledger"
 	"ektamall/shared/errs"
 	"ektamall/shared/ids"
+	"ektamall/shared/sqldb"
 	"ektamall/shared/text"
 )
 
@@ -33,7 +34,7 @@ type BankChange struct {
 
 // RequestBankChange records a pending change of b's account, asked for by
 // maker. A change already pending for the producer is superseded.
-func RequestBankChange(ctx context.Context, tx *sql.Tx, b BankAccount, maker string, now time.Time) (BankChange, error) {
+func RequestBankChange(ctx context.Context, tx sqldb.Tx, b BankAccount, maker string, now time.Time) (BankChange, error) {
 	if err := b.Validate(); err != nil {
 		return BankChange{}, err
 	}
@@ -57,7 +58,7 @@ func RequestBankChange(ctx context.Context, tx *sql.Tx, b BankAccount, maker str
 // DecideBankChange approves or rejects a pending change on behalf of
 // checker, who must not be the person who asked for it. Approval writes
 // the account settlement pays into.
-func DecideBankChange(ctx context.Context, tx *sql.Tx, id, checker string, approve bool, reason string, now time.Time) (BankChange, error) {
+func DecideBankChange(ctx context.Context, tx sqldb.Tx, id, checker string, approve bool, reason string, now time.Time) (BankChange, error) {
 	reason, err := text.Clean("reason", reason, text.Rule{Max: 200, Required: !approve})
 	if err != nil {
 		return BankChange{}, err
@@ -87,7 +88,7 @@ func DecideBankChange(ctx context.Context, tx *sql.Tx, id, checker string, appro
 }
 
 // BankChanges lists changes, newest first; status "" lists every one.
-func BankChanges(ctx context.Context, db *sql.DB, status string, limit int) ([]BankChange, error) {
+func BankChanges(ctx context.Context, db sqldb.Querier, status string, limit int) ([]BankChange, error) {
 	switch status {
 	case "", "pending", "approved", "rejected", "superseded":
 	default:
@@ -155,7 +156,7 @@ func readBankChange(ctx context.Context, q querier, id string) (BankChange, erro
 	return ch, nil
 }
 
-func producerExists(ctx context.Context, tx *sql.Tx, id string) error {
+func producerExists(ctx context.Context, tx sqldb.Tx, id string) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM producers WHERE id = ?`, id).Scan(&n); err != nil {
 		return err

@@ -16,7 +16,7 @@ import (
 	"ektamall/shared/csvin"
 	"ektamall/shared/errs"
 	"ektamall/shared/ids"
-	"ektamall/shared/sqlitedb"
+	"ektamall/shared/sqldb"
 )
 
 // The bank's response to a bulk-payment file: per payout reference, paid
@@ -100,11 +100,11 @@ func ImportResults(ctx context.Context, db hub.Store, filename string, body []by
 	}
 	sum := sha256.Sum256(body)
 	im := ResultsImport{ID: ids.New(), Filename: filename, ImportedAt: now.UTC(), ImportedBy: by}
-	err = db.Transact(ctx, func(tx *sql.Tx) error {
+	err = db.Transact(ctx, func(tx sqldb.Tx) error {
 		im.Paid, im.Failed = 0, 0
 		_, err := tx.ExecContext(ctx, `INSERT INTO statement_imports (id, kind, sha256, filename, rows, imported_at, imported_by)
 			VALUES (?, 'bank_response', ?, ?, ?, ?, ?)`, im.ID, hex.EncodeToString(sum[:]), filename, len(rows), ledger.TS(now), by)
-		if sqlitedb.IsUnique(err) {
+		if sqldb.IsUnique(err) {
 			return errs.E(errs.Conflict, "this bank response file was already imported")
 		}
 		if err != nil {
@@ -140,7 +140,7 @@ func ImportResults(ctx context.Context, db hub.Store, filename string, body []by
 
 // applyResult records one payout's result and books it; it reports false
 // for a row that repeats the recorded result.
-func applyResult(ctx context.Context, tx *sql.Tx, importID string, r Result, now time.Time) (bool, error) {
+func applyResult(ctx context.Context, tx sqldb.Tx, importID string, r Result, now time.Time) (bool, error) {
 	var id, producer, ref string
 	var amount int64
 	err := tx.QueryRowContext(ctx, `SELECT id, producer_id, reference, amount FROM settlement_payouts WHERE reference = ?`, r.Reference).
@@ -186,7 +186,7 @@ func applyResult(ctx context.Context, tx *sql.Tx, importID string, r Result, now
 // returnCredit books a paid payout whose credit the bank returned: the
 // money is back in the bank account and owed to the producer again, so
 // the next run pays it (broughtForward no longer counts the payout).
-func returnCredit(ctx context.Context, tx *sql.Tx, importID, id, producer, ref string, amount int64, r Result, now time.Time) error {
+func returnCredit(ctx context.Context, tx sqldb.Tx, importID, id, producer, ref string, amount int64, r Result, now time.Time) error {
 	if strings.TrimSpace(r.Reason) == "" {
 		return errs.E(errs.Invalid, "payout %s was paid; marking it failed (a returned credit) needs the bank's reason", ref)
 	}

@@ -80,7 +80,7 @@ func TestBankResponse(t *testing.T) {
 	// The books: nothing in flight, the bank paid out the one, the producer
 	// of the other is owed it again, and the next run pays it.
 	bal := func(acct string) int64 {
-		v, err := ledger.AccountBalance(f.ctx, f.db.R, acct)
+		v, err := ledger.AccountBalance(f.ctx, f.db.Reader(), acct)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +100,7 @@ func TestBankResponse(t *testing.T) {
 	if len(again) != 1 || again[failed.ProducerID] != failed.Amount.Paise() {
 		t.Fatalf("next run paid %v, want %s to %s again", again, failed.Amount, failed.ProducerID)
 	}
-	if r, err := ledger.Check(f.ctx, f.db.R); err != nil || !r.OK {
+	if r, err := ledger.Check(f.ctx, f.db.Reader()); err != nil || !r.OK {
 		t.Fatalf("ledger check: %+v %v", r, err)
 	}
 }

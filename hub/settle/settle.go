@@ -26,7 +26,7 @@ import (
 	"ektamall/shared/errs"
 	"ektamall/shared/ids"
 	"ektamall/shared/money"
-	"ektamall/shared/sqlitedb"
+	"ektamall/shared/sqldb"
 )
 
 // Config tunes settlement.
@@ -157,7 +157,7 @@ func (s *Service) Create(ctx context.Context, cutoff time.Time, by string, progr
 	}
 	var run Run
 	created := false
-	err := s.db.Transact(ctx, func(tx *sql.Tx) error {
+	err := s.db.Transact(ctx, func(tx sqldb.Tx) error {
 		var id string
 		err := tx.QueryRowContext(ctx, `SELECT id FROM settlement_runs WHERE cutoff = ?`, ledger.TS(cutoff)).Scan(&id)
 		if err == nil {
@@ -251,7 +251,7 @@ func lastRegion(ctx context.Context, q ledger.Queryer, beforeNo int64) (region, 
 }
 
 // gather computes every producer's balance for a run over reg.
-func (s *Service) gather(ctx context.Context, tx *sql.Tx, reg, prev region) (map[string]*balance, error) {
+func (s *Service) gather(ctx context.Context, tx sqldb.Tx, reg, prev region) (map[string]*balance, error) {
 	bals := map[string]*balance{}
 	get := func(p string) *balance {
 		b := bals[p]
@@ -313,7 +313,7 @@ func (s *Service) gather(ctx context.Context, tx *sql.Tx, reg, prev region) (map
 
 // gatherAdjustments collects the returns and voids due in the run, item
 // by item.
-func (s *Service) gatherAdjustments(ctx context.Context, tx *sql.Tx, reg, prev region, get func(string) *balance) error {
+func (s *Service) gatherAdjustments(ctx context.Context, tx sqldb.Tx, reg, prev region, get func(string) *balance) error {
 	queries := []string{
 		`SELECT r.producer_id, 'return', r.mall, r.return_id, r.sale_line_no, r.sale_id, -r.producer_net FROM hub_return_lines r
 			JOIN hub_sale_lines l ON l.mall = r.mall AND l.sale_id = r.sale_id AND l.line_no = r.sale_line_no
@@ -348,7 +348,7 @@ func (s *Service) gatherAdjustments(ctx context.Context, tx *sql.Tx, reg, prev r
 }
 
 // accountOf is the producer's bank account on file, if it has one.
-func accountOf(ctx context.Context, tx *sql.Tx, producer string) (BankAccount, bool, error) {
+func accountOf(ctx context.Context, tx sqldb.Tx, producer string) (BankAccount, bool, error) {
 	b := BankAccount{ProducerID: producer}
 	err := tx.QueryRowContext(ctx, `SELECT beneficiary, account_no, ifsc FROM producer_bank_accounts WHERE producer_id = ?`, producer).
 		Scan(&b.Beneficiary, &b.AccountNo, &b.IFSC)
@@ -364,7 +364,7 @@ func accountOf(ctx context.Context, tx *sql.Tx, producer string) (BankAccount, b
 // broughtForward: everything settled before, less what was paid or is on
 // its way (a failed payout, or a paid one whose credit the bank returned,
 // goes back into the balance).
-func broughtForward(ctx context.Context, tx *sql.Tx, get func(string) *balance) error {
+func broughtForward(ctx context.Context, tx sqldb.Tx, get func(string) *balance) error {
 	rows, err := tx.QueryContext(ctx, `SELECT producer_id, SUM(v) FROM (
 			SELECT producer_id, credits - debits AS v FROM settlement_balances
 			UNION ALL
@@ -387,7 +387,7 @@ func broughtForward(ctx context.Context, tx *sql.Tx, get func(string) *balance) 
 	return rows.Err()
 }
 
-func (s *Service) write(ctx context.Context, tx *sql.Tx, no int64, cutoff time.Time, reg region, now time.Time, by string, bals map[string]*balance, progress Progress) (Run, error) {
+func (s *Service) write(ctx context.Context, tx sqldb.Tx, no int64, cutoff time.Time, reg region, now time.Time, by string, bals map[string]*balance, progress Progress) (Run, error) {
 	list := make([]*balance, 0, len(bals))
 	for _, b := range bals {
 		list = append(list, b)
@@ -439,7 +439,7 @@ func (s *Service) write(ctx context.Context, tx *sql.Tx, no int64, cutoff time.T
 		}
 		for _, it := range b.items {
 			if _, err := itemStmt.ExecContext(ctx, run.ID, it.producer, it.kind, it.mall, it.ref, it.line, it.saleID, it.amount); err != nil {
-				if sqlitedb.IsUnique(err) {
+				if sqldb.IsUnique(err) {
 					return Run{}, errs.E(errs.Conflict, "%s %s/%s line %d is already settled", it.kind, it.mall, it.ref, it.line)
 				}
 				return Run{}, fmt.Errorf("insert item: %w", err)

@@ -2,6 +2,7 @@ package settle_test
 
 import (
 	"context"
+	"ektamall/hub"
 	"io"
 	"log/slog"
 	"testing"
@@ -12,12 +13,11 @@ import (
 	"ektamall/hub/settle"
 	"ektamall/shared/errs"
 	"ektamall/shared/events"
-	"ektamall/shared/sqlitedb"
 )
 
 type fixture struct {
 	ctx  context.Context
-	db   *sqlitedb.DB
+	db   hub.Store
 	now  time.Time
 	a    *ledger.Applier
 	svc  *settle.Service
@@ -53,7 +53,7 @@ func (f *fixture) run(t *testing.T) (settle.Run, map[string]int64) {
 
 func netOf(t *testing.T, f *fixture, s events.Sale) int64 {
 	var v int64
-	if err := f.db.R.QueryRowContext(f.ctx, `SELECT SUM(producer_net) FROM hub_sale_lines WHERE sale_id = ?`, s.SaleID).Scan(&v); err != nil {
+	if err := f.db.Reader().QueryRowContext(f.ctx, `SELECT SUM(producer_net) FROM hub_sale_lines WHERE sale_id = ?`, s.SaleID).Scan(&v); err != nil {
 		t.Fatal(err)
 	}
 	return v
@@ -103,7 +103,7 @@ func TestWindowNegativeCarryAndLateArrival(t *testing.T) {
 		t.Fatalf("late sale net of the debt: paid %d, want %d", pay[p.ProducerID], want)
 	}
 	// The producer's account is square: every rupee earned was paid.
-	if v, _ := ledger.AccountBalance(f.ctx, f.db.R, ledger.ProducerAccount(p.ProducerID)); v != 0 {
+	if v, _ := ledger.AccountBalance(f.ctx, f.db.Reader(), ledger.ProducerAccount(p.ProducerID)); v != 0 {
 		t.Fatalf("producer account %d after settling everything", v)
 	}
 }
@@ -123,14 +123,14 @@ func TestRunRules(t *testing.T) {
 	if _, _, err := f.svc.Create(f.ctx, f.now.Add(-time.Hour), "t", nil); errs.CodeOf(err) != errs.Conflict {
 		t.Fatalf("cutoff before the last run: want conflict, got %v", err)
 	}
-	if _, err := f.db.W.ExecContext(f.ctx, `UPDATE settlement_runs SET payout_total = 0`); err == nil {
+	if _, err := f.db.Writer().ExecContext(f.ctx, `UPDATE settlement_runs SET payout_total = 0`); err == nil {
 		t.Fatal("a closed run could be edited")
 	}
-	if _, err := f.db.W.ExecContext(f.ctx, `DELETE FROM settlement_balances`); err == nil {
+	if _, err := f.db.Writer().ExecContext(f.ctx, `DELETE FROM settlement_balances`); err == nil {
 		t.Fatal("a closed run's balances could be deleted")
 	}
 	// The lines a run paid are fixed by its bounds: they cannot move.
-	if _, err := f.db.W.ExecContext(f.ctx, `UPDATE hub_sale_lines SET at = '1999-01-01T00:00:00.000000Z'`); err == nil {
+	if _, err := f.db.Writer().ExecContext(f.ctx, `UPDATE hub_sale_lines SET at = '1999-01-01T00:00:00.000000Z'`); err == nil {
 		t.Fatal("a paid sale line could be moved out of its run")
 	}
 
@@ -179,7 +179,7 @@ func TestClockBehindLatestCutoff(t *testing.T) {
 	f.now = f.now.Add(-time.Hour) // the clock is now behind the cutoff
 	s := f.sell(t, old, ledgertest.Item{Product: p, Qty: 1})
 	var ingested string
-	if err := f.db.R.QueryRowContext(f.ctx, `SELECT ingested_at FROM hub_sale_lines WHERE sale_id = ?`, s.SaleID).Scan(&ingested); err != nil {
+	if err := f.db.Reader().QueryRowContext(f.ctx, `SELECT ingested_at FROM hub_sale_lines WHERE sale_id = ?`, s.SaleID).Scan(&ingested); err != nil {
 		t.Fatal(err)
 	}
 	if ingested <= ledger.TS(cutoff) {

@@ -3,7 +3,7 @@ package settle_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
+	"ektamall/hub"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -21,7 +21,7 @@ import (
 	"ektamall/shared/errs"
 	"ektamall/shared/events"
 	"ektamall/shared/money"
-	"ektamall/shared/sqlitedb"
+	"ektamall/shared/sqldb"
 )
 
 // The reference model: plain maps, computed without SQL, that the real
@@ -212,7 +212,7 @@ func TestSimulation(t *testing.T) {
 		{Scope: ledger.ScopeProducer, Key: products[5].ProducerID, RateBP: 300, EffectiveFrom: start.Add(5 * 24 * time.Hour)},
 		{Scope: ledger.ScopeDefault, RateBP: 1100, GSTBP: 1800, EffectiveFrom: start.Add(9 * 24 * time.Hour)},
 	}
-	err := db.Transact(ctx, func(tx *sql.Tx) error {
+	err := db.Transact(ctx, func(tx sqldb.Tx) error {
 		for _, ru := range rules {
 			if _, err := ledger.CreateRule(ctx, tx, ru, start.Add(-2*time.Hour)); err != nil {
 				return err
@@ -379,7 +379,7 @@ func TestSimulation(t *testing.T) {
 			}
 			lastRun = run
 		}
-		bal, err := ledger.TrialBalance(ctx, db.R)
+		bal, err := ledger.TrialBalance(ctx, db.Reader())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -458,9 +458,9 @@ func comparePayouts(t *testing.T, sd uint64, want, got map[string]int64) {
 	}
 }
 
-func checkBooks(t *testing.T, sd uint64, db *sqlitedb.DB) {
+func checkBooks(t *testing.T, sd uint64, db hub.Store) {
 	t.Helper()
-	rep, err := ledger.Check(context.Background(), db.R)
+	rep, err := ledger.Check(context.Background(), db.Reader())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -473,7 +473,7 @@ func checkBooks(t *testing.T, sd uint64, db *sqlitedb.DB) {
 // + its GST + producers' share, and the producers' share equals what was
 // paid plus what the ledger still owes them, which is what the last run
 // carried forward.
-func conservation(t *testing.T, sd uint64, db *sqlitedb.DB, m *model, gross, returned int64) {
+func conservation(t *testing.T, sd uint64, db hub.Store, m *model, gross, returned int64) {
 	t.Helper()
 	ctx := context.Background()
 	var tax, comm, commG, net int64
@@ -495,7 +495,7 @@ func conservation(t *testing.T, sd uint64, db *sqlitedb.DB, m *model, gross, ret
 	if gross-returned != tax+comm+commG+net {
 		t.Fatalf("seed %d: model: sales net of returns %d != tax %d + commission %d + GST %d + producers %d", sd, gross-returned, tax, comm, commG, net)
 	}
-	accts, err := ledger.Accounts(ctx, db.R)
+	accts, err := ledger.Accounts(ctx, db.Reader())
 	if err != nil {
 		t.Fatal(err)
 	}

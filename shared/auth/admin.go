@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"ektamall/shared/errs"
+	"ektamall/shared/sqldb"
 	"ektamall/shared/text"
 )
 
@@ -52,7 +53,7 @@ func (s *Store) AddUser(ctx context.Context, by User, allowed []Role, n NewUser,
 		n.Password = GeneratePassword()
 	}
 	var u User
-	err := s.db.Transact(ctx, func(tx *sql.Tx) error {
+	err := s.db.Transact(ctx, func(tx sqldb.Tx) error {
 		var err error
 		if u, err = s.CreateUser(ctx, tx, n.Username, n.Password, n.DisplayName, n.Role, n.Zone); err != nil {
 			return err
@@ -71,7 +72,7 @@ func (s *Store) ResetPassword(ctx context.Context, by User, allowed []Role, user
 	if password == "" {
 		password = GeneratePassword()
 	}
-	err := s.manage(ctx, by, allowed, username, "reset the password of", func(tx *sql.Tx, id string) error {
+	err := s.manage(ctx, by, allowed, username, "reset the password of", func(tx sqldb.Tx, id string) error {
 		if err := s.SetPassword(ctx, tx, username, password); err != nil {
 			return err
 		}
@@ -93,7 +94,7 @@ func (s *Store) SetActive(ctx context.Context, by User, allowed []Role, username
 	if active {
 		verb, action = "reactivate", "user_reactivated"
 	}
-	err := s.manage(ctx, by, allowed, username, verb, func(tx *sql.Tx, id string) error {
+	err := s.manage(ctx, by, allowed, username, verb, func(tx sqldb.Tx, id string) error {
 		var at any
 		if !active {
 			at = s.now().UTC().Format(time.RFC3339Nano)
@@ -120,8 +121,8 @@ func (s *Store) SetActive(ctx context.Context, by User, allowed []Role, username
 }
 
 // manage runs fn in a transaction on a user the admin may manage.
-func (s *Store) manage(ctx context.Context, by User, allowed []Role, username, verb string, fn func(tx *sql.Tx, id string) error) error {
-	return s.db.Transact(ctx, func(tx *sql.Tx) error {
+func (s *Store) manage(ctx context.Context, by User, allowed []Role, username, verb string, fn func(tx sqldb.Tx, id string) error) error {
+	return s.db.Transact(ctx, func(tx sqldb.Tx) error {
 		var id string
 		var role Role
 		err := tx.QueryRowContext(ctx, `SELECT id, role FROM users WHERE username = ?`, username).Scan(&id, &role)
@@ -155,7 +156,7 @@ func (s *Store) ChangeOwnPassword(ctx context.Context, u User, token, client, ol
 		return errs.Field("old_password", "too many wrong passwords from this device: try again after %s", until.Format(time.RFC3339))
 	}
 	var hash string
-	if err := s.db.R.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`, u.ID).Scan(&hash); err != nil {
+	if err := s.db.Reader().QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`, u.ID).Scan(&hash); err != nil {
 		return fmt.Errorf("read user: %w", err)
 	}
 	if !checkPassword(hash, oldPassword) {
@@ -166,7 +167,7 @@ func (s *Store) ChangeOwnPassword(ctx context.Context, u User, token, client, ol
 		return errs.Field("old_password", "the current password is wrong")
 	}
 	keep, _ := hashToken(token)
-	return s.db.Transact(ctx, func(tx *sql.Tx) error {
+	return s.db.Transact(ctx, func(tx sqldb.Tx) error {
 		if err := s.SetPassword(ctx, tx, u.Username, newPassword); err != nil {
 			return err
 		}
@@ -179,7 +180,7 @@ func (s *Store) ChangeOwnPassword(ctx context.Context, u User, token, client, ol
 
 // revokeSessions ends every live session of a user but the one whose
 // token hash is keep (nil: all of them).
-func (s *Store) revokeSessions(ctx context.Context, tx *sql.Tx, userID string, keep []byte) error {
+func (s *Store) revokeSessions(ctx context.Context, tx sqldb.Tx, userID string, keep []byte) error {
 	now := s.now().UTC().Format(time.RFC3339Nano)
 	q, args := `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, []any{now, userID}
 	if keep != nil {
@@ -200,7 +201,7 @@ const accountCols = `id, username, display_name, role, COALESCE(zone, ''),
 
 // ListUsers returns every user, by username.
 func (s *Store) ListUsers(ctx context.Context) ([]Account, error) {
-	rows, err := s.db.R.QueryContext(ctx, `SELECT `+accountCols+` FROM users ORDER BY username`, s.nowText())
+	rows, err := s.db.Reader().QueryContext(ctx, `SELECT `+accountCols+` FROM users ORDER BY username`, s.nowText())
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
@@ -218,7 +219,7 @@ func (s *Store) ListUsers(ctx context.Context) ([]Account, error) {
 
 // GetAccount returns one user.
 func (s *Store) GetAccount(ctx context.Context, username string) (Account, error) {
-	a, err := s.scanAccount(s.db.R.QueryRowContext(ctx, `SELECT `+accountCols+` FROM users WHERE username = ?2`, s.nowText(), username))
+	a, err := s.scanAccount(s.db.Reader().QueryRowContext(ctx, `SELECT `+accountCols+` FROM users WHERE username = ?2`, s.nowText(), username))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Account{}, errs.E(errs.NotFound, "no user %q", username)
 	}

@@ -97,7 +97,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, err
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.R.QueryContext(ctx, `SELECT a.id, a.at, COALESCE(u.username, ''), COALESCE(u.role, ''), a.action, a.detail, a.request_id
+	rows, err := s.db.Reader().QueryContext(ctx, `SELECT a.id, a.at, COALESCE(u.username, ''), COALESCE(u.role, ''), a.action, a.detail, a.request_id
 		FROM audit_log a LEFT JOIN users u ON u.id = a.user_id`+where+` ORDER BY a.id DESC LIMIT ?`, append(args, f.Limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("list audit: %w", err)

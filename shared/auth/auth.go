@@ -23,6 +23,7 @@ import (
 
 	"ektamall/shared/errs"
 	"ektamall/shared/ids"
+	"ektamall/shared/sqldb"
 	"ektamall/shared/sqlitedb"
 	"ektamall/shared/text"
 )
@@ -76,7 +77,7 @@ func (p Policy) withDefaults() Policy {
 
 // Store reads and writes users and sessions.
 type Store struct {
-	db     *sqlitedb.DB
+	db     sqldb.DB
 	policy Policy
 	now    func() time.Time
 	// dummy is a hash compared against when the user does not exist, so a
@@ -84,8 +85,13 @@ type Store struct {
 	dummy []byte
 }
 
-// NewStore returns a Store over db.
+// NewStore returns a Store over a mall's (or a tool's) SQLite database.
 func NewStore(db *sqlitedb.DB, p Policy) *Store {
+	return NewStoreOn(sqldb.FromSQLite(db), p)
+}
+
+// NewStoreOn returns a Store over db: the hub's, on SQLite or PostgreSQL.
+func NewStoreOn(db sqldb.DB, p Policy) *Store {
 	p = p.withDefaults()
 	dummy, _ := bcrypt.GenerateFromPassword([]byte("not-a-real-password"), p.BcryptCost)
 	return &Store{db: db, policy: p, now: time.Now, dummy: dummy}
@@ -98,7 +104,7 @@ var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,39}$`)
 
 // CreateUser adds a user inside tx. Passwords need 8 to 72 bytes (bcrypt's
 // limit); zone managers need a zone and nobody else has one.
-func (s *Store) CreateUser(ctx context.Context, tx *sql.Tx, username, password, display string, role Role, zone string) (User, error) {
+func (s *Store) CreateUser(ctx context.Context, tx sqldb.Tx, username, password, display string, role Role, zone string) (User, error) {
 	if !usernameRE.MatchString(username) {
 		return User{}, errs.Field("username", "username must be 3-40 of a-z, 0-9, '.', '_' and '-'")
 	}
@@ -123,10 +129,10 @@ func (s *Store) CreateUser(ctx context.Context, tx *sql.Tx, username, password, 
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO users (id, username, display_name, password_hash, role, zone, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		u.ID, username, display, string(hash), string(role), z, s.now().UTC().Format(time.RFC3339Nano))
-	if sqlitedb.IsUnique(err) {
+	if sqldb.IsUnique(err) {
 		return User{}, &errs.Error{Code: errs.Conflict, Field: "username", Message: fmt.Sprintf("username %q is taken", username)}
 	}
-	if sqlitedb.IsForeignKey(err) { // the only reference is the zone
+	if sqldb.IsForeignKey(err) { // the only reference is the zone
 		return User{}, errs.Field("zone", "zone %q is not a zone of this mall", zone)
 	}
 	if err != nil {
@@ -172,7 +178,7 @@ func (s *Store) LoginFrom(ctx context.Context, username, password, client, reque
 		zone sql.NullString
 		off  sql.NullString
 	)
-	err := s.db.R.QueryRowContext(ctx, `SELECT id, username, display_name, password_hash, role, zone, deactivated_at, lang FROM users WHERE username = ?`, username).
+	err := s.db.Reader().QueryRowContext(ctx, `SELECT id, username, display_name, password_hash, role, zone, deactivated_at, lang FROM users WHERE username = ?`, username).
 		Scan(&u.ID, &u.Username, &u.DisplayName, &hash, &u.Role, &zone, &off, &u.Lang)
 	if errors.Is(err, sql.ErrNoRows) {
 		_ = bcrypt.CompareHashAndPassword(s.dummy, []byte(password))
@@ -203,7 +209,7 @@ func (s *Store) LoginFrom(ctx context.Context, username, password, client, reque
 		return Session{}, err
 	}
 	exp := now.Add(s.policy.TokenTTL)
-	err = s.db.Transact(ctx, func(tx *sql.Tx) error {
+	err = s.db.Transact(ctx, func(tx sqldb.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE username = ? AND client = ?`, u.Username, client); err != nil {
 			return err
 		}
@@ -232,7 +238,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (User, error) {
 		revoked sql.NullString
 		off     sql.NullString
 	)
-	err := s.db.R.QueryRowContext(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.zone, s.expires_at, s.revoked_at, u.deactivated_at
+	err := s.db.Reader().QueryRowContext(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.zone, s.expires_at, s.revoked_at, u.deactivated_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, th).
 		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &zone, &exp, &revoked, &off)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -259,7 +265,7 @@ func (s *Store) Logout(ctx context.Context, token, requestID string) error {
 		return errs.E(errs.Unauthorized, "invalid token")
 	}
 	now := s.now().UTC()
-	return s.db.Transact(ctx, func(tx *sql.Tx) error {
+	return s.db.Transact(ctx, func(tx sqldb.Tx) error {
 		var uid string
 		err := tx.QueryRowContext(ctx, `UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL RETURNING user_id`,
 			now.Format(time.RFC3339Nano), th).Scan(&uid)
@@ -289,7 +295,7 @@ func (s *Store) VerifyPassword(ctx context.Context, username, password string) (
 	if len(username) > 64 || len(password) > 1024 {
 		return User{}, errBadLogin
 	}
-	err := s.db.R.QueryRowContext(ctx, `SELECT id, username, display_name, password_hash, role, zone, deactivated_at FROM users WHERE username = ?`, username).
+	err := s.db.Reader().QueryRowContext(ctx, `SELECT id, username, display_name, password_hash, role, zone, deactivated_at FROM users WHERE username = ?`, username).
 		Scan(&u.ID, &u.Username, &u.DisplayName, &hash, &u.Role, &zone, &off)
 	if errors.Is(err, sql.ErrNoRows) {
 		_ = bcrypt.CompareHashAndPassword(s.dummy, []byte(password))
@@ -314,7 +320,7 @@ func (s *Store) VerifyPassword(ctx context.Context, username, password string) (
 const MaxAuditDetail = 4 << 10
 
 // Audit appends a row to the append-only audit log inside tx.
-func Audit(ctx context.Context, tx *sql.Tx, at time.Time, userID, action, detailJSON, requestID string) error {
+func Audit(ctx context.Context, tx sqldb.Tx, at time.Time, userID, action, detailJSON, requestID string) error {
 	if len(detailJSON) > MaxAuditDetail {
 		b, _ := json.Marshal(map[string]any{"truncated": true, "bytes": len(detailJSON), "head": text.Bound(detailJSON, 512)})
 		detailJSON = string(b)
@@ -333,7 +339,7 @@ func Audit(ctx context.Context, tx *sql.Tx, at time.Time, userID, action, detail
 }
 
 func (s *Store) audit(ctx context.Context, userID, action, detail, requestID string) {
-	_ = s.db.Transact(ctx, func(tx *sql.Tx) error {
+	_ = s.db.Transact(ctx, func(tx sqldb.Tx) error {
 		return Audit(ctx, tx, s.now(), userID, action, detail, requestID)
 	})
 }
@@ -357,7 +363,7 @@ func hashToken(token string) ([]byte, bool) {
 }
 
 // SetPassword replaces a user's password and clears any lock, inside tx.
-func (s *Store) SetPassword(ctx context.Context, tx *sql.Tx, username, password string) error {
+func (s *Store) SetPassword(ctx context.Context, tx sqldb.Tx, username, password string) error {
 	if len(password) < 8 || len(password) > 72 {
 		return errs.Field("password", "password must be 8 to 72 bytes")
 	}
@@ -381,6 +387,6 @@ func (s *Store) SetPassword(ctx context.Context, tx *sql.Tx, username, password 
 // UserExists reports whether a username is taken.
 func (s *Store) UserExists(ctx context.Context, username string) (bool, error) {
 	var n int
-	err := s.db.R.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE username = ?`, username).Scan(&n)
+	err := s.db.Reader().QueryRowContext(ctx, `SELECT count(*) FROM users WHERE username = ?`, username).Scan(&n)
 	return n > 0, err
 }

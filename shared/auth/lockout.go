@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"ektamall/shared/errs"
+	"ektamall/shared/sqldb"
 	"ektamall/shared/text"
 )
 
@@ -29,7 +30,7 @@ func clientDetail(client string) string {
 // lockedFrom reports an active lock of username from client.
 func (s *Store) lockedFrom(ctx context.Context, username, client string, now time.Time) (time.Time, bool, error) {
 	var locked sql.NullString
-	err := s.db.R.QueryRowContext(ctx, `SELECT locked_until FROM login_failures WHERE username = ? AND client = ?`, username, client).Scan(&locked)
+	err := s.db.Reader().QueryRowContext(ctx, `SELECT locked_until FROM login_failures WHERE username = ? AND client = ?`, username, client).Scan(&locked)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !locked.Valid) {
 		return time.Time{}, false, nil
 	}
@@ -47,7 +48,7 @@ func (s *Store) lockedFrom(ctx context.Context, username, client string, now tim
 func (s *Store) fail(ctx context.Context, u User, client string, now time.Time, requestID string) error {
 	msg := errBadLogin
 	at := now.Format(time.RFC3339Nano)
-	err := s.db.Transact(ctx, func(tx *sql.Tx) error {
+	err := s.db.Transact(ctx, func(tx sqldb.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE last_at < ?`, now.Add(-sweepAfter).Format(time.RFC3339Nano)); err != nil {
 			return err
 		}
@@ -86,7 +87,7 @@ func (s *Store) auditFailure(ctx context.Context, userID, username, reason, requ
 // Locks lists the active login locks of username (the clients it is
 // locked from), for the user screens.
 func (s *Store) Locks(ctx context.Context, username string) ([]Lock, error) {
-	rows, err := s.db.R.QueryContext(ctx, `SELECT client, locked_until FROM login_failures WHERE username = ? AND locked_until > ? ORDER BY client`,
+	rows, err := s.db.Reader().QueryContext(ctx, `SELECT client, locked_until FROM login_failures WHERE username = ? AND locked_until > ? ORDER BY client`,
 		username, s.now().UTC().Format(time.RFC3339Nano))
 	if err != nil {
 		return nil, fmt.Errorf("locks: %w", err)
@@ -115,7 +116,7 @@ type Lock struct {
 // clears its failure counts, on behalf of an admin who may manage the
 // user's role; the act is audited. The user-management API calls it.
 func (s *Store) Unlock(ctx context.Context, by User, allowed []Role, username, requestID string) error {
-	return s.db.Transact(ctx, func(tx *sql.Tx) error {
+	return s.db.Transact(ctx, func(tx sqldb.Tx) error {
 		var role Role
 		var id string
 		err := tx.QueryRowContext(ctx, `SELECT id, role FROM users WHERE username = ?`, username).Scan(&id, &role)

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"ektamall/shared/errs"
+	"ektamall/shared/sqldb"
 )
 
 // The roles each process keeps in its users table.
@@ -26,7 +27,7 @@ func (s *Store) Provision(ctx context.Context, roles []Role, n NewUser, reset bo
 	if !slices.Contains(roles, n.Role) {
 		return false, errs.Field("role", "role %q: want one of %v", n.Role, roles)
 	}
-	err = s.db.Transact(ctx, func(tx *sql.Tx) error {
+	err = s.db.Transact(ctx, func(tx sqldb.Tx) error {
 		var id string
 		var role Role
 		var zone sql.NullString

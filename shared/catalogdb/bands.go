@@ -8,11 +8,12 @@ import (
 	"ektamall/shared/catalog"
 	"ektamall/shared/gst"
 	"ektamall/shared/money"
+	"ektamall/shared/sqldb"
 )
 
 // SetBands replaces the price bands of one HSN heading inside tx; no bands
 // removes them (the products' own rates apply again).
-func SetBands(ctx context.Context, tx *sql.Tx, hsn string, bands gst.Bands) error {
+func SetBands(ctx context.Context, tx sqldb.Tx, hsn string, bands gst.Bands) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM tax_bands WHERE hsn = ?`, hsn); err != nil {
 		return fmt.Errorf("set bands %s: %w", hsn, err)
 	}

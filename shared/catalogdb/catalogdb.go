@@ -14,6 +14,7 @@ import (
 	"ektamall/shared/errs"
 	"ektamall/shared/gst"
 	"ektamall/shared/money"
+	"ektamall/shared/sqldb"
 )
 
 func b2i(b bool) int {
@@ -25,7 +26,7 @@ func b2i(b bool) int {
 
 // InsertSeed loads a seed into empty catalog tables inside tx. withZones
 // also creates one shelf zone per State/UT (malls only).
-func InsertSeed(ctx context.Context, tx *sql.Tx, s *catalog.Seed, withZones bool, now time.Time) error {
+func InsertSeed(ctx context.Context, tx sqldb.Tx, s *catalog.Seed, withZones bool, now time.Time) error {
 	ts := now.UTC().Format(time.RFC3339Nano)
 	for _, st := range s.States {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO states (code, gst_code, name, ut, utgst) VALUES (?, ?, ?, ?, ?)`,
@@ -66,7 +67,7 @@ func InsertSeed(ctx context.Context, tx *sql.Tx, s *catalog.Seed, withZones bool
 }
 
 // UpsertProduct inserts or replaces one product.
-func UpsertProduct(ctx context.Context, tx *sql.Tx, p catalog.Product, ts string) error {
+func UpsertProduct(ctx context.Context, tx sqldb.Tx, p catalog.Product, ts string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO products (sku, name, barcode, hsn, gst_rate_bp, mrp_paise, state, district_id, producer_id, gi, category, active, updated_at, flat_rate)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
 		ON CONFLICT (sku) DO UPDATE SET name = excluded.name, barcode = excluded.barcode, hsn = excluded.hsn,
@@ -100,7 +101,7 @@ type Product struct {
 	FlatRate bool `json:"flat_rate,omitempty"`
 }
 
-// Queryer is satisfied by *sql.DB and *sql.Tx.
+// Queryer is satisfied by *sql.DB, *sql.Tx and any sqldb.Querier.
 type Queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row

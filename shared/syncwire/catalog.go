@@ -16,6 +16,7 @@ import (
 	"ektamall/shared/errs"
 	"ektamall/shared/gst"
 	"ektamall/shared/money"
+	"ektamall/shared/sqldb"
 	"ektamall/shared/sqlitedb"
 	"ektamall/shared/text"
 )
@@ -157,7 +158,7 @@ const tsFormat = "2006-01-02T15:04:05.000000000Z"
 // Apply applies c inside tx, or holds it in catalog_pending until its
 // effective time. Applying the same change twice is harmless. Errors are
 // coded: NotFound for a missing SKU or reference, Invalid for a bad change.
-func Apply(ctx context.Context, tx *sql.Tx, c CatalogChange, now time.Time) error {
+func Apply(ctx context.Context, tx sqldb.Tx, c CatalogChange, now time.Time) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
@@ -178,7 +179,7 @@ func Apply(ctx context.Context, tx *sql.Tx, c CatalogChange, now time.Time) erro
 
 // ApplyDue applies every held change whose time has come, oldest first,
 // and returns how many it applied.
-func ApplyDue(ctx context.Context, tx *sql.Tx, now time.Time) (int, error) {
+func ApplyDue(ctx context.Context, tx sqldb.Tx, now time.Time) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT change_id, body FROM catalog_pending WHERE effective_at <= ? ORDER BY effective_at, change_id`,
 		now.UTC().Format(tsFormat))
 	if err != nil {
@@ -223,7 +224,7 @@ func isPermanent(err error) bool {
 	return c == errs.Invalid || c == errs.NotFound || c == errs.Conflict
 }
 
-func applyNow(ctx context.Context, tx *sql.Tx, c CatalogChange, now time.Time) error {
+func applyNow(ctx context.Context, tx sqldb.Tx, c CatalogChange, now time.Time) error {
 	ts := now.UTC().Format(time.RFC3339Nano)
 	var err error
 	switch c.Kind {

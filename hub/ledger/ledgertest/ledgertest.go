@@ -4,50 +4,54 @@ package ledgertest
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
+	"ektamall/hub"
+	"ektamall/hub/hubdb"
 	"ektamall/hub/ledger"
-	"ektamall/migrations"
 	"ektamall/shared/catalog"
 	"ektamall/shared/catalogdb"
 	"ektamall/shared/events"
 	"ektamall/shared/gst"
 	"ektamall/shared/ids"
 	"ektamall/shared/money"
-	"ektamall/shared/sqlitedb"
+	"ektamall/shared/sqldb"
+	"ektamall/shared/sqldb/pgtest"
 )
 
 // Malls registered by Open: two states and a Union Territory that levies
 // UTGST.
 var Malls = map[string]string{"LKO1": "UP", "BLR1": "KA", "CHD1": "CH"}
 
-// Open creates a migrated, seeded hub database in a temp dir, with Malls
-// registered. It is closed when the test ends.
-func Open(t testing.TB) *sqlitedb.DB {
+// Open creates a migrated, seeded hub database with Malls registered: a
+// SQLite file in a temp dir, or, when EKTAMALL_TEST_PG is set (see
+// shared/sqldb/pgtest), a database of its own on that PostgreSQL server.
+// It is closed when the test ends.
+func Open(t testing.TB) hub.Store {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlitedb.Open(ctx, filepath.Join(t.TempDir(), "hub.db"), sqlitedb.Options{Synchronous: "NORMAL"})
+	url := ""
+	if pgtest.Enabled() {
+		url = pgtest.NewDatabase(t)
+	}
+	db, _, err := hubdb.Open(ctx, url, t.TempDir(), "NORMAL", slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := migrations.Apply(ctx, db.W, migrations.Hub, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		t.Fatal(err)
-	}
 	seed, err := catalog.LoadSeed()
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = db.Transact(ctx, func(tx *sql.Tx) error {
+	err = db.Transact(ctx, func(tx sqldb.Tx) error {
 		if err := catalogdb.InsertSeed(ctx, tx, seed, false, time.Now()); err != nil {
 			return err
 		}
@@ -197,18 +201,47 @@ func (m *Mall) Return(sale events.Sale, prev ReturnState, qty map[int]int64, met
 }
 
 // Apply applies one event in its own transaction, as ingest does.
-func Apply(ctx context.Context, db *sqlitedb.DB, a *ledger.Applier, ev events.Envelope) error {
-	return db.Transact(ctx, func(tx *sql.Tx) error { return a.ApplyEvent(ctx, tx, ev) })
+func Apply(ctx context.Context, db hub.Store, a *ledger.Applier, ev events.Envelope) error {
+	return db.Transact(ctx, func(tx sqldb.Tx) error { return a.ApplyEvent(ctx, tx, ev) })
 }
 
 // BankAccounts gives every producer without one a fictional bank account
 // (bank code EKTA, which no real bank uses), so settlement pays them:
 // a producer without an account is held, not paid.
-func BankAccounts(t testing.TB, db *sqlitedb.DB) {
+func BankAccounts(t testing.TB, db hub.Store) {
 	t.Helper()
-	_, err := db.W.Exec(`INSERT INTO producer_bank_accounts (producer_id, beneficiary, account_no, ifsc, updated_at)
-		SELECT id, substr(replace(replace(name, ',', ' '), '"', ' '), 1, 40), printf('9100%010d', rowid), printf('EKTA0%06d', 1 + rowid % 999), ?
-		FROM producers WHERE id NOT IN (SELECT producer_id FROM producer_bank_accounts)`, ledger.TS(time.Now()))
+	ctx := context.Background()
+	rows, err := db.Reader().QueryContext(ctx, `SELECT id, name FROM producers
+		WHERE id NOT IN (SELECT producer_id FROM producer_bank_accounts) ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type producer struct{ id, name string }
+	var ps []producer
+	for rows.Next() {
+		var p producer
+		if err := rows.Scan(&p.id, &p.name); err != nil {
+			t.Fatal(err)
+		}
+		ps = append(ps, p)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	rows.Close()
+	err = db.Transact(ctx, func(tx sqldb.Tx) error {
+		for i, p := range ps {
+			name := strings.NewReplacer(",", " ", `"`, " ").Replace(p.name)
+			if len(name) > 40 {
+				name = name[:40]
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO producer_bank_accounts (producer_id, beneficiary, account_no, ifsc, updated_at)
+				VALUES (?, ?, ?, ?, ?)`, p.id, name, fmt.Sprintf("9100%010d", i+1), fmt.Sprintf("EKTA0%06d", 1+(i+1)%999), ledger.TS(time.Now())); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

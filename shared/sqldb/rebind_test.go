@@ -1,0 +1,19 @@
+package sqldb
+
+import "testing"
+
+func TestRebind(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`SELECT 1`, `SELECT 1`},
+		{`SELECT a FROM t WHERE b = ? AND c = ?`, `SELECT a FROM t WHERE b = $1 AND c = $2`},
+		{`SELECT ?2, ?1, ?2`, `SELECT $2, $1, $2`},
+		{`SELECT ?2, ?`, `SELECT $2, $3`},
+		{`SELECT '?', "a?b", ? -- why?` + "\n" + `, ?`, `SELECT '?', "a?b", $1 -- why?` + "\n" + `, $2`},
+		{`SELECT 'it''s ?', ?`, `SELECT 'it''s ?', $1`},
+		{`INSERT INTO t VALUES (?, ?10)`, `INSERT INTO t VALUES ($1, $10)`},
+	} {
+		if got := Rebind(c.in); got != c.want {
+			t.Errorf("Rebind(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
