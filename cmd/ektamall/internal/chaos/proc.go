@@ -1,22 +1,23 @@
-package main
+package chaos
 
 import (
 	"context"
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"sync"
 	"syscall"
 	"time"
+
+	"ektamall/shared/apiclient"
 )
 
-// chaosProc is one child process of the real binary (the hub or a mall)
+// process is one child process of the real binary (the hub or a mall)
 // that the chaos harness starts, kills with SIGKILL and starts again with
 // the same arguments and ports.
-type chaosProc struct {
+type process struct {
 	name, bin, url string
 	args           []string
 	logPath        string
@@ -29,7 +30,7 @@ type chaosProc struct {
 }
 
 // start runs the process and waits until its /healthz answers.
-func (p *chaosProc) start(ctx context.Context) error {
+func (p *process) start(ctx context.Context) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.cmd != nil {
@@ -41,7 +42,7 @@ func (p *chaosProc) start(ctx context.Context) error {
 	}
 	cmd := exec.Command(p.bin, p.args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = chaosSysProcAttr()
+	cmd.SysProcAttr = sysProcAttr()
 	if err := cmd.Start(); err != nil {
 		logf.Close()
 		return fmt.Errorf("start %s: %w", p.name, err)
@@ -52,7 +53,7 @@ func (p *chaosProc) start(ctx context.Context) error {
 	p.starts++
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		if chaosHealthy(ctx, p.url) {
+		if healthy(ctx, p.url) {
 			return nil
 		}
 		select {
@@ -70,7 +71,7 @@ func (p *chaosProc) start(ctx context.Context) error {
 }
 
 // kill sends sig and waits for the process to exit.
-func (p *chaosProc) kill(sig syscall.Signal) {
+func (p *process) kill(sig syscall.Signal) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.cmd == nil {
@@ -87,27 +88,21 @@ func (p *chaosProc) kill(sig syscall.Signal) {
 }
 
 // running reports whether the process is up (it has not been killed).
-func (p *chaosProc) running() bool {
+func (p *process) running() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.cmd != nil
 }
 
-func chaosHealthy(ctx context.Context, base string) bool {
+func healthy(ctx context.Context, base string) bool {
 	ctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/healthz", nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return false
-	}
-	resp.Body.Close()
-	return resp.StatusCode == http.StatusOK
+	return apiclient.New(base, nil).Do(ctx, "GET", "/healthz", nil, nil) == nil
 }
 
-// chaosFreePort reserves a loopback port by listening and closing; the
+// freePort reserves a loopback port by listening and closing; the
 // processes keep the same ports across restarts.
-func chaosFreePort() (string, error) {
+func freePort() (string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", err
@@ -116,10 +111,10 @@ func chaosFreePort() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-// chaosProxy is a TCP proxy between a mall and the hub's leaf port. While
+// linkProxy is a TCP proxy between a mall and the hub's leaf port. While
 // cut it drops every connection and refuses new ones, like a WAN outage;
 // the listener stays bound, so the mall's --hub address never changes.
-type chaosProxy struct {
+type linkProxy struct {
 	addr, target string
 	ln           net.Listener
 
@@ -129,18 +124,18 @@ type chaosProxy struct {
 	wg    sync.WaitGroup
 }
 
-func newChaosProxy(target string) (*chaosProxy, error) {
+func newLinkProxy(target string) (*linkProxy, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	p := &chaosProxy{addr: ln.Addr().String(), target: target, ln: ln, conns: map[net.Conn]bool{}}
+	p := &linkProxy{addr: ln.Addr().String(), target: target, ln: ln, conns: map[net.Conn]bool{}}
 	p.wg.Add(1)
 	go p.accept()
 	return p, nil
 }
 
-func (p *chaosProxy) accept() {
+func (p *linkProxy) accept() {
 	defer p.wg.Done()
 	for {
 		c, err := p.ln.Accept()
@@ -185,7 +180,7 @@ func (p *chaosProxy) accept() {
 }
 
 // setCut cuts (true) or heals (false) the link.
-func (p *chaosProxy) setCut(cut bool) {
+func (p *linkProxy) setCut(cut bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.cut = cut
@@ -197,7 +192,7 @@ func (p *chaosProxy) setCut(cut bool) {
 	}
 }
 
-func (p *chaosProxy) close() {
+func (p *linkProxy) close() {
 	p.ln.Close()
 	p.setCut(true)
 	p.wg.Wait()

@@ -1,4 +1,4 @@
-package main
+package chaos
 
 import (
 	"context"
@@ -14,18 +14,19 @@ import (
 	"ektamall/hub/settle"
 	"ektamall/pos/api"
 	"ektamall/pos/loadgen"
+	"ektamall/shared/apiclient"
 	"ektamall/shared/events"
 	"ektamall/shared/money"
 	"ektamall/shared/sqlitedb"
 )
 
-// chaosChecker prints each check with its figures and counts failures.
-type chaosChecker struct {
+// checker prints each check with its figures and counts failures.
+type checker struct {
 	out      io.Writer
 	failures int
 }
 
-func (c *chaosChecker) check(ok bool, name, format string, args ...any) {
+func (c *checker) check(ok bool, name, format string, args ...any) {
 	mark := "ok  "
 	if !ok {
 		mark = "FAIL"
@@ -34,10 +35,10 @@ func (c *chaosChecker) check(ok bool, name, format string, args ...any) {
 	fmt.Fprintf(c.out, "  %s  %-38s %s\n", mark, name, fmt.Sprintf(format, args...))
 }
 
-// chaosCheck waits for sync to settle and checks every promise against
+// checkAll waits for sync to settle and checks every promise against
 // the running processes, then stops them and checks their databases.
-func chaosCheck(ctx context.Context, o *chaosOpts, hub *chaosProc, malls []*chaosMall, results []loadgen.Result) (int, error) {
-	c := &chaosChecker{out: o.stdout}
+func checkAll(ctx context.Context, o *Options, hub *process, malls []*mallNode, results []loadgen.Result) (int, error) {
+	c := &checker{out: o.stdout}
 	fmt.Fprintln(o.stdout, "chaos: load finished; every fault healed")
 	for i, m := range malls {
 		r := results[i]
@@ -49,36 +50,36 @@ func chaosCheck(ctx context.Context, o *chaosOpts, hub *chaosProc, malls []*chao
 			"%d sales (₹%s), %d returns (₹%s), %d retried requests, %d errors %v", r.Sales, r.SalesTotal, r.Returns, r.ReturnsTotal, retries, r.Errors, r.ErrorSamples)
 		c.check(len(r.ZMismatches) == 0, m.id+" Z reports equal answered sales", "%d shifts closed, mismatches %v", len(r.ZReports), r.ZMismatches)
 	}
-	fin, err := chaosLogin(ctx, hub.url, chaosFinanceUser)
+	fin, err := login(ctx, hub.url, financeUser)
 	if err != nil {
 		return c.failures, err
 	}
-	admins := make([]*chaosClient, len(malls))
+	admins := make([]*apiclient.Client, len(malls))
 	for i, m := range malls {
-		if admins[i], err = chaosLogin(ctx, m.proc.url, chaosAdminUser); err != nil {
+		if admins[i], err = login(ctx, m.proc.url, adminUser); err != nil {
 			return c.failures, err
 		}
 	}
-	chaosCheckSettled(ctx, c, o.settleTimeout, fin, malls, admins)
+	checkSettled(ctx, c, o.settleTimeout, fin, malls, admins)
 	for i, m := range malls {
-		chaosCheckMall(ctx, c, fin, m, admins[i], results[i])
+		checkMall(ctx, c, fin, m, admins[i], results[i])
 	}
-	chaosCheckLedger(ctx, c, fin)
+	checkLedger(ctx, c, fin)
 
 	// Stop everything cleanly and look at the databases themselves.
 	for _, m := range malls {
 		m.proc.kill(syscall.SIGTERM)
 	}
 	hub.kill(syscall.SIGTERM)
-	if err := chaosCheckDatabases(ctx, c, filepath.Join(o.dir, "hub", "hub.db"), malls, results); err != nil {
+	if err := checkDatabases(ctx, c, filepath.Join(o.dir, "hub", "hub.db"), malls, results); err != nil {
 		return c.failures, err
 	}
 	return c.failures, nil
 }
 
-// chaosCheckSettled polls until every mall's outbox is covered by the
+// checkSettled polls until every mall's outbox is covered by the
 // hub's watermark, or the deadline passes.
-func chaosCheckSettled(ctx context.Context, c *chaosChecker, timeout time.Duration, fin *chaosClient, malls []*chaosMall, admins []*chaosClient) {
+func checkSettled(ctx context.Context, c *checker, timeout time.Duration, fin *apiclient.Client, malls []*mallNode, admins []*apiclient.Client) {
 	start := time.Now()
 	deadline := start.Add(timeout)
 	var last string
@@ -86,12 +87,12 @@ func chaosCheckSettled(ctx context.Context, c *chaosChecker, timeout time.Durati
 		settled := true
 		last = ""
 		var hubMalls []ingest.MallStatus
-		if _, err := fin.call(ctx, "GET", "/api/v1/malls", nil, &hubMalls); err != nil {
+		if _, err := fin.Call(ctx, "GET", "/api/v1/malls", nil, &hubMalls); err != nil {
 			settled, last = false, err.Error()
 		}
 		for i, m := range malls {
 			var st api.SyncStatus
-			if _, err := admins[i].call(ctx, "GET", "/api/v1/sync", nil, &st); err != nil {
+			if _, err := admins[i].Call(ctx, "GET", "/api/v1/sync", nil, &st); err != nil {
 				settled, last = false, last+" "+err.Error()
 				continue
 			}
@@ -115,10 +116,10 @@ func chaosCheckSettled(ctx context.Context, c *chaosChecker, timeout time.Durati
 	}
 }
 
-// chaosCheckMall checks one mall: every answered sale and credit note is
+// checkMall checks one mall: every answered sale and credit note is
 // there once with its amount, the hub's totals equal the mall's, and
 // stock equals its movements.
-func chaosCheckMall(ctx context.Context, c *chaosChecker, fin *chaosClient, m *chaosMall, admin *chaosClient, r loadgen.Result) {
+func checkMall(ctx context.Context, c *checker, fin *apiclient.Client, m *mallNode, admin *apiclient.Client, r loadgen.Result) {
 	missing, wrong := 0, 0
 	var sample string
 	lost := map[string]bool{}
@@ -136,7 +137,7 @@ func chaosCheckMall(ctx context.Context, c *chaosChecker, fin *chaosClient, m *c
 		var got struct {
 			Total money.Amount `json:"total"`
 		}
-		if _, err := admin.call(ctx, "GET", path, nil, &got); err != nil {
+		if _, err := admin.Call(ctx, "GET", path, nil, &got); err != nil {
 			missing++
 			sample = err.Error()
 			continue
@@ -156,7 +157,7 @@ func chaosCheckMall(ctx context.Context, c *chaosChecker, fin *chaosClient, m *c
 		zn, zrn = zn+z.Sales.Count, zrn+z.Returns.Count
 	}
 	var t ledger.Totals
-	if _, err := fin.call(ctx, "GET", "/api/v1/malls/"+m.id+"/totals", nil, &t); err != nil {
+	if _, err := fin.Call(ctx, "GET", "/api/v1/malls/"+m.id+"/totals", nil, &t); err != nil {
 		c.check(false, m.id+" hub totals", "%v", err)
 	} else {
 		ok := t.Count == r.Sales && t.GrossSales.Equal(r.SalesTotal) && t.ReturnsCount == r.Returns && t.Returns.Equal(r.ReturnsTotal) &&
@@ -169,28 +170,28 @@ func chaosCheckMall(ctx context.Context, c *chaosChecker, fin *chaosClient, m *c
 		OK         bool  `json:"ok"`
 		Mismatches []any `json:"mismatches"`
 	}
-	if _, err := admin.call(ctx, "GET", "/api/v1/stock/check", nil, &sc); err != nil {
+	if _, err := admin.Call(ctx, "GET", "/api/v1/stock/check", nil, &sc); err != nil {
 		c.check(false, m.id+" stock = sum of movements", "%v", err)
 	} else {
 		c.check(sc.OK && len(sc.Mismatches) == 0, m.id+" stock = sum of movements", "%d mismatches %v", len(sc.Mismatches), sc.Mismatches)
 	}
 }
 
-// chaosCheckLedger checks the hub's books and that settlement is
+// checkLedger checks the hub's books and that settlement is
 // idempotent: the same cutoff again is the same run, paying nothing new.
-func chaosCheckLedger(ctx context.Context, c *chaosChecker, fin *chaosClient) {
+func checkLedger(ctx context.Context, c *checker, fin *apiclient.Client) {
 	var rep ledger.Report
-	_, err := fin.call(ctx, "GET", "/api/v1/ledger/check", nil, &rep)
+	_, err := fin.Call(ctx, "GET", "/api/v1/ledger/check", nil, &rep)
 	c.check(err == nil && rep.OK, "ledger invariants", "%d entries, %d accounts, debits ₹%s credits ₹%s, problems %v %v",
 		rep.Entries, rep.Accounts, rep.Debits, rep.Credits, rep.Problems, errOrNil(err))
 	var bal ledger.Balance
-	_, err = fin.call(ctx, "GET", "/api/v1/ledger/balance", nil, &bal)
+	_, err = fin.Call(ctx, "GET", "/api/v1/ledger/balance", nil, &bal)
 	c.check(err == nil && bal.Debits.Equal(bal.Credits) && bal.Debits.IsPositive(), "ledger balance", "debits ₹%s = credits ₹%s %v", bal.Debits, bal.Credits, errOrNil(err))
 
 	cutoff := time.Now().UTC().Add(-time.Second).Truncate(time.Second)
 	var first, second settle.Run
-	s1, err1 := fin.call(ctx, "POST", "/api/v1/settlements", map[string]any{"cutoff": cutoff}, &first)
-	s2, err2 := fin.call(ctx, "POST", "/api/v1/settlements", map[string]any{"cutoff": cutoff}, &second)
+	s1, err1 := fin.Call(ctx, "POST", "/api/v1/settlements", map[string]any{"cutoff": cutoff}, &first)
+	s2, err2 := fin.Call(ctx, "POST", "/api/v1/settlements", map[string]any{"cutoff": cutoff}, &second)
 	ok := err1 == nil && err2 == nil && s1 == 201 && s2 == 200 && first.ID == second.ID &&
 		second.PayoutTotal.Equal(first.PayoutTotal) && second.ItemCount == first.ItemCount
 	c.check(ok, "settlement run is idempotent", "run %d at %s: %d items, %d payouts ₹%s; again (HTTP %d): run %d, %d items, ₹%s %v %v",
@@ -205,10 +206,10 @@ func errOrNil(err error) string {
 	return err.Error()
 }
 
-// chaosCheckDatabases reads the stopped processes' SQLite files: the hub
+// checkDatabases reads the stopped processes' SQLite files: the hub
 // holds each answered document exactly once and nothing else, and every
 // sequence and document series is gapless.
-func chaosCheckDatabases(ctx context.Context, c *chaosChecker, hubPath string, malls []*chaosMall, results []loadgen.Result) error {
+func checkDatabases(ctx context.Context, c *checker, hubPath string, malls []*mallNode, results []loadgen.Result) error {
 	hdb, err := sqlitedb.Open(ctx, hubPath, sqlitedb.Options{})
 	if err != nil {
 		return err
@@ -219,7 +220,7 @@ func chaosCheckDatabases(ctx context.Context, c *chaosChecker, hubPath string, m
 		if err != nil {
 			return err
 		}
-		err = chaosCheckMallDB(ctx, c, hdb, mdb, m, results[i])
+		err = checkMallDB(ctx, c, hdb, mdb, m, results[i])
 		mdb.Close()
 		if err != nil {
 			return err
@@ -228,7 +229,7 @@ func chaosCheckDatabases(ctx context.Context, c *chaosChecker, hubPath string, m
 	return nil
 }
 
-func chaosCheckMallDB(ctx context.Context, c *chaosChecker, hdb, mdb *sqlitedb.DB, m *chaosMall, r loadgen.Result) error {
+func checkMallDB(ctx context.Context, c *checker, hdb, mdb *sqlitedb.DB, m *mallNode, r loadgen.Result) error {
 	id := m.id
 	one := func(db *sqlitedb.DB, q string, args ...any) int64 {
 		var n int64
@@ -259,11 +260,11 @@ func chaosCheckMallDB(ctx context.Context, c *chaosChecker, hdb, mdb *sqlitedb.D
 	// The outbox and the hub's copy: each epoch (a restore starts one,
 	// shared/events/epoch.go) gapless from its start, every event of the
 	// mall at the hub, all applied.
-	mallEp, err := chaosEpochs(ctx, mdb.R, `SELECT seq FROM outbox`)
+	mallEp, err := readEpochs(ctx, mdb.R, `SELECT seq FROM outbox`)
 	if err != nil {
 		return err
 	}
-	hubEp, err := chaosEpochs(ctx, hdb.R, `SELECT seq FROM events_received WHERE mall_id = ?`, id)
+	hubEp, err := readEpochs(ctx, hdb.R, `SELECT seq FROM events_received WHERE mall_id = ?`, id)
 	if err != nil {
 		return err
 	}
@@ -284,7 +285,7 @@ func chaosCheckMallDB(ctx context.Context, c *chaosChecker, hdb, mdb *sqlitedb.D
 	}
 	c.check(ok, id+" event sequence gapless, all at hub", "outbox epochs %v, max seq %d; hub epochs %v, watermark %d, not applied %d",
 		mallEp, outMax, hubEp, wm, notApplied)
-	if err := chaosCheckHubSeries(ctx, c, hdb, id); err != nil {
+	if err := checkHubSeries(ctx, c, hdb, id); err != nil {
 		return err
 	}
 

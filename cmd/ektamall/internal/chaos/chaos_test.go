@@ -1,8 +1,9 @@
-package main
+package chaos
 
 import (
 	"bytes"
 	"context"
+	"flag"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -19,17 +20,22 @@ func TestChaosShort(t *testing.T) {
 		t.Skip("the chaos run takes about a minute")
 	}
 	bin := filepath.Join(t.TempDir(), "ektamall")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "ektamall/cmd/ektamall").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	var out bytes.Buffer
-	code := run(ctx, []string{"chaos", "--bin", bin, "--seed", "20260601", "--duration", "40s", "--counters", "2",
-		"--dir", filepath.Join(t.TempDir(), "chaos"), "--keep"}, &out, &out)
+	fs := flag.NewFlagSet("chaos", flag.ContinueOnError)
+	o := Flags(fs)
+	if err := fs.Parse([]string{"--bin", bin, "--seed", "20260601", "--duration", "40s", "--counters", "2",
+		"--dir", filepath.Join(t.TempDir(), "chaos"), "--keep"}); err != nil {
+		t.Fatal(err)
+	}
+	err := Run(ctx, o, &out)
 	t.Log(out.String())
-	if code != 0 {
-		t.Fatalf("chaos exited %d", code)
+	if err != nil {
+		t.Fatalf("chaos: %v", err)
 	}
 	// The run must really have faulted: at least one SIGKILL and one cut.
 	s := out.String()

@@ -1,9 +1,9 @@
-package main
+package chaos
 
 import "syscall"
 
-// chaosSysProcAttr kills a child if the harness itself dies, so an
+// sysProcAttr kills a child if the harness itself dies, so an
 // interrupted chaos run leaves no hub or mall behind.
-func chaosSysProcAttr() *syscall.SysProcAttr {
+func sysProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }

@@ -1,4 +1,4 @@
-package main
+package chaos
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 	"ektamall/shared/sqlitedb"
 )
 
-// chaosRestore is the restore scenario that follows the seeded faults: the
+// restoreScenario is the restore scenario that follows the seeded faults: the
 // first mall is backed up, sells on (first with its hub link up, then cut
 // off), loses its database and is restored from that stale backup while
 // the link is still down, sells offline in its new epoch, and reconnects.
@@ -27,15 +27,15 @@ import (
 // mall's database but not the system: they reached the hub or the mall's
 // own stream, and must be booked once, beside the restored mall's new
 // sales, with no invoice number issued twice.
-func chaosRestore(ctx context.Context, o *chaosOpts, m *chaosMall) (lost, after loadgen.Result, err error) {
+func restoreScenario(ctx context.Context, o *Options, m *mallNode) (lost, after loadgen.Result, err error) {
 	out := o.stdout
 	fmt.Fprintf(out, "chaos: restore scenario on %s\n", m.id)
 	stale := filepath.Join(o.dir, m.id+"-stale.db")
-	if err := chaosCmd(ctx, o, "  backup", "backup", "--dir", m.dir, "--out", stale); err != nil {
+	if err := runCmd(ctx, o, "  backup", "backup", "--dir", m.dir, "--out", stale); err != nil {
 		return lost, after, err
 	}
 	run := func(d time.Duration, seed uint64) (loadgen.Result, error) {
-		r, err := loadgen.Run(ctx, loadgen.Config{MallURL: m.proc.url, AdminUser: chaosAdminUser, AdminPassword: chaosPassword,
+		r, err := loadgen.Run(ctx, loadgen.Config{MallURL: m.proc.url, AdminUser: adminUser, AdminPassword: password,
 			Counters: o.counters, Duration: d, Seed: seed, Patient: true,
 			Client: &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: o.counters + 4}}})
 		if err != nil {
@@ -58,11 +58,11 @@ func chaosRestore(ctx context.Context, o *chaosOpts, m *chaosMall) (lost, after 
 	// The database is lost once its events are in the mall's own stream
 	// (which survives in the NATS store); what never left the database
 	// would be lost with it, and no check could count it.
-	if err := chaosWaitRelayed(ctx, filepath.Join(m.dir, "mall.db")); err != nil {
+	if err := waitRelayed(ctx, filepath.Join(m.dir, "mall.db")); err != nil {
 		return lost, after, err
 	}
 	m.proc.kill(syscall.SIGTERM)
-	if err := chaosCmd(ctx, o, "  restore", "restore", "--dir", m.dir, "--from", stale); err != nil {
+	if err := runCmd(ctx, o, "  restore", "restore", "--dir", m.dir, "--from", stale); err != nil {
 		return lost, after, err
 	}
 	if err := m.proc.start(ctx); err != nil {
@@ -76,8 +76,8 @@ func chaosRestore(ctx context.Context, o *chaosOpts, m *chaosMall) (lost, after 
 	return lost, after, nil
 }
 
-// chaosCmd runs the binary with args and prints its output indented.
-func chaosCmd(ctx context.Context, o *chaosOpts, label string, args ...string) error {
+// runCmd runs the binary with args and prints its output indented.
+func runCmd(ctx context.Context, o *Options, label string, args ...string) error {
 	b, err := exec.CommandContext(ctx, o.bin, args...).CombinedOutput()
 	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
 		if l = strings.TrimSpace(l); l != "" && !strings.Contains(l, "pages") {
@@ -90,9 +90,9 @@ func chaosCmd(ctx context.Context, o *chaosOpts, label string, args ...string) e
 	return nil
 }
 
-// chaosWaitRelayed waits until the running mall's relay has put every
+// waitRelayed waits until the running mall's relay has put every
 // outbox row into its own stream.
-func chaosWaitRelayed(ctx context.Context, path string) error {
+func waitRelayed(ctx context.Context, path string) error {
 	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=5000")
 	if err != nil {
 		return err
@@ -131,27 +131,27 @@ func mergeLoad(a, b loadgen.Result) loadgen.Result {
 	return a
 }
 
-// chaosEpoch is one epoch of a mall's event numbers as a database holds it.
-type chaosEpoch struct {
+// epoch is one epoch of a mall's event numbers as a database holds it.
+type epoch struct {
 	e, n, max int64
 }
 
-func (c chaosEpoch) gapless() bool { return c.n == c.max-c.e*events.EpochSpan }
+func (c epoch) gapless() bool { return c.n == c.max-c.e*events.EpochSpan }
 
-func (c chaosEpoch) String() string {
+func (c epoch) String() string {
 	return fmt.Sprintf("%d events up to %d", c.n, c.max)
 }
 
-// chaosEpochs reads the events a query lists by epoch.
-func chaosEpochs(ctx context.Context, db *sql.DB, q string, args ...any) (map[int64]chaosEpoch, error) {
+// readEpochs reads the events a query lists by epoch.
+func readEpochs(ctx context.Context, db *sql.DB, q string, args ...any) (map[int64]epoch, error) {
 	rows, err := db.QueryContext(ctx, `SELECT (seq - 1) / ?, count(*), MAX(seq) FROM (`+q+`) GROUP BY 1`, append([]any{events.EpochSpan}, args...)...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[int64]chaosEpoch{}
+	out := map[int64]epoch{}
 	for rows.Next() {
-		var c chaosEpoch
+		var c epoch
 		if err := rows.Scan(&c.e, &c.n, &c.max); err != nil {
 			return nil, err
 		}
@@ -160,10 +160,10 @@ func chaosEpochs(ctx context.Context, db *sql.DB, q string, args ...any) (map[in
 	return out, rows.Err()
 }
 
-// chaosCheckHubSeries checks every invoice and credit-note series the hub
+// checkHubSeries checks every invoice and credit-note series the hub
 // holds for a mall: each number once, each series 1..n with no gap, the
 // restored history's and the one it replaced alike.
-func chaosCheckHubSeries(ctx context.Context, c *chaosChecker, hdb *sqlitedb.DB, id string) error {
+func checkHubSeries(ctx context.Context, c *checker, hdb *sqlitedb.DB, id string) error {
 	rows, err := hdb.R.QueryContext(ctx, `SELECT invoice_no FROM hub_sales WHERE mall = ?1 UNION ALL SELECT credit_note_no FROM hub_returns WHERE mall = ?1`, id)
 	if err != nil {
 		return err

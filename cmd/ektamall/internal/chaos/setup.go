@@ -1,4 +1,4 @@
-package main
+package chaos
 
 import (
 	"context"
@@ -7,23 +7,26 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
+	"time"
 
 	hubapp "ektamall/hub/app"
 	"ektamall/hub/ingest"
 	mallapp "ektamall/pos/app"
 	"ektamall/pos/loadgen"
+	"ektamall/shared/apiclient"
 	"ektamall/shared/auth"
 )
 
-// chaosMall is one mall of the chaos run.
-type chaosMall struct {
+// mallNode is one mall of the chaos run.
+type mallNode struct {
 	id, state string
 	dir       string
 	creds     string
-	proc      *chaosProc
-	proxy     *chaosProxy
+	proc      *process
+	proxy     *linkProxy
 	// lost are the documents answered between the stale backup and the
 	// restore (chaos_restore.go): at the hub, but not in the restored
 	// mall's database.
@@ -31,18 +34,18 @@ type chaosMall struct {
 }
 
 const (
-	chaosFinanceUser = "chaos.finance"
-	chaosAdminUser   = "chaos.admin"
-	chaosPassword    = "chaos-pass-1"
+	financeUser = "chaos.finance"
+	adminUser   = "chaos.admin"
+	password    = "chaos-pass-1"
 )
 
-// chaosPrepare creates the hub's and the malls' data directories before
+// prepare creates the hub's and the malls' data directories before
 // any process runs: it opens each app in this process once (which applies
 // the migrations and records the identities), adds the users the harness
 // logs in as (there is no HTTP path to a first admin), provisions each
 // mall's leaf credentials at the hub, and closes again. Everything after
 // this runs in separate processes of the real binary.
-func chaosPrepare(ctx context.Context, hubDir string, malls []*chaosMall) error {
+func prepare(ctx context.Context, hubDir string, malls []*mallNode) error {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var hcfg hubapp.Config
 	hfs := flag.NewFlagSet("hub", flag.ContinueOnError)
@@ -55,7 +58,7 @@ func chaosPrepare(ctx context.Context, hubDir string, malls []*chaosMall) error 
 		return fmt.Errorf("prepare hub: %w", err)
 	}
 	defer h.Close()
-	if err := chaosAddUser(ctx, h.Auth, h.DB.Transact, chaosFinanceUser, auth.Finance); err != nil {
+	if err := addUser(ctx, h.Auth, h.DB.Transact, financeUser, auth.Finance); err != nil {
 		return fmt.Errorf("prepare hub: %w", err)
 	}
 	for _, m := range malls {
@@ -77,7 +80,7 @@ func chaosPrepare(ctx context.Context, hubDir string, malls []*chaosMall) error 
 		if err != nil {
 			return fmt.Errorf("prepare mall %s: %w", m.id, err)
 		}
-		err = chaosAddUser(ctx, ma.Auth, ma.DB.Transact, chaosAdminUser, auth.MallAdmin)
+		err = addUser(ctx, ma.Auth, ma.DB.Transact, adminUser, auth.MallAdmin)
 		if cerr := ma.Close(); err == nil {
 			err = cerr
 		}
@@ -88,9 +91,18 @@ func chaosPrepare(ctx context.Context, hubDir string, malls []*chaosMall) error 
 	return h.Close()
 }
 
-func chaosAddUser(ctx context.Context, a *auth.Store, transact func(context.Context, func(*sql.Tx) error) error, name string, role auth.Role) error {
+func addUser(ctx context.Context, a *auth.Store, transact func(context.Context, func(*sql.Tx) error) error, name string, role auth.Role) error {
 	return transact(ctx, func(tx *sql.Tx) error {
-		_, err := a.CreateUser(ctx, tx, name, chaosPassword, "Chaos harness", role, "")
+		_, err := a.CreateUser(ctx, tx, name, password, "Chaos harness", role, "")
 		return err
 	})
+}
+
+// login is the harness's user of the hub's or a mall's API.
+func login(ctx context.Context, base, user string) (*apiclient.Client, error) {
+	c := apiclient.New(base, &http.Client{Timeout: 30 * time.Second})
+	if err := c.Login(ctx, user, password); err != nil {
+		return nil, fmt.Errorf("login %s at %s: %w", user, base, err)
+	}
+	return c, nil
 }
