@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 
+	"ektamall/cmd/ektamall/internal/bench"
+	"ektamall/cmd/ektamall/internal/chaos"
 	hubapp "ektamall/hub/app"
 	mallapp "ektamall/pos/app"
 	"ektamall/shared/config"
@@ -29,10 +31,10 @@ var commandFlags = []struct {
 	{"import", "upload a consignment CSV to a mall zone", func(fs *flag.FlagSet) { importFlags(fs) }},
 	{"settle", "run a settlement at the hub and download the payout file", func(fs *flag.FlagSet) { settleFlags(fs) }},
 	{"loadgen", "load a mall with concurrent counters", func(fs *flag.FlagSet) { loadgenFlags(fs) }},
-	{"bench", "every path's speed next to its raw limit", func(fs *flag.FlagSet) { benchFlags(fs) }},
+	{"bench", "every path's speed next to its raw limit", func(fs *flag.FlagSet) { bench.Flags(fs) }},
 	{"backup", "an online copy of a mall's or the hub's database", func(fs *flag.FlagSet) { backupFlags(fs) }},
 	{"restore", "a backup put back in place of a stopped process's database", func(fs *flag.FlagSet) { restoreFlags(fs) }},
-	{"chaos", "the fault test: a hub and two malls as processes, load, kills and link cuts, then checks", func(fs *flag.FlagSet) { chaosFlags(fs) }},
+	{"chaos", "the fault test: a hub and two malls as processes, load, kills and link cuts, then checks", func(fs *flag.FlagSet) { chaos.Flags(fs) }},
 }
 
 const (

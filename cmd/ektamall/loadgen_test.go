@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"ektamall/cmd/ektamall/internal/bench"
 	mallapp "ektamall/pos/app"
 )
 
@@ -18,7 +19,7 @@ func startLoadMall(t *testing.T) (string, string) {
 	t.Helper()
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "LKO1")
-	pass, err := initMall(ctx, dir, "LKO1", quietLog())
+	pass, err := bench.InitMall(ctx, dir, "LKO1", quietLog())
 	if err != nil {
 		t.Fatal(err)
 	}

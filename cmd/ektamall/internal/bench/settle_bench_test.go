@@ -1,7 +1,9 @@
-package main
+package bench
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"os"
 	"strconv"
 	"testing"
@@ -11,7 +13,7 @@ import (
 // million, or SETTLE_LINES) beside a raw SQL aggregate over the same rows
 // in the same run, and reports both times and the process's peak memory:
 //
-//	go test -run '^$' -bench Settlement -benchtime 1x -timeout 30m ./cmd/ektamall/
+//	go test -run '^$' -bench Settlement -benchtime 1x -timeout 30m ./cmd/ektamall/internal/bench/
 //
 // 'make bench' reports the same figures for the whole system.
 func BenchmarkSettlement(b *testing.B) {
@@ -24,7 +26,7 @@ func BenchmarkSettlement(b *testing.B) {
 		n = v
 	}
 	for i := 0; i < b.N; i++ {
-		r, err := benchSettle(context.Background(), b.TempDir(), n, quietLog())
+		r, err := measureSettle(context.Background(), b.TempDir(), n, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		if err != nil {
 			b.Fatal(err)
 		}

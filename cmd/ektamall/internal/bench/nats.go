@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -13,11 +13,11 @@ import (
 	"ektamall/shared/natsx"
 )
 
-// benchRawMirror is the raw limit of the uplink: a hub JetStream mirroring
+// measureRawMirror is the raw limit of the uplink: a hub JetStream mirroring
 // a mall's stream of n event-sized messages across a leaf link on
 // loopback, with the same server settings (mall fsyncs every write), and
 // no SQLite, no ingest and no ledger.
-func benchRawMirror(ctx context.Context, dir string, n int, log *slog.Logger) (float64, error) {
+func measureRawMirror(ctx context.Context, dir string, n int, log *slog.Logger) (float64, error) {
 	hub, err := natsx.Start(ctx, natsx.Config{Name: "bench-hub", Domain: "hub", JetStream: true, StoreDir: filepath.Join(dir, "hub"),
 		LeafListen: "127.0.0.1:0", LeafNoAdvertise: true, Logger: log})
 	if err != nil {

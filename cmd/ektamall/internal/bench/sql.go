@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -33,11 +33,11 @@ CREATE TABLE sale_lines (sale_id TEXT NOT NULL REFERENCES sales (id), line_no IN
 CREATE TABLE stock (sku TEXT PRIMARY KEY, qty INTEGER NOT NULL);
 CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, payload BLOB NOT NULL);`
 
-// benchRawCheckout runs checkout-shaped transactions (1 sale + 5 lines +
+// measureRawCheckout runs checkout-shaped transactions (1 sale + 5 lines +
 // 5 stock updates + 1 outbox row of a realistic size) back to back
 // through plain SQL on a database opened like a mall's (sqlitedb.Open:
 // WAL, synchronous=FULL, one writer): the ceiling of one writer.
-func benchRawCheckout(ctx context.Context, dir string, d time.Duration) (rawCheckout, error) {
+func measureRawCheckout(ctx context.Context, dir string, d time.Duration) (rawCheckout, error) {
 	db, err := sqlitedb.Open(ctx, filepath.Join(dir, "raw.db"), sqlitedb.Options{})
 	if err != nil {
 		return rawCheckout{}, err
@@ -94,11 +94,11 @@ type settleResult struct {
 	dbBytes  int64 // the hub database holding the lines: how big n lines make it
 }
 
-// benchSettle fills a hub database with n sale lines by bulk INSERT ...
+// measureSettle fills a hub database with n sale lines by bulk INSERT ...
 // SELECT (eight lines a sale, spread over the seed's producers, all out
 // of the return window) and times a real settlement run against a raw
 // GROUP BY over the same lines.
-func benchSettle(ctx context.Context, dir string, n int, log *slog.Logger) (settleResult, error) {
+func measureSettle(ctx context.Context, dir string, n int, log *slog.Logger) (settleResult, error) {
 	db, err := sqlitedb.Open(ctx, filepath.Join(dir, "hub.db"), sqlitedb.Options{Synchronous: "NORMAL"})
 	if err != nil {
 		return settleResult{}, err
@@ -111,7 +111,14 @@ func benchSettle(ctx context.Context, dir string, n int, log *slog.Logger) (sett
 	if err != nil {
 		return settleResult{}, err
 	}
-	if err := db.Transact(ctx, func(tx *sql.Tx) error { return catalogdb.InsertSeed(ctx, tx, seed, false, time.Now()) }); err != nil {
+	// Every producer has a bank account: one without is held and carried
+	// forward, and the run would pay nothing.
+	if err := db.Transact(ctx, func(tx *sql.Tx) error {
+		if err := catalogdb.InsertSeed(ctx, tx, seed, false, time.Now()); err != nil {
+			return err
+		}
+		return settle.SeedDemoBankAccounts(ctx, tx, time.Now())
+	}); err != nil {
 		return settleResult{}, err
 	}
 	// Producers are numbered in a temporary table so a line picks one by

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -128,9 +128,9 @@ func statusKB(path, field string) int64 {
 	return 0
 }
 
-// initMall creates a mall's data directory with the real Open (migrations,
+// InitMall creates a mall's data directory with the real Open (migrations,
 // identity, seed catalog) and a mall_admin for the load generator.
-func initMall(ctx context.Context, dir, id string, log *slog.Logger) (string, error) {
+func InitMall(ctx context.Context, dir, id string, log *slog.Logger) (string, error) {
 	m, err := mallapp.Open(ctx, mallapp.Config{Dir: dir, ID: id, State: "UP", HTTP: "127.0.0.1:0", Synchronous: "FULL", ShutdownFor: 5 * time.Second}, log)
 	if err != nil {
 		return "", err
@@ -160,12 +160,12 @@ type mallResult struct {
 	coldSeed, coldBig time.Duration
 }
 
-// benchMall: real checkouts over HTTP from the load generator against a
+// measureMall: real checkouts over HTTP from the load generator against a
 // mall child process; its memory; and its cold start with the seed
 // catalog and with a catalog grown to o.products.
-func benchMall(ctx context.Context, o *benchOpts, dir string, log *slog.Logger) (mallResult, error) {
+func measureMall(ctx context.Context, o *Options, dir string, log *slog.Logger) (mallResult, error) {
 	var r mallResult
-	pass, err := initMall(ctx, dir, "BENCH", log)
+	pass, err := InitMall(ctx, dir, "BENCH", log)
 	if err != nil {
 		return r, err
 	}
@@ -242,10 +242,10 @@ type drainResult struct {
 	idleRSS, peakRSS int64
 }
 
-// benchDrain: a mall child with a backlog of o.events sales in its outbox
+// measureDrain: a mall child with a backlog of o.events sales in its outbox
 // (it sold offline) connects to a hub child; the figure is events per
 // second from the mall's start until the hub's ledger has booked them all.
-func benchDrain(ctx context.Context, o *benchOpts, dir string, log *slog.Logger) (drainResult, error) {
+func measureDrain(ctx context.Context, o *Options, dir string, log *slog.Logger) (drainResult, error) {
 	var r drainResult
 	hubDir, mallDir := filepath.Join(dir, "hub"), filepath.Join(dir, "LKO2")
 	if err := os.MkdirAll(hubDir, 0o750); err != nil {
@@ -259,7 +259,7 @@ func benchDrain(ctx context.Context, o *benchOpts, dir string, log *slog.Logger)
 	if err := os.WriteFile(credsPath, creds, 0o600); err != nil {
 		return r, err
 	}
-	if _, err := initMall(ctx, mallDir, "LKO2", log); err != nil {
+	if _, err := InitMall(ctx, mallDir, "LKO2", log); err != nil {
 		return r, err
 	}
 	target, err := writeBacklog(ctx, mallDir, "LKO2", o.events)
