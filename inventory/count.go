@@ -107,8 +107,13 @@ func (s *Service) CreateCount(ctx context.Context, a Actor, zone string, in Coun
 			for i, sku := range in.SKUs {
 				lines[i] = Line{SKU: sku, Qty: 1}
 			}
-			if _, err := zoneLines(ctx, tx, a, zone, lines, false); err != nil {
+			ps, err := zoneLines(ctx, tx, a, zone, lines, false)
+			if err != nil {
 				return err
+			}
+			skus = make([]string, 0, len(ps))
+			for _, p := range ps { // barcodes named their SKUs
+				skus = append(skus, p.SKU)
 			}
 		}
 		now := s.now()

@@ -58,6 +58,7 @@ type Move struct {
 	Ref    string    `json:"ref,omitempty"`
 	UserID string    `json:"user_id,omitempty"`
 	Note   string    `json:"note,omitempty"`
+	Doc    *Doc      `json:"doc,omitempty"` // the document Ref names, in lists people read
 }
 
 func nullable(l Location) any {

@@ -71,17 +71,18 @@ func (s *Service) Stock(ctx context.Context, a Actor, zone string) ([]StockRow, 
 	return out, rows.Err()
 }
 
-// skuZone is the zone a SKU belongs to, active or not.
-func skuZone(ctx context.Context, q queryer, sku string) (string, error) {
-	var zone string
-	err := q.QueryRowContext(ctx, `SELECT state FROM products WHERE sku = ?`, sku).Scan(&zone)
+// skuZone is the SKU named by sku (a SKU or a barcode) and the zone it
+// belongs to, active or not.
+func skuZone(ctx context.Context, q queryer, sku string) (string, string, error) {
+	var zone, id string
+	err := q.QueryRowContext(ctx, `SELECT sku, state FROM products WHERE sku = ? OR barcode = ? ORDER BY sku = ? DESC LIMIT 1`, sku, sku, sku).Scan(&id, &zone)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", errs.E(errs.NotFound, "unknown SKU %q", sku)
+		return "", "", errs.E(errs.NotFound, "unknown SKU or barcode %q", sku)
 	}
 	if err != nil {
-		return "", fmt.Errorf("look up %s: %w", sku, err)
+		return "", "", fmt.Errorf("look up %s: %w", sku, err)
 	}
-	return zone, nil
+	return id, zone, nil
 }
 
 // MaxMovesPage bounds one page of a SKU's movements.
@@ -90,7 +91,7 @@ const MaxMovesPage = 1000
 // Moves lists a SKU's movements at this mall, newest first, up to limit
 // (default 200).
 func (s *Service) Moves(ctx context.Context, a Actor, sku string, limit int) ([]Move, error) {
-	zone, err := skuZone(ctx, s.DB.R, sku)
+	sku, zone, err := skuZone(ctx, s.DB.R, sku)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +118,18 @@ func (s *Service) Moves(ctx context.Context, a Actor, sku string, limit int) ([]
 		m.At = parseTime(at)
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for i := range out {
+		d, err := docFor(ctx, s.DB.R, out[i].Ref)
+		if err != nil {
+			return nil, err
+		}
+		out[i].Doc = &d
+	}
+	return out, nil
 }
 
 // Exception is a sale that took stock the ledger did not show.
@@ -131,6 +143,8 @@ type Exception struct {
 	ResolvedAt *string `json:"resolved_at"`
 	ResolvedBy *string `json:"resolved_by"`
 	Resolution string  `json:"resolution,omitempty"`
+	Name       string  `json:"name"` // the product's
+	Doc        *Doc    `json:"doc,omitempty"`
 }
 
 const exceptionCols = `id, at, sku, zone, shortfall, ref, resolved_at, resolved_by, resolution FROM stock_exceptions`
@@ -170,7 +184,30 @@ func (s *Service) Exceptions(ctx context.Context, a Actor, zone string, all bool
 		}
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for i := range out {
+		if err := s.describe(ctx, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// describe adds the product's name and the document (the invoice that
+// sold what the system did not hold, or the transfer that arrived short).
+func (s *Service) describe(ctx context.Context, e *Exception) error {
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT name FROM products WHERE sku = ?`, e.SKU).Scan(&e.Name); err != nil {
+		return fmt.Errorf("exception product: %w", err)
+	}
+	d, err := docFor(ctx, s.DB.R, e.Ref)
+	if err != nil {
+		return err
+	}
+	e.Doc = &d
+	return nil
 }
 
 // ResolveException closes an exception with the manager's explanation
@@ -209,7 +246,10 @@ func (s *Service) ResolveException(ctx context.Context, a Actor, id, note string
 		out = e
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return out, err
+	}
+	return out, s.describe(ctx, &out)
 }
 
 // CheckLedger runs Check for a mall admin.

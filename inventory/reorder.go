@@ -101,6 +101,7 @@ func (s *Service) SetReorderPoint(ctx context.Context, a Actor, zone, sku string
 		if err != nil {
 			return err
 		}
+		sku = ps[0].SKU // a barcode names its SKU
 		old, had, err := reorderPoint(ctx, tx, sku)
 		if err != nil {
 			return err

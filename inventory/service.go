@@ -92,9 +92,11 @@ type queryer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
+// lookupProduct finds an active product by its SKU or its barcode: a zone
+// manager scans a label as readily as they type a SKU.
 func lookupProduct(ctx context.Context, q queryer, sku string) (product, error) {
 	var p product
-	err := q.QueryRowContext(ctx, `SELECT sku, name, state, producer_id, mrp_paise FROM products WHERE sku = ? AND active = 1`, sku).
+	err := q.QueryRowContext(ctx, `SELECT sku, name, state, producer_id, mrp_paise FROM products WHERE (sku = ? OR barcode = ?) AND active = 1`, sku, sku).
 		Scan(&p.SKU, &p.Name, &p.Zone, &p.ProducerID, &p.MRPPaise)
 	if errors.Is(err, sql.ErrNoRows) {
 		return product{}, errs.E(errs.NotFound, "unknown SKU %q", sku)
@@ -136,7 +138,7 @@ const MaxLineQty = 100_000
 const MaxStockQty = 1_000_000_000
 
 // zoneLines validates lines of SKUs that must all belong to zone: each a
-// known SKU of the zone with a positive quantity, each SKU once unless
+// known SKU (or barcode; the products returned carry the SKU) of the zone with a positive quantity, each SKU once unless
 // dupsOK. A SKU of another zone is Forbidden for a zone manager (it is
 // not theirs to touch) and Invalid for an admin (a mistake).
 func zoneLines(ctx context.Context, q queryer, a Actor, zone string, lines []Line, dupsOK bool) ([]product, error) {

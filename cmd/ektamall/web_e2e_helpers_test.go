@@ -1,11 +1,17 @@
 package main
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"ektamall/shared/auth"
 	"ektamall/shared/ids"
 	"ektamall/shared/money"
 )
@@ -55,4 +61,25 @@ func apiSale(t *testing.T, e *env, counter, sku string, qty int) (id, invoice st
 		t.Fatalf("sale of %d × %s: %d %v", qty, sku, resp.StatusCode, err)
 	}
 	return sale.ID, sale.InvoiceNo, money.MustParse(sale.Total)
+}
+
+// addMallUser creates a user of role at the test mall and logs them in.
+func addMallUser(t *testing.T, e *env, name string, role auth.Role, zone string) string {
+	t.Helper()
+	ctx := context.Background()
+	if err := e.mall.DB.Transact(ctx, func(tx *sql.Tx) error {
+		_, err := e.mall.Auth.CreateUser(ctx, tx, name, password, name, role, zone)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return webLogin(t, e.mall.URL, name)
+}
+
+// loginScreen opens path at base and logs in as user.
+func loginScreen(t *testing.T, ctx context.Context, base, path, user string) {
+	t.Helper()
+	browse(t, ctx, "log in as "+user+" at "+path, chromedp.Navigate(base+path), chromedp.WaitVisible("#login-user", chromedp.ByQuery),
+		chromedp.SendKeys("#login-user", user, chromedp.ByQuery), chromedp.SendKeys("#login-pass", password+kb.Enter, chromedp.ByQuery),
+		chromedp.WaitVisible("#app-view", chromedp.ByQuery))
 }

@@ -55,6 +55,7 @@ func (s *Server) registerInventory(api *gin.RouterGroup) {
 	z.GET("/exceptions", h.exceptions)
 
 	api.GET("/receipts/:id", managers, h.grn)
+	api.GET("/receipts/:id/labels", managers, h.labels)
 	api.GET("/transfers/:id", managers, h.transfer)
 	api.POST("/transfers/:id/receive", managers, h.receiveTransfer)
 	api.POST("/transfers/incoming", admin, h.registerIncoming)

@@ -6,7 +6,9 @@ import { explain, loginWords } from './i18n.js';
 import { watchSync } from './sync.js';
 
 let zone = '', products = [], stock = [];
-const Z = () => '/api/v1/zones/' + encodeURIComponent(zone);
+/** The zone this screen manages, and its API prefix (for zone-ops.js). */
+export const zoneCode = () => zone;
+export const Z = () => '/api/v1/zones/' + encodeURIComponent(zone);
 
 function show(view) {
   $('#login-view').hidden = view !== 'login';
@@ -64,7 +66,7 @@ for (const t of tabs) {
 
 // ---- stock ----
 
-async function loadStock() {
+export async function loadStock() {
   showError($('#stock-err'), '');
   try { stock = (await api('GET', '/api/v1/stock?zone=' + zone)) || []; } catch (e) { showError($('#stock-err'), explain(e)); stock = []; }
   drawStock();
@@ -98,18 +100,46 @@ async function loadLow() {
   } catch (e) { showError($('#low-err'), explain(e)); }
 }
 
+/** The document behind a movement or exception, as printed on it. */
+export function docText(d, ref) {
+  if (!d) return ref || '';
+  const kind = { invoice: 'Invoice', credit_note: 'Credit note', grn: '', transfer: '', count: '', movement: '' }[d.kind] ?? '';
+  return d.no ? (kind ? `${kind} ${d.no}` : d.no) : '';
+}
+
 async function loadExceptions() {
   showError($('#exc-err'), '');
   try {
     const ex = (await api('GET', Z() + '/exceptions')) || [];
-    $('#exc-list').replaceChildren(...(ex.length ? ex.map((x) => el('li', {}, el('span', {}, `${x.sku} ${x.name || ''}: ${x.message || x.kind || ''} ${x.ref ? '(' + x.ref + ')' : ''}`),
-      el('span', { class: 'meta' }, when(x.at)))) : [el('li', { class: 'hint' }, 'No open exceptions.')]));
+    $('#exc-table tbody').replaceChildren(...(ex.length ? ex.map(drawException) : [el('tr', {}, el('td', { colspan: 5, class: 'hint' }, 'No open exceptions.'))]));
   } catch (e) { showError($('#exc-err'), explain(e)); }
+}
+
+/** One open exception: what was short, on which document, and a resolve form. */
+function drawException(x) {
+  const id = 'exc-note-' + x.id;
+  const form = el('form', { class: 'row', novalidate: true },
+    el('label', { for: id, class: 'sr-only' }, `How the shortfall of ${x.sku} was settled`),
+    el('input', { id, maxlength: 500, placeholder: 'found in a carton / theft reported…', autocomplete: 'off' }),
+    el('button', { type: 'submit' }, 'Resolve'));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const note = form.querySelector('input');
+    if (!note.value.trim()) { showError(note, 'Say how it was settled.'); note.focus(); return; }
+    try {
+      await api('POST', `/api/v1/exceptions/${encodeURIComponent(x.id)}/resolve`, { resolution: note.value.trim() });
+      loadExceptions();
+    } catch (e) { showError(note, explain(e)); }
+  });
+  return el('tr', { 'data-exception': x.id, 'data-sku': x.sku },
+    el('td', {}, el('strong', {}, x.name || x.sku), el('div', { class: 'meta' }, x.sku)),
+    el('td', { class: 'num' }, `${x.shortfall} unit${x.shortfall === 1 ? '' : 's'}`),
+    el('td', {}, docText(x.doc, x.ref)), el('td', {}, when(x.at)), el('td', {}, form));
 }
 
 // ---- a small editor of sku + qty lines, shared by receive, restock and transfer ----
 
-function linesEditor(box, addBtn, prefix) {
+export function linesEditor(box, addBtn, prefix) {
   let n = 0;
   const add = (sku = '', qty = '') => {
     const i = n++;
@@ -146,9 +176,11 @@ const rcv = linesEditor($('#rcv-lines'), $('#rcv-add'), 'rcv');
 const rst = linesEditor($('#rst-lines'), $('#rst-add'), 'rst');
 const xfer = linesEditor($('#xfer-lines'), $('#xfer-add'), 'xfer');
 const editors = [rcv, rst, xfer];
+/** The note just received, for its labels. */
+export let lastGRN = null;
 
 /** Submits a form's JSON once per attempt (the key is kept until it succeeds). */
-function submitter(form, run) {
+export function submitter(form, run) {
   let key = uuid(), busy = false;
   form.addEventListener('input', () => { key = uuid(); }); // a changed form is a new attempt
   form.addEventListener('submit', async (ev) => {
@@ -171,6 +203,8 @@ submitter($('#receive-form'), async (key) => {
     if ($('#rcv-ref').value.trim()) body.producer_ref = $('#rcv-ref').value.trim();
     const g = await api('POST', Z() + '/receipts', body, { key });
     $('#rcv-done').textContent = `Received ${g.no}: ${g.total_qty} units worth ${inr(paise(g.total_value))} into the backroom.`;
+    lastGRN = g;
+    $('#rcv-labels').hidden = false;
     rcv.reset(); $('#rcv-ref').value = '';
     loadStock();
     return true;
@@ -198,6 +232,8 @@ $('#csv-form').addEventListener('submit', (ev) => {
     let d = null; try { d = JSON.parse(x.responseText); } catch { /* not JSON */ }
     if (x.status === 201 || x.status === 200) {
       $('#rcv-done').textContent = `Received ${d.no} from the CSV: ${d.total_qty} units in ${d.lines.length} lines.`;
+      lastGRN = d;
+      $('#rcv-labels').hidden = false;
       loadStock();
       return;
     }
@@ -351,7 +387,7 @@ async function history(sku) {
   try {
     const moves = (await api('GET', `/api/v1/stock/${encodeURIComponent(sku)}/moves`)) || [];
     $('#hist-table tbody').replaceChildren(...(moves.length ? moves.map((m) => el('tr', {}, el('td', {}, when(m.at)), el('td', {}, m.kind), el('td', { class: 'num' }, m.qty),
-      el('td', {}, m.from || ''), el('td', {}, m.to || ''), el('td', {}, m.ref || ''), el('td', {}, m.note || ''))) : [el('tr', {}, el('td', { colspan: 7, class: 'hint' }, 'No movements yet.'))]));
+      el('td', {}, m.from || ''), el('td', {}, m.to || ''), el('td', {}, docText(m.doc, m.ref)), el('td', {}, m.note || ''))) : [el('tr', {}, el('td', { colspan: 7, class: 'hint' }, 'No movements yet.'))]));
   } catch (e) { showError($('#hist-sku'), e.status === 404 && !e.notAvailable ? `No SKU ${sku} at this mall.` : explain(e)); }
 }
 $('#hist-form').addEventListener('submit', (ev) => { ev.preventDefault(); const s = $('#hist-sku').value.trim(); if (s) history(s); });

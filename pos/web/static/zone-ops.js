@@ -1,0 +1,119 @@
+// More of the zone manager's work, beside zone.js: writing off damaged
+// stock, reorder points, and printing shelf labels (EAN-13, drawn by the
+// mall) for what a goods received note brought in, on an A4 sheet or a
+// label roll. Its words are in T, ready for the translation files.
+import { $, el, api, showError, when } from './common.js';
+import { explain } from './i18n.js';
+import { Z, zoneCode, loadStock, linesEditor, submitter, lastGRN } from './zone.js';
+
+const T = {
+  needReason: 'Say what happened to the goods.',
+  needLine: 'Add at least one line: SKU or barcode, and quantity.',
+  damaged: (n, from) => `Wrote off ${n} unit${n === 1 ? '' : 's'} from the ${from}; they are counted as damaged until disposed of.`,
+  needSku: 'Enter a SKU or scan a barcode.',
+  needPoint: 'A whole number, 0 or more.',
+  saved: (sku, n) => `Reorder point of ${sku} is now ${n}.`,
+  noPoints: 'No reorder points set in this zone yet.',
+  noGRNs: 'Nothing received in this zone yet.',
+  sheet: 'A4 sheet', roll: 'Label roll',
+  preview: (no, n, layout) => `${n} label${n === 1 ? '' : 's'} for ${no} · ${layout === 'roll' ? 'label roll (50 × 30 mm)' : 'A4 sheet of 3 × 8'}`,
+};
+
+// ---- damage ----
+
+const dmg = linesEditor($('#dmg-lines'), $('#dmg-add'), 'dmg');
+dmg.reset();
+
+submitter($('#damage-form'), async (key) => {
+  const reason = $('#dmg-reason'), lines = dmg.read();
+  if (!reason.value.trim()) { showError(reason, T.needReason); reason.focus(); return false; }
+  if (!lines) return false;
+  if (!lines.length) { showError($('#dmg-err'), T.needLine); return false; }
+  try {
+    const from = $('#dmg-from').value;
+    await api('POST', Z() + '/damage', { from, reason: reason.value.trim(), lines }, { key });
+    $('#dmg-done').textContent = T.damaged(lines.reduce((n, l) => n + l.qty, 0), from);
+    dmg.reset(); reason.value = '';
+    loadStock();
+    return true;
+  } catch (e) { showError($('#dmg-err'), explain(e)); return false; }
+});
+
+// ---- reorder points ----
+
+async function loadPoints() {
+  showError($('#rp-err'), '');
+  try {
+    const [points, stock] = await Promise.all([api('GET', Z() + '/reorder-points'), api('GET', '/api/v1/stock?zone=' + zoneCode())]);
+    const have = new Map((stock || []).map((r) => [r.sku, r.shelf + r.backroom]));
+    $('#rp-table tbody').replaceChildren(...((points || []).length ? points.map((p) => el('tr', { 'data-sku': p.sku, class: (have.get(p.sku) ?? 0) <= p.reorder_point ? 'low' : '' },
+      el('td', {}, p.sku), el('td', {}, p.name), el('td', { class: 'num' }, p.reorder_point), el('td', { class: 'num' }, have.get(p.sku) ?? 0),
+      el('td', {}, el('button', { type: 'button', onclick: () => { $('#rp-sku').value = p.sku; $('#rp-qty').value = p.reorder_point; $('#rp-qty').focus(); } }, 'Change'))))
+      : [el('tr', {}, el('td', { colspan: 5, class: 'hint' }, T.noPoints))]));
+  } catch (e) { showError($('#rp-err'), explain(e)); }
+}
+
+$('#rp-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const sku = $('#rp-sku'), qty = $('#rp-qty'), n = Number(qty.value);
+  showError(sku, ''); showError(qty, ''); $('#rp-done').textContent = '';
+  if (!sku.value.trim()) { showError(sku, T.needSku); sku.focus(); return; }
+  if (qty.value === '' || !Number.isInteger(n) || n < 0) { showError(qty, T.needPoint); qty.focus(); return; }
+  try {
+    const r = await api('PUT', `${Z()}/reorder-points/${encodeURIComponent(sku.value.trim())}`, { reorder_point: n });
+    $('#rp-done').textContent = T.saved(r.sku, r.reorder_point);
+    sku.value = ''; qty.value = '';
+    loadPoints(); loadStock();
+  } catch (e) { showError(e.field === 'reorder_point' ? qty : sku, explain(e)); }
+});
+
+// ---- labels ----
+
+async function loadGRNs() {
+  showError($('#lbl-err'), '');
+  try {
+    const list = (await api('GET', Z() + '/receipts')) || [];
+    $('#grn-table tbody').replaceChildren(...(list.length ? list.slice(0, 50).map((g) => el('tr', { 'data-grn': g.no },
+      el('td', {}, g.no), el('td', {}, when(g.received_at)), el('td', { class: 'num' }, g.total_qty),
+      el('td', {}, el('button', { type: 'button', onclick: () => labels(g.id, 'a4') }, T.sheet),
+        el('button', { type: 'button', onclick: () => labels(g.id, 'roll') }, T.roll))))
+      : [el('tr', {}, el('td', { colspan: 4, class: 'hint' }, T.noGRNs))]));
+  } catch (e) { showError($('#lbl-err'), explain(e)); }
+}
+
+/**
+ * Fetches the mall's label sheet for a GRN (it needs the login's token, so
+ * it cannot be a plain link) and shows it; Print prints only the labels.
+ * The sheet's elements are adopted from the mall's own HTML; its barcodes
+ * are SVG, so they print sharp.
+ */
+async function labels(id, layout) {
+  showError($('#lbl-err'), '');
+  $('#tab-labels').click();
+  try {
+    const html = await api('GET', `/api/v1/receipts/${encodeURIComponent(id)}/labels?layout=${layout}`, null, { accept: 'text/html', raw: true });
+    const doc = new DOMParser().parseFromString(html, 'text/html');
+    const sheet = doc.querySelector('.label-sheet');
+    if (!sheet) throw new Error('the mall sent no label sheet');
+    const no = (doc.title || '').replace(/^Labels · /, '');
+    $('#lbl-preview').replaceChildren(document.importNode(sheet, true));
+    $('#lbl-title').textContent = T.preview(no, Number(sheet.dataset.count), layout);
+    $('#lbl-bar').hidden = false;
+    $('#lbl-print').focus();
+  } catch (e) { showError($('#lbl-err'), explain(e)); }
+}
+
+$('#lbl-print').addEventListener('click', () => {
+  const sheet = $('#lbl-preview .label-sheet');
+  if (!sheet) return;
+  $('#label-print').replaceChildren(sheet.cloneNode(true));
+  document.body.classList.add('printing-labels');
+  window.print();
+});
+window.addEventListener('afterprint', () => { document.body.classList.remove('printing-labels'); $('#label-print').replaceChildren(); });
+$('#lbl-close').addEventListener('click', () => { $('#lbl-preview').replaceChildren(); $('#lbl-bar').hidden = true; });
+$('#rcv-labels-a4').addEventListener('click', () => lastGRN && labels(lastGRN.id, 'a4'));
+$('#rcv-labels-roll').addEventListener('click', () => lastGRN && labels(lastGRN.id, 'roll'));
+
+$('#tab-reorder').addEventListener('click', loadPoints);
+$('#tab-labels').addEventListener('click', loadGRNs);
