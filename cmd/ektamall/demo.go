@@ -44,7 +44,13 @@ type demoUser struct {
 	Role     string `json:"role"`
 	Mall     string `json:"mall,omitempty"`
 	Zone     string `json:"zone,omitempty"`
+	// ProducerID binds a producer's login at the hub to its producer.
+	ProducerID string `json:"producer_id,omitempty"`
 }
+
+// demoProducer is the producer whose login the demo prints: Lucknow's
+// chikankari cooperative, sold at both malls in the demo's history.
+const demoProducer = "PR-UP-LUCKNOW-01"
 
 type demoMallInfo struct {
 	ID      string `json:"id"`
@@ -80,6 +86,7 @@ func demoUsers() []demoUser {
 	us := []demoUser{
 		{Username: "finance", Role: string(auth.Finance)},
 		{Username: "hubadmin", Role: string(auth.HubAdmin)},
+		{Username: "producer.lucknow", Role: string(auth.Producer), ProducerID: demoProducer},
 	}
 	for _, m := range demoMalls {
 		p := strings.ToLower(m.ID)
@@ -278,6 +285,9 @@ func (d *demo) seedUsers(ctx context.Context, path string) ([]demoUser, error) {
 		err = db.Transact(ctx, func(tx *sql.Tx) error {
 			if exists {
 				return store.SetPassword(ctx, tx, u.Username, u.Password)
+			}
+			if u.ProducerID != "" {
+				return d.hub.Producer.CreateLogin(ctx, tx, u.ProducerID, u.Username, u.Password)
 			}
 			_, err := store.CreateUser(ctx, tx, u.Username, u.Password, u.Username, auth.Role(u.Role), u.Zone)
 			return err

@@ -65,6 +65,7 @@ func printDemo(w io.Writer, info demoFile, sum demoseed.Summary, dir string) {
 	fmt.Fprintf(w, "\nEkta Mall demo is running (Ctrl-C to stop). Details in %s\n", filepath.Join(dir, "demo.json"))
 	fmt.Fprintf(w, "Logs (every request, sync, settlement) go to %s\n\n", filepath.Join(dir, "demo.log"))
 	fmt.Fprintf(w, "  hub   %s   (finance; malls connect on %s)\n", info.Hub.URL, info.Hub.Leaf)
+	fmt.Fprintf(w, "  producers' screen %s/producer\n", info.Hub.URL)
 	for _, m := range info.Malls {
 		fmt.Fprintf(w, "  %-5s %s   (%s)\n", m.ID, m.URL, m.State)
 	}

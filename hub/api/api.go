@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"ektamall/hub"
+	"ektamall/hub/producer"
 	"ektamall/hub/web"
 	"ektamall/shared/auth"
 	"ektamall/shared/catalogdb"
@@ -25,6 +26,8 @@ type Deps struct {
 	// The services of each area, declared in that area's routes file.
 	Sync   SyncDeps
 	Ledger LedgerDeps
+	// Producer serves producers' own views and their logins (nil: none).
+	Producer *producer.Service
 }
 
 // Server holds the handlers.
@@ -43,6 +46,9 @@ func New(d Deps) *gin.Engine {
 	s.registerSync(api)
 	s.registerLedger(api)
 	s.registerReports(api)
+	if s.d.Ledger.Settle != nil {
+		s.registerProducer(r, api)
+	}
 	web.Register(r) // the finance screen at /
 	return r
 }

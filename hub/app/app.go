@@ -17,6 +17,7 @@ import (
 	"ektamall/hub"
 	"ektamall/hub/api"
 	"ektamall/hub/hubdb"
+	"ektamall/hub/producer"
 	"ektamall/shared/auth"
 	"ektamall/shared/catalog"
 	"ektamall/shared/catalogdb"
@@ -45,7 +46,9 @@ type Hub struct {
 	// Applier books ingested events into the ledger; set by ledgerDeps
 	// (which runs before startSync) for ingest to use.
 	Applier hub.EventApplier
-	sync    hubSync // see app_sync.go
+	// Producer serves producers' views and logins.
+	Producer *producer.Service
+	sync     hubSync // see app_sync.go
 	// URL is the base URL of the HTTP API; LeafURL is where malls connect;
 	// MetricsURL is the base URL of /metrics ("" when off).
 	URL, LeafURL, MetricsURL string
@@ -119,6 +122,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Hub, err error)
 	if err = h.observeSettlements(deps.Ledger.Settle); err != nil { // ops.go
 		return nil, err
 	}
+	h.Producer = producer.New(h.Store, h.Auth, time.Now)
+	deps.Producer = h.Producer
 	if deps.Sync, err = h.startSync(ctx); err != nil {
 		return nil, err
 	}

@@ -23,5 +23,6 @@ var static = func() fs.FS { s, _ := fs.Sub(files, "static"); return webui.Over(s
 func Register(r *gin.Engine) {
 	r.GET("/", webui.Page(static, "finance.html"))
 	r.GET("/admin", webui.Page(static, "admin.html"))
+	r.GET("/producer", webui.Page(static, "producer.html")) // a producer's own view, for a phone
 	r.GET("/assets/*file", webui.Assets(static))
 }

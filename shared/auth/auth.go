@@ -37,6 +37,7 @@ const (
 	MallAdmin   Role = "mall_admin"
 	Finance     Role = "finance" // hub
 	HubAdmin    Role = "hub_admin"
+	Producer    Role = "producer" // hub: a district producer, sees only its own data (hub/producer)
 )
 
 // User is an authenticated person.

@@ -1,0 +1,169 @@
+package producer
+
+import (
+	"context"
+	"ektamall/shared/sqldb"
+	"encoding/json"
+	"fmt"
+
+	"ektamall/shared/events"
+)
+
+// The hub's picture of each mall's stock (hub_stock) is read from the
+// events the malls send, in each mall's sequence order and only up to its
+// watermark (every event before it is in), so it is the same however the
+// events arrived. It is caught up before each read, in one transaction.
+// It lives beside the books rather than in the ledger's applier: stock is
+// not money, and a stock figure the hub cannot place must never park or
+// hold back a sale.
+//
+// Stock moves (receipts, restocking, transfers, counts, damage) carry
+// their locations. Sales, voids and returns carry only their lines; the
+// hub takes a sale from the shelf first and then the backroom (the mall's
+// own rule, inventory.SellOut, on the same balances), puts a void back on
+// the shelf and a return into the backroom (the mall's default). So the
+// total a mall holds of a SKU is exact; the split between shelf and
+// backroom is the hub's reading after a void or a return to damaged.
+
+const stockBatch = 2000 // events read per mall per catch-up
+
+// catchUpStock reads every mall's new events into hub_stock.
+func (s *Service) catchUpStock(ctx context.Context) error {
+	return s.db.Transact(ctx, func(tx sqldb.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT m.mall_id, m.watermark, COALESCE(c.seq, 0) FROM mall_sync m
+			LEFT JOIN hub_stock_cursor c ON c.mall = m.mall_id WHERE m.watermark > COALESCE(c.seq, 0)`)
+		if err != nil {
+			return fmt.Errorf("stock cursors: %w", err)
+		}
+		type todo struct {
+			mall     string
+			wm, from int64
+		}
+		var ts []todo
+		for rows.Next() {
+			var t todo
+			if err := rows.Scan(&t.mall, &t.wm, &t.from); err != nil {
+				rows.Close()
+				return err
+			}
+			ts = append(ts, t)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, t := range ts {
+			if err := s.catchUpMall(ctx, tx, t.mall, t.from, t.wm); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *Service) catchUpMall(ctx context.Context, tx sqldb.Tx, mall string, from, wm int64) error {
+	to := min(wm, from+stockBatch)
+	rows, err := tx.QueryContext(ctx, `SELECT envelope FROM events_received WHERE mall_id = ? AND seq > ? AND seq <= ?
+		AND status = 'applied' AND type IN (?, ?, ?, ?) ORDER BY seq`, mall, from, to,
+		events.StockMoved, events.SaleCompleted, events.SaleVoided, events.ReturnCompleted)
+	if err != nil {
+		return fmt.Errorf("stock events of %s: %w", mall, err)
+	}
+	var envs []events.Envelope
+	for rows.Next() {
+		var raw []byte
+		if err := rows.Scan(&raw); err != nil {
+			rows.Close()
+			return err
+		}
+		var ev events.Envelope
+		if json.Unmarshal(raw, &ev) == nil {
+			envs = append(envs, ev)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, ev := range envs {
+		if err := s.applyStock(ctx, tx, mall, ev); err != nil {
+			return fmt.Errorf("stock from %s/%d: %w", mall, ev.Seq, err)
+		}
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO hub_stock_cursor (mall, seq) VALUES (?, ?)
+		ON CONFLICT (mall) DO UPDATE SET seq = excluded.seq`, mall, to)
+	return err
+}
+
+// applyStock moves what one event says. Payloads the ledger accepted are
+// well formed; anything unreadable here is skipped, not fatal.
+func (s *Service) applyStock(ctx context.Context, tx sqldb.Tx, mall string, ev events.Envelope) error {
+	switch ev.Type {
+	case events.StockMoved:
+		var m events.StockMove
+		if json.Unmarshal(ev.Payload, &m) != nil || m.Qty <= 0 {
+			return nil
+		}
+		if err := addStock(ctx, tx, mall, m.SKU, m.Zone, m.From, -m.Qty); err != nil {
+			return err
+		}
+		return addStock(ctx, tx, mall, m.SKU, m.Zone, m.To, m.Qty)
+	case events.SaleCompleted:
+		var p events.Sale
+		if json.Unmarshal(ev.Payload, &p) != nil {
+			return nil
+		}
+		for _, l := range p.Lines {
+			if err := sellOut(ctx, tx, mall, l.SKU, l.State, l.Qty); err != nil {
+				return err
+			}
+		}
+	case events.SaleVoided:
+		var p events.Void
+		if json.Unmarshal(ev.Payload, &p) != nil {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO hub_stock (mall, sku, zone, location, qty)
+			SELECT mall, sku, state, 'shelf', SUM(qty) FROM hub_sale_lines WHERE mall = ? AND sale_id = ? GROUP BY mall, sku, state
+			ON CONFLICT (mall, sku, zone, location) DO UPDATE SET qty = hub_stock.qty + excluded.qty`, mall, p.SaleID)
+		return err
+	case events.ReturnCompleted:
+		var p events.Return
+		if json.Unmarshal(ev.Payload, &p) != nil {
+			return nil
+		}
+		for _, l := range p.Lines {
+			if err := addStock(ctx, tx, mall, l.SKU, l.State, "backroom", l.Qty); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// sellOut takes qty from the shelf, then the backroom; what they cannot
+// cover is taken from the shelf (as the mall does, going negative).
+func sellOut(ctx context.Context, tx sqldb.Tx, mall, sku, zone string, qty int64) error {
+	var shelf, back int64
+	if err := tx.QueryRowContext(ctx, `SELECT
+		COALESCE(SUM(CASE WHEN location = 'shelf' THEN qty END), 0), COALESCE(SUM(CASE WHEN location = 'backroom' THEN qty END), 0)
+		FROM hub_stock WHERE mall = ? AND sku = ? AND zone = ?`, mall, sku, zone).Scan(&shelf, &back); err != nil {
+		return err
+	}
+	fromShelf := min(qty, max(shelf, 0))
+	fromBack := min(qty-fromShelf, max(back, 0))
+	fromShelf = qty - fromBack
+	if err := addStock(ctx, tx, mall, sku, zone, "shelf", -fromShelf); err != nil {
+		return err
+	}
+	return addStock(ctx, tx, mall, sku, zone, "backroom", -fromBack)
+}
+
+func addStock(ctx context.Context, tx sqldb.Tx, mall, sku, zone, loc string, delta int64) error {
+	if loc == "" || delta == 0 || sku == "" {
+		return nil // outside the mall: a producer, a customer, a count correction
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO hub_stock (mall, sku, zone, location, qty) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (mall, sku, zone, location) DO UPDATE SET qty = hub_stock.qty + excluded.qty`, mall, sku, zone, loc, delta)
+	return err
+}
