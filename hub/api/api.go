@@ -37,7 +37,7 @@ type Server struct{ d Deps }
 func New(d Deps) *gin.Engine {
 	s := &Server{d: d}
 	r := httpx.NewEngine(d.Log, d.Edge)
-	registerOpenAPI(r) // GET /api/openapi.json
+	OpenAPI.Register(r) // GET /api/openapi.json
 	httpx.RegisterAuth(r.Group("/api/v1"), d.Auth, "", webui.Languages(""))
 	api := r.Group("/api/v1", httpx.RequireAuth(d.Auth), httpx.RequireRole(auth.Finance, auth.HubAdmin))
 	api.GET("/me", func(c *gin.Context) { c.JSON(http.StatusOK, httpx.User(c)) })

@@ -6,9 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -23,6 +20,7 @@ import (
 	"ektamall/shared/catalogdb"
 	"ektamall/shared/errs"
 	"ektamall/shared/httpx"
+	"ektamall/shared/lifecycle"
 	"ektamall/shared/natsx"
 	"ektamall/shared/sqldb"
 	"ektamall/shared/sqlitedb"
@@ -40,9 +38,7 @@ type Hub struct {
 	NATS  *natsx.Server
 	// Metrics is the hub's own registry.
 	Metrics *prometheus.Registry
-	http    *http.Server
-	ln      net.Listener
-	metrics *httpx.MetricsServer
+	srv     lifecycle.Server
 	// Applier books ingested events into the ledger; set by ledgerDeps
 	// (which runs before startSync) for ingest to use.
 	Applier hub.EventApplier
@@ -61,29 +57,12 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Hub, err error)
 		return nil, err
 	}
 	h := &Hub{cfg: cfg, log: log.With("component", "hub")}
-	created := false
-	if _, serr := os.Stat(cfg.Dir); errors.Is(serr, os.ErrNotExist) {
-		created = true
+	created, err := h.srv.Begin(cfg.Dir, cfg.HTTP)
+	if err != nil {
+		return nil, err
 	}
-	if err := os.MkdirAll(cfg.Dir, 0o750); err != nil {
-		return nil, fmt.Errorf("--dir %s: %w", cfg.Dir, err)
-	}
-	defer func() {
-		if err != nil {
-			h.Close()
-			if created {
-				os.RemoveAll(cfg.Dir)
-			}
-		}
-	}()
-	if err = os.WriteFile(filepath.Join(cfg.Dir, ".write-test"), nil, 0o600); err != nil {
-		return nil, fmt.Errorf("--dir %s is not writable: %w", cfg.Dir, err)
-	}
-	os.Remove(filepath.Join(cfg.Dir, ".write-test"))
-	if h.ln, err = net.Listen("tcp", cfg.HTTP); err != nil {
-		return nil, fmt.Errorf("--http %s: %w", cfg.HTTP, err)
-	}
-	h.URL = "http://" + h.ln.Addr().String()
+	defer lifecycle.UndoOnError(&err, cfg.Dir, created, h.Close)
+	h.URL = h.srv.URL
 	if h.Store, h.DB, err = hubdb.Open(ctx, cfg.DB, cfg.Dir, cfg.Synchronous, h.log); err != nil {
 		return nil, err
 	}
@@ -108,12 +87,10 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Hub, err error)
 	if h.Metrics, err = h.newMetrics(); err != nil {
 		return nil, err
 	}
-	if h.metrics, err = httpx.ListenMetrics(cfg.Metrics, h.Metrics); err != nil {
+	if err = h.srv.ListenMetrics(cfg.Metrics, h.Metrics); err != nil {
 		return nil, err
 	}
-	if h.metrics != nil {
-		h.MetricsURL = h.metrics.URL
-	}
+	h.MetricsURL = h.srv.MetricsURL
 	deps := api.Deps{DB: h.Store, Auth: h.Auth, Log: h.log, Edge: httpx.Edge{Registry: h.Metrics, Ready: h.ready}}
 	deps.Edge.TrustedProxies, _ = httpx.ParseProxies(cfg.TrustedProxies) // checked by Validate
 	if deps.Ledger, err = h.ledgerDeps(ctx); err != nil {
@@ -127,13 +104,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Hub, err error)
 	if deps.Sync, err = h.startSync(ctx); err != nil {
 		return nil, err
 	}
-	h.http = &http.Server{
-		Handler:           api.New(deps),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      5 * time.Minute, // settlement CSVs can be large
-		IdleTimeout:       2 * time.Minute,
-	}
+	h.srv.Handle(api.New(deps), 5*time.Minute) // settlement CSVs can be large
 	return h, nil
 }
 
@@ -175,38 +146,17 @@ func (h *Hub) RegisterMall(ctx context.Context, id, state, name, gstin string) e
 
 // Run serves HTTP until ctx is cancelled, then shuts everything down.
 func (h *Hub) Run(ctx context.Context) error {
-	errc := make(chan error, 1)
-	srv, ln := h.http, h.ln // Close clears them
-	go func() { errc <- srv.Serve(ln) }()
-	h.metrics.Serve()
 	h.log.Info("hub serving", "url", h.URL, "leaf", h.LeafURL, "metrics", h.MetricsURL)
-	select {
-	case <-ctx.Done():
-	case err := <-errc:
-		if !errors.Is(err, http.ErrServerClosed) {
-			h.Close()
-			return fmt.Errorf("hub http: %w", err)
-		}
+	if err := h.srv.Serve(ctx); err != nil {
+		h.Close()
+		return fmt.Errorf("hub http: %w", err)
 	}
 	return h.Close()
 }
 
-// Close stops HTTP, then NATS, then the database; safe to call twice.
+// Close stops HTTP, then sync, NATS and the database; safe to call twice.
 func (h *Hub) Close() error {
-	var errList []error
-	if h.http != nil {
-		sctx, cancel := context.WithTimeout(context.Background(), h.cfg.ShutdownFor)
-		if err := h.http.Shutdown(sctx); err != nil {
-			errList = append(errList, err)
-		}
-		cancel()
-		h.http = nil
-	} else if h.ln != nil {
-		h.ln.Close()
-	}
-	h.ln = nil
-	errList = append(errList, h.metrics.Close())
-	h.metrics = nil
+	errList := []error{h.srv.Close(h.cfg.ShutdownFor)}
 	h.stopSync()
 	if h.NATS != nil {
 		h.NATS.Shutdown()

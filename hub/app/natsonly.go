@@ -5,17 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sync/atomic"
-	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
 
 	"ektamall/hub/ingest"
 	"ektamall/shared/httpx"
+	"ektamall/shared/lifecycle"
 	"ektamall/shared/metrics"
 	"ektamall/shared/natsx"
 )
@@ -33,9 +31,7 @@ type NATSNode struct {
 	NATS *natsx.Server
 	// URL is the node's HTTP base URL; LeafURL is where malls connect.
 	URL, LeafURL string
-	http         *http.Server
-	ln           net.Listener
-	metrics      *httpx.MetricsServer
+	srv          lifecycle.Server
 	keysLoaded   atomic.Bool
 }
 
@@ -56,10 +52,10 @@ func OpenNATSNode(ctx context.Context, cfg Config, log *slog.Logger) (_ *NATSNod
 	if err := os.MkdirAll(cfg.Dir, 0o750); err != nil {
 		return nil, fmt.Errorf("--dir %s: %w", cfg.Dir, err)
 	}
-	if n.ln, err = net.Listen("tcp", cfg.HTTP); err != nil {
-		return nil, fmt.Errorf("--http %s: %w", cfg.HTTP, err)
+	if err = n.srv.Listen(cfg.HTTP); err != nil {
+		return nil, err
 	}
-	n.URL = "http://" + n.ln.Addr().String()
+	n.URL = n.srv.URL
 	n.ncfg = natsx.Config{Name: "hub", Domain: "hub", JetStream: true, StoreDir: filepath.Join(cfg.Dir, "nats"), Host: "127.0.0.1",
 		Port: cfg.NATSPort, LeafListen: cfg.Leaf, RequireAuth: true, Logger: log.With("component", "nats", "process", "hub")}
 	if err := cfg.Cluster.apply(&n.ncfg); err != nil {
@@ -76,10 +72,10 @@ func OpenNATSNode(ctx context.Context, cfg Config, log *slog.Logger) (_ *NATSNod
 	if err := metrics.RegisterHealth(reg, metrics.Health{NATS: func() *server.Server { return n.NATS.Inner() }}); err != nil {
 		return nil, err
 	}
-	if n.metrics, err = httpx.ListenMetrics(cfg.Metrics, reg); err != nil {
+	if err = n.srv.ListenMetrics(cfg.Metrics, reg); err != nil {
 		return nil, err
 	}
-	n.http = &http.Server{Handler: httpx.NewEngine(n.log, httpx.Edge{Registry: reg, Ready: n.ready}), ReadHeaderTimeout: 10 * time.Second}
+	n.srv.Handle(httpx.NewEngine(n.log, httpx.Edge{Registry: reg, Ready: n.ready}), 0)
 	return n, nil
 }
 
@@ -97,20 +93,10 @@ func (n *NATSNode) Run(ctx context.Context) error {
 		defer close(done)
 		ingest.WatchLeafKeys(wctx, nc, n.applyKeys, n.log)
 	}()
-	errc := make(chan error, 1)
-	srv, ln := n.http, n.ln // Close clears them
-	go func() { errc <- srv.Serve(ln) }()
-	n.metrics.Serve()
 	n.log.Info("hub NATS node serving", "node", n.cfg.Cluster.String(), "leaf", n.LeafURL, "url", n.URL)
-	select {
-	case <-ctx.Done():
-	case err = <-errc:
-	}
+	err = n.srv.Serve(ctx)
 	stop()
 	<-done
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
-	}
 	return errors.Join(err, n.Close())
 }
 
@@ -143,18 +129,7 @@ func (n *NATSNode) ready(context.Context) httpx.Readiness {
 
 // Close stops HTTP, then NATS; safe to call twice.
 func (n *NATSNode) Close() error {
-	var err error
-	if n.http != nil {
-		sctx, cancel := context.WithTimeout(context.Background(), n.cfg.ShutdownFor)
-		err = n.http.Shutdown(sctx)
-		cancel()
-		n.http = nil
-	} else if n.ln != nil {
-		n.ln.Close()
-	}
-	n.ln = nil
-	err = errors.Join(err, n.metrics.Close())
-	n.metrics = nil
+	err := n.srv.Close(n.cfg.ShutdownFor)
 	if n.NATS != nil {
 		n.NATS.Shutdown()
 		n.NATS = nil

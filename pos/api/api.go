@@ -52,7 +52,7 @@ type Server struct{ d Deps }
 func New(d Deps) *gin.Engine {
 	s := &Server{d: d}
 	r := httpx.NewEngine(d.Log, d.Edge)
-	registerOpenAPI(r) // GET /api/openapi.json
+	OpenAPI.Register(r) // GET /api/openapi.json
 	pub := r.Group("/api/v1")
 	httpx.RegisterAuth(pub, d.Auth, d.MallID, webui.Languages(d.State))
 	api := r.Group("/api/v1", httpx.RequireAuth(d.Auth))

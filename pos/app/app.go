@@ -7,9 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -22,6 +19,7 @@ import (
 	"ektamall/shared/catalogdb"
 	"ektamall/shared/gst"
 	"ektamall/shared/httpx"
+	"ektamall/shared/lifecycle"
 	"ektamall/shared/natsx"
 	"ektamall/shared/sqlitedb"
 )
@@ -36,9 +34,7 @@ type Mall struct {
 	// Metrics is the mall's own registry (the demo runs three processes
 	// in one binary, each with its own /metrics).
 	Metrics *prometheus.Registry
-	http    *http.Server
-	ln      net.Listener
-	metrics *httpx.MetricsServer
+	srv     lifecycle.Server
 	sync    mallSync // see app_sync.go
 	// URL is the base URL of the HTTP API.
 	URL string
@@ -59,26 +55,13 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Mall, err error
 		cfg.Name = "PM Ekta Mall " + cfg.ID
 	}
 	m := &Mall{cfg: cfg, log: log.With("mall", cfg.ID)}
-	created, err := prepareDir(cfg.Dir)
+	created, err := m.srv.Begin(cfg.Dir, cfg.HTTP)
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if err != nil {
-			m.Close()
-			if created {
-				os.RemoveAll(cfg.Dir)
-			}
-		}
-	}()
-	if m.ln, err = net.Listen("tcp", cfg.HTTP); err != nil {
-		return nil, fmt.Errorf("--http %s: %w", cfg.HTTP, err)
-	}
-	m.URL = "http://" + m.ln.Addr().String()
-	if m.DB, err = sqlitedb.Open(ctx, filepath.Join(cfg.Dir, "mall.db"), sqlitedb.Options{Synchronous: cfg.Synchronous}); err != nil {
-		return nil, err
-	}
-	if _, err = migrations.Apply(ctx, m.DB.W, migrations.Mall, m.log); err != nil {
+	defer lifecycle.UndoOnError(&err, cfg.Dir, created, m.Close)
+	m.URL = m.srv.URL
+	if m.DB, _, err = lifecycle.OpenDB(ctx, filepath.Join(cfg.Dir, "mall.db"), sqlitedb.Options{Synchronous: cfg.Synchronous}, migrate(ctx, m.log)); err != nil {
 		return nil, err
 	}
 	if err = m.ensureIdentity(ctx); err != nil {
@@ -102,12 +85,10 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Mall, err error
 	if m.Metrics, err = m.newMetrics(); err != nil {
 		return nil, err
 	}
-	if m.metrics, err = httpx.ListenMetrics(cfg.Metrics, m.Metrics); err != nil {
+	if err = m.srv.ListenMetrics(cfg.Metrics, m.Metrics); err != nil {
 		return nil, err
 	}
-	if m.metrics != nil {
-		m.MetricsURL = m.metrics.URL
-	}
+	m.MetricsURL = m.srv.MetricsURL
 	deps := api.Deps{MallID: cfg.ID, State: cfg.State, DB: m.DB, Auth: m.Auth, Log: m.log, Edge: httpx.Edge{Registry: m.Metrics, Ready: m.ready}}
 	deps.Edge.TrustedProxies, _ = httpx.ParseProxies(cfg.TrustedProxies) // checked by Validate
 	if deps.POS, err = m.posDeps(); err != nil {
@@ -119,34 +100,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Mall, err error
 	if deps.Sync, err = m.startSync(ctx); err != nil {
 		return nil, err
 	}
-	m.http = &http.Server{
-		Handler:           api.New(deps),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-	}
+	m.srv.Handle(api.New(deps), 60*time.Second)
 	return m, nil
-}
-
-// prepareDir makes sure dir exists and is writable, and says whether it
-// had to create it.
-func prepareDir(dir string) (created bool, err error) {
-	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
-		created = true
-	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return false, fmt.Errorf("--dir %s: %w", dir, err)
-	}
-	probe := filepath.Join(dir, ".write-test")
-	if err := os.WriteFile(probe, nil, 0o600); err != nil {
-		if created {
-			os.RemoveAll(dir)
-		}
-		return false, fmt.Errorf("--dir %s is not writable: %w", dir, err)
-	}
-	os.Remove(probe)
-	return created, nil
 }
 
 // ensureIdentity records which mall this database belongs to on first
@@ -202,27 +157,23 @@ func seedCatalog(ctx context.Context, tx *sql.Tx, now time.Time) error {
 // running process's writer (busy timeout) and the process reads users
 // afresh on every login. fresh says whether the directory had no database.
 func OpenDatabase(ctx context.Context, dir string, log *slog.Logger) (db *sqlitedb.DB, fresh bool, err error) {
-	path := filepath.Join(dir, "mall.db")
-	if _, serr := os.Stat(path); errors.Is(serr, os.ErrNotExist) {
-		fresh = true
-	}
-	if _, err := prepareDir(dir); err != nil {
+	if _, err := lifecycle.PrepareDir(dir); err != nil {
 		return nil, false, err
 	}
-	if db, err = sqlitedb.Open(ctx, path, sqlitedb.Options{}); err != nil {
-		return nil, false, err
-	}
-	opened := db
-	defer func() {
-		if err != nil {
-			opened.Close()
+	return lifecycle.OpenDB(ctx, filepath.Join(dir, "mall.db"), sqlitedb.Options{}, func(db *sqlitedb.DB) error {
+		if err := migrate(ctx, log)(db); err != nil {
+			return err
 		}
-	}()
-	if _, err = migrations.Apply(ctx, db.W, migrations.Mall, log); err != nil {
-		return nil, false, err
+		return db.Transact(ctx, func(tx *sql.Tx) error { return seedCatalog(ctx, tx, time.Now()) })
+	})
+}
+
+// migrate brings a mall database to the newest schema.
+func migrate(ctx context.Context, log *slog.Logger) func(*sqlitedb.DB) error {
+	return func(db *sqlitedb.DB) error {
+		_, err := migrations.Apply(ctx, db.W, migrations.Mall, log)
+		return err
 	}
-	err = db.Transact(ctx, func(tx *sql.Tx) error { return seedCatalog(ctx, tx, time.Now()) })
-	return db, fresh, err
 }
 
 // DemoGSTIN makes a well-formed GSTIN for a demo mall: the state's GST
@@ -238,40 +189,19 @@ func DemoGSTIN(state, mallID string) string {
 
 // Run serves HTTP until ctx is cancelled, then shuts everything down.
 func (m *Mall) Run(ctx context.Context) error {
-	errc := make(chan error, 1)
-	srv, ln := m.http, m.ln // Close clears them
-	go func() { errc <- srv.Serve(ln) }()
-	m.metrics.Serve()
 	m.log.Info("mall serving", "url", m.URL, "metrics", m.MetricsURL, "state", m.cfg.State)
-	select {
-	case <-ctx.Done():
-	case err := <-errc:
-		if !errors.Is(err, http.ErrServerClosed) {
-			m.Close()
-			return fmt.Errorf("mall %s http: %w", m.cfg.ID, err)
-		}
+	if err := m.srv.Serve(ctx); err != nil {
+		m.Close()
+		return fmt.Errorf("mall %s http: %w", m.cfg.ID, err)
 	}
 	return m.Close()
 }
 
 // Close stops the mall in reverse dependency order: HTTP (letting
-// in-flight sales finish), then NATS, then the database. It is safe to call
-// more than once.
+// in-flight sales finish), then sync, NATS and the database. It is safe to
+// call more than once.
 func (m *Mall) Close() error {
-	var errList []error
-	if m.http != nil {
-		sctx, cancel := context.WithTimeout(context.Background(), m.cfg.ShutdownFor)
-		if err := m.http.Shutdown(sctx); err != nil {
-			errList = append(errList, err)
-		}
-		cancel()
-		m.http = nil
-	} else if m.ln != nil {
-		m.ln.Close()
-	}
-	m.ln = nil
-	errList = append(errList, m.metrics.Close())
-	m.metrics = nil
+	errList := []error{m.srv.Close(m.cfg.ShutdownFor)}
 	m.stopSync()
 	if m.NATS != nil {
 		m.NATS.Shutdown()
