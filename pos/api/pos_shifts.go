@@ -132,3 +132,13 @@ func (s *Server) shiftSales(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, list)
 }
+
+// GET /api/v1/shifts?status=open|closed → the mall's shifts (mall admin).
+func (s *Server) listShifts(c *gin.Context) {
+	list, err := s.d.POS.Service.ListShifts(c.Request.Context(), posActor(c), c.Query("status"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, list)
+}

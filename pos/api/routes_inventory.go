@@ -62,6 +62,7 @@ func (s *Server) registerInventory(api *gin.RouterGroup) {
 	api.GET("/counts/:id", managers, h.count)
 	api.POST("/counts/:id/submit", managers, h.submitCount)
 	api.POST("/counts/:id/post", managers, h.postCount)
+	api.GET("/exceptions", admin, h.exceptions) // every zone's
 	api.POST("/exceptions/:id/resolve", managers, h.resolveException)
 	api.GET("/peer-malls", managers, h.peerMalls)
 	api.POST("/peer-malls", admin, h.addPeerMall)

@@ -27,6 +27,7 @@ func (s *Server) registerPOS(api *gin.RouterGroup) {
 	admin := httpx.RequireRole(auth.MallAdmin)
 
 	api.POST("/shifts", ring, s.openShift)
+	api.GET("/shifts", admin, s.listShifts)
 	api.GET("/shifts/current", ring, s.currentShift)
 	api.GET("/shifts/:id", ring, s.getShift)
 	api.POST("/shifts/:id/close", ring, s.closeShift)
