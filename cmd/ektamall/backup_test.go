@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	mallapp "ektamall/pos/app"
+	"ektamall/pos/mallapp"
 	"ektamall/shared/auth"
 )
 

@@ -11,7 +11,7 @@ import (
 	"ektamall/cmd/ektamall/internal/bench"
 	"ektamall/cmd/ektamall/internal/chaos"
 	hubapp "ektamall/hub/app"
-	mallapp "ektamall/pos/app"
+	"ektamall/pos/mallapp"
 	"ektamall/shared/config"
 )
 

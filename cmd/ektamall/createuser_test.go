@@ -13,7 +13,7 @@ import (
 	"time"
 
 	hubapp "ektamall/hub/app"
-	mallapp "ektamall/pos/app"
+	"ektamall/pos/mallapp"
 )
 
 var passwordLine = regexp.MustCompile(`(?m)^password: (\S+)$`)

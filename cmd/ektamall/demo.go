@@ -23,7 +23,7 @@ import (
 	hubapp "ektamall/hub/app"
 	"ektamall/hub/settle"
 	"ektamall/inventory"
-	mallapp "ektamall/pos/app"
+	"ektamall/pos/mallapp"
 	"ektamall/shared/auth"
 )
 

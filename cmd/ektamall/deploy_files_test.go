@@ -12,7 +12,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	hubapp "ektamall/hub/app"
-	mallapp "ektamall/pos/app"
+	"ektamall/pos/mallapp"
 	"ektamall/shared/config"
 )
 

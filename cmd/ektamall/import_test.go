@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	mallapp "ektamall/pos/app"
+	"ektamall/pos/mallapp"
 	"ektamall/shared/auth"
 )
 

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"ektamall/cmd/ektamall/internal/bench"
-	mallapp "ektamall/pos/app"
+	"ektamall/pos/mallapp"
 )
 
 // startLoadMall runs a real mall in-process on a random port, with a

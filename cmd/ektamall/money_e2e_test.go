@@ -18,7 +18,7 @@ import (
 
 	hubapp "ektamall/hub/app"
 	"ektamall/hub/ingest"
-	mallapp "ektamall/pos/app"
+	"ektamall/pos/mallapp"
 	"ektamall/shared/auth"
 )
 

@@ -7,7 +7,7 @@ import (
 	"os"
 
 	hubapp "ektamall/hub/app"
-	mallapp "ektamall/pos/app"
+	"ektamall/pos/mallapp"
 	"ektamall/shared/config"
 )
 

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	hubapp "ektamall/hub/app"
-	mallapp "ektamall/pos/app"
+	"ektamall/pos/mallapp"
 	"ektamall/shared/auth"
 	"ektamall/shared/sqlitedb"
 )

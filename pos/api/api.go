@@ -1,7 +1,9 @@
-// Package api is the mall's HTTP API (Gin): the counters' and zone
-// managers' endpoints of CONTRACT.md. Handlers decode and validate at the
-// edge, call the domain services with the request's context, and render
-// errors through httpx.Fail.
+// Package api is the mall's whole HTTP API (Gin): the counters' endpoints
+// (package pos), the zone managers' stock endpoints (package inventory),
+// users, audit and sync status, as CONTRACT.md lists them, plus the
+// screens of pos/web. The process that serves it is pos/mallapp.
+// Handlers decode and validate at the edge, call the domain services with
+// the request's context, and render errors through httpx.Fail.
 package api
 
 import (

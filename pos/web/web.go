@@ -1,7 +1,8 @@
 // Package web serves the mall's screens: the cashier's till at / and the
-// zone manager's stock screen at /zone. They are plain HTML, CSS and
-// JavaScript modules embedded in the binary (no build step), talking to
-// the mall's JSON API under /api/v1 with the bearer token of the login.
+// zone manager's stock screen at /zone (pos/api mounts them in the mall
+// process, pos/mallapp). They are plain HTML, CSS and JavaScript modules
+// embedded in the binary (no build step), talking to the mall's JSON API
+// under /api/v1 with the bearer token of the login.
 package web
 
 import (

@@ -18,8 +18,8 @@ import (
 
 	hubapp "ektamall/hub/app"
 	"ektamall/hub/ingest"
-	mallapp "ektamall/pos/app"
 	"ektamall/pos/loadgen"
+	"ektamall/pos/mallapp"
 	"ektamall/shared/auth"
 	"ektamall/shared/catalog"
 	"ektamall/shared/events"

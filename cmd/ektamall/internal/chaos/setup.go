@@ -14,8 +14,8 @@ import (
 
 	hubapp "ektamall/hub/app"
 	"ektamall/hub/ingest"
-	mallapp "ektamall/pos/app"
 	"ektamall/pos/loadgen"
+	"ektamall/pos/mallapp"
 	"ektamall/shared/apiclient"
 	"ektamall/shared/auth"
 )

@@ -1,4 +1,4 @@
-package app_test
+package mallapp_test
 
 import (
 	"context"
@@ -11,21 +11,21 @@ import (
 	"testing"
 	"time"
 
-	"ektamall/pos/app"
+	"ektamall/pos/mallapp"
 )
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-func startMall(t *testing.T, dir, id, state string) *app.Mall {
+func startMall(t *testing.T, dir, id, state string) *mallapp.Mall {
 	t.Helper()
-	return startMallWith(t, app.Config{Dir: dir, ID: id, State: state})
+	return startMallWith(t, mallapp.Config{Dir: dir, ID: id, State: state})
 }
 
 // startMallWith serves a mall on a random port with cfg's identity.
-func startMallWith(t *testing.T, cfg app.Config) *app.Mall {
+func startMallWith(t *testing.T, cfg mallapp.Config) *mallapp.Mall {
 	t.Helper()
 	cfg.HTTP, cfg.Metrics, cfg.Synchronous, cfg.ShutdownFor = "127.0.0.1:0", "127.0.0.1:0", "FULL", 5*time.Second
-	m, err := app.Open(context.Background(), cfg, quiet())
+	m, err := mallapp.Open(context.Background(), cfg, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,12 +90,12 @@ func TestReadyzAndMetrics(t *testing.T) {
 
 func TestDataDirBelongsToOneMall(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "m")
-	m, err := app.Open(context.Background(), app.Config{Dir: dir, ID: "LKO1", State: "UP", HTTP: "127.0.0.1:0", Synchronous: "FULL", ShutdownFor: time.Second}, quiet())
+	m, err := mallapp.Open(context.Background(), mallapp.Config{Dir: dir, ID: "LKO1", State: "UP", HTTP: "127.0.0.1:0", Synchronous: "FULL", ShutdownFor: time.Second}, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
 	m.Close()
-	_, err = app.Open(context.Background(), app.Config{Dir: dir, ID: "BLR1", State: "KA", HTTP: "127.0.0.1:0", Synchronous: "FULL", ShutdownFor: time.Second}, quiet())
+	_, err = mallapp.Open(context.Background(), mallapp.Config{Dir: dir, ID: "BLR1", State: "KA", HTTP: "127.0.0.1:0", Synchronous: "FULL", ShutdownFor: time.Second}, quiet())
 	if err == nil || !strings.Contains(err.Error(), "holds mall LKO1") {
 		t.Fatalf("opening LKO1's directory as BLR1: %v", err)
 	}

@@ -1,7 +1,8 @@
-// Package app assembles one mall process: its SQLite database, embedded
-// NATS server, HTTP API and background workers, started in dependency
-// order and stopped in reverse.
-package app
+// Package mallapp is the mall process (`ektamall mall`): it assembles its
+// SQLite database, embedded NATS server, sync with the hub (pos/mallsync),
+// HTTP API and screens (pos/api, pos/web) and background workers, started
+// in dependency order and stopped in reverse.
+package mallapp
 
 import (
 	"flag"

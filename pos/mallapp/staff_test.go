@@ -1,4 +1,4 @@
-package app_test
+package mallapp_test
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"ektamall/pos/app"
+	"ektamall/pos/mallapp"
 	"ektamall/shared/auth"
 )
 
@@ -47,10 +47,10 @@ func errCode(out map[string]any) string {
 
 // mallWithAdmin starts a mall and creates its first admin the way
 // `ektamall mall create-user` does, returning the admin's token.
-func mallWithAdmin(t *testing.T) (*app.Mall, string) {
+func mallWithAdmin(t *testing.T) (*mallapp.Mall, string) {
 	t.Helper()
 	ctx := context.Background()
-	m := startMallWith(t, app.Config{Dir: t.TempDir(), ID: "STF1", State: "UP", PasswordCost: bcrypt.MinCost})
+	m := startMallWith(t, mallapp.Config{Dir: t.TempDir(), ID: "STF1", State: "UP", PasswordCost: bcrypt.MinCost})
 	get(t, m.URL+"/healthz")
 	if err := m.DB.Transact(ctx, func(tx *sql.Tx) error {
 		_, err := m.Auth.CreateUser(ctx, tx, "boss", "password1", "Boss", auth.MallAdmin, "")

@@ -1,4 +1,4 @@
-package app_test
+package mallapp_test
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"testing"
 
-	"ektamall/pos/app"
+	"ektamall/pos/mallapp"
 	"ektamall/shared/auth"
 )
 
@@ -35,7 +35,7 @@ func call(t *testing.T, method, url, token string, body any) (int, map[string]an
 	return resp.StatusCode, out
 }
 
-func login(t *testing.T, m *app.Mall, user, pass string) string {
+func login(t *testing.T, m *mallapp.Mall, user, pass string) string {
 	t.Helper()
 	code, out := call(t, "POST", m.URL+"/api/v1/auth/login", "", map[string]string{"username": user, "password": pass})
 	if code != 200 {

@@ -1,4 +1,4 @@
-package app_test
+package mallapp_test
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/crypto/bcrypt"
 
-	"ektamall/pos/app"
+	"ektamall/pos/mallapp"
 	"ektamall/shared/auth"
 )
 
@@ -20,7 +20,7 @@ import (
 // default refuses ₹1,00,000 tendered for one item, a mall configured
 // for more accepts it, and a malformed value is refused at start.
 func TestMaxChangeFlag(t *testing.T) {
-	sell := func(cfg app.Config) int {
+	sell := func(cfg mallapp.Config) int {
 		t.Helper()
 		ctx := context.Background()
 		cfg.Dir, cfg.State, cfg.PasswordCost = t.TempDir(), "UP", bcrypt.MinCost
@@ -63,13 +63,13 @@ func TestMaxChangeFlag(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	if code := sell(app.Config{ID: "MCH1"}); code != 400 {
+	if code := sell(mallapp.Config{ID: "MCH1"}); code != 400 {
 		t.Errorf("default --max-change: ₹1,00,000 cash for one item answered %d, want 400", code)
 	}
-	if code := sell(app.Config{ID: "MCH2", MaxChange: "100000.00"}); code != 201 {
+	if code := sell(mallapp.Config{ID: "MCH2", MaxChange: "100000.00"}); code != 201 {
 		t.Errorf("--max-change 100000.00: ₹1,00,000 cash for one item answered %d, want 201", code)
 	}
-	bad := app.Config{Dir: t.TempDir(), ID: "MCH3", State: "UP", HTTP: "127.0.0.1:0", Synchronous: "FULL", ShutdownFor: 1, MaxChange: "lots"}
+	bad := mallapp.Config{Dir: t.TempDir(), ID: "MCH3", State: "UP", HTTP: "127.0.0.1:0", Synchronous: "FULL", ShutdownFor: 1, MaxChange: "lots"}
 	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "max-change") {
 		t.Errorf("--max-change lots: %v, want an error naming max-change", err)
 	}
