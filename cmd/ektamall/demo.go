@@ -213,6 +213,11 @@ func startDemo(ctx context.Context, cfg demoConfig, log *slog.Logger) (_ *demo, 
 		if err := d.hub.RegisterMall(ctx, dm.ID, dm.State, dm.Name, ""); err != nil {
 			return nil, fmt.Errorf("register mall %s: %w", dm.ID, err)
 		}
+		// The seller on the mall's GST documents at the hub: the GSTIN the
+		// mall derives for itself, its address and PIN code.
+		if err := d.hub.SetMallDetails(ctx, dm.ID, mallapp.DemoGSTIN(dm.State, dm.ID), dm.Address, pincodeOf(dm.Address)); err != nil {
+			return nil, fmt.Errorf("register mall %s: %w", dm.ID, err)
+		}
 	}
 	if err := d.seedPartners(ctx); err != nil {
 		return nil, err
@@ -362,4 +367,17 @@ func writeJSONAtomic(path string, v any) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return os.Rename(tmp, path)
+}
+
+// pincodeOf is the six-digit PIN code that ends an address, or "".
+func pincodeOf(address string) string {
+	f := strings.Fields(address)
+	if len(f) == 0 {
+		return ""
+	}
+	last := f[len(f)-1]
+	if len(last) != 6 || strings.Trim(last, "0123456789") != "" {
+		return ""
+	}
+	return last
 }

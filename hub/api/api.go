@@ -28,6 +28,7 @@ type Deps struct {
 	Ledger LedgerDeps
 	// Producer serves producers' own views and their logins (nil: none).
 	Producer *producer.Service
+	GST      GSTDeps
 }
 
 // Server holds the handlers.
@@ -49,6 +50,7 @@ func New(d Deps) *gin.Engine {
 	if s.d.Ledger.Settle != nil {
 		s.registerProducer(r, api)
 	}
+	s.registerGST(api)
 	web.Register(r) // the finance screen at /
 	return r
 }

@@ -13,12 +13,14 @@ import (
 
 	"ektamall/hub"
 	"ektamall/hub/api"
+	"ektamall/hub/gstr"
 	"ektamall/hub/hubdb"
 	"ektamall/hub/producer"
 	"ektamall/shared/auth"
 	"ektamall/shared/catalog"
 	"ektamall/shared/catalogdb"
 	"ektamall/shared/errs"
+	"ektamall/shared/gst"
 	"ektamall/shared/httpx"
 	"ektamall/shared/lifecycle"
 	"ektamall/shared/natsx"
@@ -101,6 +103,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Hub, err error)
 	}
 	h.Producer = producer.New(h.Store, h.Auth, time.Now)
 	deps.Producer = h.Producer
+	deps.GST = api.GSTDeps{Service: &gstr.Service{DB: h.Store}}
 	if deps.Sync, err = h.startSync(ctx); err != nil {
 		return nil, err
 	}
@@ -141,6 +144,29 @@ func (h *Hub) RegisterMall(ctx context.Context, id, state, name, gstin string) e
 		_, err = tx.ExecContext(ctx, `INSERT INTO malls (id, state, name, gstin, created_at) VALUES (?, ?, ?, ?, ?)`,
 			id, state, name, gstin, time.Now().UTC().Format(time.RFC3339Nano))
 		return err
+	})
+}
+
+// SetMallDetails records a registered mall's GSTIN, address and PIN code
+// (the seller on its GST documents); an empty argument keeps what is
+// stored.
+func (h *Hub) SetMallDetails(ctx context.Context, id, gstin, address, pincode string) error {
+	if gstin != "" {
+		if err := gst.ValidGSTIN(gstin); err != nil {
+			return errs.Field("gstin", "%v", err)
+		}
+	}
+	return h.Store.Transact(ctx, func(tx sqldb.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE malls SET gstin = CASE WHEN ? = '' THEN gstin ELSE ? END,
+			address = CASE WHEN ? = '' THEN address ELSE ? END, pincode = CASE WHEN ? = '' THEN pincode ELSE ? END WHERE id = ?`,
+			gstin, gstin, address, address, pincode, pincode, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.E(errs.NotFound, "unknown mall %q", id)
+		}
+		return nil
 	})
 }
 

@@ -129,7 +129,7 @@ func (s *mallSeeder) runSlot(ctx context.Context, r *rand.Rand, d int, sl slot, 
 			return err
 		}
 		for _, sale := range sales {
-			s.sold = append(s.sold, soldSale{id: sale.ID, day: d, lines: sale.Lines})
+			s.sold = append(s.sold, soldSale{id: sale.ID, day: d, lines: sale.Lines, b2b: sale.B2B})
 		}
 		if start > 0 {
 			continue

@@ -48,6 +48,7 @@ type soldSale struct {
 	id    string
 	day   int
 	lines []pos.SaleLine
+	b2b   bool // a registered business bought it
 }
 
 func newMallSeeder(ctx context.Context, m Mall, o Options, idx int) (*mallSeeder, error) {

@@ -67,6 +67,13 @@ func (s *mallSeeder) saleRequest(r *rand.Rand, shiftID string) (pos.SaleRequest,
 		b := bs[r.IntN(len(bs))]
 		req.Buyer = &b
 	}
+	// One basket in fifty is sent to a customer in another State: the
+	// place of supply is there, and the invoice charges IGST. (Counted, not
+	// drawn, so the rest of the history stays as it was.)
+	if far := farStates[s.state]; far.State != "" && s.sales%50 == 17 {
+		d := far
+		req.DeliverTo = &d
+	}
 	req.Tenders = tenders(r, total)
 	return req, true
 }
@@ -109,6 +116,12 @@ var businesses = map[string][]pos.Buyer{
 	},
 }
 
+// farStates are where each demo mall ships a customer's parcel.
+var farStates = map[string]pos.Delivery{
+	"UP": {Name: "Customer in Delhi", Address: "14 Janpath, New Delhi", State: "DL", Pincode: "110001"},
+	"KA": {Name: "Customer in Chennai", Address: "9 Anna Salai, Chennai", State: "TN", Pincode: "600002"},
+}
+
 // demoGSTIN is a well-formed GSTIN (state code, PAN, entity 1, Z, check
 // character) of no real registration.
 func demoGSTIN(state, pan string) string {
@@ -122,16 +135,22 @@ var returnReasons = []string{"size did not fit", "gift duplicate", "colour not a
 // days, refunded to how it was paid or in cash; now and then it is
 // damaged and goes to the damaged location.
 func (s *mallSeeder) takeReturn(ctx context.Context, r *rand.Rand, d int, at time.Time, cashier, shiftID string) error {
-	var cands []int
+	var cands, business []int
 	for i, x := range s.sold {
 		if x.day < d {
 			cands = append(cands, i)
+			if x.b2b {
+				business = append(business, i)
+			}
 		}
 	}
 	if len(cands) == 0 {
 		return nil
 	}
 	i := cands[r.IntN(len(cands))]
+	if len(business) > 0 && d%2 == 0 { // businesses send back goods too (a credit note to a GSTIN)
+		i = business[r.IntN(len(business))]
+	}
 	sale := s.sold[i]
 	s.sold = slices.Delete(s.sold, i, i+1) // one return per invoice
 	l := sale.lines[r.IntN(len(sale.lines))]

@@ -1,0 +1,136 @@
+package api
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"ektamall/hub/gstr"
+	"ektamall/shared/auth"
+	"ektamall/shared/errs"
+	"ektamall/shared/httpx"
+	"ektamall/shared/sqldb"
+)
+
+// GSTDeps are the GST returns and documents of the malls' registrations.
+type GSTDeps struct {
+	Service *gstr.Service
+}
+
+// registerGST adds finance's GST endpoints: reading returns is open to
+// finance and hub admins; marking a period filed is finance only.
+func (s *Server) registerGST(api *gin.RouterGroup) {
+	if s.d.GST.Service == nil {
+		return
+	}
+	fin := httpx.RequireRole(auth.Finance)
+	api.GET("/gst/gstr1", s.gstr1)
+	api.GET("/gst/gstr1/check", s.gstr1Check)
+	api.GET("/gst/periods", s.gstPeriods)
+	api.POST("/gst/gstr1/filings", fin, s.gstr1File)
+}
+
+// mallPeriod reads ?mall= and ?period=.
+func mallPeriod(c *gin.Context) (string, gstr.Period, error) {
+	mall := c.Query("mall")
+	if mall == "" {
+		return "", gstr.Period{}, httpx.BadQuery("mall", "say which mall's registration, e.g. ?mall=LKO1")
+	}
+	p, err := gstr.ParsePeriod(c.Query("period"))
+	return mall, p, err
+}
+
+func (s *Server) gstr1(c *gin.Context) {
+	mall, p, err := mallPeriod(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	r, info, err := s.d.GST.Service.GSTR1(c.Request.Context(), mall, p)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	if info.FiledAt != nil {
+		c.Header("X-GSTR1-Filed-At", info.FiledAt.Format("2006-01-02T15:04:05Z07:00"))
+	}
+	name := r.GSTIN + "_" + r.FP + "_GSTR1"
+	switch f := c.Query("format"); f {
+	case "", "json":
+		c.Header("Content-Disposition", `inline; filename="`+name+`.json"`)
+		c.JSON(http.StatusOK, r)
+	case "csv":
+		var buf bytes.Buffer
+		if err := gstr.WriteZip(&buf, name+"_", gstr.Tables(r)); err != nil {
+			httpx.Fail(c, err)
+			return
+		}
+		c.Header("Content-Disposition", `attachment; filename="`+name+`_csv.zip"`)
+		c.Data(http.StatusOK, "application/zip", buf.Bytes())
+	default:
+		httpx.Fail(c, httpx.BadQuery("format", "format is json (default) or csv, not "+strings.TrimSpace(f)))
+	}
+}
+
+func (s *Server) gstr1Check(c *gin.Context) {
+	mall, p, err := mallPeriod(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	r, err := s.d.GST.Service.Check(c.Request.Context(), mall, p)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, r)
+}
+
+func (s *Server) gstPeriods(c *gin.Context) {
+	mall := c.Query("mall")
+	if mall == "" {
+		httpx.Fail(c, httpx.BadQuery("mall", "say which mall's registration, e.g. ?mall=LKO1"))
+		return
+	}
+	rows, err := s.d.GST.Service.Periods(c.Request.Context(), mall)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, rows)
+}
+
+func (s *Server) gstr1File(c *gin.Context) {
+	var in struct {
+		Mall   string `json:"mall"`
+		Period string `json:"period"`
+		ARN    string `json:"arn"`
+	}
+	if err := httpx.Decode(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	if in.Mall == "" {
+		httpx.Fail(c, errs.Field("mall", "say which mall's registration was filed"))
+		return
+	}
+	p, err := gstr.ParsePeriod(in.Period)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	u := httpx.User(c)
+	f, err := s.d.GST.Service.File(c.Request.Context(), in.Mall, p, u.Username, in.ARN)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	if err := s.d.DB.Transact(c.Request.Context(), func(tx sqldb.Tx) error {
+		return audit(c.Request.Context(), tx, s.now(), u, "gst.gstr1_filed", map[string]any{"mall": f.Mall, "period": f.Period, "arn": f.ARN}, httpx.RequestID(c))
+	}); err != nil {
+		httpx.Log(c).Error("audit gstr1 filing", "mall", f.Mall, "err", err)
+	}
+	c.JSON(http.StatusCreated, f)
+}
