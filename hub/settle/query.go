@@ -101,6 +101,9 @@ func (s *Service) Get(ctx context.Context, id string) (Run, error) {
 	if r.Held, err = heldBalances(ctx, s.db.Reader(), id); err != nil {
 		return Run{}, err
 	}
+	if err := explainNothing(ctx, s.db.Reader(), &r); err != nil {
+		return Run{}, err
+	}
 	return r, nil
 }
 

@@ -103,6 +103,8 @@ type Run struct {
 	// Districts and States total the payouts; filled by Get.
 	Districts []GroupTotal `json:"districts,omitempty"`
 	States    []GroupTotal `json:"states,omitempty"`
+	// Nothing says why a run paid nobody (filled by Get).
+	Nothing *Nothing `json:"nothing_paid,omitempty"`
 }
 
 // GroupTotal is the payouts of one district or state in a run.
@@ -153,7 +155,7 @@ func (s *Service) Create(ctx context.Context, cutoff time.Time, by string, progr
 	}
 	cutoff = cutoff.UTC().Truncate(time.Microsecond) // the precision stored
 	if cutoff.After(now) {
-		return Run{}, false, errs.Field("cutoff", "cutoff %s is in the future", cutoff.Format(time.RFC3339))
+		return Run{}, false, errs.Field("cutoff", "the cutoff %s is later than now (%s); choose now, today or an earlier day", inWords(cutoff), inWords(now))
 	}
 	var run Run
 	created := false

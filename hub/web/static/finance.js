@@ -1,7 +1,7 @@
 // Central finance at the hub: each mall's sync health and sales, sales
 // charts, settlement runs with payouts and producer statements,
 // reconciliation breaks and catalog changes. Refreshes itself.
-import { $, $$, el, api, session, whenLoggedOut, loginForm, logout, showError, paise, inr, when } from './common.js';
+import { $, $$, el, api, session, whenLoggedOut, loginForm, logout, showError, paise, inr, when, dayWords, todayIST } from './common.js';
 
 const words = {
   needUser: 'Enter your username.', needPassword: 'Enter your password.',
@@ -197,8 +197,11 @@ async function decideBank(id, how) {
 
 $('#settle-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
-  const c = $('#settle-cutoff').value;
-  const body = c ? { cutoff: new Date(c + 'T23:59:59+05:30').toISOString() } : {};
+  // A day's cutoff is the end of that day in India; today's is now (the
+  // end of today is still to come, and the hub refuses a future cutoff).
+  const c = $('#settle-cutoff').value, today = todayIST();
+  if (c && c > today) { showError($('#settle-err'), `Choose today (${dayWords(today)}) or an earlier day: a settlement cannot pay what has not happened yet.`); return; }
+  const body = c && c < today ? { cutoff: new Date(c + 'T23:59:59.999+05:30').toISOString() } : {};
   const r = await guarded('#settle-err', () => api('POST', '/api/v1/settlements', body));
   if (r) { await loadRuns(); openRun(r.id); }
 });
@@ -212,6 +215,9 @@ async function openRun(id) {
   const held = (run.held || []).map((h) => `${h.producer_name || h.producer_id} ${money(h.amount)}`).join(', ');
   $('#run-h').textContent = `Run #${run.run_no}: ${run.payout_count} payouts, ${money(run.payout_total)} (cutoff ${when(run.cutoff)})` +
     (run.held_count ? `; held for want of a bank account, carried forward: ${held}` : '');
+  // A run that pays nobody says why, and when the next lines fall due.
+  $('#run-why').textContent = run.nothing_paid ? `Nothing paid: ${run.nothing_paid.reason}.` : '';
+  $('#run-why').hidden = !run.nothing_paid;
   // A link cannot send the bearer token, so the CSV is fetched and saved.
   $('#run-csv').onclick = async (ev) => {
     ev.preventDefault();
