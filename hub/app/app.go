@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"log/slog"
 	"path/filepath"
 	"time"
@@ -173,11 +172,7 @@ func (h *Hub) SetMallDetails(ctx context.Context, id, gstin, address, pincode st
 // Run serves HTTP until ctx is cancelled, then shuts everything down.
 func (h *Hub) Run(ctx context.Context) error {
 	h.log.Info("hub serving", "url", h.URL, "leaf", h.LeafURL, "metrics", h.MetricsURL)
-	if err := h.srv.Serve(ctx); err != nil {
-		h.Close()
-		return fmt.Errorf("hub http: %w", err)
-	}
-	return h.Close()
+	return h.srv.Run(ctx, "hub", h.Close)
 }
 
 // Close stops HTTP, then sync, NATS and the database; safe to call twice.

@@ -190,11 +190,7 @@ func DemoGSTIN(state, mallID string) string {
 // Run serves HTTP until ctx is cancelled, then shuts everything down.
 func (m *Mall) Run(ctx context.Context) error {
 	m.log.Info("mall serving", "url", m.URL, "metrics", m.MetricsURL, "state", m.cfg.State)
-	if err := m.srv.Serve(ctx); err != nil {
-		m.Close()
-		return fmt.Errorf("mall %s http: %w", m.cfg.ID, err)
-	}
-	return m.Close()
+	return m.srv.Run(ctx, "mall "+m.cfg.ID, m.Close)
 }
 
 // Close stops the mall in reverse dependency order: HTTP (letting

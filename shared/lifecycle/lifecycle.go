@@ -105,6 +105,17 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 }
 
+// Run serves (Serve) until ctx ends, then runs closeAll, the process's
+// whole shutdown. When the API server fails instead, it still shuts down
+// and returns the failure, named by what ("mall LKO1", "hub").
+func (s *Server) Run(ctx context.Context, what string, closeAll func() error) error {
+	if err := s.Serve(ctx); err != nil {
+		closeAll()
+		return fmt.Errorf("%s http: %w", what, err)
+	}
+	return closeAll()
+}
+
 // Close stops the API, letting in-flight requests finish for up to grace,
 // then the metrics server. It is nil-safe and safe to call twice, also
 // when Handle or Serve never ran.
