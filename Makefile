@@ -6,7 +6,7 @@ DIR     ?= demo-data
 HTTP    ?= 127.0.0.1:8700
 PKGS    := ./...
 
-.PHONY: build demo test test-short bench lint fmt clean docs chaos fuzz
+.PHONY: build demo test test-pg test-short bench lint fmt clean docs chaos fuzz
 
 build:
 	$(GO) build -o $(BIN) ./cmd/ektamall
@@ -16,6 +16,16 @@ demo: build
 
 test:
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+
+# The hub's tests again with its books on PostgreSQL: each test binary
+# starts a throwaway cluster (initdb and pg_ctl in a temp dir, on a free
+# loopback port) and stops it, unless EKTAMALL_TEST_PG names a server
+# (postgres://user@host:port/db, a user who may CREATE DATABASE).
+PG_PKGS := ./hub/... ./migrations ./shared/sqldb/...
+PG_E2E  := TestAppsOverHTTP|TestReturnSameSaleLineTwiceReachesHubLedger|TestProductWithoutGSTRateRefused|TestHubNodes|TestMigrateDB
+test-pg:
+	EKTAMALL_TEST_PG=$${EKTAMALL_TEST_PG:-temp} $(GO) test -race -count=1 -timeout 20m $(PG_PKGS)
+	EKTAMALL_TEST_PG=$${EKTAMALL_TEST_PG:-temp} $(GO) test -race -count=1 -timeout 20m -run '$(PG_E2E)' ./cmd/ektamall
 
 test-short:
 	$(GO) test -short -count=1 $(PKGS)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,6 +19,7 @@ import (
 	"ektamall/hub/ingest"
 	"ektamall/pos/mallapp"
 	"ektamall/shared/auth"
+	"ektamall/shared/sqldb"
 )
 
 // apps is a real hub and one mall (LKO1) in-process, linked over embedded
@@ -36,7 +36,7 @@ func startApps(t *testing.T) *apps {
 	t.Helper()
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	h, err := hubapp.Open(ctx, hubapp.Config{Dir: filepath.Join(dir, "hub"), HTTP: "127.0.0.1:0", Leaf: "127.0.0.1:0",
+	h, err := hubapp.Open(ctx, hubapp.Config{Dir: filepath.Join(dir, "hub"), DB: testHubDB(t), HTTP: "127.0.0.1:0", Leaf: "127.0.0.1:0",
 		Synchronous: "FULL", ShutdownFor: 5 * time.Second}, quietLog())
 	if err != nil {
 		t.Fatal(err)
@@ -61,13 +61,11 @@ func startApps(t *testing.T) *apps {
 	t.Cleanup(func() { cancel(); <-done; <-done })
 	for _, u := range []struct {
 		store *auth.Store
-		db    interface {
-			Transact(context.Context, func(*sql.Tx) error) error
-		}
-		name string
-		role auth.Role
-	}{{h.Auth, h.DB, "fin", auth.Finance}, {h.Auth, h.DB, "hadm", auth.HubAdmin}, {m.Auth, m.DB, "adm", auth.MallAdmin}} {
-		if err := u.db.Transact(ctx, func(tx *sql.Tx) error {
+		db    sqldb.DB
+		name  string
+		role  auth.Role
+	}{{h.Auth, h.Store, "fin", auth.Finance}, {h.Auth, h.Store, "hadm", auth.HubAdmin}, {m.Auth, sqldb.FromSQLite(m.DB), "adm", auth.MallAdmin}} {
+		if err := u.db.Transact(ctx, func(tx sqldb.Tx) error {
 			_, err := u.store.CreateUser(ctx, tx, u.name, "pass-word-123", u.name, u.role, "")
 			return err
 		}); err != nil {
@@ -138,7 +136,7 @@ func TestReturnSameSaleLineTwiceReachesHubLedger(t *testing.T) {
 	waitFor(t, 20*time.Second, "the return booked at the hub", func() error {
 		var n int
 		var qty, amount int64
-		err := a.hub.DB.R.QueryRow(`SELECT count(*), COALESCE(SUM(qty), 0), COALESCE(SUM(amount), 0) FROM hub_return_lines
+		err := a.hub.Store.Reader().QueryRowContext(context.Background(), `SELECT count(*), COALESCE(SUM(qty), 0), COALESCE(SUM(amount), 0) FROM hub_return_lines
 			WHERE mall = 'LKO1' AND return_id = ?`, cn.ID).Scan(&n, &qty, &amount)
 		if err != nil {
 			return err
@@ -198,7 +196,7 @@ func TestProductWithoutGSTRateRefused(t *testing.T) {
 		t.Fatalf("refused changes were published: %v", changes)
 	}
 	var bp int64
-	if err := a.hub.DB.R.QueryRow(`SELECT gst_rate_bp FROM products WHERE sku = ?`, prod.SKU).Scan(&bp); err != nil || bp != prod.GSTRate.BasisPoints() {
+	if err := a.hub.Store.Reader().QueryRowContext(context.Background(), `SELECT gst_rate_bp FROM products WHERE sku = ?`, prod.SKU).Scan(&bp); err != nil || bp != prod.GSTRate.BasisPoints() {
 		t.Fatalf("hub rate of %s: %d bp (%v), want %d", prod.SKU, bp, err, prod.GSTRate.BasisPoints())
 	}
 	syncCall(t, "POST", a.hubURL+"/api/v1/catalog/products", a.adminTok, full, 201, nil)

@@ -11,6 +11,7 @@ import (
 
 	"ektamall/pos/mallsync"
 	"ektamall/shared/natsx"
+	"ektamall/shared/sqldb/pgtest"
 	"ektamall/shared/sqlitedb"
 )
 
@@ -18,7 +19,16 @@ func TestMain(m *testing.M) {
 	if os.Getenv("SYNCE2E_CHILD_DIR") != "" {
 		os.Exit(runChildMall())
 	}
-	os.Exit(m.Run())
+	pgtest.Main(m)
+}
+
+// testHubDB is the --db of a test's hub: "" (SQLite in its directory), or
+// a fresh PostgreSQL database when EKTAMALL_TEST_PG is set (make test-pg).
+func testHubDB(t testing.TB) string {
+	if !pgtest.Enabled() {
+		return ""
+	}
+	return pgtest.NewDatabase(t)
 }
 
 // runChildMall is a mall's sync side in a process of its own, so the test

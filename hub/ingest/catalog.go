@@ -21,12 +21,12 @@ func (s *Service) ChangeCatalog(ctx context.Context, c syncwire.CatalogChange, u
 		return syncwire.CatalogChange{}, err
 	}
 	err := s.cfg.DB.Transact(ctx, func(tx sqldb.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO catalog_changes (kind, body, created_at, created_by) VALUES (?, '{}', ?, ?)`,
-			c.Kind, now.Format(time.RFC3339Nano), userID)
+		// The next id, not the database's sequence: CATALOG is published
+		// in id order and a gap would stall it (see route in validate.go).
+		err := tx.QueryRowContext(ctx, `INSERT INTO catalog_changes (id, kind, body, created_at, created_by)
+			SELECT COALESCE(MAX(id), 0) + 1, ?, '{}', ?, ? FROM catalog_changes RETURNING id`,
+			c.Kind, now.Format(time.RFC3339Nano), userID).Scan(&c.ID)
 		if err != nil {
-			return err
-		}
-		if c.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
 		if err := syncwire.Apply(ctx, tx, c, now); err != nil {

@@ -157,8 +157,8 @@ func (s *Service) runBatch(ctx, stop context.Context, mall string, batch *decode
 			return nil
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE mall_sync SET watermark = ?, highest = ?, events = events + ?, parked = parked + ?,
-			last_event_at = max(last_event_at, ?), last_ingest_at = ? WHERE mall_id = ?`,
-			b.wm, b.highest, b.applied+b.parked, b.parked, b.lastAt, now.Format(time.RFC3339Nano), mall)
+			last_event_at = CASE WHEN last_event_at > ? THEN last_event_at ELSE ? END, last_ingest_at = ? WHERE mall_id = ?`,
+			b.wm, b.highest, b.applied+b.parked, b.parked, b.lastAt, b.lastAt, now.Format(time.RFC3339Nano), mall)
 		return err
 	})
 }

@@ -176,7 +176,11 @@ func route(ctx context.Context, tx sqldb.Tx, ev events.Envelope, now time.Time) 
 	if err != nil {
 		return fmt.Errorf("route %s: %w", ev.ID, err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO routed_events (event_id, from_mall, to_mall, type, envelope, created_at) VALUES (?, ?, ?, ?, ?, ?)
+	// The id is the next one, not the database's sequence: ROUTED is
+	// published in id order and a gap would stall it (a PostgreSQL
+	// sequence skips the values of rolled-back inserts).
+	_, err = tx.ExecContext(ctx, `INSERT INTO routed_events (id, event_id, from_mall, to_mall, type, envelope, created_at)
+		SELECT COALESCE(MAX(id), 0) + 1, ?, ?, ?, ?, ?, ? FROM routed_events WHERE true
 		ON CONFLICT (event_id) DO NOTHING`, ev.ID, ev.Mall, to, ev.Type, raw, now.UTC().Format(time.RFC3339Nano))
 	if err != nil {
 		return fmt.Errorf("route %s: %w", ev.ID, err)

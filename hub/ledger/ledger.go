@@ -169,7 +169,7 @@ func moveAccount(ctx context.Context, tx sqldb.Tx, pending *pendingTotals, id, t
 		d, c = 0, 0
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_accounts (id, type, class, debits, credits, created_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET debits = debits + excluded.debits, credits = credits + excluded.credits`,
+		ON CONFLICT (id) DO UPDATE SET debits = ledger_accounts.debits + excluded.debits, credits = ledger_accounts.credits + excluded.credits`,
 		id, typ, class, d, c, ts); err != nil {
 		return err
 	}

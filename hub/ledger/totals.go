@@ -80,7 +80,7 @@ func MallTotals(ctx context.Context, q Queryer, mall string, from, to time.Time)
 			WHERE s.mall = ? AND s.at >= ? AND s.at < ? AND `+notVoided+`
 			UNION ALL
 			SELECT f.method, -f.amount FROM hub_returns r JOIN hub_return_refunds f ON f.mall = r.mall AND f.return_id = r.return_id
-			WHERE r.mall = ? AND r.at >= ? AND r.at < ?)
+			WHERE r.mall = ? AND r.at >= ? AND r.at < ?) AS x
 		GROUP BY method`, mall, lo, hi, mall, lo, hi)
 	if err != nil {
 		return Totals{}, fmt.Errorf("mall totals: %w", err)

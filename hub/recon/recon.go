@@ -29,18 +29,13 @@ type MallCompleteness struct {
 // Completeness finds, per mall, the sequence numbers the hub has not
 // received up to the highest it has seen. A sequence counts as received
 // when the ledger applied it (ledger_events) or the ingest recorded it
-// (events_received, when that table exists: it also knows parked events).
+// (events_received, which also knows parked events).
 func Completeness(ctx context.Context, q ledger.Queryer) ([]MallCompleteness, error) {
-	var n int
-	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'events_received'`).Scan(&n); err != nil {
-		return nil, fmt.Errorf("completeness: %w", err)
-	}
-	seen, parked, source := `SELECT mall, seq FROM ledger_events`, `SELECT 0`, "ledger_events"
-	if n > 0 {
-		seen = `SELECT mall, seq FROM ledger_events UNION SELECT mall_id, seq FROM events_received`
+	const (
+		seen   = `SELECT mall, seq FROM ledger_events UNION SELECT mall_id, seq FROM events_received`
 		parked = `SELECT count(*) FROM events_received p WHERE p.mall_id = m.id AND p.status = 'parked'`
 		source = "events_received+ledger_events"
-	}
+	)
 	rows, err := q.QueryContext(ctx, `WITH seen AS (`+seen+`)
 		SELECT m.id, (SELECT count(*) FROM seen WHERE seen.mall = m.id), (SELECT COALESCE(MAX(seq), 0) FROM seen WHERE seen.mall = m.id),
 			(`+parked+`)
@@ -80,14 +75,14 @@ func findGaps(ctx context.Context, q ledger.Queryer, seen string, c *MallComplet
 	// The common case first: every epoch is as long as its highest says.
 	var short int64
 	if err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(hi - ep * ?2 - n), 0) FROM (SELECT (seq - 1) / ?2 AS ep, MAX(seq) AS hi, count(*) AS n
-		FROM (`+seen+`) WHERE mall = ?1 GROUP BY ep)`, c.Mall, events.EpochSpan).Scan(&short); err != nil {
+		FROM (`+seen+`) AS s WHERE mall = ?1 GROUP BY ep) AS e`, c.Mall, events.EpochSpan).Scan(&short); err != nil {
 		return fmt.Errorf("completeness: %w", err)
 	}
 	if short == 0 {
 		c.Complete = true
 		return nil
 	}
-	gr, err := q.QueryContext(ctx, `WITH seen AS (SELECT seq FROM (`+seen+`) WHERE mall = ?),
+	gr, err := q.QueryContext(ctx, `WITH seen AS (SELECT seq FROM (`+seen+`) AS s WHERE mall = ?),
 		starts AS (SELECT seq AS a, (seq - 1) / ?2 AS ep FROM seen
 			UNION SELECT DISTINCT ((seq - 1) / ?2) * ?2, (seq - 1) / ?2 FROM seen),
 		nexts AS (SELECT a, ep, (SELECT MIN(b.seq) FROM seen b WHERE b.seq > a) AS nb FROM starts)
@@ -191,7 +186,7 @@ func Shifts(ctx context.Context, q ledger.Queryer, mall string) ([]ShiftRecon, e
 				WHERE s.mall = ? AND s.shift_id = ? AND `+live+`
 				UNION ALL SELECT 'cash', -s.change FROM hub_sales s WHERE s.mall = ? AND s.shift_id = ? AND `+live+`
 				UNION ALL SELECT f.method, -f.amount FROM hub_return_refunds f JOIN hub_returns r ON r.mall = f.mall AND r.return_id = f.return_id
-				WHERE r.mall = ? AND r.shift_id = ?) GROUP BY method`, z.Mall, z.ShiftID, z.Mall, z.ShiftID, z.Mall, z.ShiftID)
+				WHERE r.mall = ? AND r.shift_id = ?) AS x GROUP BY method`, z.Mall, z.ShiftID, z.Mall, z.ShiftID, z.Mall, z.ShiftID)
 		if err != nil {
 			return nil, err
 		}

@@ -91,11 +91,11 @@ func (s *Service) Get(ctx context.Context, id string) (Run, error) {
 		return out, rows.Err()
 	}
 	if r.Districts, err = group(`SELECT p.district_id, d.name, p.state, count(*), SUM(p.amount) FROM settlement_payouts p
-		JOIN districts d ON d.id = p.district_id WHERE p.run_id = ? GROUP BY p.district_id ORDER BY p.state, p.district_id`); err != nil {
+		JOIN districts d ON d.id = p.district_id WHERE p.run_id = ? GROUP BY p.district_id, d.name, p.state ORDER BY p.state, p.district_id`); err != nil {
 		return Run{}, err
 	}
 	if r.States, err = group(`SELECT p.state, s.name, '', count(*), SUM(p.amount) FROM settlement_payouts p
-		JOIN states s ON s.code = p.state WHERE p.run_id = ? GROUP BY p.state ORDER BY p.state`); err != nil {
+		JOIN states s ON s.code = p.state WHERE p.run_id = ? GROUP BY p.state, s.name ORDER BY p.state`); err != nil {
 		return Run{}, err
 	}
 	if r.Held, err = heldBalances(ctx, s.db.Reader(), id); err != nil {
@@ -283,7 +283,7 @@ func (s *Service) paidLines(ctx context.Context, runID, producer string) ([]Paid
 		LEFT JOIN hub_returns r ON i.kind = 'return' AND r.mall = i.mall AND r.return_id = i.ref_id
 		LEFT JOIN hub_voids v ON i.kind = 'void' AND v.mall = i.mall AND v.sale_id = i.sale_id
 		LEFT JOIN products pd ON pd.sku = l.sku
-		WHERE i.run_id = :run AND i.producer_id = :producer AND i.kind != 'sale')
+		WHERE i.run_id = :run AND i.producer_id = :producer AND i.kind != 'sale') AS p
 		ORDER BY at, mall, sale_id, line_no, kind`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("paid lines: %w", err)

@@ -372,7 +372,7 @@ func broughtForward(ctx context.Context, tx sqldb.Tx, get func(string) *balance)
 			UNION ALL
 			SELECT p.producer_id, -p.amount FROM settlement_payouts p
 			WHERE NOT EXISTS (SELECT 1 FROM payout_results r WHERE r.payout_id = p.id AND r.status = 'failed')
-			AND NOT EXISTS (SELECT 1 FROM payout_returns x WHERE x.payout_id = p.id))
+			AND NOT EXISTS (SELECT 1 FROM payout_returns x WHERE x.payout_id = p.id)) AS b
 		GROUP BY producer_id HAVING SUM(v) != 0`)
 	if err != nil {
 		return fmt.Errorf("brought forward: %w", err)

@@ -54,7 +54,7 @@ func (s *Store) fail(ctx context.Context, u User, client string, now time.Time, 
 		}
 		var failures int
 		err := tx.QueryRowContext(ctx, `INSERT INTO login_failures (username, client, failures, last_at) VALUES (?, ?, 1, ?)
-			ON CONFLICT (username, client) DO UPDATE SET failures = failures + 1, last_at = excluded.last_at
+			ON CONFLICT (username, client) DO UPDATE SET failures = login_failures.failures + 1, last_at = excluded.last_at
 			RETURNING failures`, u.Username, client, at).Scan(&failures)
 		if err != nil {
 			return err

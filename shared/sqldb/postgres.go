@@ -106,15 +106,18 @@ func (p *PGStore) once(ctx context.Context, fn func(Tx) error) (err error) {
 type pgQuerier struct{ q Querier }
 
 func (p pgQuerier) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return p.q.ExecContext(ctx, Rebind(query), pgArgs(args)...)
+	query, args = rebindArgs(query, args)
+	return p.q.ExecContext(ctx, query, pgArgs(args)...)
 }
 
 func (p pgQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return p.q.QueryContext(ctx, Rebind(query), pgArgs(args)...)
+	query, args = rebindArgs(query, args)
+	return p.q.QueryContext(ctx, query, pgArgs(args)...)
 }
 
 func (p pgQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return p.q.QueryRowContext(ctx, Rebind(query), pgArgs(args)...)
+	query, args = rebindArgs(query, args)
+	return p.q.QueryRowContext(ctx, query, pgArgs(args)...)
 }
 
 func (p pgQuerier) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
