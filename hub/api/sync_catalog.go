@@ -67,6 +67,8 @@ type productIn struct {
 	Category   *string       `json:"category"`
 	RateBasis  string        `json:"rate_basis,omitempty"`
 	Generated  bool          `json:"generated,omitempty"`
+	// Names are translations of the name ({"hi": "…"}), optional.
+	Names map[string]string `json:"names,omitempty"`
 }
 
 func (in productIn) product() (catalog.Product, error) {
@@ -80,7 +82,7 @@ func (in productIn) product() (catalog.Product, error) {
 	}
 	p := catalog.Product{SKU: str("sku", in.SKU), Name: str("name", in.Name), Barcode: str("barcode", in.Barcode), HSN: str("hsn", in.HSN),
 		State: str("state", in.State), DistrictID: str("district_id", in.DistrictID), ProducerID: str("producer_id", in.ProducerID),
-		Category: str("category", in.Category), RateBasis: in.RateBasis, Generated: in.Generated}
+		Category: str("category", in.Category), RateBasis: in.RateBasis, Generated: in.Generated, Names: in.Names}
 	if in.GSTRate == nil {
 		missing = append(missing, "gst_rate")
 	} else {

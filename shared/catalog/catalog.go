@@ -81,6 +81,10 @@ type Product struct {
 	// Generated marks demo products synthesised from a district's ODOP
 	// entry rather than taken from the curated sample.
 	Generated bool `json:"generated,omitempty"`
+	// Names are the product's name in other languages, by language code
+	// ("hi": Hindi, "kn": Kannada), shown on screens in that language and
+	// matched by search. Name stays the name of record (invoices).
+	Names map[string]string `json:"names,omitempty"`
 }
 
 // TaxBands are the price bands of one HSN heading (gst.Band), with the

@@ -14,6 +14,9 @@ import (
 // skuRE is the SKU form: state code, three district letters, serial.
 var skuRE = regexp.MustCompile(`^[A-Z]{2}-[A-Z]{3}-[0-9]{3}$`)
 
+// nameLangRE is a language code of a translated name.
+var nameLangRE = regexp.MustCompile(`^[a-z]{2}$`)
+
 // MaxNameLen bounds product names so they fit a receipt line or two.
 const MaxNameLen = 120
 
@@ -62,6 +65,13 @@ func (p Product) Validate() error {
 	}
 	if !knownCategory(p.Category) {
 		field("category", "category %q is not one of %v", p.Category, categories)
+	}
+	for lang, name := range p.Names {
+		if !nameLangRE.MatchString(lang) {
+			field("names", "names are keyed by a two-letter language code such as hi, got %q", lang)
+		} else if _, err := text.Clean("names."+lang, name, text.Rule{Max: MaxNameLen}); err != nil || strings.TrimSpace(name) == "" || utf8.RuneCountInString(name) > MaxNameLen {
+			field("names", "the %s name must be plain text of 1 to %d characters", lang, MaxNameLen)
+		}
 	}
 	return errors.Join(bad...)
 }

@@ -197,6 +197,7 @@ func LoadSeed() (*Seed, error) {
 		skus[p.SKU], barcodes[p.Barcode], sold[p.ProducerID] = true, p.SKU, true
 		s.Products = append(s.Products, p)
 	}
+	addNames(s.Products, read("product_names.csv", "sku", "lang", "name"), bad)
 	for _, p := range s.Producers {
 		if !sold[p.ID] {
 			bad(fmt.Errorf("seed/producers.csv: producer %s has no products", p.ID))
@@ -257,4 +258,33 @@ func productFromRow(r csvRow) (Product, error) {
 		return p, r.errorf("product %s: MRP %s is outside the price band of basis %s", p.SKU, p.MRP, p.RateBasis)
 	}
 	return p, nil
+}
+
+// addNames attaches the translated names of product_names.csv (one row
+// per product and language) to products, checking each as Validate does.
+func addNames(products []Product, rows []csvRow, bad func(error)) {
+	at := map[string]int{}
+	for i, p := range products {
+		at[p.SKU] = i
+	}
+	for _, r := range rows {
+		i, ok := at[r.get("sku")]
+		if !ok {
+			bad(r.errorf("product name: unknown SKU %q", r.get("sku")))
+			continue
+		}
+		p := &products[i]
+		if _, dup := p.Names[r.get("lang")]; dup {
+			bad(r.errorf("product %s: a second %s name", p.SKU, r.get("lang")))
+			continue
+		}
+		if p.Names == nil {
+			p.Names = map[string]string{}
+		}
+		p.Names[r.get("lang")] = r.get("name")
+		if err := p.Validate(); err != nil {
+			bad(r.errorf("%v", err))
+			delete(p.Names, r.get("lang"))
+		}
+	}
 }

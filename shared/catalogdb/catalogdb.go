@@ -5,6 +5,7 @@ package catalogdb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -68,14 +69,19 @@ func InsertSeed(ctx context.Context, tx sqldb.Tx, s *catalog.Seed, withZones boo
 
 // UpsertProduct inserts or replaces one product.
 func UpsertProduct(ctx context.Context, tx sqldb.Tx, p catalog.Product, ts string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO products (sku, name, barcode, hsn, gst_rate_bp, mrp_paise, state, district_id, producer_id, gi, category, active, updated_at, flat_rate)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+	names, err := namesJSON(p.Names)
+	if err != nil {
+		return fmt.Errorf("upsert product %s: %w", p.SKU, err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO products (sku, name, barcode, hsn, gst_rate_bp, mrp_paise, state, district_id, producer_id, gi, category, active, updated_at, flat_rate, names)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
 		ON CONFLICT (sku) DO UPDATE SET name = excluded.name, barcode = excluded.barcode, hsn = excluded.hsn,
 			gst_rate_bp = excluded.gst_rate_bp, mrp_paise = excluded.mrp_paise, state = excluded.state,
 			district_id = excluded.district_id, producer_id = excluded.producer_id, gi = excluded.gi,
-			category = excluded.category, active = 1, updated_at = excluded.updated_at, flat_rate = excluded.flat_rate`,
+			category = excluded.category, active = 1, updated_at = excluded.updated_at, flat_rate = excluded.flat_rate,
+			names = excluded.names`,
 		p.SKU, p.Name, p.Barcode, p.HSN, p.GSTRate.BasisPoints(), p.MRP.Paise(), p.State, p.DistrictID, p.ProducerID, b2i(p.GI), p.Category, ts,
-		b2i(p.FlatRate))
+		b2i(p.FlatRate), names)
 	if err != nil {
 		return fmt.Errorf("upsert product %s: %w", p.SKU, err)
 	}
@@ -99,6 +105,18 @@ type Product struct {
 	Category     string       `json:"category"`
 	// FlatRate: price bands of the HSN heading do not apply (catalog.Product).
 	FlatRate bool `json:"flat_rate,omitempty"`
+	// Names are translations of the name by language code (catalog.Product).
+	Names map[string]string `json:"names,omitempty"`
+}
+
+// namesJSON is how translated names are stored: a JSON object, "{}" when
+// there are none (search matches the text, so it is kept unescaped UTF-8).
+func namesJSON(n map[string]string) (string, error) {
+	if len(n) == 0 {
+		return "{}", nil
+	}
+	b, err := json.Marshal(n)
+	return string(b), err
 }
 
 // Queryer is satisfied by *sql.DB, *sql.Tx and any sqldb.Querier.
@@ -107,17 +125,23 @@ type Queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-const productCols = `p.sku, p.name, p.barcode, p.mrp_paise, p.gst_rate_bp, p.hsn, p.state, d.name, p.district_id, p.producer_id, pr.name, p.gi, p.category, p.flat_rate
+const productCols = `p.sku, p.name, p.barcode, p.mrp_paise, p.gst_rate_bp, p.hsn, p.state, d.name, p.district_id, p.producer_id, pr.name, p.gi, p.category, p.flat_rate, p.names
 	FROM products p JOIN districts d ON d.id = p.district_id JOIN producers pr ON pr.id = p.producer_id`
 
 func scanProduct(sc interface{ Scan(...any) error }) (Product, error) {
 	var (
-		p    Product
-		mrp  int64
-		rate int64
+		p     Product
+		mrp   int64
+		rate  int64
+		names string
 	)
-	if err := sc.Scan(&p.SKU, &p.Name, &p.Barcode, &mrp, &rate, &p.HSN, &p.State, &p.District, &p.DistrictID, &p.ProducerID, &p.ProducerName, &p.GI, &p.Category, &p.FlatRate); err != nil {
+	if err := sc.Scan(&p.SKU, &p.Name, &p.Barcode, &mrp, &rate, &p.HSN, &p.State, &p.District, &p.DistrictID, &p.ProducerID, &p.ProducerName, &p.GI, &p.Category, &p.FlatRate, &names); err != nil {
 		return Product{}, err
+	}
+	if names != "" && names != "{}" {
+		if err := json.Unmarshal([]byte(names), &p.Names); err != nil {
+			return Product{}, fmt.Errorf("product %s: names: %w", p.SKU, err)
+		}
 	}
 	r, err := gst.RateFromBasisPoints(rate)
 	if err != nil {
@@ -150,8 +174,10 @@ func ListProducts(ctx context.Context, q Queryer, f Filter) ([]Product, error) {
 			break
 		}
 		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(w)) + "%"
-		where = append(where, `(lower(p.name) LIKE ? ESCAPE '\' OR lower(p.sku) LIKE ? ESCAPE '\' OR p.barcode = ? OR lower(d.name) LIKE ? ESCAPE '\' OR lower(p.state) = ?)`)
-		args = append(args, like, like, w, like, strings.ToLower(w))
+		// Translated names match too, so a search typed in Devanagari finds
+		// the product by its Hindi name.
+		where = append(where, `(lower(p.name) LIKE ? ESCAPE '\' OR lower(p.sku) LIKE ? ESCAPE '\' OR p.barcode = ? OR lower(d.name) LIKE ? ESCAPE '\' OR lower(p.state) = ? OR lower(p.names) LIKE ? ESCAPE '\')`)
+		args = append(args, like, like, w, like, strings.ToLower(w), like)
 	}
 	args = append(args, f.Limit)
 	rows, err := q.QueryContext(ctx, `SELECT `+productCols+` WHERE `+strings.Join(where, " AND ")+` ORDER BY p.sku LIMIT ?`, args...)

@@ -5,7 +5,7 @@ import { $, $$, el, api, session, whenLoggedOut, loginForm, logout, showError, p
 
 const words = {
   needUser: 'Enter your username.', needPassword: 'Enter your password.',
-  badLogin: 'That username and password do not match.',
+  badLogin: 'That username and password do not match a hub login. Cashiers, zone managers and mall admins log in at their own mall\'s address, not at the hub.',
   wrongRole: (r) => `This screen is for finance; you are logged in as ${r}.`,
   explain,
 };

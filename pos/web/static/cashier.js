@@ -1,7 +1,8 @@
 // The cashier's till: log in, open a shift, ring sales from the keyboard.
 import { $, $$, el, api, session, whenLoggedOut, loginForm, logout, showError, clearErrors, inr, amount, paise } from './common.js';
-import { t, setLang, nextLang, applyI18n, explain, loginWords, fillPickers, fromLogin, onLang } from './i18n.js';
-import { Cart, lineOff, normDiscount } from './cart.js';
+import { t, setLang, nextLang, applyI18n, explain, loginWords, fillPickers, fromLogin, onLang, pname } from './i18n.js';
+import { Cart, lineOff, normDiscount, withinLimit } from './cart.js';
+import { initApprove, askApproval } from './approve.js';
 import { openPay, initPay, pendingAttempt, finishPending, discardPending } from './pay.js';
 import { showDoc, initDocs, printDoc } from './docs.js';
 import { openReturn, initReturns, remember } from './returns.js';
@@ -19,6 +20,9 @@ export const till = {
   get shift() { try { return JSON.parse(sessionStorage.getItem(SHIFT) || 'null'); } catch { return null; } },
   set shift(s) { if (s) sessionStorage.setItem(SHIFT, JSON.stringify(s)); else sessionStorage.removeItem(SHIFT); },
   products: new Map(), // sku and barcode → product, so repeat scans need no request
+  // How this till rings for the user (GET /api/v1/till); until it loads,
+  // the server alone judges discounts.
+  rules: { round_off: 'rupee', pan_above: '200000.00', named_buyer_from: '50000.00', discount_limit_bp: 10000 },
   render,
   focusScan,
   saleDone,
@@ -39,7 +43,20 @@ function drawWho() {
   $('#who').textContent = u ? [u.display_name || u.username, u.mall, sh && selling ? `${t('counter')} ${sh.counter}` : ''].filter(Boolean).join(' · ') : '';
 }
 
-function focusScan() { if (!$('#sell-view').hidden && !document.querySelector('dialog[open]')) $('#scan').focus(); }
+/**
+ * Gives the keyboard to the scan box. When a modal dialog closes, Chromium
+ * hands the focus back to the scan box but leaves the text caret where it
+ * was inside the dialog, so typed and scanned characters go nowhere; and
+ * focus() on the element that already has the focus changes nothing. So
+ * the box is blurred and focused again, which puts the caret in it.
+ */
+function focusScan() {
+  if ($('#sell-view').hidden || document.querySelector('dialog[open]')) return;
+  const s = $('#scan');
+  if (document.activeElement === s) s.blur();
+  s.focus();
+  s.setSelectionRange(s.value.length, s.value.length);
+}
 
 // The message under the totals, kept as a key so a change of language redraws it.
 let said = null;
@@ -60,7 +77,9 @@ async function start() {
   show('shift-view');
 }
 
-function enterSelling() {
+async function enterSelling() {
+  till.cart.bind({ user: session.user.username, shift: till.shift.id });
+  try { const r = await api('GET', '/api/v1/till'); if (r && r.round_off) till.rules = r; } catch { /* the defaults stand */ }
   show('sell-view');
   render();
   const p = pendingAttempt();
@@ -71,9 +90,20 @@ function enterSelling() {
 
 loginForm($('#login-form'), ['cashier', 'mall_admin'], async (login) => { await fromLogin(login); start(); }, loginWords);
 
-whenLoggedOut(() => { session.clear(); till.shift = null; show('login-view'); showError($('#login-pass'), t('e_unauthorized')); });
+whenLoggedOut(() => { session.clear(); till.shift = null; till.cart.bind(null); show('login-view'); showError($('#login-pass'), t('e_unauthorized')); });
 
-$('#logout-btn').addEventListener('click', async () => { await logout(); till.shift = null; show('login-view'); });
+/** Back to an empty login form: the next person types their own name. */
+function loggedOut() {
+  till.shift = null;
+  till.cart.bind(null);
+  message('');
+  $('#login-user').value = '';
+  $('#login-pass').value = '';
+  show('login-view');
+}
+till.loggedOut = loggedOut;
+
+$('#logout-btn').addEventListener('click', async () => { await logout(); loggedOut(); });
 
 $('#shift-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
@@ -103,10 +133,10 @@ function render() {
     onclick: () => { cart.select(i); render(); focusScan(); },
   },
   el('td', { class: 'num' }, i + 1),
-  el('td', {}, el('div', { class: 'name' }, l.name), el('div', { class: 'meta' }, [l.sku, l.district, l.state, l.gi ? 'GI' : ''].filter(Boolean).join(' · '))),
+  el('td', {}, el('div', { class: 'name' }, pname(l)), el('div', { class: 'meta' }, [l.sku, l.district, l.state, l.gi ? 'GI' : ''].filter(Boolean).join(' · '))),
   el('td', { class: 'num qty' }, l.qty),
   el('td', { class: 'num' }, inr(l.mrp)),
-  el('td', { class: 'num' }, l.discount ? `${l.discount.endsWith('%') ? l.discount : ''} −${inr(lineOff(l)).slice(1)}` : ''),
+  el('td', { class: 'num disc' }, l.discount ? `${l.discount.endsWith('%') ? l.discount + ' ' : ''}−${inr(lineOff(l))}` : '', approvalNote(l)),
   el('td', { class: 'num' }, inr(l.mrp * l.qty - lineOff(l))))));
   $('#cart-empty').hidden = !cart.empty;
   const tot = cart.totals();
@@ -115,6 +145,14 @@ function render() {
   $('#t-total').textContent = inr(tot.total);
   const sel = body.querySelector('tr.sel');
   if (sel) sel.scrollIntoView({ block: 'nearest' });
+}
+
+// approvalNote says who approved a discount over the limit, or that it still needs approval.
+function approvalNote(l) {
+  if (!l.discount) return null;
+  if (l.approval) return el('div', { class: 'meta ok' }, t('approvedBy', l.approval.approver));
+  if (!withinLimit(lineOff(l), l.mrp * l.qty, till.rules.discount_limit_bp)) return el('div', { class: 'meta bad' }, t('needsApproval'));
+  return null;
 }
 
 async function lookup(code) {
@@ -152,7 +190,7 @@ function openEdit(kind) {
   editing = kind;
   $('#edit-h').textContent = t(kind === 'qty' ? 'qtyTitle' : 'discTitle');
   $('#edit-label').textContent = kind === 'qty' ? t('quantity') + ' (1–999)' : t('discLabel');
-  $('#edit-item').textContent = `${l.name} — ${inr(l.mrp)}`;
+  $('#edit-item').textContent = `${pname(l)} — ${inr(l.mrp)}`;
   const v = $('#edit-val');
   v.value = kind === 'qty' ? l.qty : l.discount;
   v.inputMode = kind === 'qty' ? 'numeric' : 'decimal';
@@ -169,7 +207,16 @@ $('#edit-form').addEventListener('submit', (ev) => {
     if (!Number.isInteger(q) || q < 1 || q > 999) { showError(v, t('qtyBad')); v.select(); return; }
     till.cart.setQty(i, q);
   } else {
-    try { till.cart.setDiscount(i, normDiscount(v.value, l.mrp * l.qty)); } catch (e) { showError(v, t(e.message)); v.select(); return; }
+    let d;
+    try { d = normDiscount(v.value, l.mrp * l.qty); } catch (e) { showError(v, t(e.message)); v.select(); return; }
+    // Over the cashier's limit: ask a mall admin now, before the customer
+    // is told the price, not at payment.
+    if (d && !withinLimit(lineOff({ ...l, discount: d }), l.mrp * l.qty, till.rules.discount_limit_bp)) {
+      $('#edit-dlg').close();
+      askApproval(i, d);
+      return;
+    }
+    till.cart.setDiscount(i, d);
   }
   $('#edit-dlg').close();
   render();
@@ -219,7 +266,7 @@ function drawResults() {
   list.replaceChildren(...results.slice(0, 50).map((p, i) => el('li', {
     role: 'option', id: 'opt-' + i, 'aria-selected': String(i === pick), class: i === pick ? 'sel' : '',
     onclick: () => { pick = i; addPicked(); },
-  }, el('span', { class: 'name' }, p.name), el('span', { class: 'meta' }, `${p.district}, ${p.state}${p.gi ? ' · GI' : ''}`), el('span', { class: 'num' }, inr(paise(p.mrp))))));
+  }, el('span', { class: 'name' }, pname(p)), el('span', { class: 'meta' }, `${p.district}, ${p.state}${p.gi ? ' · GI' : ''}`), el('span', { class: 'num' }, inr(paise(p.mrp))))));
   $('#search-q').setAttribute('aria-activedescendant', pick >= 0 ? 'opt-' + pick : '');
   const s = list.querySelector('.sel'); if (s) s.scrollIntoView({ block: 'nearest' });
 }
@@ -276,7 +323,9 @@ document.addEventListener('keydown', (ev) => {
 // Every dialog gives the keyboard back to the scanner when it closes.
 for (const d of $$('dialog')) {
   d.addEventListener('close', () => setTimeout(focusScan, 0));
-  for (const b of $$('.cancel', d)) b.addEventListener('click', () => d.close());
+  // At once too, not only on the close event: a scanner may fire the next
+  // code a moment after the click.
+  for (const b of $$('.cancel', d)) b.addEventListener('click', () => { d.close(); focusScan(); });
 }
 
 function toggleLang() { setLang(nextLang()); }
@@ -290,6 +339,6 @@ onLang(() => {
 $('#pending-finish').addEventListener('click', () => finishPending());
 $('#pending-discard').addEventListener('click', () => { discardPending(); $('#pending-box').hidden = true; focusScan(); });
 
-initPay(till); initDocs(till); initReturns(till); initClose(till); initPark(till);
+initApprove(till); initPay(till); initDocs(till); initReturns(till); initClose(till); initPark(till);
 watchSync();
 start();

@@ -1,7 +1,7 @@
 // Printable documents: the tax invoice, the credit note and the Z report,
 // drawn from the API's JSON in the chosen language (English or Hindi).
 import { $, el, api, paise, inr, when, session } from './common.js';
-import { t, onLang } from './i18n.js';
+import { t, onLang, pname } from './i18n.js';
 
 let till, last = null; // the last document shown: {kind, data}
 const MALL = 'ekta.mall';
@@ -44,7 +44,9 @@ const money = (s) => inr(paise(s));
 const row = (label, value, cls) => el('tr', { class: cls || '' }, el('th', { scope: 'row' }, label), el('td', { class: 'num' }, value));
 
 function head(kind, d) {
-  let m = d.mall;
+  // The mall's identity comes with the till's rules (GET /api/v1/till), so
+  // even a Z report printed before any invoice carries address and GSTIN.
+  let m = d.mall && d.mall.gstin ? d.mall : (till.rules && till.rules.mall) || d.mall;
   try { m = m || JSON.parse(sessionStorage.getItem(MALL) || 'null'); } catch { /* none cached */ }
   m = m || {};
   const u = session.user || {};
@@ -82,7 +84,10 @@ function lineTable(lines) {
     el('thead', {}, el('tr', {}, el('th', {}, t('item')), el('th', {}, t('hsn')), el('th', { class: 'num' }, t('qty')),
       el('th', { class: 'num' }, t('rate')), el('th', { class: 'num' }, t('amount')))),
     el('tbody', {}, lines.map((l) => [
-      el('tr', {}, el('td', {}, l.name || l.sku), el('td', {}, l.hsn || ''), el('td', { class: 'num' }, l.qty),
+      // The name has a row of its own, so on an 80 mm roll it reads on
+      // one or two lines instead of wrapping in a narrow column.
+      el('tr', {}, el('td', { class: 'doc-name', colspan: 5 }, pname({ ...l, names: l.names || (till.products.get(l.sku) || {}).names }))),
+      el('tr', {}, el('td', {}), el('td', {}, l.hsn || ''), el('td', { class: 'num' }, l.qty),
         el('td', { class: 'num' }, money(l.unit_price)), el('td', { class: 'num' }, money(l.amount))),
       el('tr', { class: 'doc-sub' }, el('td', { colspan: 5 },
         [l.district && `${l.district}, ${l.state}`, l.gi ? t('gi') : '', l.discount && paise(l.discount) > 0 ? `${t('discount')} −${money(l.discount)}` : '',
@@ -173,9 +178,21 @@ export async function showDoc(kind, data, onDone) {
   $('#doc-done').focus();
 }
 
-/** Prints the last document (re-drawn, so it follows the language switch). */
-export function printDoc() {
-  if (!last) return;
+/**
+ * Prints the last document (re-drawn, so it follows the language switch).
+ * In a new session the last receipt is the shift's latest sale, if any.
+ */
+export async function printDoc() {
+  if (!last) {
+    try {
+      const r = till.shift ? await api('GET', `/api/v1/shifts/${encodeURIComponent(till.shift.id)}/sales`) : null;
+      const list = Array.isArray(r) ? r : (r && r.sales) || [];
+      const latest = list.filter((s) => s.invoice_no).sort((a, b) => String(a.at).localeCompare(String(b.at))).pop();
+      if (latest) { showDoc('invoice', latest.lines ? latest : await api('GET', '/api/v1/sales/' + encodeURIComponent(latest.id))); return; }
+    } catch { /* said below */ }
+    till.message('noLastReceipt');
+    return;
+  }
   $('#print-area').replaceChildren(render[last.kind](last.data));
   window.print();
 }

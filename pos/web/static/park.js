@@ -1,8 +1,9 @@
 // Park a cart (the customer fetches one more thing) and recall it later.
 // Carts are parked on the mall server per counter; a server without that
 // endpoint keeps them on this till.
-import { $, el, api, paise, showError, when } from './common.js';
-import { t, explain } from './i18n.js';
+import { $, el, api, paise, inr, showError, when } from './common.js';
+import { t, explain, pname } from './i18n.js';
+import { lineOff } from './cart.js';
 
 const LOCAL = 'ekta.parked';
 let till;
@@ -38,14 +39,30 @@ export async function openRecall() {
     if (!e.notAvailable) showError($('#recall-err'), explain(e));
   }
   carts = carts.concat(local().filter((c) => c.counter === till.shift.counter));
+  const full = await Promise.all(carts.map((c) => priced(c.lines || []).catch(() => null)));
   const list = $('#recall-list');
   list.replaceChildren(...(carts.length ? carts.map((c, i) => el('li', {},
     el('button', { type: 'button', class: 'pick', onclick: () => recall(c) },
-      `${i + 1}. ${when(c.at || c.parked_at)} — ${(c.lines || []).reduce((n, l) => n + (l.qty || 0), 0)} ${t('items')}`,
+      t('parkedLine', i + 1, when(c.at || c.parked_at), (c.lines || []).reduce((n, l) => n + (l.qty || 0), 0),
+        full[i] ? inr(full[i].reduce((s, l) => s + l.mrp * l.qty - lineOff(l), 0)) : '—'),
+      full[i] ? el('span', { class: 'meta' }, ' ' + full[i].map((l) => pname(l)).join(', ')) : null,
       c.local ? ' ' + t('localOnly') : ''))) : [el('li', { class: 'hint' }, t('noParked'))]));
   $('#recall-dlg').showModal();
   const first = list.querySelector('button');
   if (first) first.focus();
+}
+
+/** Cart lines with names and prices: server carts carry only sku, qty and discount. */
+async function priced(lines) {
+  const full = [];
+  for (const l of lines) {
+    if (l.name && l.mrp !== undefined) { full.push(l); continue; }
+    let p = till.products.get(l.sku);
+    if (!p) { p = await api('GET', '/api/v1/products/' + encodeURIComponent(l.sku)); till.products.set(p.sku, p); }
+    full.push({ sku: p.sku, name: p.name, names: p.names || {}, barcode: p.barcode, mrp: paise(p.mrp), qty: l.qty, discount: l.discount || '',
+      state: p.state, district: p.district, gi: !!p.gi });
+  }
+  return full;
 }
 
 async function recall(c) {
@@ -57,14 +74,7 @@ async function recall(c) {
       const r = await api('POST', `/api/v1/parked/${encodeURIComponent(c.id)}/recall`, { shift_id: till.shift.id });
       lines = (r && r.lines) || c.lines;
     }
-    // Server carts carry only sku/qty/discount: look each product up for the screen.
-    const full = [];
-    for (const l of lines) {
-      if (l.name && l.mrp !== undefined) { full.push(l); continue; }
-      const p = await api('GET', '/api/v1/products/' + encodeURIComponent(l.sku));
-      full.push({ sku: p.sku, name: p.name, barcode: p.barcode, mrp: paise(p.mrp), qty: l.qty, discount: l.discount || '',
-        state: p.state, district: p.district, gi: !!p.gi });
-    }
+    const full = await priced(lines);
     if (!till.cart.empty) await park(); // never lose the cart on screen
     till.cart.replace(full);
     $('#recall-dlg').close();

@@ -7,12 +7,10 @@ import { t, explain } from './i18n.js';
 
 const PENDING = 'ekta.pendingSale';
 let till, due = 0, busy = false;
-// rules: how this till rounds and its legal thresholds (GET /api/v1/till).
-let rules = { round_off: 'rupee', pan_above: '200000.00', named_buyer_from: '50000.00' };
 
 /** The payable amount in paise: the total rounded as the mall rounds it, halves up. */
 export function payable(total) {
-  switch (rules.round_off) {
+  switch (till.rules.round_off) {
     case 'off': return total;
     case '50p': return Math.floor((total + 25) / 50) * 50;
     default: return Math.floor((total + 50) / 100) * 100;
@@ -80,6 +78,8 @@ export function finishPending() {
 
 export function openPay() {
   if (till.cart.empty) { showError($('#action-err'), t('emptyCart')); return; }
+  const needs = till.cart.unapproved(till.rules.discount_limit_bp);
+  if (needs >= 0) { till.cart.select(needs); till.render(); showError($('#action-err'), t('approvalAgain')); return; }
   const total = till.cart.totals().total;
   due = payable(total);
   clearErrors($('#pay-form'));
@@ -88,13 +88,14 @@ export function openPay() {
   $('#pay-round').textContent = (due - total > 0 ? '+' : '') + amount(due - total);
   for (const id of [...Object.values(buyerFields), '#ship-address', '#ship-state', '#ship-pincode']) $(id).value = '';
   // Large sales need the buyer on the invoice: open the box and say why.
-  const hints = [];
+  const hints = [], rules = till.rules;
   if (due > paise(rules.pan_above)) hints.push(t('needPAN', inr(paise(rules.pan_above))));
   if (total > paise(rules.named_buyer_from)) hints.push(t('needNamed', inr(paise(rules.named_buyer_from))));
   $('#buyer-box').open = hints.length > 0;
   $('#buyer-hint').textContent = hints.join(' ');
   $('#buyer-hint').hidden = hints.length === 0;
-  $('#pay-cash').value = amount(due);
+  $('#pay-cash').value = amount(due); // a suggestion until the cashier types
+  $('#pay-cash').dataset.typed = '';
   $('#pay-upi').value = ''; $('#pay-card').value = ''; $('#pay-upiref').value = ''; $('#pay-cardref').value = '';
   $('#qr-box').hidden = true;
   update();
@@ -124,10 +125,10 @@ function update() {
 
 export function initPay(t0) {
   till = t0;
-  api('GET', '/api/v1/till').then((r) => { if (r && r.round_off) rules = r; }).catch(() => { /* the defaults stand */ });
-  for (const id of ['#pay-cash', '#pay-upi', '#pay-card']) $(id).addEventListener('input', () => { showError($(id), ''); update(); });
+  for (const id of ['#pay-cash', '#pay-upi', '#pay-card']) $(id).addEventListener('input', () => { $(id).dataset.typed = '1'; showError($(id), ''); update(); });
   const all = (id) => () => {
     for (const x of ['#pay-cash', '#pay-upi', '#pay-card']) $(x).value = x === id ? amount(due) : '';
+    $('#pay-cash').dataset.typed = id === '#pay-cash' ? '1' : '';
     update(); $(id === '#pay-cash' ? id : id + 'ref').focus();
   };
   $('#pay-allcash').addEventListener('click', all('#pay-cash'));
@@ -137,6 +138,7 @@ export function initPay(t0) {
   $('#pay-dlg').addEventListener('keydown', (ev) => {
     if (!ev.altKey) return;
     if (ev.key.toLowerCase() === 'b') { ev.preventDefault(); $('#buyer-box').open = true; $('#buyer-gstin').focus(); return; }
+    if (ev.key.toLowerCase() === 'q') { ev.preventDefault(); showQR(); return; }
     const go = { c: '#pay-cash', u: '#pay-upi', k: '#pay-card' }[ev.key.toLowerCase()];
     if (go) { ev.preventDefault(); $(go).select(); }
   });
@@ -161,15 +163,26 @@ function submit() {
   if (s.upi > 0) tenders.push({ method: 'upi', amount: amount(s.upi), ref: $('#pay-upiref').value.trim() });
   if (s.card > 0) tenders.push({ method: 'card', amount: amount(s.card), ref: $('#pay-cardref').value.trim() });
   const body = { shift_id: till.shift.id, lines: till.cart.request(), tenders, ...partyOf() };
+  const approval = till.cart.approvalToken();
+  if (approval) body.approval_token = approval;
   send(attemptFor(body), $('#pay-err'));
 }
 
 /** Asks the server for a upi://pay payload and draws it as a QR code. */
 async function showQR() {
-  const upi = read('#pay-upi');
   showError($('#qr-err'), '');
-  if (!(upi > 0)) { $('#pay-upi').value = amount(due - Math.min(due, read('#pay-card') || 0)); update(); }
-  const amt = read('#pay-upi');
+  // The QR asks for what is still due after the cash and card typed in
+  // (the whole UPI amount when one was typed).
+  let amt = read('#pay-upi');
+  if (!(amt > 0)) {
+    // The suggested cash (the whole amount) is not money handed over.
+    if (!$('#pay-cash').dataset.typed) $('#pay-cash').value = '';
+    const other = (read('#pay-cash') || 0) + (read('#pay-card') || 0);
+    amt = Math.max(0, due - other);
+    if (amt === 0) { showError($('#qr-err'), t('nothingDue')); return; }
+    $('#pay-upi').value = amount(amt);
+    update();
+  }
   try {
     const r = await api('GET', '/api/v1/upi-qr?amount=' + amount(amt));
     const payload = typeof r === 'string' ? r : Object.values(r || {}).find((v) => typeof v === 'string' && v.startsWith('upi://'));

@@ -1,7 +1,7 @@
 // Returns against an invoice: find it by its number, choose what comes
 // back, issue the credit note.
 import { $, $$, el, api, paise, inr, uuid, showError, clearErrors } from './common.js';
-import { t, explain } from './i18n.js';
+import { t, explain, pname } from './i18n.js';
 import { showDoc } from './docs.js';
 
 const RECENT = 'ekta.recentSales'; // invoice number → sale id, rung on this till
@@ -38,6 +38,11 @@ export function openReturn() {
   $('#return-form').hidden = true;
   $('#return-cancel-row').hidden = false;
   $('#ret-inv').value = '';
+  // Each return starts afresh: no reason carried over from the last one,
+  // and the money goes back the way it came unless the cashier says cash.
+  $('#ret-reason').value = '';
+  $('#ret-refund').value = 'original';
+  $('#ret-restock').value = 'backroom';
   $('#return-dlg').showModal();
   $('#ret-inv').focus();
 }
@@ -65,7 +70,7 @@ function drawLines() {
   $('#ret-lines').replaceChildren(...sale.lines.map((l, i) => {
     const left = l.qty - (l.returned || 0);
     return el('tr', {},
-      el('td', {}, el('label', { for: 'ret-q-' + i }, l.name || l.sku), el('div', { class: 'meta' }, l.sku)),
+      el('td', {}, el('label', { for: 'ret-q-' + i }, pname({ ...l, names: l.names || (till.products.get(l.sku) || {}).names })), el('div', { class: 'meta' }, l.sku)),
       el('td', { class: 'num' }, inr(paise(l.unit_price))),
       el('td', { class: 'num' }, l.qty),
       el('td', { class: 'num' }, l.returned || 0),

@@ -40,8 +40,24 @@ export function openClose() {
   clearErrors($('#close-form'));
   for (const inp of $$('#close-form input')) inp.value = '';
   count();
+  warn();
   $('#close-dlg').showModal();
   $('#den-n-2000').focus();
+}
+
+/** Warns, in the close dialog, of a cart not yet sold and of carts parked at this counter. */
+async function warn() {
+  const box = $('#close-warn'), items = till.cart.totals().items, msgs = [];
+  if (items > 0) msgs.push(t('closeUnsold', items));
+  box.replaceChildren(...msgs.map((m) => el('p', {}, m)));
+  box.hidden = msgs.length === 0;
+  try {
+    const r = await api('GET', '/api/v1/parked?counter=' + encodeURIComponent(till.shift.counter));
+    if (Array.isArray(r) && r.length) {
+      box.append(el('p', {}, t('closeParked', r.length)));
+      box.hidden = false;
+    }
+  } catch { /* the warning is a courtesy; closing does not depend on it */ }
 }
 
 async function submit() {
@@ -53,8 +69,11 @@ async function submit() {
     const z = await api('POST', `/api/v1/shifts/${encodeURIComponent(till.shift.id)}/close`,
       { counted_cash: amount(c.total), denominations: Object.fromEntries(Object.entries(c.denoms).map(([d, n]) => [String(d), n])) });
     $('#close-dlg').close();
+    // The cart belonged to this shift: it does not pass to the next cashier.
+    till.cart.discard();
+    till.render();
     till.shift = null;
-    showDoc('report', z, async () => { await logout(); till.show('login-view'); });
+    showDoc('report', z, async () => { await logout(); till.loggedOut(); });
   } catch (e) {
     showError($('#close-err'), explain(e));
   } finally { busy = false; $('#close-submit').disabled = false; }

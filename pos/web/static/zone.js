@@ -81,7 +81,7 @@ function drawStock() {
     el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => history(r.sku), 'aria-label': `History of ${r.sku}` }, r.sku)),
     el('td', {}, r.name), el('td', { class: 'num' }, r.shelf), el('td', { class: 'num' }, r.backroom), el('td', { class: 'num' }, r.damaged),
     el('td', { class: 'num' }, r.reorder_point || '—'),
-    el('td', {}, r.low ? el('strong', {}, 'LOW') : r.shelf + r.backroom < 0 ? el('strong', {}, 'NEGATIVE') : 'OK'))));
+    el('td', { class: 'stock-state' }, r.shelf + r.backroom < 0 ? el('strong', {}, 'NEGATIVE') : r.shelf + r.backroom === 0 ? el('strong', {}, 'OUT OF STOCK') : r.low ? el('strong', {}, 'LOW') : 'OK'))));
   const low = stock.filter((r) => r.low).length;
   $('#low-count').hidden = !low;
   $('#low-count').textContent = `${low} low`;
