@@ -136,7 +136,9 @@ export function explain(e) {
       return t('e_' + e.code);
   }
   if (lang() === 'en') return e.code === 'forbidden' ? `${t('e_forbidden')} (${e.message})` : e.message;
-  if (e.field && has('err.' + e.field)) return t('err.' + e.field);
+  // lines[2].qty → err.lines.qty, then err.lines: the most precise words there are.
+  const f = (e.field || '').replace(/\[\d+\]/g, '');
+  for (let k = f; k; k = k.includes('.') ? k.slice(0, k.lastIndexOf('.')) : '') if (has('err.' + k)) return t('err.' + k);
   if (has('e_' + e.code)) return t('e_' + e.code);
   return e.message;
 }

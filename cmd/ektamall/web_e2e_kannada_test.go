@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"ektamall/pos/mallapp"
+	"ektamall/shared/auth"
+)
+
+// startBLR1 opens Bengaluru's mall (Karnataka) stand-alone, with a cashier.
+func startBLR1(t *testing.T) *mallapp.Mall {
+	t.Helper()
+	ctx := context.Background()
+	m, err := mallapp.Open(ctx, mallapp.Config{Dir: filepath.Join(t.TempDir(), "BLR1"), ID: "BLR1", State: "KA", Name: "PM Ekta Mall, Bengaluru",
+		Address: "Chitrakala Parishath, Bengaluru", HTTP: "127.0.0.1:0", Synchronous: "NORMAL", ShutdownFor: 5 * time.Second}, quiet())
+	if err != nil {
+		t.Fatalf("open BLR1: %v", err)
+	}
+	if err := m.DB.Transact(ctx, func(tx *sql.Tx) error {
+		_, err := m.Auth.CreateUser(ctx, tx, "cashier", password, "Cashier", auth.Cashier, "")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- m.Run(runCtx) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("BLR1 shutdown: %v", err)
+		}
+	})
+	waitHealthy(t, m.URL)
+	return m
+}
+
+// TestTillKannada: a Karnataka mall offers Kannada; a cashier who chooses it
+// rings a sale in Kannada, and finds it again at the next login.
+func TestTillKannada(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are not short")
+	}
+	ctx := browser(t)
+	m := startBLR1(t)
+	p := productBySKU(t, "KA-MYS-001")
+	tillAs(t, ctx, m.URL, "cashier")
+	var offered []string
+	browse(t, ctx, "languages offered", chromedp.Evaluate(`[...document.querySelectorAll('#lang-sel option')].map((o) => o.value)`, &offered))
+	if len(offered) != 3 || offered[2] != "kn" {
+		t.Fatalf("BLR1 offers %v, want en, hi, kn", offered)
+	}
+	browse(t, ctx, "choose Kannada", setValue("#lang-sel", "kn"))
+	waitText(t, ctx, "#pay-btn", "ಪಾವತಿ")
+	scanItem(t, ctx, p)
+	waitText(t, ctx, `#cart tbody tr[data-sku="`+p.SKU+`"] .name`, p.Names["kn"]) // the catalog's Kannada name
+	scanItem(t, ctx, productBySKU(t, "KA-CKM-001"))
+	shot(t, ctx, "till-kn-01-cart")
+	browse(t, ctx, "pay", chromedp.KeyEvent(kb.F9), chromedp.WaitVisible("#pay-cash", chromedp.ByQuery))
+	waitText(t, ctx, "#pay-h", "ಪಾವತಿ ಪಡೆಯಿರಿ")
+	shot(t, ctx, "till-kn-02-pay")
+	browse(t, ctx, "complete", chromedp.SendKeys("#pay-cash", kb.Enter, chromedp.ByQuery))
+	dialogOpen(t, ctx, "doc-dlg")
+	waitText(t, ctx, "#doc-body", "ತೆರಿಗೆ ಇನ್‌ವಾಯ್ಸ್")
+	shot(t, ctx, "till-kn-03-receipt")
+	browse(t, ctx, "close receipt", chromedp.KeyEvent(kb.Escape))
+	dialogClosed(t, ctx, "doc-dlg")
+	// Remembered for the user, not the browser.
+	tillAs(t, ctx, m.URL, "cashier")
+	waitText(t, ctx, "#pay-btn", "ಪಾವತಿ")
+	waitText(t, ctx, "footer.keys", "ಸೇರಿಸಿ")
+	shot(t, ctx, "till-kn-04-remembered")
+}
+
