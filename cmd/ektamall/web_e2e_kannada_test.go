@@ -78,4 +78,3 @@ func TestTillKannada(t *testing.T) {
 	waitText(t, ctx, "footer.keys", "ಸೇರಿಸಿ")
 	shot(t, ctx, "till-kn-04-remembered")
 }
-
