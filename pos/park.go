@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ektamall/shared/errs"
+	"ektamall/shared/idem"
 	"ektamall/shared/ids"
 	"ektamall/shared/text"
 )
@@ -29,41 +30,64 @@ type ParkedCart struct {
 
 // Park puts a cart aside at the counter of an open shift. Its lines are
 // checked now (known SKUs, quantities, discounts) but priced only when it
-// is rung up.
-func (s *Service) Park(ctx context.Context, a Actor, shiftID string, lines []LineRequest, note string) (ParkedCart, error) {
+// is rung up. key is the client's Idempotency-Key: a retry returns the
+// cart the first request parked (replay is true) instead of a second one.
+func (s *Service) Park(ctx context.Context, a Actor, key, shiftID string, lines []LineRequest, note string) (_ ParkedCart, replay bool, err error) {
+	if err := idem.Require(key); err != nil {
+		return ParkedCart{}, false, err
+	}
+	c, existing, err := s.park(ctx, a, idem.New("park", key, a.User.ID, []any{shiftID, lines, note}), shiftID, lines, note)
+	if err != nil || existing == "" {
+		return c, false, err
+	}
+	c, err = scanParked(s.db.R.QueryRowContext(ctx, `SELECT id, counter, user_id, note, lines, parked_at FROM parked_carts WHERE id = ?`, existing))
+	if errors.Is(err, sql.ErrNoRows) {
+		return ParkedCart{}, false, errs.E(errs.Conflict, "Idempotency-Key %s parked cart %s, which has been recalled since; send a new key to park again", key, existing)
+	}
+	return c, true, err
+}
+
+// park writes the cart, or answers the id of the one ik already parked.
+func (s *Service) park(ctx context.Context, a Actor, ik idem.Request, shiftID string, lines []LineRequest, note string) (ParkedCart, string, error) {
 	note, err := text.Clean("note", note, text.Rule{Max: 200})
 	if err != nil {
-		return ParkedCart{}, err
+		return ParkedCart{}, "", err
 	}
 	if len(lines) == 0 || len(lines) > MaxLines {
-		return ParkedCart{}, errs.Field("lines", "a cart needs 1 to %d lines", MaxLines)
+		return ParkedCart{}, "", errs.Field("lines", "a cart needs 1 to %d lines", MaxLines)
 	}
 	codes := make([]string, len(lines))
 	for i, l := range lines {
 		if l.Qty < 1 || l.Qty > MaxQty {
-			return ParkedCart{}, errs.Field(fmt.Sprintf("lines[%d].qty", i), "quantity must be a whole number from 1 to %d", MaxQty)
+			return ParkedCart{}, "", errs.Field(fmt.Sprintf("lines[%d].qty", i), "quantity must be a whole number from 1 to %d", MaxQty)
 		}
 		if _, err := ParseDiscount(l.Discount); err != nil {
-			return ParkedCart{}, errs.Field(fmt.Sprintf("lines[%d].discount", i), "%v", err)
+			return ParkedCart{}, "", errs.Field(fmt.Sprintf("lines[%d].discount", i), "%v", err)
 		}
 		codes[i] = l.SKU
 	}
 	products, err := lookupProducts(ctx, s.db.R, codes)
 	if err != nil {
-		return ParkedCart{}, err
+		return ParkedCart{}, "", err
 	}
 	for i, l := range lines {
 		if _, ok := products[l.SKU]; !ok {
-			return ParkedCart{}, errs.Field(fmt.Sprintf("lines[%d].sku", i), "unknown SKU or barcode %q", l.SKU)
+			return ParkedCart{}, "", errs.Field(fmt.Sprintf("lines[%d].sku", i), "unknown SKU or barcode %q", l.SKU)
 		}
 	}
 	raw, err := json.Marshal(lines)
 	if err != nil {
-		return ParkedCart{}, err
+		return ParkedCart{}, "", err
 	}
 	now := s.now()
 	c := ParkedCart{ID: ids.New(), UserID: a.User.ID, Note: note, Lines: lines, ParkedAt: now}
+	var existing string
 	err = s.db.Transact(ctx, func(tx *sql.Tx) error {
+		id, err := ik.Replay(ctx, tx)
+		if err != nil || id != "" {
+			existing = id
+			return err
+		}
 		sh, err := usableShift(ctx, tx, a.User, shiftID)
 		if err != nil {
 			return err
@@ -76,14 +100,16 @@ func (s *Service) Park(ctx context.Context, a Actor, shiftID string, lines []Lin
 		if n >= MaxParked {
 			return errs.E(errs.Conflict, "counter %s already has %d parked carts; recall some first", sh.Counter, n)
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO parked_carts (id, counter, user_id, note, lines, parked_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			c.ID, c.Counter, a.User.ID, note, string(raw), now.Format(timeFmt))
-		return err
+		if _, err := tx.ExecContext(ctx, `INSERT INTO parked_carts (id, counter, user_id, note, lines, parked_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			c.ID, c.Counter, a.User.ID, note, string(raw), now.Format(timeFmt)); err != nil {
+			return err
+		}
+		return ik.Remember(ctx, tx, c.ID, now)
 	})
 	if err != nil {
-		return ParkedCart{}, fmt.Errorf("park cart: %w", err)
+		return ParkedCart{}, "", fmt.Errorf("park cart: %w", err)
 	}
-	return c, nil
+	return c, existing, nil
 }
 
 // ListParked lists the carts parked at a counter, oldest first.

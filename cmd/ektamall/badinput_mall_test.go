@@ -151,7 +151,7 @@ func badMallTextCases(fx badFixture) []badCase {
 		{"return reason", "POST", "/api/v1/returns", "cashier", "k-rtxt", func(v string) string {
 			return fmt.Sprintf(`{"sale_id":%q,"lines":[{"sku":%q,"qty":1}],"refund_method":"original","reason":%s}`, fx.sale, fx.sku, v)
 		}},
-		{"parked-cart note", "POST", "/api/v1/parked", "cashier", "", func(v string) string {
+		{"parked-cart note", "POST", "/api/v1/parked", "cashier", "k-parktxt", func(v string) string {
 			return fmt.Sprintf(`{"shift_id":%q,"lines":[{"sku":%q,"qty":1}],"note":%s}`, fx.shift, fx.sku, v)
 		}},
 		{"user display name", "POST", "/api/v1/users", "admin", "", func(v string) string {

@@ -212,9 +212,15 @@ func TestCounterExtras(t *testing.T) {
 	p := newPOSServer(t, sqlitedb.Options{})
 	var sh pos.Shift
 	p.json("cashier1", "POST", "/api/v1/shifts", map[string]any{"counter": "C02", "opening_float": "1000.00"}, nil, 201, &sh)
-	var cart pos.ParkedCart
-	p.json("cashier1", "POST", "/api/v1/parked", map[string]any{"shift_id": sh.ID, "lines": []map[string]any{{"sku": "UP-ALG-001", "qty": 3, "discount": "5%"}},
-		"note": "customer fetching wallet"}, nil, 201, &cart)
+	var cart, reparked pos.ParkedCart
+	parked, pk := map[string]any{"shift_id": sh.ID, "lines": []map[string]any{{"sku": "UP-ALG-001", "qty": 3, "discount": "5%"}},
+		"note": "customer fetching wallet"}, key()
+	p.json("cashier1", "POST", "/api/v1/parked", parked, nil, 400, nil) // no Idempotency-Key
+	p.json("cashier1", "POST", "/api/v1/parked", parked, pk, 201, &cart)
+	p.json("cashier1", "POST", "/api/v1/parked", parked, pk, 200, &reparked) // a retry parks nothing more
+	if reparked.ID != cart.ID {
+		t.Fatalf("retried park = %s, first %s", reparked.ID, cart.ID)
+	}
 	var list []pos.ParkedCart
 	p.json("cashier1", "GET", "/api/v1/parked?counter=C02", nil, nil, 200, &list)
 	if len(list) != 1 || list[0].ID != cart.ID {
@@ -226,6 +232,7 @@ func TestCounterExtras(t *testing.T) {
 		t.Errorf("recalled cart %+v", back)
 	}
 	p.json("cashier1", "POST", "/api/v1/parked/"+cart.ID+"/recall", map[string]any{"shift_id": sh.ID}, nil, 404, nil)
+	p.json("cashier1", "POST", "/api/v1/parked", parked, pk, 409, nil) // its cart is gone: not parked again
 
 	// 20% off needs the admin; the approval rides on the sale.
 	body := map[string]any{"shift_id": sh.ID, "lines": []map[string]any{{"sku": "UP-ALG-001", "qty": 1, "discount": "20%"}},

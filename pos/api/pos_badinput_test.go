@@ -88,7 +88,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"paid out without Idempotency-Key", "cashier1", "POST", "/api/v1/shifts/" + own.ID + "/cash", `{"kind": "out", "amount": "10.00", "reason": "tea"}`, nil, 400},
 		{"UPI QR for 3 decimals", "cashier1", "GET", "/api/v1/upi-qr?amount=1.005", nil, nil, 400},
 		{"UPI QR for nothing", "cashier1", "GET", "/api/v1/upi-qr?amount=0", nil, nil, 400},
-		{"park an unknown SKU", "cashier1", "POST", "/api/v1/parked", fmt.Sprintf(`{"shift_id": %q, "lines": [{"sku": "NOPE", "qty": 1}]}`, own.ID), nil, 400},
+		{"park an unknown SKU", "cashier1", "POST", "/api/v1/parked", fmt.Sprintf(`{"shift_id": %q, "lines": [{"sku": "NOPE", "qty": 1}]}`, own.ID), key(), 400},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 
 	"ektamall/pos"
 	"ektamall/shared/httpx"
+	"ektamall/shared/idem"
 	"ektamall/shared/money"
 )
 
@@ -45,7 +46,8 @@ func (s *Server) upiQR(c *gin.Context) {
 	c.JSON(http.StatusOK, req)
 }
 
-// POST /api/v1/parked {"shift_id", "lines", "note"?} → 201 parked cart.
+// POST /api/v1/parked (Idempotency-Key required) {"shift_id", "lines",
+// "note"?} → 201 parked cart; the same key and body again → 200 with it.
 func (s *Server) park(c *gin.Context) {
 	var in struct {
 		ShiftID string            `json:"shift_id"`
@@ -56,9 +58,13 @@ func (s *Server) park(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	cart, err := s.d.POS.Service.Park(c.Request.Context(), posActor(c), in.ShiftID, in.Lines, in.Note)
+	cart, replay, err := s.d.POS.Service.Park(c.Request.Context(), posActor(c), c.GetHeader(idem.Header), in.ShiftID, in.Lines, in.Note)
 	if err != nil {
 		httpx.Fail(c, err)
+		return
+	}
+	if replay {
+		c.JSON(http.StatusOK, cart)
 		return
 	}
 	c.JSON(http.StatusCreated, cart)

@@ -17,8 +17,8 @@ type POSDeps struct {
 
 // registerPOS adds the counter endpoints. Cashiers and mall admins work
 // counters; only a mall admin cancels an invoice; zone managers and others
-// get 403. Sales, returns and cash moves need an Idempotency-Key (keyed):
-// a retry must not charge, refund or move cash twice.
+// get 403. Sales, returns, cash moves and parking need an Idempotency-Key
+// (keyed): a retry must not charge, refund, move cash or park twice.
 func (s *Server) registerPOS(api *gin.RouterGroup) {
 	if s.d.POS.Service == nil {
 		return
@@ -49,7 +49,7 @@ func (s *Server) registerPOS(api *gin.RouterGroup) {
 	api.POST("/approvals", ring, s.approve)
 	api.GET("/upi-qr", ring, s.upiQR)
 	api.GET("/till", ring, s.tillRules)
-	api.POST("/parked", ring, s.park)
+	api.POST("/parked", ring, keyed, s.park)
 	api.GET("/parked", ring, s.listParked)
 	api.POST("/parked/:id/recall", ring, s.recall)
 }

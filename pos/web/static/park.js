@@ -1,7 +1,7 @@
 // Park a cart (the customer fetches one more thing) and recall it later.
 // Carts are parked on the mall server per counter; a server without that
 // endpoint keeps them on this till.
-import { $, el, api, paise, inr, showError, when } from './common.js';
+import { $, el, api, paise, inr, showError, uuid, when } from './common.js';
 import { t, explain, pname } from './i18n.js';
 import { lineOff } from './cart.js';
 
@@ -16,7 +16,7 @@ export async function park() {
   if (till.cart.empty) { showError($('#action-err'), t('emptyCart')); return; }
   const lines = till.cart.request();
   try {
-    await api('POST', '/api/v1/parked', { shift_id: till.shift.id, lines });
+    await api('POST', '/api/v1/parked', { shift_id: till.shift.id, lines }, { key: uuid() });
   } catch (e) {
     if (!e.notAvailable) { showError($('#action-err'), explain(e)); return; }
     const all = local();
