@@ -26,6 +26,7 @@ var commandFlags = []struct {
 	{"hub", "the central hub", func(fs *flag.FlagSet) { new(hubapp.Config).Flags(fs) }},
 	{"mall create-user", "create a mall user (the first mall admin) or reset one's password", func(fs *flag.FlagSet) { createUserFlags(fs, "mall") }},
 	{"hub provision-mall", "register a mall at the hub and write its credentials", func(fs *flag.FlagSet) { provisionFlags(fs) }},
+	{"hub migrate-db", "copy a SQLite hub's books into PostgreSQL and check the copy", func(fs *flag.FlagSet) { migrateDBFlags(fs) }},
 	{"hub create-user", "create a hub user (the first hub admin) or reset one's password", func(fs *flag.FlagSet) { createUserFlags(fs, "hub") }},
 	{"demo", "a hub and two malls in one process", func(fs *flag.FlagSet) { demoFlags(fs) }},
 	{"import", "upload a consignment CSV to a mall zone", func(fs *flag.FlagSet) { importFlags(fs) }},

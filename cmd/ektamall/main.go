@@ -22,7 +22,8 @@ const usage = `usage: ektamall <command> [flags]
 commands:
   demo              a hub and two malls (LKO1, BLR1) in one process, seeded
   hub               the central hub (hub provision-mall: issue a new mall's credentials;
-                    hub create-user: the first hub admin or a finance user)
+                    hub create-user: the first hub admin or a finance user;
+                    hub migrate-db: copy a SQLite hub's books into PostgreSQL)
   mall              one mall (mall create-user: the mall's first admin, or any user)
   import            upload a consignment CSV to a mall zone, with progress
   settle            run a settlement at the hub and download the payout file

@@ -26,6 +26,9 @@ func runHub(ctx context.Context, args []string, log *slog.Logger) error {
 	if len(args) > 0 && args[0] == "create-user" {
 		return runCreateUser(ctx, "hub", args[1:], os.Stdin, os.Stdout)
 	}
+	if len(args) > 0 && args[0] == "migrate-db" {
+		return runMigrateDB(ctx, args[1:], os.Stdout, log)
+	}
 	var cfg hubapp.Config
 	fs := flagSet("hub", os.Stderr)
 	cfg.Flags(fs)

@@ -101,6 +101,10 @@ func (p *PGStore) once(ctx context.Context, fn func(Tx) error) (err error) {
 	return fn(pgQuerier{tx})
 }
 
+// PGQuerier is q (a connection or transaction of a PostgreSQL pool, such
+// as PGStore.Pool gives) with the hub's portable SQL rebound.
+func PGQuerier(q Querier) Querier { return pgQuerier{q} }
+
 // pgQuerier rebinds ? to $N and passes Go booleans as 0/1, which is how
 // the hub's schema (written for SQLite) stores them.
 type pgQuerier struct{ q Querier }

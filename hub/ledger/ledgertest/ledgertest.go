@@ -37,12 +37,19 @@ var Malls = map[string]string{"LKO1": "UP", "BLR1": "KA", "CHD1": "CH"}
 // It is closed when the test ends.
 func Open(t testing.TB) hub.Store {
 	t.Helper()
-	ctx := context.Background()
 	url := ""
 	if pgtest.Enabled() {
 		url = pgtest.NewDatabase(t)
 	}
-	db, _, err := hubdb.Open(ctx, url, t.TempDir(), "NORMAL", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return OpenAt(t, url, t.TempDir())
+}
+
+// OpenAt is Open on the database url names, or with url "" the SQLite
+// file hub.db in dir.
+func OpenAt(t testing.TB, url, dir string) hub.Store {
+	t.Helper()
+	ctx := context.Background()
+	db, _, err := hubdb.Open(ctx, url, dir, "NORMAL", slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
