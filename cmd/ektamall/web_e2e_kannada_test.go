@@ -78,3 +78,26 @@ func TestTillKannada(t *testing.T) {
 	waitText(t, ctx, "footer.keys", "ಸೇರಿಸಿ")
 	shot(t, ctx, "till-kn-04-remembered")
 }
+
+// TestZoneScreenHindi: the zone manager's screen switches to Hindi,
+// product names included, and back.
+func TestZoneScreenHindi(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are not short")
+	}
+	ctx := browser(t)
+	e := startEnv(t)
+	p, _ := upProducts(t)
+	row := `#stock-table tbody tr[data-sku="` + p.SKU + `"]`
+	browse(t, ctx, "zone screen", chromedp.Navigate(e.mall.URL+"/zone"), chromedp.WaitVisible("#login-user", chromedp.ByQuery),
+		setValue("#login-user", "zm.up"), setValue("#login-pass", password), chromedp.SendKeys("#login-pass", kb.Enter, chromedp.ByQuery),
+		chromedp.WaitVisible(row, chromedp.ByQuery))
+	browse(t, ctx, "Hindi", alt("l"))
+	waitText(t, ctx, "#tab-stock", "स्टॉक")
+	waitText(t, ctx, "#tab-receive", "माल प्राप्त करें")
+	waitText(t, ctx, row, p.Names["hi"])
+	shot(t, ctx, "zone-hi-01-stock")
+	browse(t, ctx, "English", alt("l"))
+	waitText(t, ctx, "#tab-stock", "Stock")
+	waitText(t, ctx, row, p.Name)
+}

@@ -3,20 +3,20 @@
 // mall) for what a goods received note brought in, on an A4 sheet or a
 // label roll. Its words are in T, ready for the translation files.
 import { $, el, api, showError, when } from './common.js';
-import { explain } from './i18n.js';
+import { t, explain } from './i18n.js';
 import { Z, zoneCode, loadStock, linesEditor, submitter, lastGRN } from './zone.js';
 
 const T = {
-  needReason: 'Say what happened to the goods.',
-  needLine: 'Add at least one line: SKU or barcode, and quantity.',
-  damaged: (n, from) => `Wrote off ${n} unit${n === 1 ? '' : 's'} from the ${from}; they are counted as damaged until disposed of.`,
-  needSku: 'Enter a SKU or scan a barcode.',
-  needPoint: 'A whole number, 0 or more.',
-  saved: (sku, n) => `Reorder point of ${sku} is now ${n}.`,
-  noPoints: 'No reorder points set in this zone yet.',
-  noGRNs: 'Nothing received in this zone yet.',
-  sheet: 'A4 sheet', roll: 'Label roll',
-  preview: (no, n, layout) => `${n} label${n === 1 ? '' : 's'} for ${no} · ${layout === 'roll' ? 'label roll (50 × 30 mm)' : 'A4 sheet of 3 × 8'}`,
+  get needReason() { return t('zone.needReason'); },
+  get needLine() { return t('zone.needLineScan'); },
+  damaged: (n, from) => t('zone.damaged', n, t(from === 'shelf' ? 'zone.onShelf' : 'zone.inBackroom')),
+  get needSku() { return t('zone.needSku'); },
+  get needPoint() { return t('zone.needPoint'); },
+  saved: (sku, n) => t('zone.pointSaved', sku, n),
+  get noPoints() { return t('zone.noPoints'); },
+  get noGRNs() { return t('zone.noGRNs'); },
+  get sheet() { return t('zone.sheet'); }, get roll() { return t('zone.roll'); },
+  preview: (no, n, layout) => t(layout === 'roll' ? 'zone.previewRoll' : 'zone.previewSheet', n, no),
 };
 
 // ---- damage ----
@@ -48,7 +48,7 @@ async function loadPoints() {
     const have = new Map((stock || []).map((r) => [r.sku, r.shelf + r.backroom]));
     $('#rp-table tbody').replaceChildren(...((points || []).length ? points.map((p) => el('tr', { 'data-sku': p.sku, class: (have.get(p.sku) ?? 0) <= p.reorder_point ? 'low' : '' },
       el('td', {}, p.sku), el('td', {}, p.name), el('td', { class: 'num' }, p.reorder_point), el('td', { class: 'num' }, have.get(p.sku) ?? 0),
-      el('td', {}, el('button', { type: 'button', onclick: () => { $('#rp-sku').value = p.sku; $('#rp-qty').value = p.reorder_point; $('#rp-qty').focus(); } }, 'Change'))))
+      el('td', {}, el('button', { type: 'button', onclick: () => { $('#rp-sku').value = p.sku; $('#rp-qty').value = p.reorder_point; $('#rp-qty').focus(); } }, t('zone.change')))))
       : [el('tr', {}, el('td', { colspan: 5, class: 'hint' }, T.noPoints))]));
   } catch (e) { showError($('#rp-err'), explain(e)); }
 }

@@ -2,7 +2,7 @@
 // receiving consignments (form or CSV), restocking, counts, transfers and
 // a SKU's movement history. Works on a tablet: large targets, no hover.
 import { $, $$, el, api, session, whenLoggedOut, loginForm, logout, showError, clearErrors, uuid, when, inr, paise } from './common.js';
-import { explain, loginWords } from './i18n.js';
+import { t, explain, loginWords, applyI18n, fillPickers, fromLogin, onLang, setLang, nextLang, pname } from './i18n.js';
 import { watchSync } from './sync.js';
 
 let zone = '', products = [], stock = [];
@@ -15,14 +15,14 @@ function show(view) {
   $('#app-view').hidden = view !== 'app';
   const u = session.user;
   $('#logout-btn').hidden = !u;
-  $('#who').textContent = u ? `${u.display_name || u.username} · ${u.mall || ''} · zone ${zone}` : '';
+  $('#who').textContent = u ? `${u.display_name || u.username} · ${u.mall || ''} · ${t('zone.zone')} ${zone}` : '';
   if (view === 'login') $('#login-user').focus();
 }
 
-loginForm($('#login-form'), ['zone_manager', 'mall_admin'], () => start(), {
-  ...loginWords, wrongRole: (r) => `This screen is for zone managers; you are logged in as ${r}.`,
+loginForm($('#login-form'), ['zone_manager', 'mall_admin'], async (login) => { await fromLogin(login); start(); }, {
+  ...loginWords, wrongRole: (r) => t('zone.wrongRole', r),
 });
-whenLoggedOut(() => { session.clear(); show('login'); showError($('#login-pass'), 'Your login has expired. Please log in again.'); });
+whenLoggedOut(() => { session.clear(); show('login'); showError($('#login-pass'), t('e_unauthorized')); });
 $('#logout-btn').addEventListener('click', async () => { await logout(); show('login'); });
 
 async function start() {
@@ -34,10 +34,10 @@ async function start() {
   try {
     products = (await api('GET', '/api/v1/products?zone=' + zone)) || [];
   } catch (e) { showError($('#stock-err'), explain(e)); }
-  $('#zone-skus').replaceChildren(...products.map((p) => el('option', { value: p.sku }, `${p.name} (${p.district})`)));
+  $('#zone-skus').replaceChildren(...products.map((p) => el('option', { value: p.sku }, `${pname(p)} (${p.district})`)));
   const producers = new Map();
   for (const p of products) if (!producers.has(p.producer_id)) producers.set(p.producer_id, `${p.producer_name || p.producer_id} — ${p.district}`);
-  $('#rcv-producer').replaceChildren(el('option', { value: '' }, 'Choose the producer…'), ...[...producers].map(([id, n]) => el('option', { value: id }, n)));
+  $('#rcv-producer').replaceChildren(el('option', { value: '' }, t('zone.chooseProducer')), ...[...producers].map(([id, n]) => el('option', { value: id }, n)));
   for (const ed of editors) ed.reset();
   loadStock();
 }
@@ -78,10 +78,10 @@ function drawStock() {
   const f = $('#stock-filter').value.trim().toLowerCase(), lowOnly = $('#stock-lowonly').checked;
   const rows = stock.filter((r) => (!lowOnly || r.low) && (!f || r.sku.toLowerCase().includes(f) || r.name.toLowerCase().includes(f)));
   $('#stock-table tbody').replaceChildren(...rows.map((r) => el('tr', { class: r.low ? 'low' : '', 'data-sku': r.sku },
-    el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => history(r.sku), 'aria-label': `History of ${r.sku}` }, r.sku)),
-    el('td', {}, r.name), el('td', { class: 'num' }, r.shelf), el('td', { class: 'num' }, r.backroom), el('td', { class: 'num' }, r.damaged),
+    el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => history(r.sku), 'aria-label': t('zone.historyOf', r.sku) }, r.sku)),
+    el('td', {}, pname(products.find((p) => p.sku === r.sku) || r)), el('td', { class: 'num' }, r.shelf), el('td', { class: 'num' }, r.backroom), el('td', { class: 'num' }, r.damaged),
     el('td', { class: 'num' }, r.reorder_point || '—'),
-    el('td', { class: 'stock-state' }, r.shelf + r.backroom < 0 ? el('strong', {}, 'NEGATIVE') : r.shelf + r.backroom === 0 ? el('strong', {}, 'OUT OF STOCK') : r.low ? el('strong', {}, 'LOW') : 'OK'))));
+    el('td', { class: 'stock-state' }, r.shelf + r.backroom < 0 ? el('strong', {}, t('zone.negative')) : r.shelf + r.backroom === 0 ? el('strong', {}, t('zone.outOfStock')) : r.low ? el('strong', {}, t('zone.low')) : t('zone.ok')))));
   const low = stock.filter((r) => r.low).length;
   $('#low-count').hidden = !low;
   $('#low-count').textContent = `${low} low`;
@@ -96,14 +96,14 @@ async function loadLow() {
     const low = (await api('GET', Z() + '/low-stock')) || [];
     $('#low-table tbody').replaceChildren(...(low.length ? low.map((r) => el('tr', { class: 'low' }, el('td', {}, r.sku), el('td', {}, r.name),
       el('td', { class: 'num' }, r.available), el('td', { class: 'num' }, r.reorder_point), el('td', { class: 'num' }, r.sold_14d),
-      el('td', { class: 'num' }, el('strong', {}, r.suggested_qty)))) : [el('tr', {}, el('td', { colspan: 6, class: 'hint' }, 'Nothing is below its reorder point.'))]));
+      el('td', { class: 'num' }, el('strong', {}, r.suggested_qty)))) : [el('tr', {}, el('td', { colspan: 6, class: 'hint' }, t('zone.nothingLow')))]));
   } catch (e) { showError($('#low-err'), explain(e)); }
 }
 
 /** The document behind a movement or exception, as printed on it. */
 export function docText(d, ref) {
   if (!d) return ref || '';
-  const kind = { invoice: 'Invoice', credit_note: 'Credit note', grn: '', transfer: '', count: '', movement: '' }[d.kind] ?? '';
+  const kind = { invoice: t('zone.docInvoice'), credit_note: t('zone.docCreditNote'), grn: '', transfer: '', count: '', movement: '' }[d.kind] ?? '';
   return d.no ? (kind ? `${kind} ${d.no}` : d.no) : '';
 }
 
@@ -111,7 +111,7 @@ async function loadExceptions() {
   showError($('#exc-err'), '');
   try {
     const ex = (await api('GET', Z() + '/exceptions')) || [];
-    $('#exc-table tbody').replaceChildren(...(ex.length ? ex.map(drawException) : [el('tr', {}, el('td', { colspan: 5, class: 'hint' }, 'No open exceptions.'))]));
+    $('#exc-table tbody').replaceChildren(...(ex.length ? ex.map(drawException) : [el('tr', {}, el('td', { colspan: 5, class: 'hint' }, t('zone.noExceptions')))]));
   } catch (e) { showError($('#exc-err'), explain(e)); }
 }
 
@@ -119,13 +119,13 @@ async function loadExceptions() {
 function drawException(x) {
   const id = 'exc-note-' + x.id;
   const form = el('form', { class: 'row', novalidate: true },
-    el('label', { for: id, class: 'sr-only' }, `How the shortfall of ${x.sku} was settled`),
-    el('input', { id, maxlength: 500, placeholder: 'found in a carton / theft reported…', autocomplete: 'off' }),
-    el('button', { type: 'submit' }, 'Resolve'));
+    el('label', { for: id, class: 'sr-only' }, t('zone.howSettled', x.sku)),
+    el('input', { id, maxlength: 500, placeholder: t('zone.settlePh'), autocomplete: 'off' }),
+    el('button', { type: 'submit' }, t('zone.resolve')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const note = form.querySelector('input');
-    if (!note.value.trim()) { showError(note, 'Say how it was settled.'); note.focus(); return; }
+    if (!note.value.trim()) { showError(note, t('zone.saySettled')); note.focus(); return; }
     try {
       await api('POST', `/api/v1/exceptions/${encodeURIComponent(x.id)}/resolve`, { resolution: note.value.trim() });
       loadExceptions();
@@ -133,7 +133,7 @@ function drawException(x) {
   });
   return el('tr', { 'data-exception': x.id, 'data-sku': x.sku },
     el('td', {}, el('strong', {}, x.name || x.sku), el('div', { class: 'meta' }, x.sku)),
-    el('td', { class: 'num' }, `${x.shortfall} unit${x.shortfall === 1 ? '' : 's'}`),
+    el('td', { class: 'num' }, t('zone.unitsN', x.shortfall)),
     el('td', {}, docText(x.doc, x.ref)), el('td', {}, when(x.at)), el('td', {}, form));
 }
 
@@ -146,9 +146,9 @@ export function linesEditor(box, addBtn, prefix) {
     const row = el('div', { class: 'line-row' },
       el('div', {}, el('label', { for: `${prefix}-sku-${i}`, class: 'sr-only' }, 'SKU'),
         el('input', { id: `${prefix}-sku-${i}`, list: 'zone-skus', placeholder: 'SKU or barcode', value: sku, autocomplete: 'off', 'data-role': 'sku' })),
-      el('div', {}, el('label', { for: `${prefix}-qty-${i}`, class: 'sr-only' }, 'Quantity'),
-        el('input', { id: `${prefix}-qty-${i}`, type: 'number', min: 1, max: 100000, inputmode: 'numeric', placeholder: 'Qty', value: qty, 'data-role': 'qty' })),
-      el('button', { type: 'button', 'aria-label': 'Remove line', onclick: () => row.remove() }, '✕'));
+      el('div', {}, el('label', { for: `${prefix}-qty-${i}`, class: 'sr-only' }, t('quantity')),
+        el('input', { id: `${prefix}-qty-${i}`, type: 'number', min: 1, max: 100000, inputmode: 'numeric', placeholder: t('qty'), value: qty, 'data-role': 'qty' })),
+      el('button', { type: 'button', 'aria-label': t('remove'), onclick: () => row.remove() }, '✕'));
     box.append(row);
     return row;
   };
@@ -164,7 +164,7 @@ export function linesEditor(box, addBtn, prefix) {
         const s = row.querySelector('[data-role=sku]'), q = row.querySelector('[data-role=qty]');
         if (!s.value.trim() && !q.value.trim()) continue;
         const qty = Number(q.value);
-        if (!s.value.trim()) { showError(s, 'Enter a SKU.'); ok = false; }
+        if (!s.value.trim()) { showError(s, t('zone.enterSku')); ok = false; }
         if (!Number.isInteger(qty) || qty < 1) { showError(q, 'A whole number, 1 or more.'); ok = false; }
         out.push({ sku: s.value.trim(), qty });
       }
@@ -195,14 +195,14 @@ export function submitter(form, run) {
 
 submitter($('#receive-form'), async (key) => {
   const prod = $('#rcv-producer'), lines = rcv.read();
-  if (!prod.value) { showError(prod, 'Choose who sent the goods.'); prod.focus(); return false; }
+  if (!prod.value) { showError(prod, t('zone.chooseSender')); prod.focus(); return false; }
   if (!lines) return false;
-  if (!lines.length) { showError($('#rcv-err'), 'Add at least one line: SKU and quantity.'); return false; }
+  if (!lines.length) { showError($('#rcv-err'), t('zone.needLine')); return false; }
   try {
     const body = { producer_id: prod.value, lines };
     if ($('#rcv-ref').value.trim()) body.producer_ref = $('#rcv-ref').value.trim();
     const g = await api('POST', Z() + '/receipts', body, { key });
-    $('#rcv-done').textContent = `Received ${g.no}: ${g.total_qty} units worth ${inr(paise(g.total_value))} into the backroom.`;
+    $('#rcv-done').textContent = t('zone.receivedGRN', g.no, g.total_qty, inr(paise(g.total_value)));
     lastGRN = g;
     $('#rcv-labels').hidden = false;
     rcv.reset(); $('#rcv-ref').value = '';
@@ -217,8 +217,8 @@ $('#csv-form').addEventListener('submit', (ev) => {
   const file = $('#csv-file').files[0], prod = $('#rcv-producer').value;
   clearErrors($('#p-receive'));
   $('#csv-rows').hidden = true;
-  if (!prod) { showError($('#rcv-producer'), 'Choose the producer first: the CSV holds only SKUs and quantities.'); return; }
-  if (!file) { showError($('#csv-file'), 'Choose a CSV file with columns sku,qty.'); return; }
+  if (!prod) { showError($('#rcv-producer'), t('zone.producerFirst')); return; }
+  if (!file) { showError($('#csv-file'), t('zone.chooseCsv')); return; }
   const x = new XMLHttpRequest(), bar = $('#csv-progress');
   x.open('POST', `${Z()}/receipts/import?producer_id=${encodeURIComponent(prod)}`);
   x.setRequestHeader('Authorization', 'Bearer ' + session.token);
@@ -226,21 +226,21 @@ $('#csv-form').addEventListener('submit', (ev) => {
   x.setRequestHeader('Idempotency-Key', uuid());
   bar.hidden = false; bar.value = 0;
   x.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = (100 * e.loaded) / e.total; };
-  x.onerror = () => { bar.hidden = true; showError($('#csv-err'), 'No answer from the mall server. Check the network and try again.'); };
+  x.onerror = () => { bar.hidden = true; showError($('#csv-err'), t('e_network')); };
   x.onload = () => {
     bar.hidden = true;
     let d = null; try { d = JSON.parse(x.responseText); } catch { /* not JSON */ }
     if (x.status === 201 || x.status === 200) {
-      $('#rcv-done').textContent = `Received ${d.no} from the CSV: ${d.total_qty} units in ${d.lines.length} lines.`;
+      $('#rcv-done').textContent = t('zone.receivedCsv', d.no, d.total_qty, d.lines.length);
       lastGRN = d;
       $('#rcv-labels').hidden = false;
       loadStock();
       return;
     }
     const err = (d && d.error) || {};
-    showError($('#csv-err'), err.message || `The server answered ${x.status}.`);
+    showError($('#csv-err'), err.message || t('zone.serverAnswered', x.status));
     if (err.rows) {
-      $('#csv-rows').replaceChildren(...err.rows.map((r) => el('li', {}, `Line ${r.line}: ${r.message}`)));
+      $('#csv-rows').replaceChildren(...err.rows.map((r) => el('li', {}, t('zone.csvLine', r.line, r.message))));
       $('#csv-rows').hidden = false;
     }
   };
@@ -250,10 +250,10 @@ $('#csv-form').addEventListener('submit', (ev) => {
 submitter($('#restock-form'), async (key) => {
   const lines = rst.read();
   if (!lines) return false;
-  if (!lines.length) { showError($('#rst-err'), 'Add at least one line: SKU and quantity.'); return false; }
+  if (!lines.length) { showError($('#rst-err'), t('zone.needLine')); return false; }
   try {
     await api('POST', Z() + '/restock', { lines }, { key });
-    $('#rst-done').textContent = `Moved ${lines.reduce((n, l) => n + l.qty, 0)} units to the shelf.`;
+    $('#rst-done').textContent = t('zone.moved', lines.reduce((n, l) => n + l.qty, 0));
     rst.reset();
     loadStock();
     return true;
@@ -264,7 +264,7 @@ $('#rst-suggest').addEventListener('click', async () => {
   $('#rst-lines').replaceChildren();
   const want = stock.filter((r) => r.backroom > 0 && r.shelf <= Math.max(r.reorder_point, 2));
   for (const r of want) rst.add(r.sku, Math.min(r.backroom, Math.max(1, r.reorder_point * 2 - r.shelf)));
-  if (!want.length) { rst.add(); showError($('#rst-err'), 'No SKU has a low shelf and stock in the backroom.'); }
+  if (!want.length) { rst.add(); showError($('#rst-err'), t('zone.noneToRestock')); }
 });
 
 // ---- counts ----
@@ -275,7 +275,7 @@ async function loadCounts() {
     const list = (await api('GET', Z() + '/counts')) || [];
     const open = list.find((c) => c.status !== 'posted');
     if (open) drawCount(await api('GET', '/api/v1/counts/' + encodeURIComponent(open.id)));
-    else $('#count-open').replaceChildren(el('p', { class: 'hint' }, 'No count open. Start one above.'));
+    else $('#count-open').replaceChildren(el('p', { class: 'hint' }, t('zone.noCount')));
   } catch (e) { showError($('#cnt-err'), explain(e)); }
 }
 
@@ -290,14 +290,14 @@ submitter($('#count-new'), async (key) => {
 function drawCount(c) {
   $('#count-report').replaceChildren();
   const form = el('form', { novalidate: true },
-    el('h3', {}, `Count ${c.id.slice(-8)} — ${c.blind ? 'blind' : 'with expected quantities'}, started ${when(c.created_at)}`),
+    el('h3', {}, t(c.blind ? 'zone.countBlind' : 'zone.countOpen', c.id.slice(-8), when(c.created_at))),
     el('div', { class: 'cart-wrap' }, el('table', { class: 'grid' },
-      el('thead', {}, el('tr', {}, el('th', {}, 'SKU'), el('th', {}, 'Product'), el('th', {}, 'Where'), c.blind ? null : el('th', { class: 'num' }, 'Expected'), el('th', { class: 'num' }, 'Counted'))),
+      el('thead', {}, el('tr', {}, el('th', {}, 'SKU'), el('th', {}, t('zone.product')), el('th', {}, t('zone.where')), c.blind ? null : el('th', { class: 'num' }, t('zone.expected')), el('th', { class: 'num' }, t('zone.counted')))),
       el('tbody', {}, c.lines.map((l, i) => el('tr', {}, el('td', {}, l.sku), el('td', {}, el('label', { for: 'cnt-' + i }, l.name)), el('td', {}, l.location),
         c.blind ? null : el('td', { class: 'num' }, l.expected ?? ''),
         el('td', { class: 'num' }, el('input', { id: 'cnt-' + i, type: 'number', min: 0, inputmode: 'numeric', class: 'qty-in', value: l.counted ?? '',
           'data-sku': l.sku, 'data-loc': l.location }))))))),
-    el('div', { class: 'row end' }, el('button', { type: 'submit' }, 'Save counts'), el('button', { type: 'button', class: 'primary', onclick: () => post(c) }, 'Post count (write variances)')));
+    el('div', { class: 'row end' }, el('button', { type: 'submit' }, t('zone.saveCounts')), el('button', { type: 'button', class: 'primary', onclick: () => post(c) }, t('zone.postCount'))));
   form.addEventListener('submit', async (ev) => { ev.preventDefault(); await saveCount(c, form); });
   $('#count-open').replaceChildren(form);
 }
@@ -324,11 +324,11 @@ async function post(c) {
     const r = await api('POST', `/api/v1/counts/${encodeURIComponent(c.id)}/post`);
     const rep = r.report || r;
     $('#count-open').replaceChildren();
-    $('#count-report').replaceChildren(el('h3', {}, 'Variance report'), el('dl', { class: 'totals' },
-      el('dt', {}, 'Lines counted'), el('dd', {}, rep.lines), el('dt', {}, 'Lines with a difference'), el('dd', {}, rep.lines_with_variance),
-      el('dt', {}, 'Units over / short'), el('dd', {}, `${rep.units_over} / ${rep.units_short}`),
-      el('dt', {}, 'Value over / short'), el('dd', {}, `${inr(paise(rep.value_over))} / ${inr(paise(rep.value_short))}`),
-      el('dt', {}, 'Net'), el('dd', {}, inr(paise(rep.net_value)))));
+    $('#count-report').replaceChildren(el('h3', {}, t('zone.varianceReport')), el('dl', { class: 'totals' },
+      el('dt', {}, t('zone.linesCounted')), el('dd', {}, rep.lines), el('dt', {}, t('zone.linesDiff')), el('dd', {}, rep.lines_with_variance),
+      el('dt', {}, t('zone.unitsOverShort')), el('dd', {}, `${rep.units_over} / ${rep.units_short}`),
+      el('dt', {}, t('zone.valueOverShort')), el('dd', {}, `${inr(paise(rep.value_over))} / ${inr(paise(rep.value_short))}`),
+      el('dt', {}, t('net')), el('dd', {}, inr(paise(rep.net_value)))));
     loadStock();
   } catch (e) { showError($('#cnt-err'), explain(e)); }
 }
@@ -339,22 +339,22 @@ async function loadTransfers() {
   showError($('#xfers-err'), '');
   try {
     const peers = (await api('GET', '/api/v1/peer-malls')) || [];
-    $('#xfer-to').replaceChildren(...(peers.length ? peers.map((p) => el('option', { value: p.id }, `${p.id} — ${p.name || p.state}`)) : [el('option', { value: '' }, 'No other malls known yet')]));
+    $('#xfer-to').replaceChildren(...(peers.length ? peers.map((p) => el('option', { value: p.id }, `${p.id} — ${p.name || p.state}`)) : [el('option', { value: '' }, t('zone.noPeers'))]));
   } catch (e) { showError($('#xfer-err'), explain(e)); }
   try {
     const list = (await api('GET', Z() + '/transfers')) || [];
-    $('#xfers').replaceChildren(...(list.length ? list.map(drawTransfer) : [el('p', { class: 'hint' }, 'No transfers yet.')]));
+    $('#xfers').replaceChildren(...(list.length ? list.map(drawTransfer) : [el('p', { class: 'hint' }, t('zone.noTransfers'))]));
   } catch (e) { showError($('#xfers-err'), explain(e)); }
 }
 
 function drawTransfer(x) {
   const incoming = x.direction === 'in' && x.status !== 'received';
   const box = el('form', { class: 'panel', novalidate: true },
-    el('h3', {}, `${x.direction === 'in' ? 'From ' + x.from_mall : 'To ' + x.to_mall} · ${x.status} · ${when(x.sent_at)}${x.shortage ? ` · ${x.shortage} short` : ''}`),
-    el('table', { class: 'grid' }, el('tbody', {}, x.lines.map((l, i) => el('tr', {}, el('td', {}, `${l.sku} ${l.name}`), el('td', { class: 'num' }, `sent ${l.sent}`),
-      el('td', { class: 'num' }, incoming ? el('input', { type: 'number', min: 0, max: l.sent, value: l.sent, 'aria-label': `Received of ${l.sku}`, 'data-sku': l.sku, class: 'qty-in', id: `xr-${x.id}-${i}` })
-        : l.received === null ? '' : `received ${l.received}`))))),
-    incoming ? el('div', { class: 'row end' }, el('button', { type: 'submit', class: 'primary' }, 'Record what arrived')) : null,
+    el('h3', {}, `${x.direction === 'in' ? t('zone.fromMall', x.from_mall) : t('zone.toMall2', x.to_mall)} · ${x.status} · ${when(x.sent_at)}${x.shortage ? ' · ' + t('zone.shortN', x.shortage) : ''}`),
+    el('table', { class: 'grid' }, el('tbody', {}, x.lines.map((l, i) => el('tr', {}, el('td', {}, `${l.sku} ${l.name}`), el('td', { class: 'num' }, t('zone.sentN', l.sent)),
+      el('td', { class: 'num' }, incoming ? el('input', { type: 'number', min: 0, max: l.sent, value: l.sent, 'aria-label': t('zone.receivedOf', l.sku), 'data-sku': l.sku, class: 'qty-in', id: `xr-${x.id}-${i}` })
+        : l.received === null ? '' : t('zone.receivedN', l.received)))))),
+    incoming ? el('div', { class: 'row end' }, el('button', { type: 'submit', class: 'primary' }, t('zone.recordArrived'))) : null,
     el('p', { class: 'err', role: 'alert', hidden: true }));
   box.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -366,12 +366,12 @@ function drawTransfer(x) {
 
 submitter($('#xfer-form'), async (key) => {
   const to = $('#xfer-to').value, lines = xfer.read();
-  if (!to) { showError($('#xfer-to'), 'Choose the mall to send to.'); return false; }
+  if (!to) { showError($('#xfer-to'), t('zone.chooseMall')); return false; }
   if (!lines) return false;
-  if (!lines.length) { showError($('#xfer-err'), 'Add at least one line: SKU and quantity.'); return false; }
+  if (!lines.length) { showError($('#xfer-err'), t('zone.needLine')); return false; }
   try {
     const x = await api('POST', Z() + '/transfers', { to_mall: to, from: $('#xfer-from').value, lines }, { key });
-    $('#xfer-done').textContent = `Sent to ${x.to_mall}: ${x.lines.reduce((n, l) => n + l.sent, 0)} units now in transit.`;
+    $('#xfer-done').textContent = t('zone.sentTo', x.to_mall, x.lines.reduce((n, l) => n + l.sent, 0));
     xfer.reset();
     loadTransfers();
     return true;
@@ -387,10 +387,17 @@ async function history(sku) {
   try {
     const moves = (await api('GET', `/api/v1/stock/${encodeURIComponent(sku)}/moves`)) || [];
     $('#hist-table tbody').replaceChildren(...(moves.length ? moves.map((m) => el('tr', {}, el('td', {}, when(m.at)), el('td', {}, m.kind), el('td', { class: 'num' }, m.qty),
-      el('td', {}, m.from || ''), el('td', {}, m.to || ''), el('td', {}, docText(m.doc, m.ref)), el('td', {}, m.note || ''))) : [el('tr', {}, el('td', { colspan: 7, class: 'hint' }, 'No movements yet.'))]));
-  } catch (e) { showError($('#hist-sku'), e.status === 404 && !e.notAvailable ? `No SKU ${sku} at this mall.` : explain(e)); }
+      el('td', {}, m.from || ''), el('td', {}, m.to || ''), el('td', {}, docText(m.doc, m.ref)), el('td', {}, m.note || ''))) : [el('tr', {}, el('td', { colspan: 7, class: 'hint' }, t('zone.noMoves')))]));
+  } catch (e) { showError($('#hist-sku'), e.status === 404 && !e.notAvailable ? t('zone.noSku', sku) : explain(e)); }
 }
 $('#hist-form').addEventListener('submit', (ev) => { ev.preventDefault(); const s = $('#hist-sku').value.trim(); if (s) history(s); });
+
+// Words: the page's labels now, and again (with the tables drawn in code)
+// when the language changes; Alt+L switches.
+applyI18n();
+fillPickers();
+onLang(() => { show($('#app-view').hidden ? 'login' : 'app'); if (!$('#app-view').hidden) drawStock(); });
+document.addEventListener('keydown', (ev) => { if (ev.altKey && ev.key.toLowerCase() === 'l') { ev.preventDefault(); setLang(nextLang()); } });
 
 watchSync();
 start();
