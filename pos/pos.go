@@ -51,6 +51,9 @@ type Config struct {
 	// extra zero) that would print absurd change and skew the tender
 	// figures.
 	MaxChange money.Amount
+	// TraceBase is the hub's public web address (https://hub.example),
+	// for the trace link each receipt's QR code carries (issue 20).
+	TraceBase string
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -84,6 +87,9 @@ type Mall struct {
 	StateName string `json:"state_name"` // e.g. "Uttar Pradesh"
 	StateCode string `json:"state_code"` // GST state code, e.g. "09"
 	UTGST     bool   `json:"utgst"`      // the state share is UTGST, not SGST
+	// TraceBase is the hub's public address; a sale's trace link (its
+	// receipt's QR code) is TraceBase/trace/<token>. Empty: no links.
+	TraceBase string `json:"-"`
 }
 
 // DefaultMaxChange is Config.MaxChange when none is set: ₹2000, the
@@ -153,6 +159,7 @@ func New(ctx context.Context, db *sqlitedb.DB, store *auth.Store, cfg Config) (*
 	if m.UTGST, err = catalogdb.StateUsesUTGST(ctx, db.R, m.State); err != nil {
 		return nil, fmt.Errorf("pos: %w", err)
 	}
+	m.TraceBase = strings.TrimRight(cfg.TraceBase, "/")
 	if cfg.UPIVPA == "" {
 		cfg.UPIVPA = "ektamall." + strings.ToLower(m.ID) + "@sbi"
 	}

@@ -70,6 +70,10 @@ func readSale(ctx context.Context, q queryer, m Mall, id string) (Sale, error) {
 		return Sale{}, fmt.Errorf("read sale: %w", err)
 	}
 	sl.At, sl.ApprovedBy = parseTime(at), approver.String
+	if sl.traceToken, err = readTrace(ctx, q, id); err != nil {
+		return Sale{}, err
+	}
+	sl.TraceURL = m.traceURL(sl.traceToken)
 	sl.SGST, sl.UTGST = splitShare(share, sl.ut)
 	sl.Payable = sl.Total.Add(sl.RoundOff)
 	if sl.POSState == "" { // invoices from before the place of supply was stored

@@ -256,6 +256,10 @@ func (s *Service) writeSale(ctx context.Context, tx *sql.Tx, a Actor, p *pending
 	if err := insertSale(ctx, tx, sale, series, seq, int(fy), approver); err != nil {
 		return Sale{}, "", err
 	}
+	if sale.traceToken, err = insertTrace(ctx, tx, p.id); err != nil {
+		return Sale{}, "", err
+	}
+	sale.TraceURL = s.mall.traceURL(sale.traceToken)
 	if err := insertLines(ctx, tx, p.id, p.lines); err != nil {
 		return Sale{}, "", err
 	}
@@ -400,7 +404,8 @@ func insertTenders(ctx context.Context, tx *sql.Tx, table, fk, id string, ts []T
 
 func saleEvent(s Sale) events.Sale {
 	ev := events.Sale{SaleID: s.ID, InvoiceNo: s.InvoiceNo, ShiftID: s.ShiftID, Counter: s.Counter, CashierID: s.CashierID,
-		At: s.At, Total: s.Total, Change: s.Change, RoundOff: s.RoundOff, POSState: s.POSState, B2B: s.B2B, EInvoice: s.EInvoice}
+		At: s.At, Total: s.Total, Change: s.Change, RoundOff: s.RoundOff, POSState: s.POSState, B2B: s.B2B, EInvoice: s.EInvoice,
+		TraceToken: s.traceToken}
 	if b := s.Buyer; b != nil {
 		ev.Buyer = &events.Buyer{GSTIN: b.GSTIN, Name: b.Name, Address: b.Address, State: b.State, PAN: b.PAN, Form60: b.Form60}
 	}

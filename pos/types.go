@@ -116,6 +116,11 @@ type Sale struct {
 	CancelledAt  *time.Time `json:"cancelled_at,omitempty"`
 	CancelledBy  string     `json:"cancelled_by,omitempty"`
 	CancelReason string     `json:"cancel_reason,omitempty"`
+	// TraceURL is the public page at the hub that the receipt's QR code
+	// opens: where each line came from and, once paid, that the producer
+	// was paid. traceToken is its unguessable part.
+	TraceURL   string `json:"trace_url,omitempty"`
+	traceToken string
 	// CreditNotes are the returns against this invoice, oldest first.
 	CreditNotes []CreditNoteRef `json:"credit_notes"`
 	// Warnings are for the cashier, on the answer to the checkout only:

@@ -21,6 +21,7 @@ import (
 
 	"ektamall/cmd/ektamall/internal/demoseed"
 	hubapp "ektamall/hub/app"
+	"ektamall/hub/producer"
 	"ektamall/hub/settle"
 	"ektamall/inventory"
 	"ektamall/pos/mallapp"
@@ -205,7 +206,7 @@ func startDemo(ctx context.Context, cfg demoConfig, log *slog.Logger) (_ *demo, 
 		}
 		m, err := mallapp.Open(ctx, mallapp.Config{Dir: filepath.Join(dir, dm.ID), ID: dm.ID, State: dm.State, Name: dm.Name,
 			Address: dm.Address, HTTP: mallAddr(i), Metrics: demoMetrics(mallAddr(i)), Hub: d.hub.LeafURL, Creds: creds, Synchronous: "FULL", ShutdownFor: 10 * time.Second,
-			MaxChange: cfg.MaxChange}, log)
+			MaxChange: cfg.MaxChange, HubURL: d.hub.URL}, log)
 		if err != nil {
 			return nil, fmt.Errorf("mall %s: %w", dm.ID, err)
 		}
@@ -299,6 +300,14 @@ func (d *demo) seedUsers(ctx context.Context, path string) ([]demoUser, error) {
 		})
 		if err != nil {
 			return nil, fmt.Errorf("demo user %s: %w", u.Username, err)
+		}
+	}
+	// The demo's producer agreed to be named on receipts' trace pages.
+	for _, u := range users {
+		if u.ProducerID != "" {
+			if err := d.hub.Producer.SetConsent(ctx, producer.Profile{ProducerID: u.ProducerID}, true, "demo"); err != nil {
+				return nil, fmt.Errorf("demo producer consent: %w", err)
+			}
 		}
 	}
 	return users, nil

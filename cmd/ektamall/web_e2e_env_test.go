@@ -32,13 +32,18 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 
 // startEnv opens the hub and the mall in t.TempDir on random loopback
 // ports, creates the users of every role, serves both and stops both (mall
-// first: it is a leaf of the hub) when the test ends.
-func startEnv(t *testing.T) *env {
+// first: it is a leaf of the hub) when the test ends. hubOpts adjust the
+// hub's configuration.
+func startEnv(t *testing.T, hubOpts ...func(*hubapp.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	h, err := hubapp.Open(ctx, hubapp.Config{Dir: filepath.Join(dir, "hub"), HTTP: "127.0.0.1:0", Leaf: "127.0.0.1:0",
-		Synchronous: "NORMAL", ShutdownFor: 5 * time.Second}, quiet())
+	hc := hubapp.Config{Dir: filepath.Join(dir, "hub"), HTTP: "127.0.0.1:0", Leaf: "127.0.0.1:0",
+		Synchronous: "NORMAL", ShutdownFor: 5 * time.Second}
+	for _, o := range hubOpts {
+		o(&hc)
+	}
+	h, err := hubapp.Open(ctx, hc, quiet())
 	if err != nil {
 		t.Fatalf("open hub: %v", err)
 	}
@@ -49,7 +54,7 @@ func startEnv(t *testing.T) *env {
 		t.Fatalf("provision mall: %v", err)
 	}
 	m, err := mallapp.Open(ctx, mallapp.Config{Dir: filepath.Join(dir, "LKO1"), ID: "LKO1", State: "UP", Name: "PM Ekta Mall, Lucknow",
-		Address: "Awadh Shilpgram, Lucknow", HTTP: "127.0.0.1:0", Hub: h.LeafURL, Creds: creds, Synchronous: "NORMAL", ShutdownFor: 5 * time.Second}, quiet())
+		Address: "Awadh Shilpgram, Lucknow", HTTP: "127.0.0.1:0", Hub: h.LeafURL, HubURL: h.URL, Creds: creds, Synchronous: "NORMAL", ShutdownFor: 5 * time.Second}, quiet())
 	if err != nil {
 		h.Close()
 		t.Fatalf("open mall: %v", err)

@@ -8,6 +8,7 @@ import (
 
 	"ektamall/hub/producer"
 	"ektamall/shared/auth"
+	"ektamall/shared/errs"
 	"ektamall/shared/httpx"
 )
 
@@ -21,6 +22,7 @@ func (s *Server) registerProducer(r *gin.Engine, fin *gin.RouterGroup) {
 		return
 	}
 	r.POST("/api/v1/auth/setup", httpx.Limit(httpx.MaxLoginBody), s.setupPassword)
+	r.GET("/trace/:token", s.tracePage)
 	fin.POST("/producers/:id/login", httpx.RequireRole(auth.Finance), s.issueProducerLogin)
 	g := r.Group("/api/v1/producer", httpx.RequireAuth(s.d.Auth), httpx.RequireRole(auth.Producer), s.producerOf)
 	g.GET("/me", func(c *gin.Context) { c.JSON(http.StatusOK, profile(c)) })
@@ -29,6 +31,8 @@ func (s *Server) registerProducer(r *gin.Engine, fin *gin.RouterGroup) {
 	g.GET("/payouts", s.producerPayouts)
 	g.GET("/payouts/:id", s.producerPayout)
 	g.GET("/statement", s.producerStatement)
+	g.GET("/consent", s.producerConsent)
+	g.PUT("/consent", s.setProducerConsent)
 }
 
 const keyProfile = "producer.profile"
@@ -185,4 +189,62 @@ func baseURL(c *gin.Context) string {
 		scheme = "https"
 	}
 	return scheme + "://" + c.Request.Host
+}
+
+// tracePage is the public page a receipt's QR code opens: no login, no
+// script, nothing about the buyer. Its policy allows only this origin's
+// style sheet; it is never framed and sends no referrer (the link is the
+// token).
+func (s *Server) tracePage(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-cache")
+	p, err := s.d.Producer.Trace(c.Request.Context(), s.d.Ledger.Settle, c.Param("token"))
+	if errs.CodeOf(err) == errs.NotFound {
+		c.Data(http.StatusNotFound, "text/html; charset=utf-8", []byte(`<!doctype html><html lang="en"><head><meta charset="utf-8">`+
+			`<meta name="viewport" content="width=device-width, initial-scale=1"><title>Not found</title></head>`+
+			`<body><h1>No receipt has this link</h1><p>Check the QR code, or try again in a minute: a sale just made takes a few seconds to arrive.</p></body></html>`))
+		return
+	}
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Status(http.StatusOK)
+	if err := p.WriteHTML(c.Writer); err != nil {
+		httpx.Log(c).Error("write trace page", "err", err)
+	}
+}
+
+func (s *Server) producerConsent(c *gin.Context) {
+	show, err := s.d.Producer.Consent(c.Request.Context(), profile(c).ProducerID)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"show_name": show})
+}
+
+// setProducerConsent: {"show_name": true} lets the trace pages of
+// receipts name the producer; false (the default) keeps them anonymous.
+func (s *Server) setProducerConsent(c *gin.Context) {
+	var in struct {
+		ShowName *bool `json:"show_name"`
+	}
+	if err := httpx.Decode(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	if in.ShowName == nil {
+		httpx.Fail(c, errs.Field("show_name", "show_name must be true or false"))
+		return
+	}
+	if err := s.d.Producer.SetConsent(c.Request.Context(), profile(c), *in.ShowName, httpx.User(c).Username); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"show_name": *in.ShowName})
 }

@@ -41,7 +41,17 @@ func (st Statement) WriteCSV(w io.Writer) error {
 var templates embed.FS
 
 var pages = template.Must(template.New("").Funcs(template.FuncMap{
-	"day":  func(t time.Time) string { return t.In(IST).Format("02 Jan 2006") },
+	"day": func(v any) string {
+		switch t := v.(type) {
+		case time.Time:
+			return t.In(IST).Format("2 January 2006")
+		case *time.Time:
+			if t != nil {
+				return t.In(IST).Format("2 January 2006")
+			}
+		}
+		return ""
+	},
 	"when": func(t time.Time) string { return t.In(IST).Format("02 Jan 2006 15:04") },
 	"kind": kindLabel,
 }).ParseFS(templates, "templates/*.html"))

@@ -5,6 +5,7 @@ import (
 	"ektamall/shared/sqldb"
 	"encoding/json"
 	"fmt"
+	"regexp"
 
 	"ektamall/shared/events"
 )
@@ -27,38 +28,64 @@ import (
 
 const stockBatch = 2000 // events read per mall per catch-up
 
-// catchUpStock reads every mall's new events into hub_stock.
-func (s *Service) catchUpStock(ctx context.Context) error {
-	return s.db.Transact(ctx, func(tx sqldb.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT m.mall_id, m.watermark, COALESCE(c.seq, 0) FROM mall_sync m
-			LEFT JOIN hub_stock_cursor c ON c.mall = m.mall_id WHERE m.watermark > COALESCE(c.seq, 0)`)
-		if err != nil {
+// tokenRE is a trace token as malls make them (pos/trace.go).
+var tokenRE = regexp.MustCompile(`^[A-Za-z0-9_-]{20,64}$`)
+
+// catchUp reads every mall's new events into hub_stock and trace_tokens.
+// It looks first, outside a write transaction, so a read with nothing new
+// to catch up (the common case, and every public trace page) writes
+// nothing.
+func (s *Service) catchUp(ctx context.Context) error {
+	for range maxCatchUps {
+		var behind int
+		if err := s.db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM mall_sync m LEFT JOIN hub_stock_cursor c ON c.mall = m.mall_id
+			WHERE m.watermark > COALESCE(c.seq, 0)`).Scan(&behind); err != nil {
 			return fmt.Errorf("stock cursors: %w", err)
 		}
-		type todo struct {
-			mall     string
-			wm, from int64
+		if behind == 0 {
+			return nil
 		}
-		var ts []todo
-		for rows.Next() {
-			var t todo
-			if err := rows.Scan(&t.mall, &t.wm, &t.from); err != nil {
-				rows.Close()
-				return err
-			}
-			ts = append(ts, t)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := s.db.Transact(ctx, func(tx sqldb.Tx) error { return s.catchUpBatch(ctx, tx) }); err != nil {
 			return err
 		}
-		for _, t := range ts {
-			if err := s.catchUpMall(ctx, tx, t.mall, t.from, t.wm); err != nil {
-				return err
-			}
+	}
+	return nil // the rest on the next read
+}
+
+// maxCatchUps bounds the batches one read catches up (a hub that was
+// given years of events at once catches up over several reads).
+const maxCatchUps = 50
+
+// catchUpBatch reads up to stockBatch events of each mall that is behind.
+func (s *Service) catchUpBatch(ctx context.Context, tx sqldb.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT m.mall_id, m.watermark, COALESCE(c.seq, 0) FROM mall_sync m
+		LEFT JOIN hub_stock_cursor c ON c.mall = m.mall_id WHERE m.watermark > COALESCE(c.seq, 0)`)
+	if err != nil {
+		return fmt.Errorf("stock cursors: %w", err)
+	}
+	type todo struct {
+		mall     string
+		wm, from int64
+	}
+	var ts []todo
+	for rows.Next() {
+		var t todo
+		if err := rows.Scan(&t.mall, &t.wm, &t.from); err != nil {
+			rows.Close()
+			return err
 		}
-		return nil
-	})
+		ts = append(ts, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, t := range ts {
+		if err := s.catchUpMall(ctx, tx, t.mall, t.from, t.wm); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Service) catchUpMall(ctx context.Context, tx sqldb.Tx, mall string, from, wm int64) error {
@@ -117,6 +144,11 @@ func (s *Service) applyStock(ctx context.Context, tx sqldb.Tx, mall string, ev e
 			if err := sellOut(ctx, tx, mall, l.SKU, l.State, l.Qty); err != nil {
 				return err
 			}
+		}
+		if tokenRE.MatchString(p.TraceToken) {
+			_, err := tx.ExecContext(ctx, `INSERT INTO trace_tokens (token, mall, sale_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+				p.TraceToken, mall, p.SaleID)
+			return err
 		}
 	case events.SaleVoided:
 		var p events.Void

@@ -30,7 +30,7 @@ type Product struct {
 
 // Stock lists the producer's products with what each mall holds.
 func (s *Service) Stock(ctx context.Context, producerID string) ([]Product, error) {
-	if err := s.catchUpStock(ctx); err != nil {
+	if err := s.catchUp(ctx); err != nil {
 		return nil, err
 	}
 	rows, err := s.db.Reader().QueryContext(ctx, `SELECT p.sku, p.name, p.mrp_paise, p.gi, p.active, COALESCE(h.mall, ''),

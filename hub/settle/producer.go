@@ -2,6 +2,8 @@ package settle
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -98,4 +100,69 @@ func (s *Service) producerPayout(ctx context.Context, p Payout) (ProducerPayout,
 		pp.ReturnsNet = pp.ReturnsNet.Add(l.Net)
 	}
 	return pp, nil
+}
+
+// LineSettlement is how a sale line stands in settlement, for the public
+// trace page: the run that paid it and its producer's payout in that run.
+type LineSettlement struct {
+	RunNo     int64      `json:"run_no"`
+	Reference string     `json:"reference,omitempty"` // "" when the run carried the balance forward
+	Status    string     `json:"status"`              // settled (balance carried), sent, paid, failed
+	PaidAt    *time.Time `json:"paid_at,omitempty"`
+}
+
+// SaleLineSettlement finds the first run whose region holds a sale line
+// (the run that paid it) and that run's payout to the line's producer;
+// nil when no run has settled the line yet.
+func (s *Service) SaleLineSettlement(ctx context.Context, mall, saleID string, lineNo int) (*LineSettlement, error) {
+	q := s.db.Reader()
+	var ing, at, producer string
+	if err := q.QueryRowContext(ctx, `SELECT ingested_at, at, producer_id FROM hub_sale_lines WHERE mall = ? AND sale_id = ? AND line_no = ?`,
+		mall, saleID, lineNo).Scan(&ing, &at, &producer); err != nil {
+		return nil, fmt.Errorf("sale line: %w", err)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT id, run_no, cutoff, window_secs, window_end FROM settlement_runs WHERE cutoff >= ? ORDER BY run_no`, ing)
+	if err != nil {
+		return nil, fmt.Errorf("runs: %w", err)
+	}
+	var runID string
+	ls := &LineSettlement{}
+	for rows.Next() {
+		var id, cut, end string
+		var no, secs int64
+		if err := rows.Scan(&id, &no, &cut, &secs, &end); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		reg, err := regionOf(cut, secs, end)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if ing <= reg.cut && at <= reg.win {
+			runID, ls.RunNo = id, no
+			break
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || runID == "" {
+		return nil, err
+	}
+	var paidAt *string
+	err = q.QueryRowContext(ctx, `SELECT p.reference, CASE WHEN x.payout_id IS NOT NULL THEN 'failed' ELSE COALESCE(r.status, 'sent') END,
+			CASE WHEN x.payout_id IS NULL AND r.status = 'paid' THEN r.at END
+		FROM settlement_payouts p LEFT JOIN payout_results r ON r.payout_id = p.id LEFT JOIN payout_returns x ON x.payout_id = p.id
+		WHERE p.run_id = ? AND p.producer_id = ?`, runID, producer).Scan(&ls.Reference, &ls.Status, &paidAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		ls.Status = "settled"
+		return ls, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("line payout: %w", err)
+	}
+	if paidAt != nil {
+		t, _ := ledger.ParseTS(*paidAt)
+		ls.PaidAt = &t
+	}
+	return ls, nil
 }

@@ -65,7 +65,11 @@ func New(d Deps) *gin.Engine {
 	api.GET("/sync", httpx.RequireRole(auth.MallAdmin, auth.Cashier, auth.ZoneManager), s.sync)
 	s.registerPOS(api)
 	s.registerInventory(api)
-	web.Register(r) // the screens: / (till) and /zone
+	trace := ""
+	if d.POS.Service != nil {
+		trace = d.POS.Service.Mall().TraceBase
+	}
+	web.Register(r, trace) // the screens: / (till) and /zone
 	return r
 }
 

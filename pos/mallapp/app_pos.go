@@ -16,7 +16,7 @@ func (m *Mall) posDeps() (api.POSDeps, error) {
 		UPIVPA: m.cfg.UPIVPA, UPIMCC: m.cfg.UPIMCC, UPIName: m.cfg.Name,
 		DiscountLimitBP: map[auth.Role]int64{auth.Cashier: m.cfg.CashierDiscountPct * 100, auth.MallAdmin: 100_00},
 		RoundOff:        ro, Limits: pos.Limits{CashFrom: lim.Cash, PANAbove: lim.PAN, NamedFrom: lim.Named},
-		MaxChange: lim.Change,
+		MaxChange: lim.Change, TraceBase: m.cfg.HubURL,
 	})
 	if err != nil {
 		return api.POSDeps{}, err

@@ -6,6 +6,7 @@ package mallapp
 
 import (
 	"flag"
+	"net/url"
 	"regexp"
 	"time"
 
@@ -29,6 +30,7 @@ type Config struct {
 	Metrics            string        // /metrics listen address, "off" or "" for none (never the HTTP address)
 	Hub                string        // hub leaf URL, nats-leaf://host:port ("" = stand-alone)
 	Creds              string        // NATS credentials file for the leaf link
+	HubURL             string        // the hub's public web address, for the trace link on receipts
 	NATSPort           int           // local NATS client port for tools (0 = in-process only)
 	Synchronous        string        // SQLite synchronous: FULL (default) or NORMAL
 	ShutdownFor        time.Duration // grace period for in-flight requests
@@ -61,6 +63,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "reverse proxies (comma-separated IPs or CIDRs) whose X-Forwarded-For names the client, for per-client login lockout (default: none; the TCP peer is the client)")
 	fs.StringVar(&c.Metrics, "metrics", "127.0.0.1:9701", "listen address of /metrics (revenue figures: keep it on loopback or a private interface), or off")
 	fs.StringVar(&c.Hub, "hub", "", "hub leaf-node URLs, comma-separated, one per hub node, e.g. nats-leaf://hub.example:7422 (empty: run without a hub)")
+	fs.StringVar(&c.HubURL, "hub-url", "", "the hub's public web address (https://hub.example): each receipt's QR code links to its trace page there (empty: receipts carry no trace link)")
 	fs.StringVar(&c.Creds, "creds", "", "NATS credentials file for the leaf link to the hub")
 	fs.IntVar(&c.NATSPort, "nats-port", 0, "local NATS client port for operator tools (0: in-process only)")
 	fs.StringVar(&c.Synchronous, "sqlite-synchronous", "FULL", "SQLite synchronous mode: FULL (survives power cuts) or NORMAL")
@@ -104,6 +107,11 @@ func (c *Config) Validate() error {
 	}
 	if _, err := httpx.ParseProxies(c.TrustedProxies); err != nil {
 		e.Addf("trusted-proxies", "%v", err)
+	}
+	if c.HubURL != "" {
+		if u, err := url.Parse(c.HubURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			e.Addf("hub-url", "%q is not a web address such as https://hub.example", c.HubURL)
+		}
 	}
 	if c.NATSPort < 0 || c.NATSPort > 65535 {
 		e.Addf("nats-port", "%d is not a port", c.NATSPort)

@@ -7,6 +7,7 @@ import (
 	"html/template"
 
 	"ektamall/pos"
+	"ektamall/shared/qrsvg"
 )
 
 // InvoiceHTML renders a tax invoice as a printable HTML page.
@@ -23,6 +24,7 @@ h1{font-size:1.3em;margin:0}h2{font-size:1.1em;letter-spacing:.1em;text-align:ce
 table{border-collapse:collapse;width:100%;margin:.6em 0}th,td{border:1px solid #999;padding:.25em .4em;vertical-align:top}
 td.n,th.n{text-align:right;white-space:nowrap}.origin{color:#444;font-size:.9em}.cancel{color:#b00;font-weight:bold;text-align:center;font-size:1.3em}
 dl{display:grid;grid-template-columns:max-content auto;gap:.1em 1em;margin:.4em 0}dt{font-weight:600}dd{margin:0}
+.trace{display:flex;gap:1em;align-items:center;margin:.6em 0}.trace img{width:30mm;height:30mm}
 @media print{body{margin:0;max-width:none}button{display:none}}
 `
 
@@ -39,11 +41,22 @@ var CSP = "default-src 'none'; style-src " + StyleHash + "; script-src 'self'; i
 type page struct {
 	doc
 	CSS template.CSS
+	// TraceQR is the trace link's QR code as a data: URI (the receipt's
+	// policy allows images from data:, nothing from elsewhere).
+	TraceQR template.URL
 }
 
 func render(d doc) ([]byte, error) {
 	var b bytes.Buffer
-	if err := pageTmpl.Execute(&b, page{doc: d, CSS: template.CSS(css)}); err != nil {
+	pg := page{doc: d, CSS: template.CSS(css)}
+	if d.TraceURL != "" {
+		svg, err := qrsvg.SVG(d.TraceURL)
+		if err != nil {
+			return nil, err
+		}
+		pg.TraceQR = template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString([]byte(svg)))
+	}
+	if err := pageTmpl.Execute(&b, pg); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
@@ -74,6 +87,8 @@ var pageTmpl = template.Must(template.New("doc").Funcs(template.FuncMap{"method"
 <table><tbody>{{$pl := .PayLabel}}{{range .Payments}}<tr><td>{{$pl}} {{method .Method}}{{if .Ref}} (ref {{.Ref}}){{end}}</td><td class="n">{{.Amount}}</td></tr>{{end}}
 {{if .Change}}<tr><td>Change</td><td class="n">{{.Change}}</td></tr>{{end}}</tbody></table>
 <p>{{.Footer}}</p>
+{{if .TraceQR}}<figure class="trace"><img src="{{.TraceQR}}" width="120" height="120" alt="QR code of the trace link">
+<figcaption>Scan to see where your purchase came from and that its maker was paid: <a href="{{.TraceURL}}">{{.TraceURL}}</a></figcaption></figure>{{end}}
 <button type="button" id="print">Print</button>
 <script src="/assets/print.js"></script>
 </body></html>

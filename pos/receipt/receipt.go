@@ -49,6 +49,8 @@ type doc struct {
 	Payments    []pos.Tender
 	Change      *money.Amount
 	Footer      string
+	// TraceURL is the sale's public trace page (its QR code on the page).
+	TraceURL string
 }
 
 type line struct {
@@ -154,7 +156,7 @@ func saleDoc(m pos.Mall, s pos.Sale) doc {
 		Refs:       [][2]string{{"Counter", s.Counter}, {"Cashier", s.Cashier}, {"Place of supply", s.PlaceOfSupply}},
 		StateLabel: stateLabel(m.UTGST), Inter: s.Supply == "inter", Total: s.Total, Discount: s.Discount, Taxable: s.Taxable,
 		CGST: s.CGST, SGST: shareOf(s.SGST, s.UTGST), IGST: s.IGST, RoundOff: s.RoundOff, Payable: s.Payable, PayableName: "PAYABLE",
-		PayLabel: "Paid", Payments: s.Tenders, Footer: "Prices include GST. Returns with this invoice."}
+		PayLabel: "Paid", Payments: s.Tenders, Footer: "Prices include GST. Returns with this invoice.", TraceURL: s.TraceURL}
 	if s.DeliverTo != nil {
 		dt := s.DeliverTo
 		to := strings.TrimSpace(strings.Join([]string{dt.Name, dt.Address, stateName(dt.State), dt.Pincode}, ", "))

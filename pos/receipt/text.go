@@ -202,6 +202,12 @@ func text(d doc) string {
 	}
 	p.rule()
 	p.center(d.Footer)
+	if d.TraceURL != "" { // a thermal printer's own QR command can encode it too
+		p.center("Where your purchase came from:")
+		for _, part := range wrap(d.TraceURL, Width) {
+			p.line(part)
+		}
+	}
 	return p.b.String()
 }
 

@@ -16,7 +16,7 @@ import (
 func server(t *testing.T) *httptest.Server {
 	t.Helper()
 	r := httpx.NewEngine(slog.New(slog.NewTextHandler(io.Discard, nil)))
-	web.Register(r)
+	web.Register(r, "https://hub.example")
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
 	return srv
@@ -70,7 +70,14 @@ func TestQRCode(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(body, "<svg") || !strings.Contains(body, "h1v1h-1z") {
 		t.Fatalf("qr: %d %s %.80s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
 	}
-	for _, bad := range []string{"", "https://example.com", "upi://" + strings.Repeat("x", 600)} {
+	// A receipt's trace link is drawn; any other address, or a trace link
+	// with more path after the token, is refused.
+	resp, body = get(t, srv.URL+"/qr.svg?text="+url.QueryEscape("https://hub.example/trace/AbCdEfGhIjKlMnOpQrStUvWx"))
+	if resp.StatusCode != 200 || !strings.HasPrefix(body, "<svg") {
+		t.Fatalf("trace qr: %d %.80s", resp.StatusCode, body)
+	}
+	for _, bad := range []string{"", "https://example.com", "upi://" + strings.Repeat("x", 600), "https://hub.example/other",
+		"https://hub.example/trace/x/../../admin", "https://evil.example/trace/x", "https://hub.example/trace/x?next=evil"} {
 		resp, body := get(t, srv.URL+"/qr.svg?text="+url.QueryEscape(bad))
 		if resp.StatusCode != 400 || !strings.Contains(body, `"field":"text"`) {
 			t.Errorf("qr of %.20q: %d %s", bad, resp.StatusCode, body)

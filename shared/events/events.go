@@ -90,6 +90,9 @@ type Sale struct {
 	EInvoice string       `json:"einvoice,omitempty"`
 	Buyer    *Buyer       `json:"buyer,omitempty"`
 	ShipTo   string       `json:"ship_state,omitempty"`
+	// TraceToken (issue 20; optional) names the sale on the hub's public
+	// trace page that the receipt's QR code opens.
+	TraceToken string `json:"trace_token,omitempty"`
 }
 
 // Buyer is the recipient recorded on an invoice (PAN in full: the hub

@@ -111,7 +111,10 @@ function invoice(s) {
       s.round_off && paise(s.round_off) !== 0 ? [row(t('roundOff'), money(s.round_off)), row(t('payable'), money(s.payable), 'big')] : null,
       (s.tenders || []).map((x) => row(`${t(x.method)}${x.ref ? ' (' + x.ref + ')' : ''}`, money(x.amount))),
       row(t('change'), money(s.change || '0.00'))),
-    el('p', { class: 'doc-foot' }, t('thanks')));
+    el('p', { class: 'doc-foot' }, t('thanks')),
+    s.trace_url ? el('figure', { class: 'doc-trace' },
+      el('img', { src: '/qr.svg?text=' + encodeURIComponent(s.trace_url), width: 110, height: 110, alt: 'QR' }),
+      el('figcaption', {}, t('doc.traceScan'), el('br'), el('small', {}, s.trace_url))) : null);
 }
 
 function creditNote(r) {
