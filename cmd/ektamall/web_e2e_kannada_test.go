@@ -101,3 +101,39 @@ func TestZoneScreenHindi(t *testing.T) {
 	waitText(t, ctx, "#tab-stock", "Stock")
 	waitText(t, ctx, row, p.Name)
 }
+
+// TestProducerScreenLanguages: a producer reads their page in Hindi or
+// Kannada (the hub offers every language), and their choice follows them.
+func TestProducerScreenLanguages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are not short")
+	}
+	ctx := browser(t)
+	e := startEnv(t)
+	p, _ := upProducts(t)
+	var issued struct{ Code, Username string }
+	if code := webCall(t, "POST", e.hub.URL+"/api/v1/producers/"+p.ProducerID+"/login", webLogin(t, e.hub.URL, "finance"), map[string]string{}, &issued); code != 201 {
+		t.Fatalf("issue a producer login: %d", code)
+	}
+	if code := webCall(t, "POST", e.hub.URL+"/api/v1/auth/setup", "", map[string]string{"code": issued.Code, "password": password}, nil); code != 200 {
+		t.Fatalf("set the producer's password: %d", code)
+	}
+	login := func() {
+		browse(t, ctx, "producer page", chromedp.Navigate(e.hub.URL+"/producer"), chromedp.WaitReady("body", chromedp.ByQuery),
+			chromedp.Evaluate(`sessionStorage.clear(); localStorage.clear(); true`, nil),
+			chromedp.Navigate(e.hub.URL+"/producer"), chromedp.WaitVisible("#login-user", chromedp.ByQuery),
+			setValue("#login-user", issued.Username), setValue("#login-pass", password), chromedp.SendKeys("#login-pass", kb.Enter, chromedp.ByQuery),
+			chromedp.WaitVisible("#tab-sales", chromedp.ByQuery))
+	}
+	login()
+	waitText(t, ctx, "#tab-sales", "Sales")
+	browse(t, ctx, "Hindi", chromedp.Click("#lang-btn", chromedp.ByQuery))
+	waitText(t, ctx, "#tab-sales", "बिक्री")
+	shot(t, ctx, "producer-hi-01")
+	browse(t, ctx, "Kannada", chromedp.Click("#lang-btn", chromedp.ByQuery))
+	waitText(t, ctx, "#tab-sales", "ಮಾರಾಟ")
+	waitText(t, ctx, "#tab-stock", "ಸ್ಟಾಕ್")
+	shot(t, ctx, "producer-kn-01")
+	login()
+	waitText(t, ctx, "#tab-sales", "ಮಾರಾಟ")
+}

@@ -19,8 +19,18 @@ import (
 var regional = map[string]string{"KA": "kn"}
 
 // Languages are the languages a process in state offers its users: English,
-// Hindi and, where there is one, the State's own ("" for the hub).
+// Hindi and, where there is one, the State's own. The hub ("") serves every
+// State (producers and finance from anywhere), so it offers them all.
 func Languages(state string) []string {
+	if state == "" {
+		ls := []string{"en", "hi"}
+		for _, l := range Translated() {
+			if !slices.Contains(ls, l) {
+				ls = append(ls, l)
+			}
+		}
+		return ls
+	}
 	ls := []string{"en", "hi"}
 	if r, ok := regional[state]; ok && slices.Contains(Translated(), r) {
 		ls = append(ls, r)

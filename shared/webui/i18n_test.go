@@ -140,4 +140,7 @@ func TestLanguages(t *testing.T) {
 	if got := Languages("UP"); !slices.Equal(got, []string{"en", "hi"}) {
 		t.Errorf("Uttar Pradesh offers %v", got)
 	}
+	if got := Languages(""); !slices.Equal(got, []string{"en", "hi", "kn"}) {
+		t.Errorf("the hub offers %v", got)
+	}
 }

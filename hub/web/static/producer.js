@@ -1,71 +1,31 @@
 // The producer's screen: their sales, stock by mall, payouts and
-// statements, in English or Hindi, made for a phone. Every string a person
-// reads is in WORDS below (one table per language), so the screens'
-// translation files can take them over whole.
+// statements, in English, Hindi or Kannada, made for a phone. Every string
+// a person reads comes from the translation files (prod.* keys).
 import { $, $$, el, api, session, whenLoggedOut, loginForm, logout, showError, clearErrors, paise, inr, when } from './common.js';
+import { t, lang, setLang, nextLang, onLang, fromLogin, explain, NAMES } from './i18n.js';
 
-const WORDS = {
-  en: {
-    title: 'Producer', logout: 'Log out', loginTitle: 'Producer log in', username: 'Username', password: 'Password', login: 'Log in',
-    firstTime: 'First time? Set your password with the code from finance', code: 'One-time code',
-    newPassword: 'New password (8 or more characters)', setPassword: 'Set password',
-    setupDone: (u) => `Password set. Log in as ${u}.`,
-    tabSales: 'Sales', tabStock: 'Stock', tabPayouts: 'Payouts', tabStatement: 'Statement',
-    salesHint: 'Every sale and return of your goods, as the hub has booked it (last 30 days).',
-    stockHint: 'Your products and what each mall holds, as the hub knows it.',
-    from: 'From', to: 'To', show: 'Show', csv: 'Download CSV', print: 'Printable page',
-    sale: 'Sale', ret: 'Return', voided: 'cancelled', qty: 'Qty', price: 'Price', tax: 'GST', commission: 'Commission',
-    commGST: 'GST on commission', share: 'Your share', sold: 'Sold', returns: 'Returns', lines: 'Lines',
-    shelf: 'Shelf', backroom: 'Backroom', transit: 'In transit', damaged: 'Damaged', noStock: 'Not stocked at any mall yet',
-    paid: 'Paid', failed: 'Failed', sent: 'Sent to bank', utr: 'Bank UTR', paidOn: 'Paid on', run: 'Settlement run',
-    amount: 'Amount paid', gross: 'Sales (incl. GST)', returnsTaken: 'Returns taken back', broughtForward: 'Brought forward',
-    noPayouts: 'No payouts yet.', noSales: 'No sales in this period.',
-    opening: 'Opening balance', closing: 'Closing balance', credits: 'Credits', debits: 'Debits',
-    kinds: { sale: 'Sale', return: 'Return', void: 'Cancelled sale', payout: 'Payout sent', payout_paid: 'Bank confirmed',
-      payout_failed: 'Payout failed, owed again', payout_returned: 'Returned by bank' },
-    needUser: 'Type your username.', needPassword: 'Type your password.', badLogin: 'Wrong username or password.',
-    wrongRole: (r) => `This page is for producers; a ${r} logs in at the hub's main page.`,
-    needCode: 'Type the code from finance.', expired: 'Your login has expired. Please log in again.',
-    explain: (e) => e.status === 0 ? 'No answer from the hub. Check the network.' : e.message,
-  },
-  hi: {
-    title: 'उत्पादक', logout: 'लॉग आउट', loginTitle: 'उत्पादक लॉग इन', username: 'उपयोगकर्ता नाम', password: 'पासवर्ड', login: 'लॉग इन',
-    firstTime: 'पहली बार? वित्त विभाग से मिले कोड से पासवर्ड बनाएँ', code: 'एक-बार का कोड',
-    newPassword: 'नया पासवर्ड (8 या अधिक अक्षर)', setPassword: 'पासवर्ड बनाएँ',
-    setupDone: (u) => `पासवर्ड बन गया। ${u} के रूप में लॉग इन करें।`,
-    tabSales: 'बिक्री', tabStock: 'स्टॉक', tabPayouts: 'भुगतान', tabStatement: 'विवरण',
-    salesHint: 'आपके सामान की हर बिक्री और वापसी, जैसी हब ने दर्ज की (पिछले 30 दिन)।',
-    stockHint: 'आपके उत्पाद और हर मॉल में उनका स्टॉक, जैसा हब जानता है।',
-    from: 'से', to: 'तक', show: 'दिखाएँ', csv: 'CSV डाउनलोड करें', print: 'छापने योग्य पृष्ठ',
-    sale: 'बिक्री', ret: 'वापसी', voided: 'रद्द', qty: 'मात्रा', price: 'मूल्य', tax: 'जीएसटी', commission: 'कमीशन',
-    commGST: 'कमीशन पर जीएसटी', share: 'आपका हिस्सा', sold: 'बिक्री', returns: 'वापसी', lines: 'पंक्तियाँ',
-    shelf: 'शेल्फ', backroom: 'गोदाम', transit: 'रास्ते में', damaged: 'क्षतिग्रस्त', noStock: 'अभी किसी मॉल में स्टॉक नहीं',
-    paid: 'भुगतान हुआ', failed: 'विफल', sent: 'बैंक को भेजा', utr: 'बैंक UTR', paidOn: 'भुगतान की तिथि', run: 'निपटान क्रम',
-    amount: 'भुगतान राशि', gross: 'बिक्री (जीएसटी सहित)', returnsTaken: 'वापसी की कटौती', broughtForward: 'पिछला शेष',
-    noPayouts: 'अभी कोई भुगतान नहीं।', noSales: 'इस अवधि में कोई बिक्री नहीं।',
-    opening: 'प्रारंभिक शेष', closing: 'अंतिम शेष', credits: 'जमा', debits: 'नामे',
-    kinds: { sale: 'बिक्री', return: 'वापसी', void: 'रद्द बिक्री', payout: 'भुगतान भेजा', payout_paid: 'बैंक ने पुष्टि की',
-      payout_failed: 'भुगतान विफल, फिर देय', payout_returned: 'बैंक ने लौटाया' },
-    needUser: 'अपना उपयोगकर्ता नाम लिखें।', needPassword: 'अपना पासवर्ड लिखें।', badLogin: 'उपयोगकर्ता नाम या पासवर्ड गलत है।',
-    wrongRole: (r) => `यह पृष्ठ उत्पादकों के लिए है; ${r} हब के मुख्य पृष्ठ पर लॉग इन करें।`,
-    needCode: 'वित्त विभाग से मिला कोड लिखें।', expired: 'आपका लॉग इन समाप्त हो गया। फिर से लॉग इन करें।',
-    explain: (e) => e.status === 0 ? 'हब से उत्तर नहीं मिला। नेटवर्क जाँचें।' : e.message,
-  },
+// The producer's words are data: the prod.* keys of the translation files
+// (/assets/i18n/<lang>.json); w() reads them in the chosen language.
+const FNS = {
+  setupDone: (u) => t('prod.setupDone', u),
+  wrongRole: (r) => t('prod.wrongRole', r),
+  explain: (e) => (e.status === 0 ? t('prod.noAnswer') : explain(e)),
 };
-let lang = localStorage.getItem('ekta.lang') === 'hi' ? 'hi' : 'en';
-const w = () => WORDS[lang];
+const KINDS = new Proxy({}, { get: (_, k) => t('prod.kind.' + String(k)) });
+const W = new Proxy({}, { get: (_, k) => (k === 'kinds' ? KINDS : FNS[k] || t('prod.' + String(k))) });
+const w = () => W;
 // The login form reads its words when it needs them, so a language switch reaches it.
-const words = new Proxy({}, { get: (_, k) => w()[k] });
+const words = W;
 
 function translate() {
-  document.documentElement.lang = lang;
+  document.documentElement.lang = lang();
   for (const e of $$('[data-t]')) e.textContent = w()[e.dataset.t];
-  $('#lang-btn').textContent = lang === 'en' ? 'हिन्दी' : 'English';
-  $('#lang-btn').lang = lang === 'en' ? 'hi' : 'en';
+  $('#lang-btn').textContent = NAMES[nextLang()];
+  $('#lang-btn').lang = nextLang();
 }
 
 const rs = (s) => inr(paise(s));
-const day = (s) => new Date(s).toLocaleDateString(lang === 'hi' ? 'hi-IN' : 'en-IN', { timeZone: 'Asia/Kolkata', dateStyle: 'medium' });
+const day = (s) => new Date(s).toLocaleDateString(lang() + '-IN', { timeZone: 'Asia/Kolkata', dateStyle: 'medium' });
 const row = (k, v) => el('div', { class: 'row' }, el('span', {}, k), el('span', {}, v));
 
 function show(view) {
@@ -185,13 +145,12 @@ $('#setup-form').addEventListener('submit', async (ev) => {
   } catch (e) { showError(f.elements.password, w().explain(e)); }
 });
 
-$('#lang-btn').addEventListener('click', () => {
-  lang = lang === 'en' ? 'hi' : 'en';
-  localStorage.setItem('ekta.lang', lang);
+$('#lang-btn').addEventListener('click', () => setLang(nextLang()));
+onLang(() => {
   translate();
   if (!$('#app-view').hidden) loaders[current]().catch(fail);
 });
-loginForm($('#login-form'), ['producer'], () => start().catch(fail), words);
+loginForm($('#login-form'), ['producer'], async (login) => { await fromLogin(login); translate(); start().catch(fail); }, words);
 whenLoggedOut(() => { session.clear(); show('login'); showError($('#login-pass'), w().expired); });
 $('#logout-btn').addEventListener('click', async () => { await logout(); show('login'); });
 
