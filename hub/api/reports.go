@@ -18,6 +18,22 @@ import (
 func (s *Server) registerReports(api *gin.RouterGroup) {
 	api.GET("/reports/sales", s.salesReport)
 	api.GET("/reports/tenders", s.tenderMix)
+	api.GET("/reports/cash", s.cashOverShort)
+}
+
+// GET /reports/cash?mall=&from=&to= → cash over/short per closed shift.
+func (s *Server) cashOverShort(c *gin.Context) {
+	rng, err := reportRange(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	rows, err := report.CashOverShort(c.Request.Context(), s.d.DB.Reader(), c.Query("mall"), rng)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, rows)
 }
 
 // reportRange reads from= and to= (dates in IST, to inclusive, or RFC 3339).

@@ -24,6 +24,7 @@ func (s *Server) registerSync(api *gin.RouterGroup) {
 	cat := httpx.RequireRole(auth.HubAdmin)
 	api.POST("/catalog/products", cat, s.catalogProduct)
 	api.POST("/catalog/prices", cat, s.catalogPrice)
+	api.POST("/catalog/prices/bulk", cat, s.catalogBulkPrice)
 	api.POST("/catalog/producers", cat, s.catalogProducer)
 	api.POST("/catalog/districts", cat, s.catalogDistrict)
 	api.POST("/catalog/tax-rates", cat, s.catalogTaxRate)

@@ -21,31 +21,37 @@ func (s *Service) ChangeCatalog(ctx context.Context, c syncwire.CatalogChange, u
 		return syncwire.CatalogChange{}, err
 	}
 	err := s.cfg.DB.Transact(ctx, func(tx sqldb.Tx) error {
-		// The next id, not the database's sequence: CATALOG is published
-		// in id order and a gap would stall it (see route in validate.go).
-		err := tx.QueryRowContext(ctx, `INSERT INTO catalog_changes (id, kind, body, created_at, created_by)
-			SELECT COALESCE(MAX(id), 0) + 1, ?, '{}', ?, ? FROM catalog_changes RETURNING id`,
-			c.Kind, now.Format(time.RFC3339Nano), userID).Scan(&c.ID)
-		if err != nil {
-			return err
-		}
-		if err := syncwire.Apply(ctx, tx, c, now); err != nil {
-			return err
-		}
-		body, err := json.Marshal(c)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE catalog_changes SET body = ? WHERE id = ?`, body, c.ID); err != nil {
-			return err
-		}
-		return auth.Audit(ctx, tx, now, userID, "catalog."+c.Kind, string(body), requestID)
+		return recordChange(ctx, tx, &c, now, userID, requestID)
 	})
 	if err != nil {
 		return syncwire.CatalogChange{}, fmt.Errorf("catalog change: %w", err)
 	}
 	s.wakePublisher()
 	return c, nil
+}
+
+// recordChange writes one valid change inside tx: numbered, applied to the
+// master catalog (or scheduled), queued for the malls and audited.
+func recordChange(ctx context.Context, tx sqldb.Tx, c *syncwire.CatalogChange, now time.Time, userID, requestID string) error {
+	// The next id, not the database's sequence: CATALOG is published
+	// in id order and a gap would stall it (see route in validate.go).
+	err := tx.QueryRowContext(ctx, `INSERT INTO catalog_changes (id, kind, body, created_at, created_by)
+		SELECT COALESCE(MAX(id), 0) + 1, ?, '{}', ?, ? FROM catalog_changes RETURNING id`,
+		c.Kind, now.Format(time.RFC3339Nano), userID).Scan(&c.ID)
+	if err != nil {
+		return err
+	}
+	if err := syncwire.Apply(ctx, tx, *c, now); err != nil {
+		return err
+	}
+	body, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE catalog_changes SET body = ? WHERE id = ?`, body, c.ID); err != nil {
+		return err
+	}
+	return auth.Audit(ctx, tx, now, userID, "catalog."+c.Kind, string(body), requestID)
 }
 
 // dueLoop applies the hub's own scheduled catalog changes when due, so the

@@ -46,6 +46,10 @@ type ResultsImport struct {
 	Failed     int       `json:"failed"`
 	ImportedAt time.Time `json:"imported_at"`
 	ImportedBy string    `json:"imported_by"`
+	// Failures are the payouts this file reports failed or returned, with
+	// the bank's reason: the breaks finance follows up (the next run pays
+	// them again).
+	Failures []Result `json:"failures"`
 }
 
 // ParseResults reads a bank response CSV with a header naming the columns
@@ -101,7 +105,7 @@ func ImportResults(ctx context.Context, db hub.Store, filename string, body []by
 	sum := sha256.Sum256(body)
 	im := ResultsImport{ID: ids.New(), Filename: filename, ImportedAt: now.UTC(), ImportedBy: by}
 	err = db.Transact(ctx, func(tx sqldb.Tx) error {
-		im.Paid, im.Failed = 0, 0
+		im.Paid, im.Failed, im.Failures = 0, 0, []Result{}
 		_, err := tx.ExecContext(ctx, `INSERT INTO statement_imports (id, kind, sha256, filename, rows, imported_at, imported_by)
 			VALUES (?, 'bank_response', ?, ?, ?, ?, ?)`, im.ID, hex.EncodeToString(sum[:]), filename, len(rows), ledger.TS(now), by)
 		if sqldb.IsUnique(err) {
@@ -125,6 +129,7 @@ func ImportResults(ctx context.Context, db hub.Store, filename string, body []by
 				im.Paid++
 			} else if applied {
 				im.Failed++
+				im.Failures = append(im.Failures, r)
 			}
 		}
 		if len(bad) > 0 {
