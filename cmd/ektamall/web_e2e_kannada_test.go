@@ -137,3 +137,23 @@ func TestProducerScreenLanguages(t *testing.T) {
 	login()
 	waitText(t, ctx, "#tab-sales", "ಮಾರಾಟ")
 }
+
+// TestAdminScreenHindi: the staff and audit screen follows the language.
+func TestAdminScreenHindi(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are not short")
+	}
+	ctx := browser(t)
+	e := startEnv(t)
+	addMallUsers(t, e, map[string]auth.Role{"admin": auth.MallAdmin})
+	browse(t, ctx, "admin screen", chromedp.Navigate(e.mall.URL+"/admin"), chromedp.WaitVisible("#login-user", chromedp.ByQuery),
+		setValue("#login-user", "admin"), setValue("#login-pass", password), chromedp.SendKeys("#login-pass", kb.Enter, chromedp.ByQuery),
+		chromedp.WaitVisible(`#users tr[data-user="cashier"]`, chromedp.ByQuery))
+	browse(t, ctx, "Hindi", alt("l"))
+	waitText(t, ctx, "#tab-users", "यूज़र")
+	waitText(t, ctx, `#users tr[data-user="cashier"]`, "कैशियर")
+	waitText(t, ctx, "#where", "स्टाफ़ और ऑडिट")
+	shot(t, ctx, "admin-hi-01-users")
+	browse(t, ctx, "English", alt("l"))
+	waitText(t, ctx, "#tab-users", "Users")
+}

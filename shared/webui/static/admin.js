@@ -2,33 +2,30 @@
 // manages the users they are responsible for, admins (and finance at the
 // hub) read the audit log, and everyone changes their own password.
 import { $, $$, el, api, session, whenLoggedOut, loginForm, logout, showError, clearErrors, when } from './common.js';
+import { t, explain as say, applyI18n, fillPickers, fromLogin, onLang, setLang, nextLang } from './i18n.js';
 
 // What each role sees. The server enforces all of it; the screen only
 // hides what would be refused.
 const ADMIN = { mall_admin: ['cashier', 'zone_manager'], hub_admin: ['finance'] };
 const AUDIT = ['mall_admin', 'hub_admin', 'finance'];
-const ROLE_NAMES = { cashier: 'Cashier', zone_manager: 'Zone manager', mall_admin: 'Mall admin', finance: 'Finance', hub_admin: 'Hub admin' };
+const ROLES = ['cashier', 'zone_manager', 'mall_admin', 'finance', 'hub_admin', 'producer'];
+const roleName = (r) => (ROLES.includes(r) ? t('admin.role.' + r) : r);
 const PAGE = 50;
 
 const words = {
-  needUser: 'Enter your username.', needPassword: 'Enter your password.',
-  badLogin: 'That username and password do not match.',
-  wrongRole: (r) => `This screen has nothing for the role ${r}.`,
+  get needUser() { return t('needUser'); }, get needPassword() { return t('needPassword'); },
+  get badLogin() { return t('admin.badLogin'); },
+  wrongRole: (r) => t('admin.wrongRole', r),
   explain,
 };
 
 function explain(e) {
   if (!e || !e.code) return String(e);
-  if (e.notAvailable) return 'Not available on this server yet.';
-  if (e.code === 'network') return 'No answer from the server. Check the network.';
-  if (e.code === 'unauthorized') return 'Your login has expired. Please log in again.';
-  if (e.code === 'forbidden') return 'You are not allowed to do this.';
-  if (e.code === 'internal') return 'The server had an internal error; it has been logged.';
-  return e.message;
+  return say(e);
 }
 
-loginForm($('#login-form'), Object.keys(ROLE_NAMES), () => start(), words);
-whenLoggedOut(() => { session.clear(); show('login'); showError($('#login-pass'), 'Your login has expired. Please log in again.'); });
+loginForm($('#login-form'), ROLES.filter((r) => r !== 'producer'), async (login) => { await fromLogin(login); start(); }, words);
+whenLoggedOut(() => { session.clear(); show('login'); showError($('#login-pass'), t('e_unauthorized')); });
 $('#logout-btn').addEventListener('click', async () => { await logout(); $('#login-user').value = ''; show('login'); });
 
 function show(view) {
@@ -36,18 +33,18 @@ function show(view) {
   $('#app-view').hidden = view !== 'app';
   const u = session.user;
   $('#logout-btn').hidden = !u;
-  $('#who').textContent = u ? `${u.display_name || u.username} · ${ROLE_NAMES[u.role] || u.role}` : '';
+  $('#who').textContent = u ? `${u.display_name || u.username} · ${roleName(u.role)}` : '';
   if (view === 'login') $('#login-user').focus();
 }
 
 function start() {
   const u = session.user;
   if (!u) return show('login');
-  $('#where').textContent = u.mall ? `Staff and audit · ${u.mall}` : 'Staff and audit · hub';
+  $('#where').textContent = `${t('admin.staffAndAudit')} · ${u.mall || t('admin.hub')}`;
   const manages = ADMIN[u.role] || [];
   $('#tab-users').hidden = manages.length === 0;
   $('#tab-audit').hidden = !AUDIT.includes(u.role);
-  $('#nu-role').replaceChildren(...manages.map((r) => el('option', { value: r }, ROLE_NAMES[r])));
+  $('#nu-role').replaceChildren(...manages.map((r) => el('option', { value: r }, roleName(r))));
   syncZone();
   show('app');
   selectTab(tabs.find((t) => !t.hidden));
@@ -104,10 +101,10 @@ $('#new-user').addEventListener('submit', async (ev) => {
   const f = ev.target, btn = f.querySelector('button[type=submit]');
   clearErrors(f); showError($('#nu-err'), ''); note('');
   const body = { username: $('#nu-username').value.trim(), display_name: $('#nu-name').value.trim(), role: $('#nu-role').value };
-  if (!body.username) { showError($('#nu-username'), 'Enter a username.'); $('#nu-username').focus(); return; }
+  if (!body.username) { showError($('#nu-username'), t('admin.enterUsername')); $('#nu-username').focus(); return; }
   if (body.role === 'zone_manager') {
     body.zone = $('#nu-zone').value.trim().toUpperCase();
-    if (!/^[A-Z]{2}$/.test(body.zone)) { showError($('#nu-zone'), 'A zone manager needs a zone: a State/UT code such as UP.'); $('#nu-zone').focus(); return; }
+    if (!/^[A-Z]{2}$/.test(body.zone)) { showError($('#nu-zone'), t('admin.needZone')); $('#nu-zone').focus(); return; }
   }
   if ($('#nu-pass').value) body.password = $('#nu-pass').value;
   btn.disabled = true;
@@ -116,8 +113,8 @@ $('#new-user').addEventListener('submit', async (ev) => {
     if (!u) return;
     f.reset(); syncZone();
     note(u.password
-      ? `Created ${u.username}. Their password is ${u.password} — give it to them now; it is not shown again.`
-      : `Created ${u.username} with the password you chose.`);
+      ? t('admin.createdWith', u.username, u.password)
+      : t('admin.created', u.username));
     loadUsers();
   } finally { btn.disabled = false; }
 });
@@ -128,18 +125,19 @@ async function loadUsers() {
   const manages = ADMIN[session.user?.role] || [];
   $('#users').replaceChildren(...list.map((u) => {
     const mine = manages.includes(u.role);
-    const status = !u.active ? el('span', { class: 'pill bad' }, 'deactivated')
-      : u.locked ? el('span', { class: 'pill warn', title: 'until ' + when(u.locked_until) }, 'locked')
-        : el('span', { class: 'pill good' }, 'active');
-    const act = (label, fn) => el('button', { type: 'button', 'data-act': label, onclick: fn }, label);
+    const status = !u.active ? el('span', { class: 'pill bad' }, t('admin.deactivated'))
+      : u.locked ? el('span', { class: 'pill warn', title: t('admin.until', when(u.locked_until)) }, t('admin.locked'))
+        : el('span', { class: 'pill good' }, t('admin.active'));
+    // data-act keeps the English name (tests and scripts find the button by it).
+    const act = (label, fn) => el('button', { type: 'button', 'data-act': label, onclick: fn }, t('admin.act.' + label.replace(/ /g, '')));
     return el('tr', { 'data-user': u.username },
-      el('td', {}, el('strong', {}, u.username)), el('td', {}, u.display_name || ''), el('td', {}, ROLE_NAMES[u.role] || u.role),
+      el('td', {}, el('strong', {}, u.username)), el('td', {}, u.display_name || ''), el('td', {}, roleName(u.role)),
       el('td', {}, u.zone || ''), el('td', {}, status),
       el('td', {}, mine ? [
         act('Reset password', () => resetPassword(u)),
         u.active ? act('Deactivate', () => setActive(u, false)) : act('Activate', () => setActive(u, true)),
-        u.locked ? act('Unlock', () => change(`/api/v1/users/${encodeURIComponent(u.username)}/unlock`, `Unlocked ${u.username}.`)) : null,
-      ] : el('span', { class: 'meta' }, 'managed on the server')));
+        u.locked ? act('Unlock', () => change(`/api/v1/users/${encodeURIComponent(u.username)}/unlock`, t('admin.unlocked', u.username))) : null,
+      ] : el('span', { class: 'meta' }, t('admin.managedOnServer'))));
   }));
 }
 
@@ -150,16 +148,16 @@ async function change(path, done) {
 }
 
 function setActive(u, active) {
-  if (!active && !confirm(`Deactivate ${u.username}? They are logged out at once and cannot log in until activated again.`)) return;
+  if (!active && !confirm(t('admin.confirmDeactivate', u.username))) return;
   change(`/api/v1/users/${encodeURIComponent(u.username)}/${active ? 'activate' : 'deactivate'}`,
-    active ? `${u.username} can log in again.` : `${u.username} is deactivated and logged out.`);
+    active ? t('admin.canLogIn', u.username) : t('admin.isDeactivated', u.username));
 }
 
 async function resetPassword(u) {
-  if (!confirm(`Give ${u.username} a new password? Their current password stops working and they are logged out.`)) return;
+  if (!confirm(t('admin.confirmReset', u.username))) return;
   note('');
   const r = await guarded('#users-err', () => api('PUT', `/api/v1/users/${encodeURIComponent(u.username)}/password`));
-  if (r) note(`New password for ${u.username}: ${r.password} — give it to them now; it is not shown again.`);
+  if (r) note(t('admin.newPasswordFor', u.username, r.password));
   loadUsers();
 }
 
@@ -180,13 +178,13 @@ async function loadAudit(more) {
   const rows = await guarded('#audit-err', () => api('GET', '/api/v1/audit?' + q));
   if (!rows) return;
   const trs = rows.map((r) => el('tr', { 'data-action': r.action },
-    el('td', {}, when(r.at)), el('td', {}, r.actor || el('span', { class: 'meta' }, r.detail?.via === 'cli' ? 'server (command line)' : 'system')),
+    el('td', {}, when(r.at)), el('td', {}, r.actor || el('span', { class: 'meta' }, r.detail?.via === 'cli' ? t('admin.viaCli') : t('admin.system'))),
     el('td', {}, r.action), el('td', {}, details(r.detail))));
   if (more) $('#audit').append(...trs); else $('#audit').replaceChildren(...trs);
   if (rows.length) oldest = rows[rows.length - 1].id;
   $('#audit-more').hidden = rows.length < PAGE;
   const n = $('#audit').children.length;
-  $('#audit-count').textContent = n ? `${n} entr${n === 1 ? 'y' : 'ies'} shown, newest first` : 'Nothing recorded for these filters.';
+  $('#audit-count').textContent = n ? t(n === 1 ? 'admin.oneEntry' : 'admin.entries', n) : t('admin.nothing');
 }
 
 function details(d) {
@@ -201,17 +199,21 @@ $('#me-form').addEventListener('submit', async (ev) => {
   const f = ev.target, btn = f.querySelector('button[type=submit]'), n = $('#me-note');
   clearErrors(f); n.hidden = true;
   const oldP = $('#me-old'), newP = $('#me-new'), again = $('#me-again');
-  if (!oldP.value) { showError(oldP, 'Enter your current password.'); oldP.focus(); return; }
-  if (newP.value.length < 8) { showError(newP, 'Use 8 or more characters.'); newP.focus(); return; }
-  if (newP.value !== again.value) { showError(again, 'The two new passwords differ.'); again.focus(); return; }
+  if (!oldP.value) { showError(oldP, t('admin.enterCurrent')); oldP.focus(); return; }
+  if (newP.value.length < 8) { showError(newP, t('admin.use8')); newP.focus(); return; }
+  if (newP.value !== again.value) { showError(again, t('admin.differ')); again.focus(); return; }
   btn.disabled = true;
   try {
     await api('PUT', '/api/v1/me/password', { old_password: oldP.value, new_password: newP.value });
     f.reset();
-    n.textContent = 'Password changed. Your other logins have been ended.'; n.hidden = false;
+    n.textContent = t('admin.changed'); n.hidden = false;
   } catch (e) {
     showError(e.field === 'old_password' ? oldP : newP, explain(e));
   } finally { btn.disabled = false; }
 });
 
+applyI18n();
+fillPickers();
+onLang(() => { if (session.user) start(); });
+document.addEventListener('keydown', (ev) => { if (ev.altKey && ev.key.toLowerCase() === 'l') { ev.preventDefault(); setLang(nextLang()); } });
 if (session.user) start(); else show('login');
