@@ -91,6 +91,11 @@ func readSale(ctx context.Context, q queryer, m Mall, id string) (Sale, error) {
 	if d != (Delivery{}) {
 		sl.DeliverTo = &d
 	}
+	if sl.B2B {
+		if sl.IRN, err = readIRN(ctx, q, id); err != nil {
+			return Sale{}, err
+		}
+	}
 	if cancelledAt.Valid {
 		t := parseTime(cancelledAt.String)
 		sl.CancelledAt, sl.CancelledBy, sl.CancelReason = &t, cancelledBy.String, cancelReason.String

@@ -460,6 +460,11 @@ func readReturn(ctx context.Context, q queryer, m Mall, id string) (Return, erro
 		return Return{}, err
 	}
 	r.PlaceOfSupply, r.Buyer = sale.PlaceOfSupply, sale.Buyer
+	if sale.B2B {
+		if r.IRN, err = readIRN(ctx, q, id); err != nil {
+			return Return{}, err
+		}
+	}
 	lines := sale.Lines
 	rows, err := q.QueryContext(ctx, `SELECT line_no, sale_line_no, qty, amount_paise, taxable_paise, cgst_paise, sgst_paise, igst_paise
 		FROM return_lines WHERE return_id = ? ORDER BY line_no`, id)

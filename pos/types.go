@@ -105,9 +105,12 @@ type Sale struct {
 	Supply   string `json:"supply"`
 	// DocType is "tax_invoice"; B2B marks an invoice to a registered buyer
 	// (GSTR-1 B2B), EInvoice its e-invoicing state ("pending" until sent).
-	DocType   string    `json:"doc_type"`
-	B2B       bool      `json:"b2b"`
-	EInvoice  string    `json:"einvoice,omitempty"`
+	DocType  string `json:"doc_type"`
+	B2B      bool   `json:"b2b"`
+	EInvoice string `json:"einvoice,omitempty"`
+	// IRN is the e-invoice registration once the portal's response has
+	// come down from the hub (printed with its signed QR code).
+	IRN       *IRN      `json:"irn,omitempty"`
 	Buyer     *Buyer    `json:"buyer,omitempty"`
 	DeliverTo *Delivery `json:"deliver_to,omitempty"`
 	// ut: the mall's state share is UTGST (kept in the SGST column).
@@ -243,7 +246,9 @@ type Return struct {
 	// PlaceOfSupply is as on the invoice.
 	PlaceOfSupply string `json:"place_of_supply"`
 	Buyer         *Buyer `json:"buyer,omitempty"`
-	ut            bool
+	// IRN: a credit note to a registered buyer is e-invoiced too.
+	IRN *IRN `json:"irn,omitempty"`
+	ut  bool
 }
 
 // ReturnLine reverses qty units of one invoice line.

@@ -51,6 +51,9 @@ func (s *Service) Void(ctx context.Context, a Actor, saleID, reason string) (Sal
 		case returns > 0:
 			return errs.E(errs.Conflict, "invoice %s already has a credit note; return the rest instead of cancelling", invoiceNo)
 		}
+		if err := voidIRN(ctx, tx, saleID, invoiceNo, now); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE sales SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, cancel_reason = ?
 			WHERE id = ? AND status = 'completed'`, now.Format(timeFmt), a.User.ID, reason, saleID); err != nil {
 			return fmt.Errorf("cancel sale: %w", err)

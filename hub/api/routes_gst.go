@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"strings"
 
@@ -30,6 +31,8 @@ func (s *Server) registerGST(api *gin.RouterGroup) {
 	api.GET("/gst/gstr1/check", s.gstr1Check)
 	api.GET("/gst/periods", s.gstPeriods)
 	api.POST("/gst/gstr1/filings", fin, s.gstr1File)
+	api.GET("/gst/einvoices", s.einvoices)
+	api.POST("/gst/einvoices/responses", fin, httpx.Limit(maxEInvResponses), s.einvoiceResponses)
 }
 
 // mallPeriod reads ?mall= and ?period=.
@@ -133,4 +136,83 @@ func (s *Server) gstr1File(c *gin.Context) {
 		httpx.Log(c).Error("audit gstr1 filing", "mall", f.Mall, "err", err)
 	}
 	c.JSON(http.StatusCreated, f)
+}
+
+// maxEInvResponses bounds an imported response file (signed invoices are
+// a few kilobytes each).
+const maxEInvResponses = 64 << 20
+
+// GET /gst/einvoices?mall=&status=pending → [{"invoice_no", "doc", ...}];
+// &download=bulk: the documents as one JSON file to upload; &download=zip:
+// one JSON file per document.
+func (s *Server) einvoices(c *gin.Context) {
+	mall := c.Query("mall")
+	if mall == "" {
+		httpx.Fail(c, httpx.BadQuery("mall", "say which mall's registration, e.g. ?mall=LKO1"))
+		return
+	}
+	list, err := s.d.GST.Service.EInvoices(c.Request.Context(), mall, c.Query("status"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	name := mall + "_einvoices_" + c.DefaultQuery("status", "all")
+	switch dl := c.Query("download"); dl {
+	case "":
+		c.JSON(http.StatusOK, list)
+	case "bulk":
+		docs := make([]gstr.EInvoice, len(list))
+		for i, e := range list {
+			docs[i] = e.Doc
+		}
+		c.Header("Content-Disposition", `attachment; filename="`+name+`.json"`)
+		c.JSON(http.StatusOK, docs)
+	case "zip":
+		var buf bytes.Buffer
+		if err := gstr.WriteEInvoiceZip(&buf, list); err != nil {
+			httpx.Fail(c, err)
+			return
+		}
+		c.Header("Content-Disposition", `attachment; filename="`+name+`.zip"`)
+		c.Data(http.StatusOK, "application/zip", buf.Bytes())
+	default:
+		httpx.Fail(c, httpx.BadQuery("download", "download is bulk (one JSON file) or zip (one file per document), not "+dl))
+	}
+}
+
+// POST /gst/einvoices/responses: the portal's responses (a JSON array, or
+// {"responses": [...]}) → what was imported.
+func (s *Server) einvoiceResponses(c *gin.Context) {
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		httpx.Fail(c, errs.E(errs.Invalid, "read the responses: %v", err))
+		return
+	}
+	var rs []gstr.Response
+	if t := bytes.TrimSpace(body); len(t) > 0 && t[0] == '{' {
+		var in struct {
+			Responses []gstr.Response `json:"responses"`
+		}
+		err = httpx.DecodeBytes(body, &in)
+		rs = in.Responses
+	} else {
+		err = httpx.DecodeBytes(body, &rs)
+	}
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	u := httpx.User(c)
+	res, err := s.d.GST.Service.ImportResponses(c.Request.Context(), u.Username, rs)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	if err := s.d.DB.Transact(c.Request.Context(), func(tx sqldb.Tx) error {
+		return audit(c.Request.Context(), tx, s.now(), u, "gst.einvoice_responses", map[string]any{"generated": res.Generated,
+			"cancelled": res.Cancelled, "unchanged": res.Unchanged}, httpx.RequestID(c))
+	}); err != nil {
+		httpx.Log(c).Error("audit e-invoice import", "err", err)
+	}
+	c.JSON(http.StatusOK, res)
 }

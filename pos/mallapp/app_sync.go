@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"ektamall/inventory"
+	"ektamall/pos"
 	"ektamall/pos/api"
 	"ektamall/pos/mallsync"
 	"ektamall/shared/events"
@@ -53,7 +54,8 @@ func HubURLs(hub string) []string {
 // catalog back, and returns the status reporter for GET /api/v1/sync.
 func (m *Mall) startSync(ctx context.Context) (func(context.Context) (api.SyncStatus, error), error) {
 	svc, err := mallsync.Start(ctx, mallsync.Config{MallID: m.cfg.ID, DB: m.DB, NATS: m.NATS, Log: m.log,
-		HubLinked: m.cfg.Hub != "", Transfers: inventoryTransfers{}})
+		HubLinked: m.cfg.Hub != "", Transfers: inventoryTransfers{},
+		EInvoices: pos.RecordIRN})
 	if err != nil {
 		return nil, err
 	}

@@ -158,6 +158,17 @@ func (s *Service) applyRouted(ctx context.Context, tx *sql.Tx, data []byte) erro
 		if err := s.cfg.Transfers.ConfirmDelivered(ctx, tx, s.cfg.MallID, r); err != nil {
 			return fmt.Errorf("receipt of transfer %s at %s: %w", r.TransferID, r.ToMall, err)
 		}
+	case events.EInvoiceGenerated:
+		var p events.EInvoiceIRN
+		if err := json.Unmarshal(ev.Payload, &p); err != nil {
+			return errs.E(errs.Invalid, "routed e-invoice %s: %v", ev.ID, err)
+		}
+		if s.cfg.EInvoices == nil {
+			return errs.E(errs.Unavailable, "e-invoice %s: this mall records no IRNs", p.DocNo)
+		}
+		if err := s.cfg.EInvoices(ctx, tx, p); err != nil {
+			return fmt.Errorf("e-invoice of %s %s: %w", p.DocType, p.DocNo, err)
+		}
 	default:
 		return errs.E(errs.Invalid, "routed event %s: type %s is not routed to malls", ev.ID, ev.Type)
 	}

@@ -43,6 +43,11 @@ type Transfers interface {
 	ConfirmDelivered(ctx context.Context, tx *sql.Tx, mallID string, r events.TransferReceipt) error
 }
 
+// EInvoices records an e-invoice's IRN and signed QR code the hub sends
+// down, inside the downlink's transaction; idempotent on the document.
+// pos.RecordIRN fits it.
+type EInvoices func(ctx context.Context, tx *sql.Tx, p events.EInvoiceIRN) error
+
 // Config of the mall's sync workers. Zero durations take the defaults.
 type Config struct {
 	MallID string
@@ -55,6 +60,9 @@ type Config struct {
 	// Transfers receives events routed from other malls; nil leaves them
 	// waiting in the local ROUTED mirror (nothing is lost or skipped).
 	Transfers Transfers
+	// EInvoices receives the IRNs the hub sends down (nil: they wait in
+	// the ROUTED mirror like transfers).
+	EInvoices EInvoices
 
 	PollEvery   time.Duration // outbox poll interval (100 ms)
 	BatchSize   int           // outbox rows per publish window (500)

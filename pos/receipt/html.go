@@ -25,6 +25,8 @@ table{border-collapse:collapse;width:100%;margin:.6em 0}th,td{border:1px solid #
 td.n,th.n{text-align:right;white-space:nowrap}.origin{color:#444;font-size:.9em}.cancel{color:#b00;font-weight:bold;text-align:center;font-size:1.3em}
 dl{display:grid;grid-template-columns:max-content auto;gap:.1em 1em;margin:.4em 0}dt{font-weight:600}dd{margin:0}
 .trace{display:flex;gap:1em;align-items:center;margin:.6em 0}.trace img{width:30mm;height:30mm}
+.einv{display:flex;gap:1em;align-items:center;border:1px solid #999;padding:.4em;margin:.6em 0}.einv .qr svg{width:9em;height:9em}
+.irn{font-family:monospace;word-break:break-all}
 @media print{body{margin:0;max-width:none}button{display:none}}
 `
 
@@ -71,6 +73,7 @@ var pageTmpl = template.Must(template.New("doc").Funcs(template.FuncMap{"method"
 {{if .Cancelled}}<p class="cancel">CANCELLED — {{.Cancelled}}</p>{{end}}
 <dl><dt>{{.NumberLabel}}</dt><dd>{{.Number}}</dd><dt>Date</dt><dd>{{.Date}}</dd>
 {{range .Refs}}<dt>{{index . 0}}</dt><dd>{{index . 1}}</dd>{{end}}</dl>
+{{with .EInv}}<section class="einv"><div class="qr">{{.QR}}</div><dl><dt>IRN</dt><dd class="irn">{{.IRN}}</dd><dt>Ack no</dt><dd>{{.AckNo}}</dd><dt>Ack date</dt><dd>{{.AckDate}}</dd></dl>{{if .Cancel}}<p class="cancel">{{.Cancel}}</p>{{end}}</section>{{end}}
 <table><thead><tr><th>#</th><th>Description</th><th>HSN</th><th class="n">Qty</th><th class="n">Rate</th><th class="n">Value</th>
 <th class="n">Discount</th><th class="n">Taxable value</th><th class="n">GST</th>{{if .Inter}}<th class="n">IGST</th>{{else}}<th class="n">CGST</th><th class="n">{{.StateLabel}}</th>{{end}}<th class="n">Amount</th></tr></thead>
 <tbody>{{$inter := .Inter}}{{range .Lines}}<tr><td>{{.No}}</td>

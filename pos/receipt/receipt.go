@@ -51,6 +51,7 @@ type doc struct {
 	Footer      string
 	// TraceURL is the sale's public trace page (its QR code on the page).
 	TraceURL string
+	EInv     *einv // the e-invoice registration, once the portal answered
 }
 
 type line struct {
@@ -171,6 +172,7 @@ func saleDoc(m pos.Mall, s pos.Sale) doc {
 	if s.Status == pos.StatusCancelled {
 		d.Cancelled = s.CancelReason
 	}
+	d.EInv = einvOf(s.IRN)
 	if s.ApprovedBy != "" {
 		d.Refs = append(d.Refs, [2]string{"Discount approved by", s.ApprovedBy})
 	}
@@ -198,6 +200,7 @@ func returnDoc(m pos.Mall, r pos.Return) doc {
 		SGST: shareOf(r.SGST, r.UTGST), IGST: r.IGST, RoundOff: r.RoundOff, Payable: r.Refund, PayableName: "REFUND",
 		PayLabel: "Refunded", Payments: r.Refunds, Footer: "Goods returned; tax reversed as above."}
 	d.Refs = append(d.Refs, buyerRefs(r.Buyer)...)
+	d.EInv = einvOf(r.IRN)
 	if r.Reason != "" {
 		d.Refs = append(d.Refs, [2]string{"Reason", r.Reason})
 	}

@@ -201,6 +201,15 @@ func text(d doc) string {
 		p.lr("Change", d.Change.String())
 	}
 	p.rule()
+	if e := d.EInv; e != nil { // the signed QR code is on the printed (HTML) invoice
+		p.line("IRN " + e.IRN[:32])
+		p.line("    " + e.IRN[32:])
+		p.lr("Ack no "+e.AckNo, e.AckDate)
+		if e.Cancel != "" {
+			p.line(e.Cancel)
+		}
+		p.rule()
+	}
 	p.center(d.Footer)
 	if d.TraceURL != "" { // a thermal printer's own QR command can encode it too
 		p.center("Where your purchase came from:")

@@ -64,6 +64,8 @@ func (e Envelope) Validate() error {
 		return nil
 	case StockLow, TransferReceived, MallRestored:
 		return nil
+	case EInvoiceGenerated: // hub → mall, routed
+		return nil
 	}
 	return fmt.Errorf("event %s: unknown type %q", e.ID, e.Type)
 }
