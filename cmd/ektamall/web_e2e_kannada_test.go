@@ -157,3 +157,23 @@ func TestAdminScreenHindi(t *testing.T) {
 	browse(t, ctx, "English", alt("l"))
 	waitText(t, ctx, "#tab-users", "Users")
 }
+
+// TestFinanceScreenHindi: finance at the hub reads its screen in Hindi.
+func TestFinanceScreenHindi(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are not short")
+	}
+	ctx := browser(t)
+	e := startEnv(t)
+	browse(t, ctx, "finance screen", chromedp.Navigate(e.hub.URL+"/"), chromedp.WaitVisible("#login-user", chromedp.ByQuery),
+		setValue("#login-user", "finance"), setValue("#login-pass", password), chromedp.SendKeys("#login-pass", kb.Enter, chromedp.ByQuery),
+		chromedp.WaitVisible(`#malls tr[data-mall="LKO1"]`, chromedp.ByQuery))
+	browse(t, ctx, "Hindi", alt("l"))
+	waitText(t, ctx, "#tab-settle", "निपटान")
+	waitText(t, ctx, "#kpis", "खाता संतुलित")
+	shot(t, ctx, "finance-hi-01")
+	browse(t, ctx, "Kannada", alt("l")) // the hub offers every language: en, hi, kn
+	waitText(t, ctx, "#kpis", "ಲೆಕ್ಕ ಸಮತೋಲನ")
+	browse(t, ctx, "English", setValue("#lang-sel", "en"))
+	waitText(t, ctx, "#kpis", "Ledger balanced")
+}

@@ -5,34 +5,32 @@
 // and, for the hub admin, price changes: one SKU, many by a percentage,
 // or a festival price that reverts by itself. Words are in T.
 import { $, el, api, session, showError, clearErrors, paise, inr, amount, when, dayWords, todayIST } from './common.js';
+import { t, has, explain } from './i18n.js';
 
+const keyed = (prefix) => new Proxy({}, { get: (_, k) => (has(prefix + String(k)) ? t(prefix + String(k)) : undefined) });
 const T = {
-  explain: (e) => (e && e.code === 'network' ? 'No answer from the hub. Check the network.' : (e && e.message) || String(e)),
-  chooseFile: 'Choose a CSV file.',
-  stmtDone: (im, r) => `${im.filename}: ${im.rows} lines, ${r.matched} matched, ${r.breaks.length} break${r.breaks.length === 1 ? '' : 's'}.`,
-  breaksH: (r) => `Breaks: statement of ${dayWords(r.from)} to ${dayWords(r.to)}`,
-  noBreaks: 'Every line matched: no breaks.',
-  category: {
-    amount_mismatch: 'Amount differs', missing_in_hub: 'On the statement, not at the hub', missing_in_statement: 'At the hub, not on the statement',
-    duplicate_in_statement: 'Twice on the statement', duplicate_in_hub: 'Twice at the hub', voided_in_hub: 'Paid, but the invoice was voided',
-  },
-  bankDone: (im) => `${im.filename}: ${im.paid} paid, ${im.failed} failed or returned.`,
-  needKey: 'Say which one.',
-  needRate: 'A percentage from 0 to 50 with at most 2 decimals, e.g. 2.5.',
-  needGST: 'The GST rate on the commission, a service: 18 unless the law says otherwise.',
-  ruleDone: (r) => `Rule added: ${r.rate_bp / 100}% for ${r.key || 'everything'} from ${dayWords(r.effective_from)}.`,
-  scope: { default: 'Everything (default)', state: 'State', category: 'Category', producer: 'Producer' },
-  acctNeed: { producer: 'Enter the producer id.', name: 'Enter the name on the account.', no: 'An account number of 9 to 18 digits.', ifsc: 'An IFSC such as SBIN0001234.' },
-  acctDone: (c) => `Asked for ${c.account.producer_id}'s new account (…${c.account.account_no.slice(-4)}). It is paid into once someone else approves it.`,
-  cashNone: 'No shift closed in this period.',
-  cashTotal: 'All shifts',
-  needSku: 'Enter the SKU.',
-  needMrp: 'An MRP in rupees, e.g. 1499 or 1499.50.',
-  priceDone: (c) => `${c.price.sku} at ${inr(paise(c.price.mrp))} ${c.effective_at ? 'from ' + when(c.effective_at) : 'from now'}; the malls get it within seconds.`,
-  needPct: 'A percentage with at most 2 decimals, e.g. -10 for 10% off.',
-  untilBefore: 'The end must be after the start.',
-  bulkDone: (r) => `${r.products.length} price${r.products.length === 1 ? '' : 's'} changed by ${r.percent}% from ${when(r.from)}` +
-    (r.until ? `; they go back by themselves on ${when(r.until)}.` : '.'),
+  explain: (e) => (e && e.code === 'network' ? t('fin.noAnswer') : explain(e)),
+  get chooseFile() { return t('ops.chooseFile'); },
+  stmtDone: (im, r) => t('ops.stmtDone', im.filename, im.rows, r.matched, r.breaks.length),
+  breaksH: (r) => t('ops.breaksH', dayWords(r.from), dayWords(r.to)),
+  get noBreaks() { return t('ops.noBreaks'); },
+  category: keyed('ops.category.'),
+  bankDone: (im) => t('ops.bankDone', im.filename, im.paid, im.failed),
+  get needKey() { return t('ops.needKey'); },
+  get needRate() { return t('ops.needRate'); },
+  get needGST() { return t('ops.needGST'); },
+  ruleDone: (r) => t('ops.ruleDone', r.rate_bp / 100, r.key || t('ops.everything'), dayWords(r.effective_from)),
+  scope: keyed('ops.scope.'),
+  acctNeed: keyed('ops.acctNeed.'),
+  acctDone: (c) => t('ops.acctDone', c.account.producer_id, c.account.account_no.slice(-4)),
+  get cashNone() { return t('ops.cashNone'); },
+  get cashTotal() { return t('ops.cashTotal'); },
+  get needSku() { return t('ops.needSku'); },
+  get needMrp() { return t('ops.needMrp'); },
+  priceDone: (c) => t(c.effective_at ? 'ops.priceDoneFrom' : 'ops.priceDoneNow', c.price.sku, inr(paise(c.price.mrp)), c.effective_at ? when(c.effective_at) : ''),
+  get needPct() { return t('ops.needPct'); },
+  get untilBefore() { return t('ops.untilBefore'); },
+  bulkDone: (r) => t(r.until ? 'ops.bulkDoneUntil' : 'ops.bulkDone', r.products.length, r.percent, when(r.from), r.until ? when(r.until) : ''),
 };
 
 const money = (s) => inr(paise(s || '0'));

@@ -2,21 +2,19 @@
 // charts, settlement runs with payouts and producer statements,
 // reconciliation breaks and catalog changes. Refreshes itself.
 import { $, $$, el, api, session, whenLoggedOut, loginForm, logout, showError, paise, inr, when, dayWords, todayIST } from './common.js';
+import { t, t as tt, explain as say, applyI18n, fillPickers, fromLogin, onLang, setLang, nextLang } from './i18n.js';
 
 const words = {
-  needUser: 'Enter your username.', needPassword: 'Enter your password.',
-  badLogin: 'That username and password do not match a hub login. Cashiers, zone managers and mall admins log in at their own mall\'s address, not at the hub.',
-  wrongRole: (r) => `This screen is for finance; you are logged in as ${r}.`,
+  get needUser() { return t('needUser'); }, get needPassword() { return t('needPassword'); },
+  get badLogin() { return t('badLoginHub'); },
+  wrongRole: (r) => t('fin.wrongRole', r),
   explain,
 };
 
 function explain(e) {
   if (!e || !e.code) return String(e);
-  if (e.notAvailable) return 'Not available on this hub yet.';
-  if (e.code === 'network') return 'No answer from the hub. Check the network.';
-  if (e.code === 'unauthorized') return 'Your login has expired. Please log in again.';
-  if (e.code === 'internal') return 'The hub had an internal error; it has been logged.';
-  return e.message;
+  if (e.code === 'network') return t('fin.noAnswer');
+  return say(e);
 }
 
 const money = (s) => inr(paise(s || '0'));
@@ -31,8 +29,8 @@ function show(view) {
   if (view === 'login') $('#login-user').focus();
 }
 
-loginForm($('#login-form'), ['finance', 'hub_admin'], () => start(), words);
-whenLoggedOut(() => { session.clear(); clearInterval(timer); show('login'); showError($('#login-pass'), 'Your login has expired. Please log in again.'); });
+loginForm($('#login-form'), ['finance', 'hub_admin'], async (login) => { await fromLogin(login); start(); }, words);
+whenLoggedOut(() => { session.clear(); clearInterval(timer); show('login'); showError($('#login-pass'), t('e_unauthorized')); });
 $('#logout-btn').addEventListener('click', async () => { clearInterval(timer); await logout(); show('login'); });
 
 function start() {
@@ -82,12 +80,12 @@ async function refresh() {
   const totals = await Promise.all(malls.map((m) => api('GET', `/api/v1/malls/${encodeURIComponent(m.id)}/totals`).catch(() => null)));
   $('#malls').replaceChildren(...malls.map((m, i) => {
     const t = totals[i];
-    const link = m.connected ? el('span', { class: 'pill good' }, 'connected') : el('span', { class: 'pill warn' }, 'not connected');
+    const link = m.connected ? el('span', { class: 'pill good' }, tt('fin.connected')) : el('span', { class: 'pill warn' }, tt('fin.notConnected'));
     return el('tr', { 'data-mall': m.id, class: m.parked > 0 ? 'low' : '' },
       el('td', {}, el('strong', {}, m.id), el('div', { class: 'meta' }, m.name || '')), el('td', {}, m.state), el('td', {}, link, m.mirror_error ? el('div', { class: 'meta' }, m.mirror_error) : null),
       el('td', { class: 'num' }, m.watermark), el('td', { class: 'num' }, (m.lag || 0) + (m.ingest_pending || 0)),
-      el('td', {}, m.last_event_at ? when(m.last_event_at) : 'never'), el('td', { class: 'num' }, m.parked || 0),
-      el('td', { class: 'num' }, t ? `${t.count} sale${t.count === 1 ? '' : 's'} · ${money(t.gross_sales)}` : '—'),
+      el('td', {}, m.last_event_at ? when(m.last_event_at) : tt('fin.never')), el('td', { class: 'num' }, m.parked || 0),
+      el('td', { class: 'num' }, t ? `${tt(t.count === 1 ? 'fin.oneSale' : 'fin.nSales', t.count)} · ${money(t.gross_sales)}` : '—'),
       el('td', { class: 'num' }, t ? `${t.returns_count} · ${money(t.returns)}` : '—'),
       el('td', { class: 'num' }, t ? money(t.net) : '—'));
   }));
@@ -96,9 +94,9 @@ async function refresh() {
   for (const m of malls) parked += m.parked || 0;
   const bal = await api('GET', '/api/v1/ledger/balance').catch(() => null);
   $('#kpis').replaceChildren(
-    kpi('Malls connected', `${malls.filter((m) => m.connected).length} of ${malls.length}`),
-    kpi('Sales at the hub', count), kpi('Net sales', inr(net)), kpi('Parked events', parked),
-    kpi(bal && bal.debits !== bal.credits ? 'Ledger OUT OF BALANCE' : 'Ledger balanced', bal ? `debits ${money(bal.debits)} ${bal.debits === bal.credits ? '=' : '≠'} credits ${money(bal.credits)}` : '—'));
+    kpi(t('fin.mallsConnected'), t('fin.nOfM', malls.filter((m) => m.connected).length, malls.length)),
+    kpi(t('fin.salesAtHub'), count), kpi(t('fin.netSales'), inr(net)), kpi(t('fin.parkedEvents'), parked),
+    kpi(bal && bal.debits !== bal.credits ? t('fin.ledgerOut') : t('fin.ledgerBalanced'), bal ? t('fin.debitsCredits', money(bal.debits), bal.debits === bal.credits ? '=' : '≠', money(bal.credits)) : '—'));
   const states = new Map();
   malls.forEach((m, i) => { if (totals[i]) states.set(m.state, (states.get(m.state) || 0) + paise(totals[i].net)); });
   bars($('#chart-states'), [...states].map(([k, v]) => [k, v]));
@@ -113,7 +111,7 @@ function bars(box, rows) {
   const max = Math.max(1, ...rows.map(([, v]) => Math.abs(v)));
   box.replaceChildren(...(rows.length ? rows.map(([k, v]) => el('div', { class: 'bar-row', role: 'img', 'aria-label': `${k}: ${inr(v)}` },
     el('span', {}, k), el('div', { class: 'bar-track' }, fill((100 * Math.abs(v)) / max)),
-    el('span', { class: 'num' }, inr(v)))) : [el('p', { class: 'hint' }, 'No data yet.')]));
+    el('span', { class: 'num' }, inr(v)))) : [el('p', { class: 'hint' }, t('fin.noData'))]));
 }
 
 /** A bar's fill; its width is set through CSSOM, which the page's CSP allows (style attributes it does not). */
@@ -148,7 +146,7 @@ async function loadParked() {
   const list = await guarded('#parked-err', () => api('GET', '/api/v1/parked'));
   if (list === undefined) return;
   $('#parked').replaceChildren(...((list || []).length ? list.map((p) => el('tr', { class: 'low' }, el('td', {}, p.mall), el('td', { class: 'num' }, p.seq ?? ''),
-    el('td', {}, p.type), el('td', {}, `${p.code}: ${p.reason}`), el('td', {}, when(p.parked_at)))) : [el('tr', {}, el('td', { colspan: 5, class: 'hint' }, 'Nothing parked.'))]));
+    el('td', {}, p.type), el('td', {}, `${p.code}: ${p.reason}`), el('td', {}, when(p.parked_at)))) : [el('tr', {}, el('td', { colspan: 5, class: 'hint' }, t('fin.nothingParked')))]));
 }
 
 // ---- settlements ----
@@ -159,7 +157,7 @@ async function loadRuns() {
   if (runs === undefined) return;
   $('#runs').replaceChildren(...((runs || []).length ? runs.map((r) => el('tr', {}, el('td', {}, `#${r.run_no}`), el('td', {}, when(r.cutoff)),
     el('td', { class: 'num' }, r.payout_count), el('td', { class: 'num' }, money(r.payout_total)), el('td', { class: 'num' }, money(r.carried_forward_total)),
-    el('td', {}, r.created_by), el('td', {}, el('button', { type: 'button', onclick: () => openRun(r.id) }, 'Payouts')))) : [el('tr', {}, el('td', { colspan: 7, class: 'hint' }, 'No settlement runs yet.'))]));
+    el('td', {}, r.created_by), el('td', {}, el('button', { type: 'button', onclick: () => openRun(r.id) }, t('fin.payouts'))))) : [el('tr', {}, el('td', { colspan: 7, class: 'hint' }, t('fin.noRuns')))]));
   const last = (runs || [])[0];
   if (last) {
     const full = await api('GET', `/api/v1/settlements/${encodeURIComponent(last.id)}`).catch(() => null);
@@ -180,15 +178,15 @@ async function loadBankChanges() {
     el('td', {}, `${c.requested_by}, ${when(c.requested_at)}`), el('td', {}, c.status + (c.reason ? ` (${c.reason})` : '')),
     el('td', {}, c.decided_by || ''),
     el('td', {}, c.status === 'pending' && c.requested_by !== me ? [
-      el('button', { type: 'button', onclick: () => decideBank(c.id, 'approve') }, 'Approve'),
-      el('button', { type: 'button', class: 'ghost', onclick: () => decideBank(c.id, 'reject') }, 'Reject')] : ''))) :
-    [el('tr', {}, el('td', { colspan: 7, class: 'hint' }, 'No bank account changes.'))]));
+      el('button', { type: 'button', onclick: () => decideBank(c.id, 'approve') }, t('fin.approve')),
+      el('button', { type: 'button', class: 'ghost', onclick: () => decideBank(c.id, 'reject') }, t('fin.reject'))] : ''))) :
+    [el('tr', {}, el('td', { colspan: 7, class: 'hint' }, t('fin.noBankChanges')))]));
 }
 
 async function decideBank(id, how) {
   let body;
   if (how === 'reject') {
-    const reason = window.prompt('Why is this bank account change rejected?');
+    const reason = window.prompt(t('fin.whyReject'));
     if (!reason || !reason.trim()) return;
     body = { reason };
   }
@@ -200,7 +198,7 @@ $('#settle-form').addEventListener('submit', async (ev) => {
   // A day's cutoff is the end of that day in India; today's is now (the
   // end of today is still to come, and the hub refuses a future cutoff).
   const c = $('#settle-cutoff').value, today = todayIST();
-  if (c && c > today) { showError($('#settle-err'), `Choose today (${dayWords(today)}) or an earlier day: a settlement cannot pay what has not happened yet.`); return; }
+  if (c && c > today) { showError($('#settle-err'), t('fin.cutoffFuture', dayWords(today))); return; }
   const body = c && c < today ? { cutoff: new Date(c + 'T23:59:59.999+05:30').toISOString() } : {};
   const r = await guarded('#settle-err', () => api('POST', '/api/v1/settlements', body));
   if (r) { await loadRuns(); openRun(r.id); }
@@ -213,10 +211,10 @@ async function openRun(id) {
   $('#run-panel').hidden = false;
   // Producers owed a payout but without a bank account are held, not paid.
   const held = (run.held || []).map((h) => `${h.producer_name || h.producer_id} ${money(h.amount)}`).join(', ');
-  $('#run-h').textContent = `Run #${run.run_no}: ${run.payout_count} payouts, ${money(run.payout_total)} (cutoff ${when(run.cutoff)})` +
-    (run.held_count ? `; held for want of a bank account, carried forward: ${held}` : '');
+  $('#run-h').textContent = t('fin.runH', run.run_no, run.payout_count, money(run.payout_total), when(run.cutoff)) +
+    (run.held_count ? t('fin.held', held) : '');
   // A run that pays nobody says why, and when the next lines fall due.
-  $('#run-why').textContent = run.nothing_paid ? `Nothing paid: ${run.nothing_paid.reason}.` : '';
+  $('#run-why').textContent = run.nothing_paid ? t('fin.nothingPaid', run.nothing_paid.reason) : '';
   $('#run-why').hidden = !run.nothing_paid;
   // A link cannot send the bearer token, so the CSV is fetched and saved.
   $('#run-csv').onclick = async (ev) => {
@@ -228,7 +226,7 @@ async function openRun(id) {
   $('#payouts').replaceChildren(...(payouts || []).map((p) => el('tr', {}, el('td', {}, p.reference),
     el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => statement(p.id) }, p.producer_name || p.producer_id)),
     el('td', {}, `${p.district_name}, ${p.state}`), el('td', { class: 'num' }, money(p.sales)), el('td', { class: 'num' }, money(p.returns)),
-    el('td', { class: 'num' }, money(p.amount)), el('td', {}, p.returned ? `failed (returned after payment: ${p.reason})` : p.reason ? `${p.status}: ${p.reason}` : p.status))));
+    el('td', { class: 'num' }, money(p.amount)), el('td', {}, p.returned ? t('fin.returnedAfter', p.reason) : p.reason ? `${p.status}: ${p.reason}` : p.status))));
   $('#statement').replaceChildren();
 }
 
@@ -237,7 +235,7 @@ async function statement(id) {
   const p = await api('GET', `/api/v1/payouts/${encodeURIComponent(id)}`).catch((e) => { showError($('#settle-err'), explain(e)); return null; });
   if (!p) return;
   $('#statement').replaceChildren(el('h3', {}, `Statement: ${p.producer_name} (${p.reference}) — ${money(p.amount)}`),
-    el('table', { class: 'grid' }, el('thead', {}, el('tr', {}, ...['Kind', 'Mall', 'Invoice / credit note', 'When', 'Item', 'Qty', 'Amount', 'Tax', 'Commission', 'Net'].map((h) => el('th', {}, h)))),
+    el('table', { class: 'grid' }, el('thead', {}, el('tr', {}, ...['fin.kind', 'fin.mall', 'fin.invoiceCn', 'fin.when', 'item', 'qty', 'amount', 'fin.tax', 'fin.commission2', 'net'].map((h) => el('th', {}, t(h))))),
       el('tbody', {}, (p.lines || []).map((l) => el('tr', {}, el('td', {}, l.kind), el('td', {}, l.mall), el('td', {}, l.credit_note_no || l.invoice_no), el('td', {}, when(l.at)),
         el('td', {}, l.item), el('td', { class: 'num' }, l.qty), el('td', { class: 'num' }, money(l.amount)), el('td', { class: 'num' }, money(l.tax)),
         el('td', { class: 'num' }, money(l.commission)), el('td', { class: 'num' }, money(l.net)))))));
@@ -251,14 +249,14 @@ async function loadRecon() {
     const rows = Array.isArray(comp) ? comp : comp.malls || [];
     $('#comp').replaceChildren(...rows.map((c) => el('tr', { class: c.complete ? '' : 'low' }, el('td', {}, c.mall), el('td', { class: 'num' }, c.events),
       el('td', { class: 'num' }, c.highest_seq), el('td', { class: 'num' }, c.missing), el('td', {}, (c.gaps || []).map((g) => `${g[0]}–${g[1]}`).join(', ')),
-      el('td', {}, c.complete ? 'yes' : el('strong', {}, 'NO')))));
+      el('td', {}, c.complete ? t('fin.yes') : el('strong', {}, t('fin.no'))))));
   }
   const sh = await guarded('#shifts-err', () => api('GET', '/api/v1/recon/shifts'));
   if (sh !== undefined) {
     const rows = Array.isArray(sh) ? sh : sh.shifts || [];
     $('#shifts').replaceChildren(...(rows.length ? rows.map((s) => el('tr', { class: s.matched ? '' : 'low' }, el('td', {}, s.mall), el('td', {}, s.counter), el('td', {}, when(s.closed_at)),
-      el('td', {}, s.matched ? 'yes' : el('strong', {}, 'NO')),
-      el('td', {}, [...(s.amounts || []), ...(s.counts || [])].filter((f) => String(f.mall) !== String(f.hub)).map((f) => `${f.name}: mall ${f.mall}, hub ${f.hub}`).join('; ')))) : [el('tr', {}, el('td', { colspan: 5, class: 'hint' }, 'No closed shifts at the hub yet.'))]));
+      el('td', {}, s.matched ? t('fin.yes') : el('strong', {}, t('fin.no'))),
+      el('td', {}, [...(s.amounts || []), ...(s.counts || [])].filter((f) => String(f.mall) !== String(f.hub)).map((f) => t('fin.mallHub', f.name, f.mall, f.hub)).join('; ')))) : [el('tr', {}, el('td', { colspan: 5, class: 'hint' }, t('fin.noClosedShifts')))]));
   }
 }
 
@@ -267,7 +265,12 @@ async function loadCatalog() {
   if (list === undefined) return;
   const what = (c) => c.price ? `${c.price.sku || ''} → ${c.price.mrp ? money(c.price.mrp) : JSON.stringify(c.price)}` : c.product ? `${c.product.sku} ${c.product.name}` : c.producer ? c.producer.name || c.producer.id : JSON.stringify(c.tax_rate || c.district || {});
   $('#changes').replaceChildren(...((list || []).length ? [...list].reverse().map((c) => el('tr', {}, el('td', { class: 'num' }, c.id), el('td', {}, c.kind), el('td', {}, what(c)),
-    el('td', {}, when(c.at)), el('td', {}, c.effective_at ? when(c.effective_at) : 'now'), el('td', {}, c.by || ''), el('td', {}, c.published ? 'yes' : 'waiting'))) : [el('tr', {}, el('td', { colspan: 7, class: 'hint' }, 'No changes yet.'))]));
+    el('td', {}, when(c.at)), el('td', {}, c.effective_at ? when(c.effective_at) : t('fin.nowLower')), el('td', {}, c.by || ''), el('td', {}, c.published ? t('fin.yes') : t('fin.waiting')))) : [el('tr', {}, el('td', { colspan: 7, class: 'hint' }, t('fin.noChanges')))]));
 }
 
+// Words: labels now and on a change of language (tables redraw on the next refresh); Alt+L switches.
+applyI18n();
+fillPickers();
+onLang(() => { if (!$('#app-view').hidden) refresh(); });
+document.addEventListener('keydown', (ev) => { if (ev.altKey && ev.key.toLowerCase() === 'l') { ev.preventDefault(); setLang(nextLang()); } });
 start();

@@ -5,17 +5,19 @@
 // Kept apart from finance.js so that other finance screens can grow
 // beside it; its words are in T, ready for the translation files.
 import { $, el, api, showError, paise, inr, dayWords, todayIST } from './common.js';
+import { t, has, explain } from './i18n.js';
 
+const keyed = (prefix) => new Proxy({}, { get: (_, k) => (has(prefix + String(k)) ? t(prefix + String(k)) : undefined) });
 const T = {
-  by: { state: 'State', district: 'District', producer: 'Producer', product: 'Product', day: 'Day' },
-  range: (f, t) => `Sales from ${dayWords(f)} to ${dayWords(t)} (India time), returns on the day they were made; voided invoices left out.`,
-  total: 'Total',
-  none: 'No sales in this period.',
-  method: { cash: 'Cash', upi: 'UPI', card: 'Card' },
-  balanced: (d, c) => `Ledger balanced: debits ${d} = credits ${c}`,
-  unbalanced: (d, c) => `LEDGER OUT OF BALANCE: debits ${d} ≠ credits ${c}`,
-  badRange: 'The end date is before the start date.',
-  explain: (e) => (e && e.code === 'network' ? 'No answer from the hub. Check the network.' : (e && e.message) || String(e)),
+  by: keyed('rep.by.'),
+  range: (f, to) => t('rep.range', dayWords(f), dayWords(to)),
+  get total() { return t('rep.total'); },
+  get none() { return t('rep.none'); },
+  method: keyed('rep.method.'),
+  balanced: (d, c) => t('rep.balanced', d, c),
+  unbalanced: (d, c) => t('rep.unbalanced', d, c),
+  get badRange() { return t('rep.badRange'); },
+  explain: (e) => (e && e.code === 'network' ? t('fin.noAnswer') : explain(e)),
 };
 
 const money = (s) => inr(paise(s || '0'));
