@@ -167,11 +167,14 @@ export function clearErrors(root) {
 const IST = { timeZone: 'Asia/Kolkata' };
 
 /** An RFC 3339 time for people, in India time and in words: "7 December 2026, 10:15 am IST". */
+// Dates are written in the page's language (i18n.js sets <html lang>), in India's style.
+const locale = () => (document.documentElement.lang || 'en') + '-IN';
+
 export function when(s) {
   if (!s) return '';
   const d = new Date(s);
   if (isNaN(d)) return s;
-  return d.toLocaleString('en-IN', { ...IST, day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit' }) + ' IST';
+  return d.toLocaleString(locale(), { ...IST, day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit' }) + ' IST';
 }
 
 /** A date in words, in India: "Saturday, 28 November 2026" (long) or "28 November 2026". s is a time or a 2026-11-28 date. */
@@ -179,7 +182,7 @@ export function dayWords(s, long = false) {
   if (!s) return '';
   const d = /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(s + 'T12:00:00+05:30') : new Date(s);
   if (isNaN(d)) return s;
-  return d.toLocaleDateString('en-IN', { ...IST, day: 'numeric', month: 'long', year: 'numeric', ...(long ? { weekday: 'long' } : {}) });
+  return d.toLocaleDateString(locale(), { ...IST, day: 'numeric', month: 'long', year: 'numeric', ...(long ? { weekday: 'long' } : {}) });
 }
 
 /** Today's date in India as 2026-11-28 (what a date input holds). */
