@@ -154,7 +154,7 @@ func PriceLine(lineNo int, p catalogdb.Product, qty int64, d Discount, tc TaxCon
 		DiscountInput: d.String(), Discount: off, Amount: amount,
 		Taxable: split.Taxable, GSTRate: rate, CGST: split.CGST, IGST: split.IGST, BandNote: note,
 		State: p.State, DistrictID: p.DistrictID, District: p.District, ProducerID: p.ProducerID, GI: p.GI,
-		discount: d,
+		GIName: p.GIName, GIReg: p.GIReg, discount: d,
 	}
 	l.SGST, l.UTGST = splitShare(split.SGST, tc.UT)
 	return l, nil

@@ -34,7 +34,7 @@ func lookupProducts(ctx context.Context, q catalogdb.Queryer, codes []string) (m
 	}
 	args = append(args, args...)
 	rows, err := q.QueryContext(ctx, `SELECT p.sku, p.name, p.barcode, p.mrp_paise, p.gst_rate_bp, p.hsn, p.state, d.name,
-			p.district_id, p.producer_id, pr.name, p.gi, p.category, p.flat_rate
+			p.district_id, p.producer_id, pr.name, p.gi, p.category, p.flat_rate, p.gi_name, p.gi_reg
 		FROM products p JOIN districts d ON d.id = p.district_id JOIN producers pr ON pr.id = p.producer_id
 		WHERE p.active = 1 AND (p.sku IN (`+ph+`) OR p.barcode IN (`+ph+`))`, args...)
 	if err != nil {
@@ -48,7 +48,7 @@ func lookupProducts(ctx context.Context, q catalogdb.Queryer, codes []string) (m
 			producer string
 		)
 		if err := rows.Scan(&p.SKU, &p.Name, &p.Barcode, &mrp, &bp, &p.HSN, &p.State, &p.District,
-			&p.DistrictID, &p.ProducerID, &producer, &p.GI, &p.Category, &p.FlatRate); err != nil {
+			&p.DistrictID, &p.ProducerID, &producer, &p.GI, &p.Category, &p.FlatRate, &p.GIName, &p.GIReg); err != nil {
 			return nil, fmt.Errorf("look up products: %w", err)
 		}
 		r, err := gst.RateFromBasisPoints(bp)

@@ -176,7 +176,11 @@ func readLines(ctx context.Context, q queryer, saleID string, returned map[int]i
 		l.SGST, l.UTGST = splitShare(share, ut)
 		out = append(out, l)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return out, readLineGI(ctx, q, saleID, out)
 }
 
 func readTenders(ctx context.Context, q queryer, table, fk, id string) ([]Tender, error) {

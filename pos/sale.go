@@ -263,6 +263,9 @@ func (s *Service) writeSale(ctx context.Context, tx *sql.Tx, a Actor, p *pending
 	if err := insertLines(ctx, tx, p.id, p.lines); err != nil {
 		return Sale{}, "", err
 	}
+	if err := insertLineGI(ctx, tx, p.id, p.lines); err != nil {
+		return Sale{}, "", err
+	}
 	if err := insertTenders(ctx, tx, "sale_tenders", "sale_id", p.id, p.tenders); err != nil {
 		return Sale{}, "", err
 	}

@@ -165,6 +165,11 @@ type SaleLine struct {
 	District   string `json:"district"`
 	ProducerID string `json:"producer_id"`
 	GI         bool   `json:"gi"`
+	// GIName and GIReg are the registered GI name and its registration
+	// number, printed on the line (issue 20); empty when the product has
+	// none on file.
+	GIName string `json:"gi_name,omitempty"`
+	GIReg  string `json:"gi_reg,omitempty"`
 	// Returned is how many units have come back on credit notes.
 	Returned int64 `json:"returned"`
 

@@ -20,7 +20,18 @@ func badHubCases(t *testing.T, e *badEnv) []badCase {
 		b, _ := json.Marshal(p)
 		return string(b)
 	}
+	// GI details (issue 20): a GI registration that is not the Registry's
+	// number, or GI details on a product not marked GI-tagged.
+	giProduct := func(gi bool, name, reg string) string {
+		p := seed.Products[0]
+		p.GI, p.GIName, p.GIReg = gi, name, reg
+		b, _ := json.Marshal(p)
+		return string(b)
+	}
 	cs := []badCase{
+		{name: "product GI registration not a number", target: "hub", method: "POST", path: "/api/v1/catalog/products", as: "hubadmin", body: giProduct(true, "Etikoppaka Toys", "GI/55"), want: 400},
+		{name: "product GI name without registration", target: "hub", method: "POST", path: "/api/v1/catalog/products", as: "hubadmin", body: giProduct(true, "Etikoppaka Toys", ""), want: 400},
+		{name: "product GI details but not GI-tagged", target: "hub", method: "POST", path: "/api/v1/catalog/products", as: "hubadmin", body: giProduct(false, "Etikoppaka Toys", "88"), want: 400},
 		{name: "mall token at the hub", target: "hub", method: "GET", path: "/api/v1/malls", as: "cashier", want: 401},
 		{name: "hub admin runs settlement", target: "hub", method: "POST", path: "/api/v1/settlements", as: "hubadmin", body: `{}`, want: 403},
 		{name: "settlement cutoff in the future", target: "hub", method: "POST", path: "/api/v1/settlements", as: "finance", body: `{"cutoff":"2999-01-01T00:00:00Z"}`, want: 400},

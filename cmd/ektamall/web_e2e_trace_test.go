@@ -62,6 +62,7 @@ func TestBrowserReceiptQRToTracePage(t *testing.T) {
 		network.SetExtraHTTPHeaders(network.Headers{"Authorization": "Bearer " + cashierTok}),
 		chromedp.Navigate(e.mall.URL+"/api/v1/sales/"+saleID+"/receipt?format=html"),
 		chromedp.WaitVisible("figure.trace img", chromedp.ByQuery))
+	waitText(t, ctx, "tbody", "GI: Lucknow Chikan Craft, Reg. No. 55")
 	shot(t, ctx, "trace-receipt")
 	scanned := decodeQR(t, ctx, "figure.trace img")
 	if scanned != sale.TraceURL {
@@ -84,6 +85,7 @@ func TestBrowserReceiptQRToTracePage(t *testing.T) {
 	browse(t, ctx, "open the trace page", chromedp.Navigate(scanned), chromedp.WaitVisible("section.item", chromedp.ByQuery))
 	waitText(t, ctx, "section.item", "Lucknow")
 	waitText(t, ctx, "section.item", "Not yet paid")
+	waitText(t, ctx, "section.item", "Lucknow Chikan Craft, a registered Geographical Indication (GI Reg. No. 55)")
 	shot(t, ctx, "trace-unpaid")
 	if body := textOf(t, ctx, "section.item"); strings.Contains(body, "Cooperative") {
 		t.Fatalf("the producer is named without their consent: %s", body)

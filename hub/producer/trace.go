@@ -32,6 +32,8 @@ type TraceLine struct {
 	District string
 	State    string
 	GI       bool
+	GIName   string // the registered Geographical Indication, with its
+	GIReg    string // GI Registry number, when the catalog has them
 	Producer string // "" unless the producer agreed to be named
 	Qty      int64
 	Returned bool
@@ -73,7 +75,7 @@ func (s *Service) Trace(ctx context.Context, st *settle.Service, token string) (
 		return TracePage{}, fmt.Errorf("trace mall: %w", err)
 	}
 	rows, err := q.QueryContext(ctx, `SELECT l.line_no, COALESCE(pd.name, l.sku), COALESCE(d.name, l.district_id), COALESCE(st.name, l.state),
-			COALESCE(pd.gi, 0), CASE WHEN c.show_name = 1 THEN pr.name ELSE '' END, l.qty,
+			COALESCE(pd.gi, 0), COALESCE(pd.gi_name, ''), COALESCE(pd.gi_reg, ''), CASE WHEN c.show_name = 1 THEN pr.name ELSE '' END, l.qty,
 			COALESCE((SELECT SUM(r.qty) FROM hub_return_lines r WHERE r.mall = l.mall AND r.sale_id = l.sale_id AND r.sale_line_no = l.line_no), 0)
 		FROM hub_sale_lines l LEFT JOIN products pd ON pd.sku = l.sku LEFT JOIN districts d ON d.id = l.district_id
 		LEFT JOIN states st ON st.code = l.state LEFT JOIN producers pr ON pr.id = l.producer_id
@@ -87,7 +89,7 @@ func (s *Service) Trace(ctx context.Context, st *settle.Service, token string) (
 		var l TraceLine
 		var no int
 		var returned int64
-		if err := rows.Scan(&no, &l.Product, &l.District, &l.State, &l.GI, &l.Producer, &l.Qty, &returned); err != nil {
+		if err := rows.Scan(&no, &l.Product, &l.District, &l.State, &l.GI, &l.GIName, &l.GIReg, &l.Producer, &l.Qty, &returned); err != nil {
 			rows.Close()
 			return TracePage{}, err
 		}

@@ -64,7 +64,7 @@ func render(d doc) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-var pageTmpl = template.Must(template.New("doc").Funcs(template.FuncMap{"method": methodName}).Parse(`<!doctype html>
+var pageTmpl = template.Must(template.New("doc").Funcs(template.FuncMap{"method": methodName, "gi": giLabel}).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{{.Title}} {{.Number}}</title>
 <style>{{.CSS}}</style></head><body>
@@ -77,7 +77,7 @@ var pageTmpl = template.Must(template.New("doc").Funcs(template.FuncMap{"method"
 <table><thead><tr><th>#</th><th>Description</th><th>HSN</th><th class="n">Qty</th><th class="n">Rate</th><th class="n">Value</th>
 <th class="n">Discount</th><th class="n">Taxable value</th><th class="n">GST</th>{{if .Inter}}<th class="n">IGST</th>{{else}}<th class="n">CGST</th><th class="n">{{.StateLabel}}</th>{{end}}<th class="n">Amount</th></tr></thead>
 <tbody>{{$inter := .Inter}}{{range .Lines}}<tr><td>{{.No}}</td>
-<td>{{.Name}}<div class="origin">{{.District}}, {{.State}}{{if .GI}} · GI-tagged{{end}}</div>{{if .BandNote}}<div class="band">Price band: {{.BandNote}}</div>{{end}}</td>
+<td>{{.Name}}<div class="origin">{{.District}}, {{.State}}{{if .GI}} · GI-tagged{{end}}{{if .GIReg}}<br>{{gi .GIName .GIReg}}{{end}}</div>{{if .BandNote}}<div class="band">Price band: {{.BandNote}}</div>{{end}}</td>
 <td>{{.HSN}}</td><td class="n">{{.Qty}}</td><td class="n">{{.UnitPrice}}</td><td class="n">{{.Gross}}</td>
 <td class="n">{{if .Discount.IsPositive}}{{.Discount}}{{if .DiscNote}} ({{.DiscNote}}){{end}}{{end}}</td>
 <td class="n">{{.Taxable}}</td><td class="n">{{.Rate}}%</td>{{if $inter}}<td class="n">{{.IGST}} @{{.Rate}}%</td>{{else}}<td class="n">{{.CGST}} @{{.HalfRate}}</td><td class="n">{{.SGST}} @{{.HalfRate}}</td>{{end}}

@@ -74,7 +74,12 @@ type line struct {
 	District  string
 	State     string
 	GI        bool
+	GIName    string
+	GIReg     string
 }
+
+// giLabel is how a line names its Geographical Indication.
+func giLabel(name, reg string) string { return "GI: " + name + ", Reg. No. " + reg }
 
 type taxRow struct {
 	Rate    gst.Rate
@@ -186,7 +191,7 @@ func saleDoc(m pos.Mall, s pos.Sale) doc {
 		d.Lines = append(d.Lines, line{No: l.LineNo, Name: l.Name, HSN: l.HSN, Qty: l.Qty, UnitPrice: l.UnitPrice, Gross: l.Gross(),
 			Discount: l.Discount, DiscNote: note, Amount: l.Amount, Taxable: l.Taxable, Rate: l.GSTRate, HalfRate: halfRate(l.GSTRate),
 			CGST: l.CGST, SGST: shareOf(l.SGST, l.UTGST), IGST: l.IGST, BandNote: l.BandNote, District: l.District,
-			State: stateName(l.State), GI: l.GI})
+			State: stateName(l.State), GI: l.GI, GIName: l.GIName, GIReg: l.GIReg})
 	}
 	d.Tax = taxSummary(d.Lines)
 	return d

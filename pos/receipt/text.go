@@ -151,6 +151,9 @@ func text(d doc) string {
 		if l.GI {
 			origin += " (GI)"
 		}
+		if l.GIReg != "" {
+			origin += " " + giLabel(l.GIName, l.GIReg)
+		}
 		for _, w := range wrap(origin, Width-3) {
 			p.line("   " + w)
 		}

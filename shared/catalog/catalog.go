@@ -85,6 +85,13 @@ type Product struct {
 	// ("hi": Hindi, "kn": Kannada), shown on screens in that language and
 	// matched by search. Name stays the name of record (invoices).
 	Names map[string]string `json:"names,omitempty"`
+	// GI details of a GI-tagged product (issue 20): the Geographical
+	// Indication's registration (application) number and registered name
+	// at the GI Registry, and the producer's authorised-user registration
+	// number where they hold one. Receipts print the first two per line.
+	GIName     string `json:"gi_name,omitempty"`
+	GIReg      string `json:"gi_reg,omitempty"`
+	GIAuthUser string `json:"gi_authorised_user,omitempty"`
 }
 
 // TaxBands are the price bands of one HSN heading (gst.Band), with the

@@ -497,3 +497,53 @@ func TestSeedRowChecks(t *testing.T) {
 		}
 	}
 }
+
+// Issue 20 item 4: GI details are checked wherever a product enters the
+// catalog (the seed, the hub's catalog API, catalog changes at a mall).
+func TestGIDetailsValidated(t *testing.T) {
+	seed, err := LoadSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kurta Product
+	for _, p := range seed.Products {
+		if p.SKU == "UP-LKO-001" {
+			kurta = p
+		}
+	}
+	if kurta.GIName != "Lucknow Chikan Craft" || kurta.GIReg != "55" || !kurta.GI {
+		t.Fatalf("seed GI details of UP-LKO-001: %+v", kurta)
+	}
+	for _, tc := range []struct {
+		name      string
+		gi        bool
+		giName    string
+		reg, au   string
+		wantField string
+	}{
+		{"ok with authorised user", true, "Lucknow Chikan Craft", "55", "AU/1234/GI/55", ""},
+		{"ok without", true, "Lucknow Chikan Craft", "55", "", ""},
+		{"not GI-tagged", false, "Lucknow Chikan Craft", "55", "", "gi"},
+		{"registration not a number", true, "Lucknow Chikan Craft", "GI-55", "", "gi_reg"},
+		{"registration without name", true, "", "55", "", "gi_name"},
+		{"name without registration", true, "Lucknow Chikan Craft", "", "", "gi_name"},
+		{"authorised user without GI", true, "", "", "AU/1", "gi_authorised_user"},
+		{"authorised user malformed", true, "Lucknow Chikan Craft", "55", "au 12<b>", "gi_authorised_user"},
+		{"control character in name", true, "Lucknow\x07Chikan", "55", "", "gi_name"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := kurta
+			p.GI, p.GIName, p.GIReg, p.GIAuthUser = tc.gi, tc.giName, tc.reg, tc.au
+			err := p.Validate()
+			if tc.wantField == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.wantField) {
+				t.Fatalf("error %v, want one about %s", err, tc.wantField)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -73,5 +74,39 @@ func (p Product) Validate() error {
 			field("names", "the %s name must be plain text of 1 to %d characters", lang, MaxNameLen)
 		}
 	}
+	for _, e := range p.giProblems() {
+		field(e[0], "%s", e[1])
+	}
 	return errors.Join(bad...)
+}
+
+var (
+	giRegRE  = regexp.MustCompile(`^[1-9][0-9]{0,4}$`)
+	giAuthRE = regexp.MustCompile(`^[A-Z0-9][A-Z0-9/-]{2,39}$`)
+)
+
+// giProblems checks the GI details: only a GI-tagged product has them; a
+// registration number is the GI Registry's application number (digits)
+// and comes with the registered name; an authorised-user number needs the
+// GI it is registered under.
+func (p Product) giProblems() [][2]string {
+	var out [][2]string
+	if !p.GI && (p.GIName != "" || p.GIReg != "" || p.GIAuthUser != "") {
+		out = append(out, [2]string{"gi", "GI details are given but the product is not marked GI-tagged"})
+	}
+	if p.GIReg != "" && !giRegRE.MatchString(p.GIReg) {
+		out = append(out, [2]string{"gi_reg", fmt.Sprintf("GI registration number %q must be the GI Registry's application number (digits, e.g. 55)", p.GIReg)})
+	}
+	if (p.GIReg == "") != (p.GIName == "") {
+		out = append(out, [2]string{"gi_name", "a GI registration number and the registered GI name go together"})
+	}
+	if p.GIName != "" {
+		if _, err := text.Clean("gi_name", p.GIName, text.Rule{Max: 80}); err != nil || strings.TrimSpace(p.GIName) != p.GIName {
+			out = append(out, [2]string{"gi_name", "the GI name must be plain text of at most 80 characters"})
+		}
+	}
+	if p.GIAuthUser != "" && (!giAuthRE.MatchString(p.GIAuthUser) || p.GIReg == "") {
+		out = append(out, [2]string{"gi_authorised_user", fmt.Sprintf("authorised-user number %q must be 3-40 of A-Z, 0-9, '/' and '-', with the GI's registration number", p.GIAuthUser)})
+	}
+	return out
 }

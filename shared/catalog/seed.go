@@ -198,6 +198,7 @@ func LoadSeed() (*Seed, error) {
 		s.Products = append(s.Products, p)
 	}
 	addNames(s.Products, read("product_names.csv", "sku", "lang", "name"), bad)
+	addGI(s.Products, read("gi.csv", "sku", "gi_name", "gi_reg", "gi_authorised_user"), bad)
 	for _, p := range s.Producers {
 		if !sold[p.ID] {
 			bad(fmt.Errorf("seed/producers.csv: producer %s has no products", p.ID))
@@ -285,6 +286,28 @@ func addNames(products []Product, rows []csvRow, bad func(error)) {
 		if err := p.Validate(); err != nil {
 			bad(r.errorf("%v", err))
 			delete(p.Names, r.get("lang"))
+		}
+	}
+}
+
+// addGI attaches the GI details of gi.csv (one row per product) to
+// products, checking each as Validate does.
+func addGI(products []Product, rows []csvRow, bad func(error)) {
+	at := map[string]int{}
+	for i, p := range products {
+		at[p.SKU] = i
+	}
+	for _, r := range rows {
+		i, ok := at[r.get("sku")]
+		if !ok {
+			bad(r.errorf("GI details: unknown SKU %q", r.get("sku")))
+			continue
+		}
+		p := &products[i]
+		p.GIName, p.GIReg, p.GIAuthUser = r.get("gi_name"), r.get("gi_reg"), r.get("gi_authorised_user")
+		if err := p.Validate(); err != nil {
+			bad(r.errorf("%v", err))
+			p.GIName, p.GIReg, p.GIAuthUser = "", "", ""
 		}
 	}
 }

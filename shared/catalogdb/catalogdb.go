@@ -73,15 +73,16 @@ func UpsertProduct(ctx context.Context, tx sqldb.Tx, p catalog.Product, ts strin
 	if err != nil {
 		return fmt.Errorf("upsert product %s: %w", p.SKU, err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO products (sku, name, barcode, hsn, gst_rate_bp, mrp_paise, state, district_id, producer_id, gi, category, active, updated_at, flat_rate, names)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+	_, err = tx.ExecContext(ctx, `INSERT INTO products (sku, name, barcode, hsn, gst_rate_bp, mrp_paise, state, district_id, producer_id, gi, category, active, updated_at, flat_rate, names,
+			gi_name, gi_reg, gi_authorised_user)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (sku) DO UPDATE SET name = excluded.name, barcode = excluded.barcode, hsn = excluded.hsn,
 			gst_rate_bp = excluded.gst_rate_bp, mrp_paise = excluded.mrp_paise, state = excluded.state,
 			district_id = excluded.district_id, producer_id = excluded.producer_id, gi = excluded.gi,
 			category = excluded.category, active = 1, updated_at = excluded.updated_at, flat_rate = excluded.flat_rate,
-			names = excluded.names`,
+			names = excluded.names, gi_name = excluded.gi_name, gi_reg = excluded.gi_reg, gi_authorised_user = excluded.gi_authorised_user`,
 		p.SKU, p.Name, p.Barcode, p.HSN, p.GSTRate.BasisPoints(), p.MRP.Paise(), p.State, p.DistrictID, p.ProducerID, b2i(p.GI), p.Category, ts,
-		b2i(p.FlatRate), names)
+		b2i(p.FlatRate), names, p.GIName, p.GIReg, p.GIAuthUser)
 	if err != nil {
 		return fmt.Errorf("upsert product %s: %w", p.SKU, err)
 	}
@@ -107,6 +108,10 @@ type Product struct {
 	FlatRate bool `json:"flat_rate,omitempty"`
 	// Names are translations of the name by language code (catalog.Product).
 	Names map[string]string `json:"names,omitempty"`
+	// GI details (catalog.Product).
+	GIName     string `json:"gi_name,omitempty"`
+	GIReg      string `json:"gi_reg,omitempty"`
+	GIAuthUser string `json:"gi_authorised_user,omitempty"`
 }
 
 // namesJSON is how translated names are stored: a JSON object, "{}" when
@@ -125,7 +130,8 @@ type Queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-const productCols = `p.sku, p.name, p.barcode, p.mrp_paise, p.gst_rate_bp, p.hsn, p.state, d.name, p.district_id, p.producer_id, pr.name, p.gi, p.category, p.flat_rate, p.names
+const productCols = `p.sku, p.name, p.barcode, p.mrp_paise, p.gst_rate_bp, p.hsn, p.state, d.name, p.district_id, p.producer_id, pr.name, p.gi, p.category, p.flat_rate, p.names,
+	p.gi_name, p.gi_reg, p.gi_authorised_user
 	FROM products p JOIN districts d ON d.id = p.district_id JOIN producers pr ON pr.id = p.producer_id`
 
 func scanProduct(sc interface{ Scan(...any) error }) (Product, error) {
@@ -135,7 +141,8 @@ func scanProduct(sc interface{ Scan(...any) error }) (Product, error) {
 		rate  int64
 		names string
 	)
-	if err := sc.Scan(&p.SKU, &p.Name, &p.Barcode, &mrp, &rate, &p.HSN, &p.State, &p.District, &p.DistrictID, &p.ProducerID, &p.ProducerName, &p.GI, &p.Category, &p.FlatRate, &names); err != nil {
+	if err := sc.Scan(&p.SKU, &p.Name, &p.Barcode, &mrp, &rate, &p.HSN, &p.State, &p.District, &p.DistrictID, &p.ProducerID, &p.ProducerName, &p.GI, &p.Category, &p.FlatRate, &names,
+		&p.GIName, &p.GIReg, &p.GIAuthUser); err != nil {
 		return Product{}, err
 	}
 	if names != "" && names != "{}" {

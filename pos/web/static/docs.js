@@ -90,7 +90,7 @@ function lineTable(lines) {
       el('tr', {}, el('td', {}), el('td', {}, l.hsn || ''), el('td', { class: 'num' }, l.qty),
         el('td', { class: 'num' }, money(l.unit_price)), el('td', { class: 'num' }, money(l.amount))),
       el('tr', { class: 'doc-sub' }, el('td', { colspan: 5 },
-        [l.district && `${l.district}, ${l.state}`, l.gi ? t('gi') : '', l.discount && paise(l.discount) > 0 ? `${t('discount')} −${money(l.discount)}` : '',
+        [l.district && `${l.district}, ${l.state}`, l.gi ? t('gi') : '', l.gi_reg ? t('doc.giReg', l.gi_name, l.gi_reg) : '', l.discount && paise(l.discount) > 0 ? `${t('discount')} −${money(l.discount)}` : '',
           `GST ${l.gst_rate}% · ${t('taxable')} ${money(l.taxable_value)} · ` + taxParts(l).map(([k, v]) => `${k} ${money(v)}`).join(' · '),
           l.band_note ? `${t('priceBand')}: ${l.band_note}` : '']
           .filter(Boolean).join(' · '))),
