@@ -10,34 +10,24 @@ import (
 	"ektamall/shared/sqldb"
 )
 
-// EventApplier applies one ingested mall event to the hub's books inside
-// the ingest transaction, so an event is recorded, applied and its mall's
-// watermark advanced together or not at all. An error coded errs.Invalid
-// or errs.NotFound means the event can never apply: ingest parks it with
-// the reason and moves on. Any other error rolls back and redelivers.
-type EventApplier interface {
-	ApplyEvent(ctx context.Context, tx sqldb.Tx, ev events.Envelope) error
-}
-
-// BatchApplier is an EventApplier that books the events of one ingest
-// transaction faster when it is told the transaction. Ingest calls ForTx
-// once per batch.
-type BatchApplier interface {
-	EventApplier
-	// ForTx returns the applier for events in tx only; it may remember
-	// what it read of the catalog until tx ends.
-	ForTx(tx sqldb.Tx) TxApplier
-}
-
-// TxApplier applies events inside one transaction, as ApplyEvent does.
-// payload is the event's payload as ingest already decoded it for its
-// type (*events.Sale for a sale, and so on), so that it is not decoded
-// twice; nil: the applier decodes it. The applier may hold writes back
-// until Done, which the caller runs after the last event and before the
-// commit; so an event Apply accepted must stay applied unless the whole
-// transaction rolls back, and the writes of one it refused must be rolled
-// back (to a savepoint before it, or with the whole transaction).
-type TxApplier interface {
-	Apply(ctx context.Context, ev events.Envelope, payload any) error
+// Books is the ledger as ingest sees it, inside one ingest transaction.
+// Ingest owns everything about an event but its money: it decodes and
+// validates each event once, checks that what it references exists,
+// de-duplicates it, puts it in its mall's order and parks what cannot
+// apply. The books post the money of each event ingest hands them, and
+// refuse one whose money cannot be booked against what they hold (a
+// return of more than was sold, a second sale under the same id).
+//
+// An error coded errs.Invalid or errs.NotFound refuses the event for
+// good: ingest rolls back its writes (to a savepoint before it) and parks
+// it. Any other error rolls the whole transaction back and redelivers.
+type Books interface {
+	// Book posts ev; ingest calls it once per event, in order.
+	Book(ctx context.Context, ev events.Event) error
+	// Done writes anything Book held back; ingest calls it after the last
+	// event of the transaction, before the commit.
 	Done(ctx context.Context) error
 }
+
+// OpenBooks opens the books inside one ingest transaction (tx).
+type OpenBooks func(tx sqldb.Tx) Books

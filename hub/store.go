@@ -6,7 +6,7 @@ import (
 
 // Store is the hub's database seam: where its books live. Every hub write
 // (ingest's event store and watermarks, the ledger's postings through
-// EventApplier, settlement runs, reconciliation, the finance API) happens
+// Books, settlement runs, reconciliation, the finance API) happens
 // inside Transact, in one transaction handed down as an sqldb.Tx; reads
 // go through Reader. Two implementations: SQLite (sqldb.FromSQLite, one
 // file with one writer: the demo and a small deployment) and PostgreSQL

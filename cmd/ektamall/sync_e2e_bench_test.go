@@ -35,7 +35,7 @@ func BenchmarkBacklogDrain(b *testing.B) {
 				dir := filepath.Join(base, fmt.Sprintf("%s-%d", mode, i))
 				copyDir(b, prepared, filepath.Join(dir, "LKO1"))
 				h := startHub(b, filepath.Join(dir, "hub"), "", func(c *ingest.Config) {
-					c.Applier = ledger.NewApplier(nil)
+					c.Books = ledger.NewApplier(nil).Open
 				})
 				p := newProxy(b, h.leaf)
 				creds := h.provision("LKO1", "UP", filepath.Join(dir, "LKO1"))

@@ -92,7 +92,7 @@ func TestForeignMallEventRejected(t *testing.T) {
 // balance.
 func TestRefusedEventInBacklogParkedAlone(t *testing.T) {
 	dir := t.TempDir()
-	h := startHub(t, filepath.Join(dir, "hub"), "", func(c *ingest.Config) { c.Applier = ledger.NewApplier(nil) })
+	h := startHub(t, filepath.Join(dir, "hub"), "", func(c *ingest.Config) { c.Books = ledger.NewApplier(nil).Open })
 	p := newProxy(t, h.leaf)
 	creds := h.provision("LKO1", "UP", filepath.Join(dir, "LKO1"))
 	m := startMall(t, "LKO1", "UP", filepath.Join(dir, "LKO1"), p.url(), creds, nil)

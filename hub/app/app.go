@@ -40,9 +40,9 @@ type Hub struct {
 	// Metrics is the hub's own registry.
 	Metrics *prometheus.Registry
 	srv     lifecycle.Server
-	// Applier books ingested events into the ledger; set by ledgerDeps
-	// (which runs before startSync) for ingest to use.
-	Applier hub.EventApplier
+	// Books opens the ledger for ingest; set by ledgerDeps (which runs
+	// before startSync) for ingest to use.
+	Books hub.OpenBooks
 	// Producer serves producers' views and logins.
 	Producer *producer.Service
 	sync     hubSync // see app_sync.go

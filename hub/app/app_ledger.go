@@ -11,10 +11,10 @@ import (
 	"ektamall/shared/money"
 )
 
-// ledgerDeps builds the ledger and settlement services, and the applier
-// that ingest hands every event to (h.Applier).
+// ledgerDeps builds the ledger and settlement services, and the books
+// that ingest hands every event to (h.Books).
 func (h *Hub) ledgerDeps(ctx context.Context) (api.LedgerDeps, error) {
-	h.Applier = ledger.NewApplier(h.cfg.Now)
+	h.Books = ledger.NewApplier(h.cfg.Now).Open
 	min, err := money.Parse(h.cfg.MinPayout)
 	if err != nil {
 		return api.LedgerDeps{}, fmt.Errorf("--min-payout: %w", err)

@@ -8,9 +8,10 @@ import (
 	"ektamall/shared/events"
 )
 
-// FuzzEventDecode feeds the hub what could arrive on a mall's stream: the
-// envelope decodes or is refused, a valid envelope's payload decodes into
-// its type or is refused as invalid (so it is parked, never retried
+// FuzzEventDecode feeds the hub's one decoding of an event (the
+// ingester's decode) what could arrive on a mall's stream: the envelope
+// decodes or is refused, a valid envelope's payload decodes into its type
+// and validates or is refused as invalid (so it is parked, never retried
 // forever), nothing panics, and a valid envelope survives re-encoding.
 func FuzzEventDecode(f *testing.F) {
 	for _, s := range []string{
@@ -26,34 +27,18 @@ func FuzzEventDecode(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var ev events.Envelope
-		if err := json.Unmarshal(data, &ev); err != nil {
+		in := (&Ingester{}).decode(1, data)
+		if in.err != nil {
 			return // parked by the consumer as unreadable
 		}
-		if err := ev.Validate(); err != nil {
-			return
-		}
-		var v any
-		switch ev.Type {
-		case events.SaleCompleted:
-			v = new(events.Sale)
-		case events.SaleVoided:
-			v = new(events.Void)
-		case events.ReturnCompleted:
-			v = new(events.Return)
-		case events.StockMoved:
-			v = new(events.StockMove)
-		case events.ShiftClosed:
-			v = new(events.ShiftClose)
-		case events.TransferSent:
-			v = new(events.Transfer)
-		case events.TransferReceived:
-			v = new(events.TransferReceipt)
-		default:
-			v = new(map[string]any)
-		}
-		if err := decodePayload(ev.Payload, v); err != nil && errs.CodeOf(err) != errs.Invalid {
-			t.Fatalf("payload refused with code %s, want invalid (parked): %v", errs.CodeOf(err), err)
+		ev := in.ev.Envelope
+		switch {
+		case in.perr != nil && errs.CodeOf(in.perr) != errs.Invalid:
+			t.Fatalf("payload refused with code %s, want invalid (parked): %v", errs.CodeOf(in.perr), in.perr)
+		case in.perr == nil && in.ev.Payload == nil:
+			t.Fatalf("a %s event decoded to no payload", ev.Type)
+		case in.perr == nil:
+			in.ev.Payload.References() // what ingest asks of every payload it applies
 		}
 		b, err := json.Marshal(ev)
 		if err != nil {

@@ -28,8 +28,10 @@ type Config struct {
 	// NATSConfig is the config NATS was started with; the service reloads
 	// it with the malls' keys as they are provisioned.
 	NATSConfig natsx.Config
-	Applier    hub.EventApplier // nil: events are recorded and checked only
-	Log        *slog.Logger
+	// Books opens the ledger for each ingest transaction (ledger's
+	// Applier.Open); nil: events are recorded and checked only.
+	Books hub.OpenBooks
+	Log   *slog.Logger
 
 	// BatchSize is the most events per ingest transaction (2000). A
 	// backlog drains faster in larger batches, which share one commit and
@@ -77,6 +79,7 @@ func (c *Config) defaults() {
 type Service struct {
 	cfg Config
 	log *slog.Logger
+	ing *Ingester
 	nc  *nats.Conn
 	js  jetstream.JetStream
 
@@ -102,6 +105,7 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	s := &Service{cfg: cfg, log: cfg.Log.With("component", "ingest"), kick: make(chan struct{}, 1), pub: make(chan struct{}, 1),
 		workers: map[string]bool{}}
+	s.ing = &Ingester{DB: cfg.DB, Books: cfg.Books, Now: cfg.Now, Log: s.log}
 	var err error
 	if s.nc, err = cfg.NATS.Connect(nats.Name("hub-ingest")); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)

@@ -2,9 +2,7 @@ package ledger
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"math/big"
 	"time"
 
@@ -15,10 +13,8 @@ import (
 	"ektamall/shared/sqldb"
 )
 
-// Applier implements hub.EventApplier, and hub.BatchApplier for ingest.
-var _ hub.BatchApplier = (*Applier)(nil)
-
-// Applier posts ingested events into the books.
+// Applier posts ingested events into the books: Open is the
+// hub.OpenBooks that ingest is given.
 type Applier struct {
 	now func() time.Time
 }
@@ -33,107 +29,56 @@ func NewApplier(now func() time.Time) *Applier {
 	return &Applier{now: now}
 }
 
-// ApplyEvent books one event inside the ingest transaction. Applying an
-// event again is a no-op; a different event claiming the same mall and
-// sequence, or the same sale, return or shift id, is Invalid (ingest parks
-// it). Unknown malls, products and producers are NotFound. On an error the
-// caller rolls back what the event wrote, as ingest's savepoint does.
-func (a *Applier) ApplyEvent(ctx context.Context, tx sqldb.Tx, ev events.Envelope) error {
-	return a.apply(ctx, newBooker(tx), ev, nil)
-}
+var _ hub.OpenBooks = (*Applier)(nil).Open
 
-// ForTx implements hub.BatchApplier: the returned applier books events in
-// tx only, reads each mall, product, producer and commission rule of the
-// catalog once for the whole transaction, and writes the accounts'
-// running totals once, in Done.
-func (a *Applier) ForTx(tx sqldb.Tx) hub.TxApplier {
+// Open implements hub.OpenBooks: the returned books post events in tx
+// only, read each mall, product, producer and commission rule of the
+// catalog once for the whole transaction, and write the accounts' running
+// totals once, in Done.
+func (a *Applier) Open(tx sqldb.Tx) hub.Books {
 	bk := newBooker(tx)
 	bk.pending = newPendingTotals()
-	return txApplier{a: a, bk: bk}
+	return books{a: a, bk: bk}
 }
 
-type txApplier struct {
+type books struct {
 	a  *Applier
 	bk *booker
 }
 
-func (t txApplier) Apply(ctx context.Context, ev events.Envelope, payload any) error {
-	err := t.a.apply(ctx, t.bk, ev, payload)
-	t.bk.pending.endEvent(err == nil)
+// Book posts one event that ingest has decoded, validated, checked the
+// references of, de-duplicated and put in order. A second sale, return,
+// void or shift close under an id already booked is Invalid (ingest parks
+// it); so is a return or void the books cannot match to what they hold.
+// On an error the caller rolls back what the event wrote, as ingest's
+// savepoint does.
+func (b books) Book(ctx context.Context, ev events.Event) error {
+	err := b.a.book(ctx, b.bk, ev)
+	b.bk.pending.endEvent(err == nil)
 	return err
 }
 
-func (t txApplier) Done(ctx context.Context) error { return t.bk.pending.flush(ctx, t.bk.tx) }
+func (b books) Done(ctx context.Context) error { return b.bk.pending.flush(ctx, b.bk.tx) }
 
-// apply books ev; payload is its payload already decoded, or nil.
-func (a *Applier) apply(ctx context.Context, bk *booker, ev events.Envelope, payload any) (err error) {
+// book posts ev's money, by the type of its payload.
+func (a *Applier) book(ctx context.Context, bk *booker, ev events.Event) (err error) {
 	defer errs.Wrap(&err, "apply %s %s/%d", ev.Type, ev.Mall, ev.Seq)
-	if err := ev.Validate(); err != nil {
-		return errs.E(errs.Invalid, "%v", err)
-	}
 	now, err := bookingTime(ctx, bk, a.now())
 	if err != nil {
 		return err
 	}
-	tx := bk.tx
-	if booked, err := claim(ctx, tx, ev, now); err != nil || booked {
-		return err
+	switch p := ev.Payload.(type) {
+	case *events.Sale:
+		return applySale(ctx, bk, ev.Envelope, *p, now)
+	case *events.Void:
+		return applyVoid(ctx, bk.tx, ev.Envelope, *p, now)
+	case *events.Return:
+		return applyReturn(ctx, bk, ev.Envelope, *p, now)
+	case *events.ShiftClose:
+		return applyShiftClose(ctx, bk, ev.Envelope, *p, now)
 	}
-	switch ev.Type {
-	case events.SaleCompleted:
-		p, err := payloadOf[events.Sale](ev, payload)
-		if err != nil {
-			return err
-		}
-		return applySale(ctx, bk, ev, *p, now)
-	case events.SaleVoided:
-		p, err := payloadOf[events.Void](ev, payload)
-		if err != nil {
-			return err
-		}
-		return applyVoid(ctx, tx, ev, *p, now)
-	case events.ReturnCompleted:
-		p, err := payloadOf[events.Return](ev, payload)
-		if err != nil {
-			return err
-		}
-		return applyReturn(ctx, bk, ev, *p, now)
-	case events.ShiftClosed:
-		p, err := payloadOf[events.ShiftClose](ev, payload)
-		if err != nil {
-			return err
-		}
-		return applyShiftClose(ctx, bk, ev, *p, now)
-	}
-	// Stock moves and transfers are not money; they are only counted for
-	// completeness.
+	// Stock moves, transfers and restore markers are not money.
 	return nil
-}
-
-// claim records ev in ledger_events before it is booked; the table's keys
-// (mall and sequence, event id) refuse a second claim, so the common case
-// costs one insert and no lookup. booked: this very event was booked
-// before, and applying it again is a no-op.
-func claim(ctx context.Context, tx sqldb.Tx, ev events.Envelope, now time.Time) (booked bool, err error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO ledger_events (mall, seq, event_id, type, at, applied_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT DO NOTHING`, ev.Mall, ev.Seq, ev.ID, ev.Type, TS(ev.At), TS(now))
-	if err != nil {
-		return false, err
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 1 {
-		return false, err
-	}
-	var have string
-	err = tx.QueryRowContext(ctx, `SELECT event_id FROM ledger_events WHERE mall = ? AND seq = ?`, ev.Mall, ev.Seq).Scan(&have)
-	switch {
-	case err == nil && have == ev.ID:
-		return true, nil
-	case err == nil:
-		return false, errs.E(errs.Invalid, "sequence %d of mall %s was already booked as event %s", ev.Seq, ev.Mall, have)
-	case errors.Is(err, sql.ErrNoRows):
-		return false, errs.E(errs.Invalid, "event id %s was already booked under another sequence", ev.ID)
-	}
-	return false, err
 }
 
 // bookingTime is the ingested_at stamp for a booking: now, or just after
@@ -153,37 +98,12 @@ func bookingTime(ctx context.Context, bk *booker, now time.Time) (time.Time, err
 	return now, nil
 }
 
-// payloadOf is ev's payload: the one ingest decoded, if it is a *T, or
-// decoded here.
-func payloadOf[T any](ev events.Envelope, decoded any) (*T, error) {
-	if p, ok := decoded.(*T); ok && p != nil {
-		return p, nil
-	}
-	p := new(T)
-	return p, decode(ev, p)
-}
-
-func decode(ev events.Envelope, v any) error {
-	if err := json.Unmarshal(ev.Payload, v); err != nil {
-		return errs.E(errs.Invalid, "bad %s payload: %v", ev.Type, err)
-	}
-	return nil
-}
-
-func validMethod(m string) bool { return m == "cash" || m == "upi" || m == "card" }
-
 func applyShiftClose(ctx context.Context, bk *booker, ev events.Envelope, p events.ShiftClose, now time.Time) error {
-	if p.ShiftID == "" {
-		return errs.E(errs.Invalid, "shift.closed without shift_id")
-	}
 	if _, err := bk.mallState(ctx, ev.Mall); err != nil {
 		return err
 	}
 	tenders := map[string]int64{}
 	for m, amt := range p.Tenders {
-		if !validMethod(m) {
-			return errs.E(errs.Invalid, "shift %s: unknown tender method %q", p.ShiftID, m)
-		}
 		tenders[m] = amt.Paise()
 	}
 	tj, _ := json.Marshal(tenders)
@@ -224,11 +144,4 @@ func businessTime(t, fallback time.Time) time.Time {
 		return fallback
 	}
 	return t
-}
-
-func sameMoney(what string, got, want int64) error {
-	if got != want {
-		return errs.E(errs.Invalid, "%s: %s does not add up (expected %s)", what, money.FromPaise(got), money.FromPaise(want))
-	}
-	return nil
 }

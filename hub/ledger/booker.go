@@ -73,36 +73,39 @@ func (bk *booker) mallState(ctx context.Context, mall string) (string, error) {
 	return st, nil
 }
 
-// product is a SKU of the master catalog; ok is false for an unknown one.
-func (bk *booker) product(ctx context.Context, sku string) (p product, ok bool, err error) {
+// product is a SKU of the master catalog.
+func (bk *booker) product(ctx context.Context, sku string) (p product, err error) {
 	if p, ok := bk.products[sku]; ok {
-		return p, true, nil
+		return p, nil
 	}
 	err = bk.tx.QueryRowContext(ctx, `SELECT category, producer_id FROM products WHERE sku = ?`, sku).Scan(&p.category, &p.producer)
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, false, nil
-	}
 	if err != nil {
-		return p, false, err
+		return p, lookupErr("product", sku, err)
 	}
 	bk.products[sku] = p
-	return p, true, nil
+	return p, nil
 }
 
-// producer is a registered producer; ok is false for an unknown one.
-func (bk *booker) producer(ctx context.Context, id string) (p producer, ok bool, err error) {
+// producer is a registered producer.
+func (bk *booker) producer(ctx context.Context, id string) (p producer, err error) {
 	if p, ok := bk.producers[id]; ok {
-		return p, true, nil
+		return p, nil
 	}
 	err = bk.tx.QueryRowContext(ctx, `SELECT district_id, state FROM producers WHERE id = ?`, id).Scan(&p.district, &p.state)
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, false, nil
-	}
 	if err != nil {
-		return p, false, err
+		return p, lookupErr("producer", id, err)
 	}
 	bk.producers[id] = p
-	return p, true, nil
+	return p, nil
+}
+
+// lookupErr is the error of a catalog lookup: a row that is not there is
+// NotFound, as for any read.
+func lookupErr(what, id string, err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return errs.E(errs.NotFound, "%s %q is not in the catalog", what, id)
+	}
+	return err
 }
 
 // latestCutoff is the cutoff of the latest settlement run; ok is false

@@ -23,13 +23,15 @@ type MallCompleteness struct {
 	Gaps     [][2]int64 `json:"gaps"` // inclusive ranges of missing sequences
 	Missing  int64      `json:"missing"`
 	Complete bool       `json:"complete"`
-	Source   string     `json:"source"` // events_received (ingest) or ledger_events
+	Source   string     `json:"source"` // the tables read: events_received (ingest) and ledger_events (history)
 }
 
 // Completeness finds, per mall, the sequence numbers the hub has not
 // received up to the highest it has seen. A sequence counts as received
-// when the ledger applied it (ledger_events) or the ingest recorded it
-// (events_received, which also knows parked events).
+// when ingest recorded it (events_received, which also knows the parked
+// ones), or when an older hub's ledger applied it (ledger_events: the
+// ledger's own record of the events it booked until ingest became the one
+// place that de-duplicates them, migration 0013; kept as history).
 func Completeness(ctx context.Context, q ledger.Queryer) ([]MallCompleteness, error) {
 	const (
 		seen   = `SELECT mall, seq FROM ledger_events UNION SELECT mall_id, seq FROM events_received`

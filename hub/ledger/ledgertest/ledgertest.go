@@ -16,6 +16,7 @@ import (
 
 	"ektamall/hub"
 	"ektamall/hub/hubdb"
+	"ektamall/hub/ingest"
 	"ektamall/hub/ledger"
 	"ektamall/shared/catalog"
 	"ektamall/shared/catalogdb"
@@ -207,9 +208,27 @@ func (m *Mall) Return(sale events.Sale, prev ReturnState, qty map[int]int64, met
 	return r
 }
 
-// Apply applies one event in its own transaction, as ingest does.
+// Apply ingests one event in its own transaction through the hub's
+// ingester (hub/ingest), which books it with a: in its mall's order, once
+// (a redelivery is a no-op), parking it if it cannot apply. It returns
+// the reason it was parked, or nil.
 func Apply(ctx context.Context, db hub.Store, a *ledger.Applier, ev events.Envelope) error {
-	return db.Transact(ctx, func(tx sqldb.Tx) error { return a.ApplyEvent(ctx, tx, ev) })
+	raw, err := json.Marshal(ev)
+	if err != nil {
+		return err
+	}
+	if _, err := db.Writer().ExecContext(ctx, `INSERT INTO mall_sync (mall_id) VALUES (?) ON CONFLICT DO NOTHING`, ev.Mall); err != nil {
+		return err
+	}
+	ing := &ingest.Ingester{DB: db, Books: a.Open, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	parked, err := ing.Ingest(ctx, ev.Mall, []ingest.Message{ingest.Raw(uint64(ev.Seq), raw)})
+	if err != nil {
+		return err
+	}
+	if len(parked) > 0 {
+		return parked[0].Reason
+	}
+	return nil
 }
 
 // BankAccounts gives every producer without one a fictional bank account
