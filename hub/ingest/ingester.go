@@ -149,8 +149,8 @@ func (g *Ingester) runBatch(ctx, stop context.Context, mall string, batch *decod
 			return nil
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE mall_sync SET watermark = ?, highest = ?, events = events + ?, parked = parked + ?,
-			last_event_at = max(last_event_at, ?), last_ingest_at = ? WHERE mall_id = ?`,
-			b.wm, b.highest, b.applied+b.parked, b.parked, b.lastAt, now.Format(time.RFC3339Nano), mall)
+			last_event_at = CASE WHEN last_event_at < ? THEN ? ELSE last_event_at END, last_ingest_at = ? WHERE mall_id = ?`,
+			b.wm, b.highest, b.applied+b.parked, b.parked, b.lastAt, b.lastAt, now.Format(time.RFC3339Nano), mall)
 		return err
 	})
 	return parked, err
