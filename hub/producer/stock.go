@@ -2,12 +2,12 @@ package producer
 
 import (
 	"context"
-	"ektamall/shared/sqldb"
-	"encoding/json"
 	"fmt"
 	"regexp"
 
+	"ektamall/hub/ingest"
 	"ektamall/shared/events"
+	"ektamall/shared/sqldb"
 )
 
 // The hub's picture of each mall's stock (hub_stock) is read from the
@@ -90,29 +90,11 @@ func (s *Service) catchUpBatch(ctx context.Context, tx sqldb.Tx) error {
 
 func (s *Service) catchUpMall(ctx context.Context, tx sqldb.Tx, mall string, from, wm int64) error {
 	to := min(wm, from+stockBatch)
-	rows, err := tx.QueryContext(ctx, `SELECT envelope FROM events_received WHERE mall_id = ? AND seq > ? AND seq <= ?
-		AND status = 'applied' AND type IN (?, ?, ?, ?) ORDER BY seq`, mall, from, to,
-		events.StockMoved, events.SaleCompleted, events.SaleVoided, events.ReturnCompleted)
+	evs, err := ingest.Applied(ctx, tx, mall, from, to, events.StockMoved, events.SaleCompleted, events.SaleVoided, events.ReturnCompleted)
 	if err != nil {
-		return fmt.Errorf("stock events of %s: %w", mall, err)
+		return fmt.Errorf("stock events: %w", err)
 	}
-	var envs []events.Envelope
-	for rows.Next() {
-		var raw []byte
-		if err := rows.Scan(&raw); err != nil {
-			rows.Close()
-			return err
-		}
-		var ev events.Envelope
-		if json.Unmarshal(raw, &ev) == nil {
-			envs = append(envs, ev)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, ev := range envs {
+	for _, ev := range evs {
 		if err := s.applyStock(ctx, tx, mall, ev); err != nil {
 			return fmt.Errorf("stock from %s/%d: %w", mall, ev.Seq, err)
 		}
@@ -122,24 +104,19 @@ func (s *Service) catchUpMall(ctx context.Context, tx sqldb.Tx, mall string, fro
 	return err
 }
 
-// applyStock moves what one event says. Payloads the ledger accepted are
-// well formed; anything unreadable here is skipped, not fatal.
-func (s *Service) applyStock(ctx context.Context, tx sqldb.Tx, mall string, ev events.Envelope) error {
-	switch ev.Type {
-	case events.StockMoved:
-		var m events.StockMove
-		if json.Unmarshal(ev.Payload, &m) != nil || m.Qty <= 0 {
+// applyStock moves what one event says (as ingest decoded it: an event
+// that no longer decodes was left out).
+func (s *Service) applyStock(ctx context.Context, tx sqldb.Tx, mall string, ev events.Event) error {
+	switch p := ev.Payload.(type) {
+	case *events.StockMove:
+		if p.Qty <= 0 {
 			return nil
 		}
-		if err := addStock(ctx, tx, mall, m.SKU, m.Zone, m.From, -m.Qty); err != nil {
+		if err := addStock(ctx, tx, mall, p.SKU, p.Zone, p.From, -p.Qty); err != nil {
 			return err
 		}
-		return addStock(ctx, tx, mall, m.SKU, m.Zone, m.To, m.Qty)
-	case events.SaleCompleted:
-		var p events.Sale
-		if json.Unmarshal(ev.Payload, &p) != nil {
-			return nil
-		}
+		return addStock(ctx, tx, mall, p.SKU, p.Zone, p.To, p.Qty)
+	case *events.Sale:
 		for _, l := range p.Lines {
 			if err := sellOut(ctx, tx, mall, l.SKU, l.State, l.Qty); err != nil {
 				return err
@@ -150,20 +127,12 @@ func (s *Service) applyStock(ctx context.Context, tx sqldb.Tx, mall string, ev e
 				p.TraceToken, mall, p.SaleID)
 			return err
 		}
-	case events.SaleVoided:
-		var p events.Void
-		if json.Unmarshal(ev.Payload, &p) != nil {
-			return nil
-		}
+	case *events.Void:
 		_, err := tx.ExecContext(ctx, `INSERT INTO hub_stock (mall, sku, zone, location, qty)
 			SELECT mall, sku, state, 'shelf', SUM(qty) FROM hub_sale_lines WHERE mall = ? AND sale_id = ? GROUP BY mall, sku, state
 			ON CONFLICT (mall, sku, zone, location) DO UPDATE SET qty = hub_stock.qty + excluded.qty`, mall, p.SaleID)
 		return err
-	case events.ReturnCompleted:
-		var p events.Return
-		if json.Unmarshal(ev.Payload, &p) != nil {
-			return nil
-		}
+	case *events.Return:
 		for _, l := range p.Lines {
 			if err := addStock(ctx, tx, mall, l.SKU, l.State, "backroom", l.Qty); err != nil {
 				return err
