@@ -31,7 +31,7 @@ type MallCompleteness struct {
 // when ingest recorded it (events_received, which also knows the parked
 // ones), or when an older hub's ledger applied it (ledger_events: the
 // ledger's own record of the events it booked until ingest became the one
-// place that de-duplicates them, migration 0016; kept as history).
+// place that de-duplicates them, migration 0017; kept as history).
 func Completeness(ctx context.Context, q ledger.Queryer) ([]MallCompleteness, error) {
 	const (
 		seen   = `SELECT mall, seq FROM ledger_events UNION SELECT mall_id, seq FROM events_received`

@@ -1,4 +1,4 @@
--- PostgreSQL twin of migrations/hub/0016_ledger_events_history.sql.
+-- PostgreSQL twin of migrations/hub/0017_ledger_events_history.sql.
 --
 -- The hub de-duplicates mall events in one place: ingest's events_received.
 -- ledger_events keeps the history it holds (reconciliation's completeness
