@@ -43,6 +43,11 @@ func (s *Server) createSettlement(c *gin.Context) {
 		c.JSON(http.StatusOK, run) // the same cutoff again: the same run
 		return
 	}
+	if s.d.Producer != nil { // the run's commission documents; any left are issued when next listed
+		if err := s.d.Producer.IssueCommissionDocs(c.Request.Context(), s.d.Ledger.Settle); err != nil {
+			httpx.Log(c).Error("issue commission documents", "run", run.ID, "err", err)
+		}
+	}
 	if err := s.d.DB.Transact(c.Request.Context(), func(tx sqldb.Tx) error {
 		return audit(c.Request.Context(), tx, s.now(), u, "settlement.run", map[string]any{"run": run.ID, "cutoff": run.Cutoff,
 			"payouts": run.PayoutCount, "total": run.PayoutTotal}, httpx.RequestID(c))

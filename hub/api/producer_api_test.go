@@ -49,10 +49,18 @@ func TestProducerView(t *testing.T) {
 	t.Cleanup(srv.Close)
 
 	// Twenty days of sales at LKO1 of two producers' goods; one return.
+	// The other producer's commission carries 18% GST (a producer rule).
 	a := ledger.NewApplier(clock)
 	m := ledgertest.NewMall("LKO1")
 	ps := ledgertest.Products(t, 12)
 	mine, theirs := ps[0], ps[1]
+	if err := db.Transact(ctx, func(tx sqldb.Tx) error {
+		_, err := ledger.CreateRule(ctx, tx, ledger.Rule{Scope: "producer", Key: theirs.ProducerID, RateBP: 1000, GSTBP: 1800,
+			EffectiveFrom: now.AddDate(0, -2, 0)}, now.AddDate(0, -2, 0))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 	var first events.Sale
 	for i := range 20 {
 		at := now.Add(-time.Duration(20-i) * 24 * time.Hour)
@@ -178,5 +186,41 @@ func TestProducerView(t *testing.T) {
 	res, body = me.do("GET", "/api/v1/producer/statement?format=html&from=2026-01-01", "", nil)
 	if res.StatusCode != 200 || !strings.Contains(string(body), money.FromPaise(-bal).String()) || strings.Contains(string(body), "<script") {
 		t.Fatalf("html %d: %.300s", res.StatusCode, body)
+	}
+
+	// Commission documents: the run issued each producer one for LKO1, in
+	// LKO1's own series; a statement where no GST was charged, a tax
+	// invoice where it was; each the net commission of the lines it paid.
+	var docs []producer.CommissionDoc
+	me.json("GET", "/api/v1/producer/invoices", nil, http.StatusOK, &docs)
+	if len(docs) != 1 || docs[0].Number != "CLKO1/2627/00001" && docs[0].Number != "CLKO1/2627/00002" || docs[0].Kind != "statement" ||
+		docs[0].ProducerID != mine.ProducerID || docs[0].RunID != run.ID {
+		t.Fatalf("my commission documents %+v", docs)
+	}
+	var detail struct{ Lines []settle.PaidLine }
+	me.json("GET", "/api/v1/producer/payouts/"+myRef, nil, http.StatusOK, &detail)
+	comm := money.Zero
+	for _, l := range detail.Lines {
+		comm = comm.Add(l.Commission)
+	}
+	if !docs[0].Commission.Equal(comm) || !docs[0].Total.Equal(comm) || comm.IsZero() {
+		t.Fatalf("document commission %s total %s, the paid lines' %s", docs[0].Commission, docs[0].Total, comm)
+	}
+	var all []producer.CommissionDoc
+	fin.json("GET", "/api/v1/commission-invoices?run="+run.ID, nil, http.StatusOK, &all)
+	if len(all) != 2 || all[0].Number == all[1].Number {
+		t.Fatalf("finance sees %+v", all)
+	}
+	for _, d := range all {
+		if d.ProducerID == theirs.ProducerID {
+			if d.Kind != "tax_invoice" || d.CGST.Add(d.SGST).Add(d.IGST).IsZero() || !d.Total.Equal(d.Commission.Add(d.CGST).Add(d.SGST).Add(d.IGST)) {
+				t.Fatalf("tax invoice %+v", d)
+			}
+			me.json("GET", "/api/v1/producer/invoices/"+d.ID, nil, http.StatusNotFound, nil)
+		}
+	}
+	res, body = me.do("GET", "/api/v1/producer/invoices/"+docs[0].ID+"?format=html", "", nil)
+	if res.StatusCode != 200 || !strings.Contains(string(body), "STATEMENT OF COMMISSION") || !strings.Contains(string(body), docs[0].Number) {
+		t.Fatalf("document page %d: %.300s", res.StatusCode, body)
 	}
 }

@@ -32,6 +32,10 @@ func (s *Server) registerProducer(r *gin.Engine, fin *gin.RouterGroup) {
 	g.GET("/payouts/:id", s.producerPayout)
 	g.GET("/statement", s.producerStatement)
 	g.GET("/consent", s.producerConsent)
+	g.GET("/invoices", s.commissionDocs(true))
+	g.GET("/invoices/:id", s.commissionDoc(true))
+	fin.GET("/commission-invoices", s.commissionDocs(false))
+	fin.GET("/commission-invoices/:id", s.commissionDoc(false))
 	g.PUT("/consent", s.setProducerConsent)
 }
 
@@ -247,4 +251,46 @@ func (s *Server) setProducerConsent(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"show_name": *in.ShowName})
+}
+
+// commissionDocs lists commission documents: a producer's own (mine), or
+// for finance all of them, ?producer= and ?run= narrowing.
+func (s *Server) commissionDocs(mine bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		producerID, run := c.Query("producer"), c.Query("run")
+		if mine {
+			producerID, run = profile(c).ProducerID, ""
+		}
+		ds, err := s.d.Producer.CommissionDocs(c.Request.Context(), s.d.Ledger.Settle, producerID, run)
+		if err != nil {
+			httpx.Fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, ds)
+	}
+}
+
+// commissionDoc is one document by id or number: JSON, or ?format=html
+// for the print-ready page.
+func (s *Server) commissionDoc(mine bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		producerID := ""
+		if mine {
+			producerID = profile(c).ProducerID
+		}
+		d, err := s.d.Producer.CommissionDoc(c.Request.Context(), s.d.Ledger.Settle, c.Param("id"), producerID)
+		if err != nil {
+			httpx.Fail(c, err)
+			return
+		}
+		if c.Query("format") != "html" {
+			c.JSON(http.StatusOK, d)
+			return
+		}
+		c.Header("Content-Type", "text/html; charset=utf-8")
+		c.Status(http.StatusOK)
+		if err := d.WriteHTML(c.Writer, baseURL(c)); err != nil {
+			httpx.Log(c).Error("write commission document", "err", err)
+		}
+	}
 }

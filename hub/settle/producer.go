@@ -166,3 +166,57 @@ func (s *Service) SaleLineSettlement(ctx context.Context, mall, saleID string, l
 	}
 	return ls, nil
 }
+
+// RunCommission is the commission a run settled for one producer on the
+// sales of one mall: the commission and GST on it of the sale lines the
+// run paid, less what its returns and voids reversed.
+type RunCommission struct {
+	ProducerID    string
+	Mall          string
+	Lines         int64
+	Commission    int64 // paise
+	CommissionGST int64 // paise
+}
+
+// RunCommissions lists a run's commission by producer and mall, in
+// producer then mall order.
+func (s *Service) RunCommissions(ctx context.Context, runID string) ([]RunCommission, error) {
+	q := s.db.Reader()
+	var no, secs int64
+	var cut, end string
+	if err := q.QueryRowContext(ctx, `SELECT run_no, cutoff, window_secs, window_end FROM settlement_runs WHERE id = ?`, runID).
+		Scan(&no, &cut, &secs, &end); err != nil {
+		return nil, fmt.Errorf("run commissions: run %s: %w", runID, err)
+	}
+	reg, err := regionOf(cut, secs, end)
+	if err != nil {
+		return nil, err
+	}
+	prev, err := lastRegion(ctx, q, no)
+	if err != nil {
+		return nil, err
+	}
+	args := append(reg.args(prev), sql.Named("run", runID))
+	rows, err := q.QueryContext(ctx, `SELECT producer_id, mall, COUNT(*), SUM(commission), SUM(commission_gst) FROM (
+		SELECT l.producer_id, l.mall, l.commission, l.commission_gst FROM hub_sale_lines l
+		WHERE `+inRegion+` AND NOT (`+inPrevious+`)
+		UNION ALL
+		SELECT i.producer_id, i.mall, -COALESCE(rl.commission, l.commission), -COALESCE(rl.commission_gst, l.commission_gst)
+		FROM settlement_items i JOIN hub_sale_lines l ON l.mall = i.mall AND l.sale_id = i.sale_id AND l.line_no = i.line_no
+		LEFT JOIN hub_return_lines rl ON i.kind = 'return' AND rl.mall = i.mall AND rl.return_id = i.ref_id AND rl.sale_line_no = i.line_no
+		WHERE i.run_id = :run AND i.kind != 'sale') AS x
+		GROUP BY producer_id, mall ORDER BY producer_id, mall`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("run commissions: %w", err)
+	}
+	defer rows.Close()
+	var out []RunCommission
+	for rows.Next() {
+		var c RunCommission
+		if err := rows.Scan(&c.ProducerID, &c.Mall, &c.Lines, &c.Commission, &c.CommissionGST); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -97,6 +97,17 @@ async function loadPayouts() {
     row(w().gross, rs(p.gross)), row(w().tax, '−' + rs(p.tax)), row(w().commission, '−' + rs(p.commission)),
     row(w().commGST, '−' + rs(p.commission_gst)), row(w().returnsTaken, rs(p.returns_net)),
     row(w().broughtForward, rs(p.brought_forward)))) : [el('li', {}, w().noPayouts)]));
+  const docs = await api('GET', '/api/v1/producer/invoices');
+  $('#doc-list').replaceChildren(...docs.map((d) => el('li', {},
+    el('div', { class: 'top' }, el('span', {}, `${d.kind === 'tax_invoice' ? w().taxInvoice : w().statement} ${d.number}`), el('span', {}, rs(d.total))),
+    row(`${d.mall} · ${w().run} ${d.run_no}`, day(d.issued_at)),
+    el('button', { type: 'button', onclick: () => openPage('/api/v1/producer/invoices/' + encodeURIComponent(d.id) + '?format=html').catch(fail) }, w().open))));
+}
+
+// A link cannot carry the bearer token, so a printable page is fetched and opened from a blob.
+async function openPage(path) {
+  const html = await api('GET', path, null, { accept: 'text/html', raw: true });
+  window.open(URL.createObjectURL(new Blob([html], { type: 'text/html' })), '_blank');
 }
 
 function stPeriod() {
