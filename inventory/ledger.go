@@ -43,6 +43,9 @@ const (
 	KindTransferIn  Kind = "transfer_in"
 	KindAdjustment  Kind = "adjustment"
 	KindDamage      Kind = "damage"
+	// KindProducerReturn hands consignment back to its producer (unsold,
+	// or damaged goods the producer takes back).
+	KindProducerReturn Kind = "producer_return"
 )
 
 // Move is one movement of Qty units of SKU from one location to another.
@@ -105,7 +108,7 @@ func Apply(ctx context.Context, tx *sql.Tx, mallID string, m Move, emit bool) (M
 	if emit {
 		_, err := events.Append(ctx, tx, mallID, events.StockMoved, m.At, events.StockMove{
 			MoveID: m.ID, Kind: string(m.Kind), SKU: m.SKU, Zone: m.Zone, Qty: m.Qty,
-			From: string(m.From), To: string(m.To), Ref: m.Ref, UserID: m.UserID, At: m.At,
+			From: string(m.From), To: string(m.To), Ref: m.Ref, UserID: m.UserID, At: m.At, Note: m.Note,
 		})
 		if err != nil {
 			return Move{}, err

@@ -73,6 +73,36 @@ func (s *Service) WriteOffDamage(ctx context.Context, a Actor, zone string, in D
 	return s.move(ctx, a, zone, in.Lines, KindDamage, in.From, Damaged, in.Reason, "write off")
 }
 
+// ProducerReturnInput hands unsold or damaged consignment back to its
+// producer: every line must be that producer's goods.
+type ProducerReturnInput struct {
+	ProducerID string   `json:"producer_id"`
+	From       Location `json:"from"`
+	Reason     string   `json:"reason"`
+	Lines      []Line   `json:"lines"`
+}
+
+// ReturnToProducer takes goods out of the zone's backroom, shelf or
+// damaged stock back to their producer, one document (the movement's id)
+// listing them; the stock moves reach the hub and the producer's view.
+func (s *Service) ReturnToProducer(ctx context.Context, a Actor, zone string, in ProducerReturnInput) (Movement, error) {
+	if in.From != Shelf && in.From != Backroom && in.From != Damaged {
+		return Movement{}, errs.Field("from", "goods go back to their producer from \"shelf\", \"backroom\" or \"damaged\"")
+	}
+	reason, err := text.Clean("reason", in.Reason, text.Rule{Max: 200, Required: true})
+	if err != nil {
+		return Movement{}, errs.Field("reason", "give the reason for the return in 1-200 characters of plain text: %s", errs.Public(err).Message)
+	}
+	for _, l := range in.Lines {
+		var producer string
+		err := s.DB.R.QueryRowContext(ctx, `SELECT producer_id FROM products WHERE sku = ? OR barcode = ?`, l.SKU, l.SKU).Scan(&producer)
+		if err == nil && producer != in.ProducerID {
+			return Movement{}, errs.Field("producer_id", "%s is not %q's product", l.SKU, in.ProducerID)
+		}
+	}
+	return s.move(ctx, a, zone, in.Lines, KindProducerReturn, in.From, Outside, "to "+in.ProducerID+": "+reason, "return to the producer")
+}
+
 // move moves every line from one location of the zone to another in one
 // transaction, refusing the lot if any line asks for more than is there.
 func (s *Service) move(ctx context.Context, a Actor, zone string, lines []Line, kind Kind, from, to Location, note, verb string) (Movement, error) {
@@ -92,7 +122,7 @@ func (s *Service) move(ctx context.Context, a Actor, zone string, lines []Line, 
 		}
 		now := s.now()
 		out = Movement{ID: ids.New(), Kind: kind, Zone: zone, From: from, To: to, At: now, By: a.ID}
-		if kind == KindDamage {
+		if kind == KindDamage || kind == KindProducerReturn {
 			out.Reason = note
 		}
 		for i, l := range lines {

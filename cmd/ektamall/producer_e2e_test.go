@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,5 +73,44 @@ func TestProducerSeesMallSaleWithinSeconds(t *testing.T) {
 			}
 		}
 		return fmt.Errorf("no %s among %d products", sku, len(ps))
+	})
+
+	// A unit written off as damaged, and handed back to the producer: both
+	// in the mall's stock ledger, at the hub and in the producer's view.
+	keyedCall(t, a.mallURL+"/api/v1/zones/UP/damage", zm, map[string]any{"from": "backroom", "reason": "torn in the backroom",
+		"lines": []any{map[string]any{"sku": sku, "qty": 1}}}, 201, nil)
+	keyedCall(t, a.mallURL+"/api/v1/zones/UP/producer-returns", zm, map[string]any{"producer_id": "PR-UP-AGRA-01", "from": "damaged",
+		"reason": "x", "lines": []any{map[string]any{"sku": sku, "qty": 1}}}, 400, nil)
+	keyedCall(t, a.mallURL+"/api/v1/zones/UP/producer-returns", zm, map[string]any{"producer_id": pid, "from": "damaged",
+		"reason": "damaged goods back to the cooperative", "lines": []any{map[string]any{"sku": sku, "qty": 1}}}, 201, nil)
+	var mallMoves []struct{ Kind string }
+	syncCall(t, "GET", a.mallURL+"/api/v1/stock/"+sku+"/moves", zm, nil, 200, &mallMoves)
+	if len(mallMoves) == 0 || mallMoves[0].Kind != "producer_return" {
+		t.Fatalf("the mall's stock ledger %+v", mallMoves)
+	}
+	waitFor(t, 10*time.Second, "the damage and the return in the producer's view", func() error {
+		var ms []struct{ Kind, Note, From, To string }
+		syncCall(t, "GET", a.hubURL+"/api/v1/producer/moves", me, nil, 200, &ms)
+		kinds := map[string]string{}
+		for _, m := range ms {
+			kinds[m.Kind] = m.Note
+		}
+		if kinds["damage"] != "torn in the backroom" || !strings.Contains(kinds["producer_return"], "damaged goods back") || kinds["receipt"] == "" && len(kinds) < 3 {
+			return fmt.Errorf("moves %+v", ms)
+		}
+		var ps []struct {
+			SKU   string
+			Malls []struct {
+				Mall                     string
+				Shelf, Backroom, Damaged int64
+			}
+		}
+		syncCall(t, "GET", a.hubURL+"/api/v1/producer/stock", me, nil, 200, &ps)
+		for _, p := range ps {
+			if p.SKU == sku && (len(p.Malls) != 1 || p.Malls[0].Shelf != 1 || p.Malls[0].Backroom != 2 || p.Malls[0].Damaged != 0) {
+				return fmt.Errorf("stock %+v, want 1 on the shelf, 2 in the backroom, none damaged", p.Malls)
+			}
+		}
+		return nil
 	})
 }

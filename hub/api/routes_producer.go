@@ -27,6 +27,7 @@ func (s *Server) registerProducer(r *gin.Engine, fin *gin.RouterGroup) {
 	g := r.Group("/api/v1/producer", httpx.RequireAuth(s.d.Auth), httpx.RequireRole(auth.Producer), s.producerOf)
 	g.GET("/me", func(c *gin.Context) { c.JSON(http.StatusOK, profile(c)) })
 	g.GET("/stock", s.producerStock)
+	g.GET("/moves", s.producerMoves)
 	g.GET("/sales", s.producerSales)
 	g.GET("/payouts", s.producerPayouts)
 	g.GET("/payouts/:id", s.producerPayout)
@@ -293,4 +294,17 @@ func (s *Server) commissionDoc(mine bool) gin.HandlerFunc {
 			httpx.Log(c).Error("write commission document", "err", err)
 		}
 	}
+}
+
+func (s *Server) producerMoves(c *gin.Context) {
+	from, to, ok := s.period(c)
+	if !ok {
+		return
+	}
+	ms, err := s.d.Producer.Moves(c.Request.Context(), profile(c).ProducerID, from, to)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, ms)
 }

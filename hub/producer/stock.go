@@ -6,6 +6,7 @@ import (
 	"regexp"
 
 	"ektamall/hub/ingest"
+	"ektamall/hub/ledger"
 	"ektamall/shared/events"
 	"ektamall/shared/sqldb"
 )
@@ -115,7 +116,13 @@ func (s *Service) applyStock(ctx context.Context, tx sqldb.Tx, mall string, ev e
 		if err := addStock(ctx, tx, mall, p.SKU, p.Zone, p.From, -p.Qty); err != nil {
 			return err
 		}
-		return addStock(ctx, tx, mall, p.SKU, p.Zone, p.To, p.Qty)
+		if err := addStock(ctx, tx, mall, p.SKU, p.Zone, p.To, p.Qty); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO producer_moves (mall, move_id, kind, sku, zone, qty, from_loc, to_loc, ref, note, at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			mall, p.MoveID, p.Kind, p.SKU, p.Zone, p.Qty, p.From, p.To, p.Ref, p.Note, ledger.TS(p.At))
+		return err
 	case *events.Sale:
 		for _, l := range p.Lines {
 			if err := sellOut(ctx, tx, mall, l.SKU, l.State, l.Qty); err != nil {

@@ -126,3 +126,46 @@ func (s *Service) Sales(ctx context.Context, producerID string, from, to time.Ti
 	}
 	return out, rows.Err()
 }
+
+// Move is one stock movement of the producer's goods at a mall: received,
+// restocked, transferred, counted, written off as damaged, or handed back
+// to them.
+type Move struct {
+	Mall string    `json:"mall"`
+	At   time.Time `json:"at"`
+	Kind string    `json:"kind"` // receipt, restock, transfer_out, transfer_in, adjustment, damage, producer_return
+	SKU  string    `json:"sku"`
+	Item string    `json:"item"`
+	Qty  int64     `json:"qty"`
+	From string    `json:"from"` // "" outside the mall (the producer, a count's correction)
+	To   string    `json:"to"`
+	Ref  string    `json:"ref"`
+	Note string    `json:"note,omitempty"`
+}
+
+// Moves lists the stock moves of the producer's goods in [from, to),
+// newest first.
+func (s *Service) Moves(ctx context.Context, producerID string, from, to time.Time) ([]Move, error) {
+	if err := s.catchUp(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.Reader().QueryContext(ctx, `SELECT m.mall, m.at, m.kind, m.sku, p.name, m.qty, m.from_loc, m.to_loc, m.ref, m.note
+		FROM producer_moves m JOIN products p ON p.sku = m.sku
+		WHERE p.producer_id = ? AND m.at >= ? AND m.at < ? ORDER BY m.at DESC, m.move_id LIMIT ?`,
+		producerID, ledger.TS(from), ledger.TS(to), MaxLines)
+	if err != nil {
+		return nil, fmt.Errorf("producer moves: %w", err)
+	}
+	defer rows.Close()
+	out := []Move{}
+	for rows.Next() {
+		var m Move
+		var at string
+		if err := rows.Scan(&m.Mall, &at, &m.Kind, &m.SKU, &m.Item, &m.Qty, &m.From, &m.To, &m.Ref, &m.Note); err != nil {
+			return nil, err
+		}
+		m.At, _ = ledger.ParseTS(at)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}

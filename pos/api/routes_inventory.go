@@ -44,6 +44,7 @@ func (s *Server) registerInventory(api *gin.RouterGroup) {
 	z.POST("/receipts/import", keyed, httpx.Upload(MaxImportBody, importTypes...), h.importCSV)
 	z.POST("/restock", keyOptional, h.restock)
 	z.POST("/damage", keyed, h.damage)
+	z.POST("/producer-returns", keyed, h.producerReturn)
 	z.GET("/transfers", h.transfers)
 	z.POST("/transfers", keyed, h.transferOut)
 	z.GET("/transfers/skipped", h.skippedTransfers)

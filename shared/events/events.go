@@ -189,6 +189,9 @@ type StockMove struct {
 	Ref    string    `json:"ref,omitempty"`
 	UserID string    `json:"user_id,omitempty"`
 	At     time.Time `json:"at"`
+	// Note (optional) is the move's reason as recorded: why goods were
+	// written off as damaged or returned to their producer.
+	Note string `json:"note,omitempty"`
 }
 
 // ShiftClose is the payload of shift.closed: the Z report's figures, which
