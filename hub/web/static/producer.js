@@ -86,6 +86,10 @@ async function loadStock() {
     ...(p.malls.length ? p.malls.map((m) => row(m.mall,
       `${w().shelf} ${m.shelf} · ${w().backroom} ${m.backroom} · ${w().transit} ${m.in_transit} · ${w().damaged} ${m.damaged}`))
       : [el('div', { class: 'row' }, w().noStock)]))));
+  const ms = await api('GET', '/api/v1/producer/moves');
+  $('#move-list').replaceChildren(...ms.slice(0, 200).map((m) => el('li', { class: m.kind === 'damage' || m.kind === 'producer_return' ? 'ret' : '' },
+    el('div', { class: 'top' }, el('span', {}, `${t('prod.move.' + m.kind)} · ${m.mall}`), el('span', {}, `${w().qty} ${m.qty}`)),
+    row(m.item, when(m.at)), m.note ? el('div', { class: 'row' }, m.note) : null)));
 }
 
 async function loadPayouts() {
