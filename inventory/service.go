@@ -20,6 +20,9 @@ type Service struct {
 	MallID string
 	// Now is the clock; tests replace it to place sales in the past.
 	Now func() time.Time
+	// EWayLimits are States' own e-way bill thresholds for movement within
+	// the State, in paise (others: DefaultEWayLimit).
+	EWayLimits map[string]int64
 }
 
 // New returns a Service for the mall.

@@ -30,8 +30,12 @@ type Transfer struct {
 	ReceivedAt *time.Time     `json:"received_at"`
 	ReceivedBy string         `json:"received_by,omitempty"`
 	Lines      []TransferLine `json:"lines"`
-	Shortage   int64          `json:"shortage"`         // units sent but not received
-	Replay     bool           `json:"replay,omitempty"` // an earlier request with this Idempotency-Key made it
+	Shortage   int64          `json:"shortage"` // units sent but not received
+	// Document is the tax invoice or delivery challan the goods move
+	// under; EWayBill its e-way bill where one is required.
+	Document *TransferDocument `json:"document,omitempty"`
+	EWayBill *EWayBill         `json:"eway_bill,omitempty"`
+	Replay   bool              `json:"replay,omitempty"` // an earlier request with this Idempotency-Key made it
 }
 
 // TransferLine is one SKU of a transfer.
@@ -115,13 +119,22 @@ func (s *Service) TransferOut(ctx context.Context, a Actor, zone string, in Tran
 			t.Lines = append(t.Lines, TransferLine{SKU: p.SKU, Name: p.Name, Sent: l.Qty})
 			ev.Lines = append(ev.Lines, events.TransferLine{SKU: p.SKU, Qty: l.Qty})
 		}
-		if _, err := events.Append(ctx, tx, s.MallID, events.TransferSent, now, ev); err != nil {
+		held, err := s.issueDocument(ctx, tx, t.ID, in.ToMall, now, &ev)
+		if err != nil {
 			return err
+		}
+		if !held { // else it waits for its e-way bill (SetEWayBill)
+			if _, err := events.Append(ctx, tx, s.MallID, events.TransferSent, now, ev); err != nil {
+				return err
+			}
 		}
 		return ik.Remember(ctx, tx, t.ID, now)
 	})
-	if err != nil || replay == "" {
+	if err != nil {
 		return t, err
+	}
+	if replay == "" { // read back with its document and e-way bill
+		return s.GetTransfer(ctx, a, t.ID)
 	}
 	t, err = s.GetTransfer(ctx, a, replay)
 	t.Replay = true

@@ -8,6 +8,7 @@ import (
 
 	"ektamall/shared/auth"
 	"ektamall/shared/errs"
+	"ektamall/shared/gst"
 	"ektamall/shared/text"
 )
 
@@ -43,7 +44,16 @@ func readTransfer(ctx context.Context, q queryer, id string) (Transfer, error) {
 		}
 		t.Lines = append(t.Lines, l)
 	}
-	return t, rows.Err()
+	if err := rows.Err(); err != nil {
+		return Transfer{}, err
+	}
+	rows.Close()
+	if t.Direction == "out" {
+		if err := readDocument(ctx, q, &t); err != nil {
+			return Transfer{}, err
+		}
+	}
+	return t, nil
 }
 
 // GetTransfer reads one transfer of a zone the actor manages.
@@ -101,6 +111,8 @@ type PeerMall struct {
 	ID    string `json:"id"`
 	State string `json:"state"`
 	Name  string `json:"name"`
+	// GSTIN is the recipient on a transfer's tax invoice (optional).
+	GSTIN string `json:"gstin,omitempty"`
 }
 
 // UpsertPeerMall adds or updates a partner mall inside tx (sync calls it
@@ -115,6 +127,8 @@ func UpsertPeerMall(ctx context.Context, tx *sql.Tx, mallID string, p PeerMall) 
 		return errs.Field("id", "mall id must be 2-8 of A-Z and 0-9, such as BLR1")
 	case p.ID == mallID:
 		return errs.Field("id", "%s is this mall", p.ID)
+	case p.GSTIN != "" && gst.ValidGSTIN(p.GSTIN) != nil:
+		return errs.Field("gstin", "%v", gst.ValidGSTIN(p.GSTIN))
 	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM states WHERE code = ?`, p.State).Scan(&n); err != nil {
@@ -123,8 +137,9 @@ func UpsertPeerMall(ctx context.Context, tx *sql.Tx, mallID string, p PeerMall) 
 	if n == 0 {
 		return errs.Field("state", "unknown State/UT %q", p.State)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO peer_malls (id, state, name, added_at) VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-		ON CONFLICT (id) DO UPDATE SET state = excluded.state, name = excluded.name`, p.ID, p.State, p.Name)
+	_, err := tx.ExecContext(ctx, `INSERT INTO peer_malls (id, state, name, gstin, added_at) VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+		ON CONFLICT (id) DO UPDATE SET state = excluded.state, name = excluded.name,
+			gstin = CASE WHEN excluded.gstin = '' THEN peer_malls.gstin ELSE excluded.gstin END`, p.ID, p.State, p.Name, p.GSTIN)
 	if err != nil {
 		return fmt.Errorf("upsert peer mall: %w", err)
 	}
@@ -133,7 +148,7 @@ func UpsertPeerMall(ctx context.Context, tx *sql.Tx, mallID string, p PeerMall) 
 
 // PeerMalls lists the malls this one may transfer to.
 func (s *Service) PeerMalls(ctx context.Context) ([]PeerMall, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, state, name FROM peer_malls ORDER BY id`)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, state, name, gstin FROM peer_malls ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("list peer malls: %w", err)
 	}
@@ -141,7 +156,7 @@ func (s *Service) PeerMalls(ctx context.Context) ([]PeerMall, error) {
 	out := []PeerMall{}
 	for rows.Next() {
 		var p PeerMall
-		if err := rows.Scan(&p.ID, &p.State, &p.Name); err != nil {
+		if err := rows.Scan(&p.ID, &p.State, &p.Name, &p.GSTIN); err != nil {
 			return nil, err
 		}
 		out = append(out, p)

@@ -323,7 +323,8 @@ func (d *demo) seedPartners(ctx context.Context) error {
 				if j == i {
 					continue
 				}
-				if err := inventory.UpsertPeerMall(ctx, tx, demoMalls[i].ID, inventory.PeerMall{ID: peer.ID, State: peer.State, Name: peer.Name}); err != nil {
+				if err := inventory.UpsertPeerMall(ctx, tx, demoMalls[i].ID, inventory.PeerMall{ID: peer.ID, State: peer.State, Name: peer.Name,
+					GSTIN: mallapp.DemoGSTIN(peer.State, peer.ID)}); err != nil {
 					return err
 				}
 			}

@@ -66,7 +66,7 @@ func amendPeriod(m Mall, qp Period, docs []*doc, base, asOf time.Time, r *Return
 	cdnra := map[string]*CDNRParty{}
 	dirty := map[b2csKey]bool{} // rate unused: a place of supply is restated whole
 	for _, d := range docs {
-		if !changed(d, base, asOf) {
+		if !changed(d, base, asOf) || d.Kind == "dc" {
 			continue
 		}
 		_, cancelled := d.asOf(asOf)

@@ -111,7 +111,7 @@ func build(m Mall, p Period, docs []*doc, asOf time.Time) Return {
 		if d.CTIN != "" && d.Name != "" {
 			r.names[d.CTIN] = d.Name
 		}
-		if cancelled {
+		if cancelled || d.Kind == "dc" {
 			continue
 		}
 		sign := int64(1)
@@ -275,7 +275,8 @@ func docIssue(docs []*doc, asOf time.Time) DocIssue {
 		kind string
 		num  int
 		typ  string
-	}{{"inv", 1, "Invoices for outward supply"}, {"cn", 5, "Credit Note"}}
+	}{{"inv", 1, "Invoices for outward supply"}, {"cn", 5, "Credit Note"},
+		{"dc", 12, "Delivery Challan in cases other than by way of supply"}}
 	out := DocIssue{DocDet: []DocDet{}}
 	for _, k := range kinds {
 		by := map[string]*acc{}

@@ -56,7 +56,7 @@ type line struct {
 // mall, with the times the hub learned of it and of its cancellation, so
 // a return can be rebuilt as it stood at any moment (a filed period).
 type doc struct {
-	Kind     string // inv, cn
+	Kind     string // inv, cn, dc (a delivery challan: documents issued only)
 	ID, No   string
 	At       time.Time // document date
 	Ingested time.Time // when the hub booked it
@@ -121,7 +121,11 @@ func loadDocs(ctx context.Context, q Queryer, m Mall, from, to time.Time) ([]*do
 	if err != nil {
 		return nil, err
 	}
-	out := append(invs, notes...)
+	tr, err := loadTransferDocs(ctx, q, m, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := append(append(invs, notes...), tr...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].No < out[j].No })
 	return out, nil
 }

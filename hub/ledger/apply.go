@@ -76,8 +76,10 @@ func (a *Applier) book(ctx context.Context, bk *booker, ev events.Event) (err er
 		return applyReturn(ctx, bk, ev.Envelope, *p, now)
 	case *events.ShiftClose:
 		return applyShiftClose(ctx, bk, ev.Envelope, *p, now)
+	case *events.Transfer: // its tax invoice's IGST, when it moved on one
+		return applyTransferDoc(ctx, bk, ev.Envelope, *p, now)
 	}
-	// Stock moves, transfers and restore markers are not money.
+	// Stock moves, transfers on a challan and restore markers are not money.
 	return nil
 }
 

@@ -8,6 +8,7 @@
 //	clearing:{mall}:{method}   asset      tenders collected by a mall (cash, upi, card)
 //	gst:{state}:{head}         liability  output GST of the mall's state, head cgst, sgst, utgst or igst
 //	roundoff:{mall}            income     invoice round-off lines (a credit when rounded up, a debit when down)
+//	itc:{mall}:igst            asset      input tax credit of a mall: IGST on transfers it received
 //	gst_commission:{mall}      liability  GST charged on the commission, where configured
 //	producer:{producer}        liability  what the hub owes a producer (taxable value − commission − its GST)
 //	commission:{mall}          income     the mall's commission
@@ -50,6 +51,7 @@ func CommissionGSTAccount(mall string) string    { return "gst_commission:" + ma
 func ProducerAccount(producer string) string     { return "producer:" + producer }
 func CommissionAccount(mall string) string       { return "commission:" + mall }
 func RoundOffAccount(mall string) string         { return "roundoff:" + mall }
+func ITCAccount(mall, head string) string        { return "itc:" + mall + ":" + head }
 
 const (
 	PayoutsInFlight = "payouts:in_flight"
@@ -60,7 +62,7 @@ const (
 func classOf(account string) (typ, class string, err error) {
 	typ, _, _ = strings.Cut(account, ":")
 	switch typ {
-	case "clearing", "bank":
+	case "clearing", "bank", "itc":
 		return typ, "asset", nil
 	case "gst", "gst_commission", "producer", "payouts":
 		return typ, "liability", nil

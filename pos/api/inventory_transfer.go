@@ -65,3 +65,16 @@ func (h *invHandlers) registerIncoming(c *gin.Context) {
 	t, err := h.svc.RegisterIncoming(c.Request.Context(), actor(c), in)
 	respond(c, http.StatusCreated, t, err)
 }
+
+// PUT /transfers/{id}/eway-bill {"vehicle_no"|"transporter_id", "distance_km",
+// "number"?, "valid_until"?}: Part B, then the portal's number and
+// validity, which dispatch a transfer held for its e-way bill.
+func (h *invHandlers) setEWayBill(c *gin.Context) {
+	var in inventory.EWayInput
+	if err := httpx.Decode(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	t, err := h.svc.SetEWayBill(c.Request.Context(), actor(c), c.Param("id"), in)
+	respond(c, http.StatusOK, t, err)
+}

@@ -59,6 +59,7 @@ func (s *Server) registerInventory(api *gin.RouterGroup) {
 	api.GET("/receipts/:id/labels", managers, h.labels)
 	api.GET("/transfers/:id", managers, h.transfer)
 	api.POST("/transfers/:id/receive", managers, h.receiveTransfer)
+	api.PUT("/transfers/:id/eway-bill", managers, h.setEWayBill)
 	api.POST("/transfers/incoming", admin, h.registerIncoming)
 	api.GET("/counts/:id", managers, h.count)
 	api.POST("/counts/:id/submit", managers, h.submitCount)

@@ -1,6 +1,11 @@
 package events
 
-import "time"
+import (
+	"time"
+
+	"ektamall/shared/gst"
+	"ektamall/shared/money"
+)
 
 // EInvoiceGenerated is routed from the hub to a mall when finance imports
 // the e-invoice portal's response for one of the mall's documents: the
@@ -16,4 +21,32 @@ type EInvoiceIRN struct {
 	AckNo    string    `json:"ack_no"`
 	AckAt    time.Time `json:"ack_at"`
 	SignedQR string    `json:"signed_qr"`
+}
+
+// TransferDocument is the tax document a transfer between two malls
+// moves under (issue 19): a tax invoice from the sender's GSTIN to the
+// receiver's when they are in different States (a supply between distinct
+// persons, IGST on the transfer value), a delivery challan within one
+// State (no tax). Optional in transfer.sent; the hub books a tax
+// invoice's IGST and reports it in the sender's GSTR-1.
+type TransferDocument struct {
+	Kind      string                 `json:"kind"` // tax_invoice, delivery_challan
+	Number    string                 `json:"number"`
+	At        time.Time              `json:"at"`
+	FromGSTIN string                 `json:"from_gstin"`
+	ToGSTIN   string                 `json:"to_gstin"`
+	ToState   string                 `json:"to_state"`
+	Taxable   money.Amount           `json:"taxable_value"`
+	IGST      money.Amount           `json:"igst"`
+	Lines     []TransferDocumentLine `json:"lines"`
+}
+
+// TransferDocumentLine is one SKU's value on the document.
+type TransferDocumentLine struct {
+	SKU     string       `json:"sku"`
+	HSN     string       `json:"hsn"`
+	Qty     int64        `json:"qty"`
+	GSTRate gst.Rate     `json:"gst_rate"`
+	Taxable money.Amount `json:"taxable_value"`
+	IGST    money.Amount `json:"igst"`
 }

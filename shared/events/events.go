@@ -236,6 +236,8 @@ type Transfer struct {
 	Lines      []TransferLine `json:"lines"`
 	By         string         `json:"by"`
 	At         time.Time      `json:"at"`
+	// Optional (issue 19): the tax invoice or delivery challan it moves under.
+	Document *TransferDocument `json:"document,omitempty"`
 }
 
 // TransferLine is one SKU of a transfer.

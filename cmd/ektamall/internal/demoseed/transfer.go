@@ -53,6 +53,17 @@ func (s *mallSeeder) sendTransfer(ctx context.Context, d int, to string) error {
 	if err != nil {
 		return fmt.Errorf("transfer to %s: %w", to, err)
 	}
+	if t.EWayBill != nil { // over ₹50,000: the truck leaves with its e-way bill
+		day := s.plan.days[d].date
+		valid := day.Add(10 * 24 * time.Hour)
+		if _, err := s.inv.SetEWayBill(ctx, a, t.ID, inventory.EWayInput{VehicleNo: "UP32AB1234", DistanceKm: 1900}); err != nil {
+			return fmt.Errorf("e-way bill Part B: %w", err)
+		}
+		no := fmt.Sprintf("3310%08d", day.YearDay()*1000+d)
+		if _, err := s.inv.SetEWayBill(ctx, a, t.ID, inventory.EWayInput{Number: no, ValidUntil: &valid}); err != nil {
+			return fmt.Errorf("e-way bill number: %w", err)
+		}
+	}
 	s.transfer = t.ID
 	return nil
 }

@@ -1,0 +1,70 @@
+package gstr
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"ektamall/hub/ledger"
+)
+
+// loadTransferDocs reads the transfer documents a mall issued in
+// [from, to): a tax invoice to another State's mall is a B2B supply to
+// that mall's GSTIN (inv, with IGST); a delivery challan ("dc") counts
+// only in the documents issued.
+func loadTransferDocs(ctx context.Context, q Queryer, m Mall, from, to time.Time) ([]*doc, error) {
+	rows, err := q.QueryContext(ctx, `SELECT d.transfer_id, d.kind, d.number, d.at, d.ingested_at, d.to_gstin, COALESCE(r.gstin, ''),
+			COALESCE(r.name, d.to_mall), d.to_state, d.taxable + d.igst
+		FROM hub_transfer_docs d LEFT JOIN malls r ON r.id = d.to_mall
+		WHERE d.mall = ? AND d.at >= ? AND d.at < ?`, m.ID, ledger.TS(from), ledger.TS(to))
+	if err != nil {
+		return nil, fmt.Errorf("gstr1: transfer documents: %w", err)
+	}
+	byID := map[string]*doc{}
+	var out []*doc
+	for rows.Next() {
+		d := &doc{}
+		var kind, at, ing, gstin, hubGSTIN string
+		if err := rows.Scan(&d.ID, &kind, &d.No, &at, &ing, &gstin, &hubGSTIN, &d.Name, &d.POS, &d.Value); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if err := d.times(at, ing, ""); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		d.Kind, d.B2B, d.CTIN = "dc", false, gstin
+		if kind == "tax_invoice" {
+			d.Kind, d.B2B = "inv", true
+			if d.CTIN == "" { // the sender did not know it; the hub does
+				d.CTIN = hubGSTIN
+			}
+		}
+		d.place(m)
+		byID[d.ID] = d
+		out = append(out, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = q.QueryContext(ctx, `SELECT l.transfer_id, l.hsn, COALESCE(p.name, l.sku), l.qty, l.rate_bp, l.taxable, l.igst
+		FROM hub_transfer_doc_lines l JOIN hub_transfer_docs d ON d.mall = l.mall AND d.transfer_id = l.transfer_id
+		LEFT JOIN products p ON p.sku = l.sku
+		WHERE l.mall = ? AND d.at >= ? AND d.at < ? ORDER BY l.transfer_id, l.sku`, m.ID, ledger.TS(from), ledger.TS(to))
+	if err != nil {
+		return nil, fmt.Errorf("gstr1: transfer document lines: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var l line
+		if err := rows.Scan(&id, &l.HSN, &l.Desc, &l.Qty, &l.RateBP, &l.Txval, &l.I); err != nil {
+			return nil, err
+		}
+		if d := byID[id]; d != nil {
+			d.Lines = append(d.Lines, l)
+		}
+	}
+	return out, rows.Err()
+}
