@@ -25,8 +25,9 @@ type User struct {
 // once authentication is on: a fresh key per process, never written down,
 // with full permissions and in-process connections only.
 type internalUser struct {
-	kp  nkeys.KeyPair
-	pub string
+	kp   nkeys.KeyPair
+	pub  string
+	ring *keyring // authenticates every connection (keyring.go)
 }
 
 func newInternalUser(c Config) (*internalUser, error) {
@@ -41,7 +42,7 @@ func newInternalUser(c Config) (*internalUser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("natsx: internal key: %w", err)
 	}
-	return &internalUser{kp: kp, pub: pub}, nil
+	return &internalUser{kp: kp, pub: pub, ring: newKeyring(pub)}, nil
 }
 
 func (u *internalUser) option() nats.Option {
@@ -57,23 +58,12 @@ func applyAuth(opts *server.Options, c Config, internal *internalUser) {
 	if internal == nil {
 		return
 	}
-	opts.Nkeys = append(opts.Nkeys, &server.NkeyUser{
-		Nkey:                   internal.pub,
-		AllowedConnectionTypes: map[string]struct{}{"IN_PROCESS": {}},
-	})
-	for _, u := range c.Users {
-		nu := &server.NkeyUser{
-			Nkey: u.Nkey,
-			Permissions: &server.Permissions{
-				Publish:   &server.SubjectPermission{Allow: nonEmpty(u.Publish)},
-				Subscribe: &server.SubjectPermission{Allow: nonEmpty(u.Subscribe)},
-			},
-		}
-		if u.LeafOnly {
-			nu.AllowedConnectionTypes = map[string]struct{}{"LEAFNODE": {}}
-		}
-		opts.Nkeys = append(opts.Nkeys, nu)
-	}
+	// Users are admitted by the keyring, in memory, so a new mall's key
+	// needs no configuration reload (Reload); the nonce the nkeys sign is
+	// then not implied by configured nkeys, so it is asked for.
+	opts.CustomClientAuthentication = internal.ring
+	opts.AlwaysEnableNonce = true
+	internal.ring.set(c.Users)
 }
 
 // nonEmpty keeps an empty allow list meaning "nothing": the server reads a
@@ -119,31 +109,21 @@ func applyRemoteAuth(r *server.RemoteLeafOpts, c Config) error {
 }
 
 // Reload applies cfg's users to the running server (a new mall's key, a
-// revoked one). Only Users may differ from the Config the server started
-// with; the options are rebuilt fresh because the server keeps the old
-// struct (nats-server#5465).
+// revoked one) by swapping the keyring's key set; connections admitted by
+// a key that is gone or changed are closed. Only Users may differ from
+// the Config the server started with. It does not reload the server's
+// configuration: that re-registers every connected client while traffic
+// flows, which races inside nats-server (keyring.go).
 func (s *Server) Reload(cfg Config) error {
-	opts, err := buildOptions(cfg, s.internal)
-	if err != nil {
-		return err
+	if s.internal == nil {
+		if len(cfg.Users) > 0 {
+			return fmt.Errorf("natsx: reload %s: authentication can only be turned on at start", s.name)
+		}
+		return nil
 	}
-	// The server fills the bound ports into its own options; keep them so
-	// the reload does not read as a listener change.
-	v, err := s.ns.Varz(nil)
-	if err != nil {
-		return fmt.Errorf("natsx: reload %s: %w", s.name, err)
+	for _, id := range s.internal.ring.set(cfg.Users) {
+		s.ns.DisconnectClientByID(id) // an error: it is gone already
 	}
-	if !opts.DontListen {
-		opts.Port = v.Port
-	}
-	if opts.LeafNode.Port != 0 {
-		opts.LeafNode.Port = v.LeafNode.Port
-	}
-	if s.internal == nil && len(cfg.Users) > 0 {
-		return fmt.Errorf("natsx: reload %s: authentication can only be turned on at start", s.name)
-	}
-	if err := s.ns.ReloadOptions(opts); err != nil {
-		return fmt.Errorf("natsx: reload %s: %w", s.name, err)
-	}
+	s.internal.ring.prune(func(id uint64) bool { return s.ns.GetLeafNode(id) != nil || s.ns.GetClient(id) != nil })
 	return nil
 }
