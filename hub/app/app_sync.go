@@ -42,7 +42,7 @@ func (h *Hub) syncNATS(ctx context.Context, c *natsx.Config) error {
 
 // startSync starts ingest from the malls and the catalog downlink.
 func (h *Hub) startSync(ctx context.Context) (api.SyncDeps, error) {
-	svc, err := ingest.Start(ctx, ingest.Config{DB: h.Store, Replicas: h.cfg.Cluster.Replicas, NATS: h.NATS, NATSConfig: h.sync.ncfg, Books: h.Books,
+	svc, err := ingest.Start(ctx, ingest.Config{DB: h.Store, Replicas: h.cfg.Cluster.Replicas, Node: h.cfg.Cluster.ServerName, NATS: h.NATS, NATSConfig: h.sync.ncfg, Books: h.Books,
 		Log: h.log})
 	if err != nil {
 		return api.SyncDeps{}, err

@@ -203,7 +203,10 @@ func routeIRN(ctx context.Context, tx sqldb.Tx, mall string, p events.EInvoiceIR
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO routed_events (event_id, from_mall, to_mall, type, envelope, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+	// The next id, not a sequence: ROUTED is published in id order (see
+	// route in hub/ingest/check.go).
+	_, err = tx.ExecContext(ctx, `INSERT INTO routed_events (id, event_id, from_mall, to_mall, type, envelope, created_at)
+		SELECT COALESCE(MAX(id), 0) + 1, ?, ?, ?, ?, ?, ? FROM routed_events`,
 		ev.ID, mall, mall, ev.Type, raw, now.Format(time.RFC3339Nano))
 	return err
 }

@@ -34,7 +34,7 @@ func (s *Service) ChangeCatalog(ctx context.Context, c syncwire.CatalogChange, u
 // master catalog (or scheduled), queued for the malls and audited.
 func recordChange(ctx context.Context, tx sqldb.Tx, c *syncwire.CatalogChange, now time.Time, userID, requestID string) error {
 	// The next id, not the database's sequence: CATALOG is published
-	// in id order and a gap would stall it (see route in validate.go).
+	// in id order and a gap would stall it (see route in check.go).
 	err := tx.QueryRowContext(ctx, `INSERT INTO catalog_changes (id, kind, body, created_at, created_by)
 		SELECT COALESCE(MAX(id), 0) + 1, ?, '{}', ?, ? FROM catalog_changes RETURNING id`,
 		c.Kind, now.Format(time.RFC3339Nano), userID).Scan(&c.ID)

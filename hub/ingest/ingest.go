@@ -49,6 +49,12 @@ type Config struct {
 	// Raising it on a running hub scales the existing streams up.
 	Replicas int
 	Now      func() time.Time
+	// Node names this hub application node in ingest_leases (default:
+	// host, process and a random part), and LeaseTTL is how long its lease
+	// on a mall lasts unrenewed (4 s). Only on PostgreSQL, where several
+	// nodes share the books (lease.go).
+	Node     string
+	LeaseTTL time.Duration
 }
 
 func (c *Config) defaults() {
@@ -72,6 +78,12 @@ func (c *Config) defaults() {
 	}
 	if c.Log == nil {
 		c.Log = slog.Default()
+	}
+	if c.Node == "" {
+		c.Node = defaultNode()
+	}
+	if c.LeaseTTL <= 0 {
+		c.LeaseTTL = 4 * time.Second
 	}
 }
 
@@ -106,6 +118,9 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 	s := &Service{cfg: cfg, log: cfg.Log.With("component", "ingest"), kick: make(chan struct{}, 1), pub: make(chan struct{}, 1),
 		workers: map[string]bool{}}
 	s.ing = &Ingester{DB: cfg.DB, Books: cfg.Books, Now: cfg.Now, Log: s.log}
+	if s.leased() {
+		s.ing.Guard = s.checkLease
+	}
 	var err error
 	if s.nc, err = cfg.NATS.Connect(nats.Name("hub-ingest")); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)

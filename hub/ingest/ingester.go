@@ -28,6 +28,10 @@ type Ingester struct {
 	Books hub.OpenBooks    // nil: events are recorded and checked only
 	Now   func() time.Time // nil: time.Now
 	Log   *slog.Logger     // nil: slog.Default()
+	// Guard runs first in every ingest transaction; an error ends the
+	// batch (nil: none). Several hub nodes on PostgreSQL check there that
+	// they still hold the mall's ingest lease (lease.go).
+	Guard func(ctx context.Context, tx sqldb.Tx, mall string) error
 
 	decoded atomic.Int64
 }
@@ -114,6 +118,11 @@ var errRefused = errors.New("an event was refused")
 func (g *Ingester) runBatch(ctx, stop context.Context, mall string, batch *decodedBatch, careful bool) (parked []Parking, err error) {
 	now := g.now().UTC()
 	err = g.DB.Transact(ctx, func(tx sqldb.Tx) error {
+		if g.Guard != nil {
+			if err := g.Guard(ctx, tx, mall); err != nil {
+				return err
+			}
+		}
 		b := batchState{mall: mall, now: now, careful: careful, known: map[string]bool{}, held: map[int64]*incoming{}}
 		if g.Books != nil {
 			b.books = g.Books(tx)

@@ -202,6 +202,37 @@ func (s *Service) syncMalls(ctx context.Context) error {
 // ingestConsumer is the hub's durable consumer on each mall's mirror.
 const ingestConsumer = "INGEST"
 
+// ingestConsumer creates the hub's durable consumer on the mall's mirror
+// (on one SQLite hub: creates or updates it). With leases (PostgreSQL) an
+// existing one is left as it is: the lease holder may have started it at
+// its acknowledgement floor (start > 0), which an update cannot change.
+func (s *Service) ingestConsumer(ctx context.Context, mall string, start uint64) error {
+	name := syncwire.HubMallStream(mall)
+	cfg := jetstream.ConsumerConfig{
+		Durable:       ingestConsumer,
+		AckPolicy:     jetstream.AckAllPolicy,
+		AckWait:       time.Minute,
+		MaxAckPending: 4 * s.cfg.BatchSize,
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+	}
+	var err error
+	switch {
+	case start > 1:
+		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, start
+		_, err = s.js.CreateConsumer(ctx, name, cfg)
+	case s.leased():
+		if _, err = s.js.Consumer(ctx, name, ingestConsumer); errors.Is(err, jetstream.ErrConsumerNotFound) {
+			_, err = s.js.CreateConsumer(ctx, name, cfg)
+		}
+	default:
+		_, err = s.js.CreateOrUpdateConsumer(ctx, name, cfg)
+	}
+	if err != nil {
+		return fmt.Errorf("mall %s: ingest consumer: %w", mall, err)
+	}
+	return nil
+}
+
 // setupMall creates the mall's durable mirror (pulled through the mall's
 // TO_HUB consumer), the ingest consumer on it, and the durable consumers
 // the mall's downlink mirrors pull through.
@@ -226,14 +257,8 @@ func (s *Service) setupMall(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("mall %s: stream %s: %w", id, name, err)
 	}
-	if _, err := s.js.CreateOrUpdateConsumer(ctx, name, jetstream.ConsumerConfig{
-		Durable:       ingestConsumer,
-		AckPolicy:     jetstream.AckAllPolicy,
-		AckWait:       time.Minute,
-		MaxAckPending: 4 * s.cfg.BatchSize,
-		DeliverPolicy: jetstream.DeliverAllPolicy,
-	}); err != nil {
-		return fmt.Errorf("mall %s: ingest consumer: %w", id, err)
+	if err := s.ingestConsumer(ctx, id, 0); err != nil {
+		return err
 	}
 	for _, d := range []struct{ stream, name, deliver, filter string }{
 		{syncwire.CatalogStream, syncwire.CatalogConsumer(id), syncwire.CatalogDeliver(id), ""},
