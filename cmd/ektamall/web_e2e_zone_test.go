@@ -127,6 +127,9 @@ func TestZoneScreens(t *testing.T) {
 		chromedp.SendKeys("#xfer-sku-0", p1.Barcode, chromedp.ByQuery), chromedp.SendKeys("#xfer-qty-0", "2", chromedp.ByQuery),
 		chromedp.Click("#xfer-form button[type=submit]", chromedp.ByQuery))
 	waitText(t, ctx, "#xfer-done", "2 units now in transit")
+	// The list redraws after the send: edit the incoming transfer only
+	// once the sent one is listed, or the redraw would undo the edit.
+	waitText(t, ctx, "#xfers", "To BLR1")
 	waitText(t, ctx, "#xfers", "From BLR1")
 	browse(t, ctx, "record 2 of 3 arrived", setValue(`#xfers input[data-sku="`+p2.SKU+`"]`, "2"),
 		chromedp.Click(`#xfers form button[type=submit]`, chromedp.ByQuery))
