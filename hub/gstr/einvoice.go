@@ -40,7 +40,6 @@ type EDoc struct {
 	// Errors are the schema rules the document breaks (empty: ready to
 	// upload); finance fixes the master data and downloads again.
 	Errors []string `json:"errors"`
-	value  int64
 }
 
 type eline struct {
@@ -113,8 +112,9 @@ func (d *edoc) listing(m Mall) EDoc {
 		at := d.ackAt
 		e.AckAt = &at
 	}
-	e.value = int64(e.Doc.ValDtls.TotInvVal)
-	e.Errors = ValidateINV01(e.Doc)
+	if e.Errors = ValidateINV01(e.Doc); e.Errors == nil {
+		e.Errors = []string{}
+	}
 	return e
 }
 

@@ -3,6 +3,7 @@
 // a SKU's movement history. Works on a tablet: large targets, no hover.
 import { $, $$, el, api, session, whenLoggedOut, loginForm, logout, showError, clearErrors, uuid, when, inr, paise } from './common.js';
 import { t, explain, loginWords, applyI18n, fillPickers, fromLogin, onLang, setLang, nextLang, pname } from './i18n.js';
+import { transferGST } from './zone-gst.js';
 import { watchSync } from './sync.js';
 
 let zone = '', products = [], stock = [];
@@ -355,6 +356,7 @@ function drawTransfer(x) {
       el('td', { class: 'num' }, incoming ? el('input', { type: 'number', min: 0, max: l.sent, value: l.sent, 'aria-label': t('zone.receivedOf', l.sku), 'data-sku': l.sku, class: 'qty-in', id: `xr-${x.id}-${i}` })
         : l.received === null ? '' : t('zone.receivedN', l.received)))))),
     incoming ? el('div', { class: 'row end' }, el('button', { type: 'submit', class: 'primary' }, t('zone.recordArrived'))) : null,
+    transferGST(x, loadTransfers),
     el('p', { class: 'err', role: 'alert', hidden: true }));
   box.addEventListener('submit', async (ev) => {
     ev.preventDefault();
