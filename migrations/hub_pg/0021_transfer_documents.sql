@@ -5,7 +5,7 @@
 -- input tax credit; both kinds are in the sender's GSTR-1 (b2b, and the
 -- documents issued).
 
--- (PostgreSQL twin of migrations/hub/0020_transfer_documents.sql.)
+-- (PostgreSQL twin of migrations/hub/0021_transfer_documents.sql.)
 
 -- +goose Up
 CREATE TABLE hub_transfer_docs (
