@@ -3,15 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"io"
-	"net/http"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"ektamall/cmd/ektamall/internal/e2e"
 	hubapp "ektamall/hub/app"
 	"ektamall/pos/mallapp"
 )
@@ -29,17 +27,6 @@ func createUser(t *testing.T, process, stdin string, args ...string) (string, st
 		return out.String(), "", err
 	}
 	return out.String(), m[1], err
-}
-
-func loginAs(t *testing.T, base, user, pass string) string {
-	t.Helper()
-	var r struct {
-		Token string `json:"token"`
-	}
-	if code := webCall(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"username": user, "password": pass}, &r); code != 200 {
-		t.Fatalf("login %s at %s: %d", user, base, code)
-	}
-	return r.Token
 }
 
 func serveMall(t *testing.T, cfg mallapp.Config) *mallapp.Mall {
@@ -103,15 +90,15 @@ func TestMallDayOne(t *testing.T) {
 	if err := m.DB.R.QueryRow(`SELECT name FROM mall`).Scan(&name); err != nil || name != "PM Ekta Mall, Lucknow" {
 		t.Fatalf("mall identity: %q, %v", name, err)
 	}
-	loginAs(t, m.URL, "zm.up", "zone-pass-1")
-	admin := loginAs(t, m.URL, "boss", adminPass)
+	e2e.Login(t, m.URL, "zm.up", "zone-pass-1")
+	admin := e2e.Login(t, m.URL, "boss", adminPass)
 	var cashier struct {
 		Password string `json:"password"`
 	}
 	if code := webCall(t, "POST", m.URL+"/api/v1/users", admin, map[string]string{"username": "lko1.cashier9", "role": "cashier"}, &cashier); code != 201 {
 		t.Fatalf("admin creates a cashier: %d", code)
 	}
-	tok := loginAs(t, m.URL, "lko1.cashier9", cashier.Password)
+	tok := e2e.Login(t, m.URL, "lko1.cashier9", cashier.Password)
 	ringSale(t, m.URL, tok)
 
 	// Who did what, newest first.
@@ -138,7 +125,7 @@ func TestMallDayOne(t *testing.T) {
 	if code := webCall(t, "GET", m.URL+"/api/v1/me", admin, nil, nil); code != 401 {
 		t.Fatalf("the admin's old session after a reset: %d", code)
 	}
-	loginAs(t, m.URL, "boss", "new-admin-pass")
+	e2e.Login(t, m.URL, "boss", "new-admin-pass")
 }
 
 // ringSale opens a shift and sells one unit of the first UP product for
@@ -157,7 +144,7 @@ func ringSale(t *testing.T, base, tok string) {
 		InvoiceNo string `json:"invoice_no"`
 		Total     string
 	}
-	code := webCallKey(t, base+"/api/v1/sales", tok, "day-one-sale-1", map[string]any{"shift_id": shift.ID,
+	code := e2e.Call(t, "POST", base+"/api/v1/sales", tok, map[string]any{"shift_id": shift.ID,
 		"lines":   []map[string]any{{"sku": products[0].SKU, "qty": 1}},
 		"tenders": []map[string]any{{"method": "cash", "amount": products[0].MRP}}}, &sale)
 	if code != 201 || sale.InvoiceNo == "" || sale.Total != products[0].MRP {
@@ -186,14 +173,14 @@ func TestHubDayOne(t *testing.T) {
 	go func() { done <- h.Run(ctx) }()
 	t.Cleanup(func() { stop(); <-done })
 	waitHealthy(t, h.URL)
-	admin := loginAs(t, h.URL, "hubadmin", pass)
+	admin := e2e.Login(t, h.URL, "hubadmin", pass)
 	if code := webCall(t, "POST", h.URL+"/api/v1/users", admin, map[string]string{"username": "fin.one", "password": "finance-pass", "role": "finance"}, nil); code != 201 {
 		t.Fatalf("hub admin creates finance: %d", code)
 	}
 	if code := webCall(t, "POST", h.URL+"/api/v1/users", admin, map[string]string{"username": "hubadmin2", "role": "hub_admin"}, nil); code != 403 {
 		t.Fatalf("hub admin creates a hub admin: %d", code)
 	}
-	fin := loginAs(t, h.URL, "fin.one", "finance-pass")
+	fin := e2e.Login(t, h.URL, "fin.one", "finance-pass")
 	if code := webCall(t, "POST", h.URL+"/api/v1/users", fin, map[string]string{"username": "fin.two", "role": "finance"}, nil); code != 403 {
 		t.Fatalf("finance creates a user: %d", code)
 	}
@@ -208,28 +195,4 @@ func TestHubDayOne(t *testing.T) {
 	if code := webCall(t, "GET", h.URL+"/api/v1/malls", fin, nil, nil); code != 401 {
 		t.Fatalf("a deactivated finance user's session: %d", code)
 	}
-}
-
-// webCallKey is webCall for a POST with an Idempotency-Key.
-func webCallKey(t *testing.T, url, token, key string, body, out any) int {
-	t.Helper()
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest("POST", url, bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Idempotency-Key", key)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("POST %s: %v", url, err)
-	}
-	defer resp.Body.Close()
-	rb, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode < 300 && out != nil {
-		if err := json.Unmarshal(rb, out); err != nil {
-			t.Fatalf("POST %s: decode %s: %v", url, rb, err)
-		}
-	} else if resp.StatusCode >= 300 {
-		t.Logf("POST %s: %d %s", url, resp.StatusCode, rb)
-	}
-	return resp.StatusCode
 }

@@ -1,17 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"ektamall/cmd/ektamall/internal/demoseed"
+	"ektamall/cmd/ektamall/internal/e2e"
 	"ektamall/hub/ledger"
 	"ektamall/inventory"
 	"ektamall/shared/sqlitedb"
@@ -146,31 +144,21 @@ func settleToday(t *testing.T, d *demo) {
 		}
 	}
 	var login struct{ Token string }
-	if code := opsCall(t, "POST", d.hub.URL+"/api/v1/auth/login", "", nil, map[string]string{"username": "finance", "password": pass}, &login); code != 200 {
+	if code := e2e.Call(t, "POST", d.hub.URL+"/api/v1/auth/login", "", map[string]string{"username": "finance", "password": pass}, &login); code != 200 {
 		t.Fatalf("finance login: %d", code)
 	}
-	body, _ := json.Marshal(map[string]any{"cutoff": time.Now().UTC().Format(time.RFC3339)})
-	req, _ := http.NewRequest("POST", d.hub.URL+"/api/v1/settlements", bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+login.Token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
 	var run struct {
 		ID          string `json:"id"`
 		PayoutCount int64  `json:"payout_count"`
 	}
-	json.NewDecoder(resp.Body).Decode(&run)
-	if resp.StatusCode != 201 || run.PayoutCount == 0 {
-		t.Fatalf("today's settlement: status %d, %d payouts", resp.StatusCode, run.PayoutCount)
+	if code := e2e.Call(t, "POST", d.hub.URL+"/api/v1/settlements", login.Token, map[string]any{"cutoff": time.Now().UTC().Format(time.RFC3339)}, &run); code != 201 || run.PayoutCount == 0 {
+		t.Fatalf("today's settlement: status %d, %d payouts", code, run.PayoutCount)
 	}
 	var payouts []struct {
 		SaleLines      int64  `json:"sale_lines"`
 		BroughtForward string `json:"brought_forward"`
 	}
-	opsCall(t, "GET", d.hub.URL+"/api/v1/settlements/"+run.ID+"/payouts", login.Token, nil, nil, &payouts)
+	e2e.Call(t, "GET", d.hub.URL+"/api/v1/settlements/"+run.ID+"/payouts", login.Token, nil, &payouts)
 	var lines int64
 	repaid := false
 	for _, p := range payouts {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"ektamall/cmd/ektamall/internal/demoseed"
+	"ektamall/cmd/ektamall/internal/e2e"
 	"ektamall/shared/gst"
 	"ektamall/shared/invoice"
 	"ektamall/shared/money"
@@ -27,7 +28,7 @@ func TestGSTR1OverDemoHistory(t *testing.T) {
 	now := time.Now()
 	d := startHistoryDemo(t, filepath.Join(t.TempDir(), "gst"), demoseed.Options{Seed: 11, Days: 31, SalesPerDay: 8, Now: now})
 	defer d.Close()
-	tok := loginAs(t, d.hub.URL, "finance", userPass(t, d, "finance"))
+	tok := e2e.Login(t, d.hub.URL, "finance", userPass(t, d, "finance"))
 	sections := map[string]int{}
 	for i, m := range d.malls {
 		id, state := demoMalls[i].ID, demoMalls[i].State
@@ -37,7 +38,7 @@ func TestGSTR1OverDemoHistory(t *testing.T) {
 				break
 			}
 			var raw json.RawMessage
-			if code := opsCall(t, "GET", d.hub.URL+"/api/v1/gst/gstr1?mall="+id+"&period="+period, tok, nil, nil, &raw); code != 200 {
+			if code := e2e.Call(t, "GET", d.hub.URL+"/api/v1/gst/gstr1?mall="+id+"&period="+period, tok, nil, &raw); code != 200 {
 				t.Fatalf("%s %s: GSTR-1 status %d", id, period, code)
 			}
 			ret := decodeReturn(t, raw)
@@ -67,7 +68,7 @@ func TestGSTR1OverDemoHistory(t *testing.T) {
 				OK   bool     `json:"ok"`
 				Diff []string `json:"differences"`
 			}
-			opsCall(t, "GET", d.hub.URL+"/api/v1/gst/gstr1/check?mall="+id+"&period="+period, tok, nil, nil, &chk)
+			e2e.Call(t, "GET", d.hub.URL+"/api/v1/gst/gstr1/check?mall="+id+"&period="+period, tok, nil, &chk)
 			if !chk.OK {
 				t.Errorf("%s %s: GSTR-1 against the hub's tax accounts: %v", id, period, chk.Diff)
 			}

@@ -1,12 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,9 +11,11 @@ import (
 
 	"github.com/google/uuid"
 
+	"ektamall/cmd/ektamall/internal/e2e"
 	hubapp "ektamall/hub/app"
 	"ektamall/hub/ingest"
 	"ektamall/pos/mallapp"
+	"ektamall/shared/apiclient"
 	"ektamall/shared/auth"
 	"ektamall/shared/sqldb"
 )
@@ -79,25 +77,7 @@ func startApps(t *testing.T) *apps {
 // keyedCall sends a JSON POST with a fresh Idempotency-Key.
 func keyedCall(t *testing.T, url, tok string, body any, want int, out any) {
 	t.Helper()
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest("POST", url, bytes.NewReader(b))
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Idempotency-Key", uuid.NewString())
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	if res.StatusCode != want {
-		t.Fatalf("POST %s: %d %s, want %d", url, res.StatusCode, raw, want)
-	}
-	if out != nil {
-		if err := json.Unmarshal(raw, out); err != nil {
-			t.Fatalf("POST %s: %v: %s", url, err, raw)
-		}
-	}
+	e2e.Expect(t, "POST", url, tok, body, want, out, apiclient.Key(uuid.NewString()))
 }
 
 // Issue 14 item 3: a return naming one sale line twice (one entry per
@@ -147,12 +127,12 @@ func TestReturnSameSaleLineTwiceReachesHubLedger(t *testing.T) {
 		return nil
 	})
 	var parked []any
-	syncCall(t, "GET", a.hubURL+"/api/v1/parked", a.hubTok, nil, 200, &parked)
+	e2e.Expect(t, "GET", a.hubURL+"/api/v1/parked", a.hubTok, nil, 200, &parked)
 	if len(parked) != 0 {
 		t.Fatalf("parked at the hub: %v", parked)
 	}
 	var bal map[string]string
-	syncCall(t, "GET", a.hubURL+"/api/v1/ledger/balance", a.hubTok, nil, 200, &bal)
+	e2e.Expect(t, "GET", a.hubURL+"/api/v1/ledger/balance", a.hubTok, nil, 200, &bal)
 	if bal["debits"] != bal["credits"] {
 		t.Fatalf("ledger %v", bal)
 	}
@@ -181,17 +161,17 @@ func TestProductWithoutGSTRateRefused(t *testing.T) {
 		var e struct {
 			Error struct{ Code, Message string }
 		}
-		syncCall(t, "POST", a.hubURL+"/api/v1/catalog/products", a.adminTok, without(f), 400, &e)
+		e2e.Expect(t, "POST", a.hubURL+"/api/v1/catalog/products", a.adminTok, without(f), 400, &e)
 		if e.Error.Code != "invalid" || !strings.Contains(e.Error.Message, f) {
 			t.Fatalf("product without %s: %+v", f, e)
 		}
 	}
 	nul := without("gst_rate")
 	nul["gst_rate"] = nil
-	syncCall(t, "POST", a.hubURL+"/api/v1/catalog/products", a.adminTok, nul, 400, nil)
-	syncCall(t, "POST", a.hubURL+"/api/v1/catalog/tax-rates", a.adminTok, map[string]any{"hsn": prod.HSN}, 400, nil)
+	e2e.Expect(t, "POST", a.hubURL+"/api/v1/catalog/products", a.adminTok, nul, 400, nil)
+	e2e.Expect(t, "POST", a.hubURL+"/api/v1/catalog/tax-rates", a.adminTok, map[string]any{"hsn": prod.HSN}, 400, nil)
 	var changes []any
-	syncCall(t, "GET", a.hubURL+"/api/v1/catalog/changes", a.hubTok, nil, 200, &changes)
+	e2e.Expect(t, "GET", a.hubURL+"/api/v1/catalog/changes", a.hubTok, nil, 200, &changes)
 	if len(changes) != 0 {
 		t.Fatalf("refused changes were published: %v", changes)
 	}
@@ -199,10 +179,10 @@ func TestProductWithoutGSTRateRefused(t *testing.T) {
 	if err := a.hub.Store.Reader().QueryRowContext(context.Background(), `SELECT gst_rate_bp FROM products WHERE sku = ?`, prod.SKU).Scan(&bp); err != nil || bp != prod.GSTRate.BasisPoints() {
 		t.Fatalf("hub rate of %s: %d bp (%v), want %d", prod.SKU, bp, err, prod.GSTRate.BasisPoints())
 	}
-	syncCall(t, "POST", a.hubURL+"/api/v1/catalog/products", a.adminTok, full, 201, nil)
+	e2e.Expect(t, "POST", a.hubURL+"/api/v1/catalog/products", a.adminTok, full, 201, nil)
 	waitFor(t, 10*time.Second, "the product at the mall", func() error {
 		var p map[string]any
-		syncCall(t, "GET", a.mallURL+"/api/v1/products/"+prod.SKU, a.mallTok, nil, 200, &p)
+		e2e.Expect(t, "GET", a.mallURL+"/api/v1/products/"+prod.SKU, a.mallTok, nil, 200, &p)
 		if p["name"] != full["name"] || p["gst_rate"] != prod.GSTRate.String() {
 			return fmt.Errorf("mall has %v", p)
 		}

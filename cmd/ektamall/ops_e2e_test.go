@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,6 +14,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"ektamall/cmd/ektamall/internal/e2e"
+	"ektamall/shared/apiclient"
 )
 
 // TestDemoMetricsAndRequestIDs runs the demo entry point (without history:
@@ -145,20 +147,20 @@ func sellOnce(t *testing.T, base, mall string, info demoFile, logs fmt.Stringer)
 	var login struct {
 		Token string `json:"token"`
 	}
-	if code := opsCall(t, "POST", base+"/api/v1/auth/login", "", nil, map[string]string{"username": user, "password": pass}, &login); code != 200 {
+	if code := e2e.Call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"username": user, "password": pass}, &login); code != 200 {
 		t.Fatalf("login %s: %d", user, code)
 	}
 	var shift struct {
 		ID string `json:"id"`
 	}
-	if code := opsCall(t, "POST", base+"/api/v1/shifts", login.Token, nil, map[string]string{"counter": "C09", "opening_float": "0.00"}, &shift); code != 201 {
+	if code := e2e.Call(t, "POST", base+"/api/v1/shifts", login.Token, map[string]string{"counter": "C09", "opening_float": "0.00"}, &shift); code != 201 {
 		t.Fatalf("open shift at %s: %d", mall, code)
 	}
 	var products []struct {
 		SKU string `json:"sku"`
 		MRP string `json:"mrp"`
 	}
-	if code := opsCall(t, "GET", base+"/api/v1/products?limit=1", login.Token, nil, nil, &products); code != 200 || len(products) == 0 {
+	if code := e2e.Call(t, "GET", base+"/api/v1/products?limit=1", login.Token, nil, &products); code != 200 || len(products) == 0 {
 		t.Fatalf("products at %s: %d", mall, code)
 	}
 	rid := "ops-test-" + mall
@@ -166,10 +168,10 @@ func sellOnce(t *testing.T, base, mall string, info demoFile, logs fmt.Stringer)
 		Total string `json:"total"`
 	}
 	mark := len(logs.String())
-	code, hdr := callHeaders(t, "POST", base+"/api/v1/sales", login.Token,
-		map[string]string{"X-Request-Id": rid, "Idempotency-Key": fmt.Sprintf("0190a0b0-0000-7000-8000-00000000%04d", len(mall)+int(mall[0]))},
+	code, hdr := e2e.CallHeaders(t, "POST", base+"/api/v1/sales", login.Token,
 		map[string]any{"shift_id": shift.ID, "lines": []map[string]any{{"sku": products[0].SKU, "qty": 1}},
-			"tenders": []map[string]string{{"method": "cash", "amount": products[0].MRP}}}, &sale)
+			"tenders": []map[string]string{{"method": "cash", "amount": products[0].MRP}}}, &sale,
+		apiclient.Header("X-Request-Id", rid), apiclient.Key(fmt.Sprintf("0190a0b0-0000-7000-8000-00000000%04d", len(mall)+int(mall[0]))))
 	if code != 201 {
 		t.Fatalf("sale at %s: %d", mall, code)
 	}
@@ -209,44 +211,6 @@ type logFile string
 func (f logFile) String() string {
 	b, _ := os.ReadFile(string(f))
 	return string(b)
-}
-
-func opsCall(t *testing.T, method, url, token string, hdr map[string]string, body, out any) int {
-	t.Helper()
-	code, _ := callHeaders(t, method, url, token, hdr, body, out)
-	return code
-}
-
-func callHeaders(t *testing.T, method, url, token string, hdr map[string]string, body, out any) (int, http.Header) {
-	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, url, rd)
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if out != nil && resp.StatusCode < 300 {
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatalf("%s %s: decode %s: %v", method, url, b, err)
-		}
-	}
-	if resp.StatusCode >= 300 {
-		t.Logf("%s %s: %d %s", method, url, resp.StatusCode, b)
-	}
-	return resp.StatusCode, resp.Header
 }
 
 func metricsText(t *testing.T, base string) string {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"ektamall/cmd/ektamall/internal/e2e"
 	"ektamall/shared/auth"
 	"ektamall/shared/sqldb"
 )
@@ -31,8 +32,8 @@ func TestProducerSeesMallSaleWithinSeconds(t *testing.T) {
 		t.Fatal(err)
 	}
 	zm, me := syncLogin(t, a.mallURL, "zm.up"), syncLogin(t, a.hubURL, "lucknow")
-	syncCall(t, "POST", a.mallURL+"/api/v1/zones/UP/receipts", zm, map[string]any{"producer_id": pid, "lines": []any{map[string]any{"sku": sku, "qty": 5}}}, 201, nil)
-	syncCall(t, "POST", a.mallURL+"/api/v1/zones/UP/restock", zm, map[string]any{"lines": []any{map[string]any{"sku": sku, "qty": 2}}}, 201, nil)
+	e2e.Expect(t, "POST", a.mallURL+"/api/v1/zones/UP/receipts", zm, map[string]any{"producer_id": pid, "lines": []any{map[string]any{"sku": sku, "qty": 5}}}, 201, nil)
+	e2e.Expect(t, "POST", a.mallURL+"/api/v1/zones/UP/restock", zm, map[string]any{"lines": []any{map[string]any{"sku": sku, "qty": 2}}}, 201, nil)
 	var sh struct{ ID string }
 	keyedCall(t, a.mallURL+"/api/v1/shifts", a.mallTok, map[string]any{"counter": "C01", "opening_float": "1000.00"}, 201, &sh)
 	var sale struct {
@@ -48,7 +49,7 @@ func TestProducerSeesMallSaleWithinSeconds(t *testing.T) {
 			Qty      int64
 			Share    string
 		}
-		syncCall(t, "GET", a.hubURL+"/api/v1/producer/sales", me, nil, 200, &lines)
+		e2e.Expect(t, "GET", a.hubURL+"/api/v1/producer/sales", me, nil, 200, &lines)
 		if len(lines) != 1 || lines[0].Document != sale.InvoiceNo || lines[0].Qty != 1 || lines[0].Share == "0.00" {
 			return fmt.Errorf("lines %+v", lines)
 		}
@@ -63,7 +64,7 @@ func TestProducerSeesMallSaleWithinSeconds(t *testing.T) {
 				Shelf, Backroom int64
 			}
 		}
-		syncCall(t, "GET", a.hubURL+"/api/v1/producer/stock", me, nil, 200, &ps)
+		e2e.Expect(t, "GET", a.hubURL+"/api/v1/producer/stock", me, nil, 200, &ps)
 		for _, p := range ps {
 			if p.SKU == sku {
 				if len(p.Malls) != 1 || p.Malls[0].Mall != "LKO1" || p.Malls[0].Shelf != 1 || p.Malls[0].Backroom != 3 {

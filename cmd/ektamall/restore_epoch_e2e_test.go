@@ -13,9 +13,11 @@ import (
 
 	"github.com/google/uuid"
 
+	"ektamall/cmd/ektamall/internal/e2e"
 	hubapp "ektamall/hub/app"
 	"ektamall/hub/ingest"
 	"ektamall/pos/mallapp"
+	"ektamall/shared/apiclient"
 	"ektamall/shared/auth"
 	"ektamall/shared/invoice"
 	"ektamall/shared/money"
@@ -181,7 +183,7 @@ func (n *mallAppNode) product(t *testing.T) (string, string) {
 		SKU string `json:"sku"`
 		MRP string `json:"mrp"`
 	}
-	syncCall(t, "GET", n.app.URL+"/api/v1/products?limit=1", n.token, nil, 200, &ps)
+	e2e.Expect(t, "GET", n.app.URL+"/api/v1/products?limit=1", n.token, nil, 200, &ps)
 	if len(ps) == 0 {
 		t.Fatal("no products")
 	}
@@ -192,7 +194,7 @@ func (n *mallAppNode) openShift(t *testing.T) string {
 	var sh struct {
 		ID string `json:"id"`
 	}
-	syncCall(t, "POST", n.app.URL+"/api/v1/shifts", n.token, map[string]string{"counter": "C01", "opening_float": "0.00"}, 201, &sh)
+	e2e.Expect(t, "POST", n.app.URL+"/api/v1/shifts", n.token, map[string]string{"counter": "C01", "opening_float": "0.00"}, 201, &sh)
 	return sh.ID
 }
 
@@ -203,9 +205,9 @@ func (n *mallAppNode) sellHTTP(t *testing.T, shift, sku, mrp string) soldInvoice
 		InvoiceNo string       `json:"invoice_no"`
 		Total     money.Amount `json:"total"`
 	}
-	code, _ := callHeaders(t, "POST", n.app.URL+"/api/v1/sales", n.token, map[string]string{"Idempotency-Key": uuid.NewString()},
+	code := e2e.Call(t, "POST", n.app.URL+"/api/v1/sales", n.token,
 		map[string]any{"shift_id": shift, "lines": []map[string]any{{"sku": sku, "qty": 1}},
-			"tenders": []map[string]string{{"method": "cash", "amount": mrp}}}, &s)
+			"tenders": []map[string]string{{"method": "cash", "amount": mrp}}}, &s, apiclient.Key(uuid.NewString()))
 	if code != 201 {
 		t.Fatalf("sale: HTTP %d", code)
 	}
@@ -217,7 +219,7 @@ func (n *mallAppNode) syncStatus(t *testing.T) (st struct {
 	HubWatermark int64 `json:"hub_watermark"`
 	Pending      int64 `json:"pending"`
 }) {
-	syncCall(t, "GET", n.app.URL+"/api/v1/sync", n.token, nil, 200, &st)
+	e2e.Expect(t, "GET", n.app.URL+"/api/v1/sync", n.token, nil, 200, &st)
 	return st
 }
 

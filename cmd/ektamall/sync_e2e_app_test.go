@@ -1,16 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"testing"
 	"time"
 
+	"ektamall/cmd/ektamall/internal/e2e"
 	"ektamall/hub/ingest"
 	"ektamall/shared/events"
 	"ektamall/shared/money"
@@ -38,7 +35,7 @@ func TestAppsOverHTTP(t *testing.T) {
 	sold := time.Now()
 	var malls []ingest.MallStatus
 	waitFor(t, 10*time.Second, "sale at the hub", func() error {
-		syncCall(t, "GET", h.URL+"/api/v1/malls", hubTok, nil, 200, &malls)
+		e2e.Expect(t, "GET", h.URL+"/api/v1/malls", hubTok, nil, 200, &malls)
 		if len(malls) != 1 || malls[0].Watermark != 1 {
 			return fmt.Errorf("malls %+v", malls)
 		}
@@ -50,35 +47,35 @@ func TestAppsOverHTTP(t *testing.T) {
 	}
 	waitFor(t, 5*time.Second, "mall sync status", func() error {
 		var st map[string]any
-		syncCall(t, "GET", m.URL+"/api/v1/sync", mallTok, nil, 200, &st)
+		e2e.Expect(t, "GET", m.URL+"/api/v1/sync", mallTok, nil, 200, &st)
 		if st["last_seq"] != 1.0 || st["hub_watermark"] != 1.0 || st["pending"] != 0.0 || st["connected"] != true {
 			return fmt.Errorf("%v", st)
 		}
 		return nil
 	})
 	var parked []any
-	syncCall(t, "GET", h.URL+"/api/v1/parked", hubTok, nil, 200, &parked)
+	e2e.Expect(t, "GET", h.URL+"/api/v1/parked", hubTok, nil, 200, &parked)
 	if len(parked) != 0 {
 		t.Fatalf("parked %v", parked)
 	}
 
 	// Bad input changes nothing; a good price change reaches the mall.
-	syncCall(t, "POST", h.URL+"/api/v1/catalog/prices", catTok, map[string]any{"sku": prod.SKU, "mrp": "-5.00"}, 400, nil)
-	syncCall(t, "POST", h.URL+"/api/v1/catalog/prices", catTok, map[string]any{"sku": "UP-XXX-999", "mrp": "5.00"}, 404, nil)
-	syncCall(t, "POST", h.URL+"/api/v1/catalog/prices", catTok, map[string]any{"sku": prod.SKU, "mrp": "1.005"}, 400, nil)
+	e2e.Expect(t, "POST", h.URL+"/api/v1/catalog/prices", catTok, map[string]any{"sku": prod.SKU, "mrp": "-5.00"}, 400, nil)
+	e2e.Expect(t, "POST", h.URL+"/api/v1/catalog/prices", catTok, map[string]any{"sku": "UP-XXX-999", "mrp": "5.00"}, 404, nil)
+	e2e.Expect(t, "POST", h.URL+"/api/v1/catalog/prices", catTok, map[string]any{"sku": prod.SKU, "mrp": "1.005"}, 400, nil)
 	newMRP := prod.MRP.Add(money.MustParse("25.00"))
-	syncCall(t, "POST", h.URL+"/api/v1/catalog/prices", hubTok, map[string]any{"sku": prod.SKU, "mrp": newMRP.String()}, 403, nil)
-	syncCall(t, "POST", h.URL+"/api/v1/catalog/prices", catTok, map[string]any{"sku": prod.SKU, "mrp": newMRP.String()}, 201, nil)
+	e2e.Expect(t, "POST", h.URL+"/api/v1/catalog/prices", hubTok, map[string]any{"sku": prod.SKU, "mrp": newMRP.String()}, 403, nil)
+	e2e.Expect(t, "POST", h.URL+"/api/v1/catalog/prices", catTok, map[string]any{"sku": prod.SKU, "mrp": newMRP.String()}, 201, nil)
 	waitFor(t, 10*time.Second, "price at the mall", func() error {
 		var p map[string]any
-		syncCall(t, "GET", m.URL+"/api/v1/products/"+prod.SKU, mallTok, nil, 200, &p)
+		e2e.Expect(t, "GET", m.URL+"/api/v1/products/"+prod.SKU, mallTok, nil, 200, &p)
 		if p["mrp"] != newMRP.String() {
 			return fmt.Errorf("mrp %v", p["mrp"])
 		}
 		return nil
 	})
 	var changes []map[string]any
-	syncCall(t, "GET", h.URL+"/api/v1/catalog/changes", hubTok, nil, 200, &changes)
+	e2e.Expect(t, "GET", h.URL+"/api/v1/catalog/changes", hubTok, nil, 200, &changes)
 	if len(changes) != 1 || changes[0]["kind"] != "price" || changes[0]["published"] != true {
 		t.Fatalf("changes %v", changes)
 	}
@@ -86,35 +83,5 @@ func TestAppsOverHTTP(t *testing.T) {
 
 func syncLogin(t *testing.T, base, user string) string {
 	t.Helper()
-	var out struct{ Token string }
-	syncCall(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"username": user, "password": "pass-word-123"}, 200, &out)
-	return out.Token
-}
-
-func syncCall(t *testing.T, method, url, tok string, body any, want int, out any) {
-	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, url, rd)
-	if tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != want {
-		t.Fatalf("%s %s: %d %s, want %d", method, url, resp.StatusCode, b, want)
-	}
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatalf("%s %s: %v: %s", method, url, err, b)
-		}
-	}
+	return e2e.Login(t, base, user, "pass-word-123")
 }

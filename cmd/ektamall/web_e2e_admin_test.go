@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"ektamall/cmd/ektamall/internal/e2e"
 	"ektamall/shared/auth"
 )
 
@@ -50,7 +51,7 @@ func TestAdminScreen(t *testing.T) {
 		t.Fatalf("no password in %q", textOf(t, ctx, "#users-note"))
 	}
 	given := m[1]
-	loginAs(t, e.mall.URL, "lko1.cashier7", given)
+	e2e.Login(t, e.mall.URL, "lko1.cashier7", given)
 
 	// A zone manager needs a zone: the screen says so before asking.
 	browse(t, ctx, "zone manager without a zone", setValue("#nu-role", "zone_manager"), chromedp.WaitVisible("#nu-zone", chromedp.ByQuery),
@@ -82,7 +83,7 @@ func TestAdminScreen(t *testing.T) {
 		chromedp.SendKeys("#me-new", "ravi-own-pass", chromedp.ByQuery), chromedp.SendKeys("#me-again", "ravi-own-pass", chromedp.ByQuery),
 		chromedp.Click("#me-form button[type=submit]", chromedp.ByQuery))
 	waitText(t, ctx, "#me-note", "Password changed")
-	loginAs(t, e.mall.URL, "lko1.cashier7", "ravi-own-pass")
+	e2e.Login(t, e.mall.URL, "lko1.cashier7", "ravi-own-pass")
 
 	// Finance at the hub reads the audit log and manages nobody.
 	browse(t, ctx, "finance opens the hub's admin screen", chromedp.Navigate(e.hub.URL+"/admin"), chromedp.WaitVisible("#login-user", chromedp.ByQuery),

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"ektamall/cmd/ektamall/internal/e2e"
 	hubapp "ektamall/hub/app"
 	"ektamall/pos/mallapp"
 	"ektamall/shared/auth"
@@ -122,37 +120,10 @@ func waitHealthy(t *testing.T, base string) {
 // screens did through the API. It returns the status and decodes into out.
 func webCall(t *testing.T, method, url, token string, body, out any) int {
 	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, url, rd)
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if out != nil && resp.StatusCode < 300 {
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatalf("%s %s: decode %s: %v", method, url, b, err)
-		}
-	}
-	return resp.StatusCode
+	return e2e.Call(t, method, url, token, body, out)
 }
 
 func webLogin(t *testing.T, base, user string) string {
 	t.Helper()
-	var r struct {
-		Token string `json:"token"`
-	}
-	if code := webCall(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"username": user, "password": password}, &r); code != 200 {
-		panic(fmt.Sprintf("login %s at %s: %d", user, base, code))
-	}
-	return r.Token
+	return e2e.Login(t, base, user, password)
 }

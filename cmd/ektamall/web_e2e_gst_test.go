@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +11,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"ektamall/cmd/ektamall/internal/e2e"
+	"ektamall/shared/apiclient"
 	"ektamall/shared/auth"
 	"ektamall/shared/catalog"
 )
@@ -363,17 +364,8 @@ func TestTaxBandsReachMall(t *testing.T) {
 	}
 	req := map[string]any{"shift_id": sh.ID, "lines": []map[string]any{{"sku": "UP-LKO-001", "qty": 1}},
 		"tenders": []map[string]any{{"method": "upi", "amount": "1899.00", "ref": "U1"}}}
-	r, _ := http.NewRequest("POST", e.mall.URL+"/api/v1/sales", strings.NewReader(mustJSON(req)))
-	r.Header.Set("Authorization", "Bearer "+tok)
-	r.Header.Set("Content-Type", "application/json")
-	r.Header.Set("Idempotency-Key", "01a24e2f-1dca-77dc-bf65-61c457714399")
-	resp, err := http.DefaultClient.Do(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(&sale); err != nil || resp.StatusCode != 201 {
-		t.Fatalf("sale: %d %v", resp.StatusCode, err)
+	if code := e2e.Call(t, "POST", e.mall.URL+"/api/v1/sales", tok, req, &sale, apiclient.Key("01a24e2f-1dca-77dc-bf65-61c457714399")); code != 201 {
+		t.Fatalf("sale: %d", code)
 	}
 	// ₹1,899 is ₹1,808.57 before 5% tax: over the ₹1,000 ceiling, so 18%.
 	if l := sale.Lines[0]; l.Rate != "18" {

@@ -41,14 +41,23 @@ func New(base string, hc *http.Client) *Client {
 }
 
 // Option changes one request.
-type Option func(*http.Request)
+type Option func(*request)
+
+type request struct {
+	*http.Request
+	answer *http.Header
+}
 
 // Key sends k as the Idempotency-Key: a retry with the same key and body
 // is answered with the first answer, never written twice.
 func Key(k string) Option { return Header("Idempotency-Key", k) }
 
 // Header sets one request header.
-func Header(name, value string) Option { return func(r *http.Request) { r.Header.Set(name, value) } }
+func Header(name, value string) Option { return func(r *request) { r.Header.Set(name, value) } }
+
+// Answer keeps the answer's headers in h, whatever its status (a request
+// id, a payout file's count).
+func Answer(h *http.Header) Option { return func(r *request) { r.answer = h } }
 
 // Error is an answer outside 2xx. When the body has the API's error shape,
 // Code and Message hold it and errors.As(err, **errs.Error) finds them;
@@ -140,13 +149,14 @@ func (c *Client) Call(ctx context.Context, method, path string, in, out any, opt
 // and hands a 2xx answer to the caller, who reads and closes its body (a
 // payout file). Any other answer is read, closed and returned as *Error.
 func (c *Client) Send(ctx context.Context, method, path string, body io.Reader, opts ...Option) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, method, c.Base+path, body)
+	hr, err := http.NewRequestWithContext(ctx, method, c.Base+path, body)
 	if err != nil {
 		return nil, err
 	}
 	if c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
+		hr.Header.Set("Authorization", "Bearer "+c.Token)
 	}
+	req := &request{Request: hr}
 	for _, o := range opts {
 		o(req)
 	}
@@ -154,9 +164,12 @@ func (c *Client) Send(ctx context.Context, method, path string, body io.Reader, 
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	resp, err := hc.Do(req)
+	resp, err := hc.Do(hr)
 	if err != nil {
 		return nil, err
+	}
+	if req.answer != nil {
+		*req.answer = resp.Header
 	}
 	if resp.StatusCode/100 == 2 {
 		return resp, nil
@@ -171,7 +184,7 @@ func (c *Client) Send(ctx context.Context, method, path string, body io.Reader, 
 
 // ContentLength tells the server the size of a streamed body, so it can
 // refuse one over its limit before reading it.
-func ContentLength(n int64) Option { return func(r *http.Request) { r.ContentLength = n } }
+func ContentLength(n int64) Option { return func(r *request) { r.ContentLength = n } }
 
 func answerError(status int, raw []byte) *Error {
 	e := &Error{Status: status, Body: raw}

@@ -76,6 +76,11 @@ func TestClientSpeaksTheAPI(t *testing.T) {
 	if err := c.Login(ctx, "cashier", "wrong"); errs.CodeOf(err) != errs.Unauthorized || !strings.Contains(err.Error(), "wrong username or password") {
 		t.Fatalf("bad login: %v", err)
 	}
+	var h http.Header
+	if err := c.Do(ctx, "POST", "/api/v1/auth/login", map[string]string{"username": "x", "password": "right"}, nil,
+		apiclient.Header("X-Request-Id", "rid-7"), apiclient.Answer(&h)); err != nil || h.Get("X-Request-Id") != "rid-7" {
+		t.Fatalf("answer headers: %v, X-Request-Id %q", err, h.Get("X-Request-Id"))
+	}
 	if err := c.Login(ctx, "cashier", "right"); err != nil || c.Token != "tok-cashier" {
 		t.Fatalf("login: %v, token %q", err, c.Token)
 	}
