@@ -25,7 +25,7 @@ PG_PKGS := ./hub/... ./migrations ./shared/sqldb/...
 PG_E2E  := TestAppsOverHTTP|TestReturnSameSaleLineTwiceReachesHubLedger|TestProductWithoutGSTRateRefused|TestHubNodes|TestMigrateDB
 test-pg:
 	EKTAMALL_TEST_PG=$${EKTAMALL_TEST_PG:-temp} $(GO) test -race -count=1 -timeout 20m $(PG_PKGS)
-	EKTAMALL_TEST_PG=$${EKTAMALL_TEST_PG:-temp} $(GO) test -race -count=1 -timeout 20m -run '$(PG_E2E)' ./cmd/ektamall
+	EKTAMALL_TEST_PG=$${EKTAMALL_TEST_PG:-temp} $(GO) test -race -count=1 -timeout 20m -run '$(PG_E2E)' ./cmd/ektamall/...
 
 test-short:
 	$(GO) test -short -count=1 $(PKGS)

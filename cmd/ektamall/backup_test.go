@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"ektamall/cmd/ektamall/internal/e2e"
 	"ektamall/pos/mallapp"
 	"ektamall/shared/auth"
 )
@@ -17,7 +18,7 @@ import (
 func openMall(t *testing.T, dir, id, state string) *mallapp.Mall {
 	t.Helper()
 	m, err := mallapp.Open(context.Background(), mallapp.Config{Dir: dir, ID: id, State: state, HTTP: "127.0.0.1:0",
-		Synchronous: "FULL", ShutdownFor: time.Second}, quietLog())
+		Synchronous: "FULL", ShutdownFor: time.Second}, e2e.Quiet())
 	if err != nil {
 		t.Fatal(err)
 	}

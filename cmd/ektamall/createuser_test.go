@@ -12,6 +12,7 @@ import (
 	"ektamall/cmd/ektamall/internal/e2e"
 	hubapp "ektamall/hub/app"
 	"ektamall/pos/mallapp"
+	"ektamall/shared/apiclient"
 )
 
 var passwordLine = regexp.MustCompile(`(?m)^password: (\S+)$`)
@@ -31,7 +32,7 @@ func createUser(t *testing.T, process, stdin string, args ...string) (string, st
 
 func serveMall(t *testing.T, cfg mallapp.Config) *mallapp.Mall {
 	t.Helper()
-	m, err := mallapp.Open(context.Background(), cfg, quiet())
+	m, err := mallapp.Open(context.Background(), cfg, e2e.Quiet())
 	if err != nil {
 		t.Fatalf("open mall: %v", err)
 	}
@@ -44,7 +45,7 @@ func serveMall(t *testing.T, cfg mallapp.Config) *mallapp.Mall {
 			t.Errorf("mall shutdown: %v", err)
 		}
 	})
-	waitHealthy(t, m.URL)
+	e2e.WaitOK(t, m.URL+"/healthz", 10*time.Second)
 	return m
 }
 
@@ -95,7 +96,7 @@ func TestMallDayOne(t *testing.T) {
 	var cashier struct {
 		Password string `json:"password"`
 	}
-	if code := webCall(t, "POST", m.URL+"/api/v1/users", admin, map[string]string{"username": "lko1.cashier9", "role": "cashier"}, &cashier); code != 201 {
+	if code := e2e.Call(t, "POST", m.URL+"/api/v1/users", admin, map[string]string{"username": "lko1.cashier9", "role": "cashier"}, &cashier); code != 201 {
 		t.Fatalf("admin creates a cashier: %d", code)
 	}
 	tok := e2e.Login(t, m.URL, "lko1.cashier9", cashier.Password)
@@ -106,7 +107,7 @@ func TestMallDayOne(t *testing.T) {
 		Actor, Action string
 		Detail        map[string]string
 	}
-	if code := webCall(t, "GET", m.URL+"/api/v1/audit?action=user_created,login", admin, nil, &rows); code != 200 {
+	if code := e2e.Call(t, "GET", m.URL+"/api/v1/audit?action=user_created,login", admin, nil, &rows); code != 200 {
 		t.Fatalf("audit: %d", code)
 	}
 	var got []string
@@ -122,7 +123,7 @@ func TestMallDayOne(t *testing.T) {
 	if _, _, err := createUser(t, "mall", "new-admin-pass\n", "--dir", dir, "--username", "boss", "--role", "mall_admin", "--reset", "--password-stdin"); err != nil {
 		t.Fatalf("reset beside a running mall: %v", err)
 	}
-	if code := webCall(t, "GET", m.URL+"/api/v1/me", admin, nil, nil); code != 401 {
+	if code := e2e.Call(t, "GET", m.URL+"/api/v1/me", admin, nil, nil); code != 401 {
 		t.Fatalf("the admin's old session after a reset: %d", code)
 	}
 	e2e.Login(t, m.URL, "boss", "new-admin-pass")
@@ -133,11 +134,11 @@ func TestMallDayOne(t *testing.T) {
 func ringSale(t *testing.T, base, tok string) {
 	t.Helper()
 	var products []struct{ SKU, MRP string }
-	if code := webCall(t, "GET", base+"/api/v1/products?zone=UP&limit=1", tok, nil, &products); code != 200 || len(products) == 0 {
+	if code := e2e.Call(t, "GET", base+"/api/v1/products?zone=UP&limit=1", tok, nil, &products); code != 200 || len(products) == 0 {
 		t.Fatalf("products: %d %v", code, products)
 	}
 	var shift struct{ ID string }
-	if code := webCall(t, "POST", base+"/api/v1/shifts", tok, map[string]string{"counter": "C01", "opening_float": "1000.00"}, &shift); code != 201 {
+	if code := e2e.Call(t, "POST", base+"/api/v1/shifts", tok, map[string]string{"counter": "C01", "opening_float": "1000.00"}, &shift); code != 201 {
 		t.Fatalf("open shift: %d", code)
 	}
 	var sale struct {
@@ -146,7 +147,7 @@ func ringSale(t *testing.T, base, tok string) {
 	}
 	code := e2e.Call(t, "POST", base+"/api/v1/sales", tok, map[string]any{"shift_id": shift.ID,
 		"lines":   []map[string]any{{"sku": products[0].SKU, "qty": 1}},
-		"tenders": []map[string]any{{"method": "cash", "amount": products[0].MRP}}}, &sale)
+		"tenders": []map[string]any{{"method": "cash", "amount": products[0].MRP}}}, &sale, apiclient.Key("day-one-sale-1"))
 	if code != 201 || sale.InvoiceNo == "" || sale.Total != products[0].MRP {
 		t.Fatalf("sale: %d %+v (mrp %s)", code, sale, products[0].MRP)
 	}
@@ -164,7 +165,7 @@ func TestHubDayOne(t *testing.T) {
 		t.Fatalf("a cashier at the hub: %v", err)
 	}
 	h, err := hubapp.Open(context.Background(), hubapp.Config{Dir: dir, HTTP: "127.0.0.1:0", Leaf: "127.0.0.1:0",
-		Synchronous: "NORMAL", ShutdownFor: 5 * time.Second}, quiet())
+		Synchronous: "NORMAL", ShutdownFor: 5 * time.Second}, e2e.Quiet())
 	if err != nil {
 		t.Fatalf("open hub: %v", err)
 	}
@@ -172,27 +173,27 @@ func TestHubDayOne(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- h.Run(ctx) }()
 	t.Cleanup(func() { stop(); <-done })
-	waitHealthy(t, h.URL)
+	e2e.WaitOK(t, h.URL+"/healthz", 10*time.Second)
 	admin := e2e.Login(t, h.URL, "hubadmin", pass)
-	if code := webCall(t, "POST", h.URL+"/api/v1/users", admin, map[string]string{"username": "fin.one", "password": "finance-pass", "role": "finance"}, nil); code != 201 {
+	if code := e2e.Call(t, "POST", h.URL+"/api/v1/users", admin, map[string]string{"username": "fin.one", "password": "finance-pass", "role": "finance"}, nil); code != 201 {
 		t.Fatalf("hub admin creates finance: %d", code)
 	}
-	if code := webCall(t, "POST", h.URL+"/api/v1/users", admin, map[string]string{"username": "hubadmin2", "role": "hub_admin"}, nil); code != 403 {
+	if code := e2e.Call(t, "POST", h.URL+"/api/v1/users", admin, map[string]string{"username": "hubadmin2", "role": "hub_admin"}, nil); code != 403 {
 		t.Fatalf("hub admin creates a hub admin: %d", code)
 	}
 	fin := e2e.Login(t, h.URL, "fin.one", "finance-pass")
-	if code := webCall(t, "POST", h.URL+"/api/v1/users", fin, map[string]string{"username": "fin.two", "role": "finance"}, nil); code != 403 {
+	if code := e2e.Call(t, "POST", h.URL+"/api/v1/users", fin, map[string]string{"username": "fin.two", "role": "finance"}, nil); code != 403 {
 		t.Fatalf("finance creates a user: %d", code)
 	}
 	var rows []struct{ Actor, Action string }
-	if code := webCall(t, "GET", h.URL+"/api/v1/audit?action=user_created", fin, nil, &rows); code != 200 || len(rows) != 2 || rows[0].Actor != "hubadmin" || rows[1].Actor != "" {
+	if code := e2e.Call(t, "GET", h.URL+"/api/v1/audit?action=user_created", fin, nil, &rows); code != 200 || len(rows) != 2 || rows[0].Actor != "hubadmin" || rows[1].Actor != "" {
 		t.Fatalf("finance reads the audit log: %d %+v", code, rows)
 	}
 	// The hub admin deactivates finance: the session ends at once.
-	if code := webCall(t, "POST", h.URL+"/api/v1/users/fin.one/deactivate", admin, nil, nil); code != 200 {
+	if code := e2e.Call(t, "POST", h.URL+"/api/v1/users/fin.one/deactivate", admin, nil, nil); code != 200 {
 		t.Fatalf("deactivate finance: %d", code)
 	}
-	if code := webCall(t, "GET", h.URL+"/api/v1/malls", fin, nil, nil); code != 401 {
+	if code := e2e.Call(t, "GET", h.URL+"/api/v1/malls", fin, nil, nil); code != 401 {
 		t.Fatalf("a deactivated finance user's session: %d", code)
 	}
 }

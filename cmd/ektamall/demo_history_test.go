@@ -25,7 +25,7 @@ func historyOpts(now time.Time) demoseed.Options {
 func startHistoryDemo(t *testing.T, dir string, o demoseed.Options) *demo {
 	t.Helper()
 	d, err := startDemo(context.Background(), demoConfig{Dir: dir, HTTP: "127.0.0.1:0", MallAddr: func(int) string { return "127.0.0.1:0" },
-		History: o}, quietLog())
+		History: o}, e2e.Quiet())
 	if err != nil {
 		t.Fatalf("start demo: %v", err)
 	}

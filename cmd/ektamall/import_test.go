@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"ektamall/cmd/ektamall/internal/e2e"
 	"ektamall/pos/mallapp"
 	"ektamall/shared/auth"
 )
@@ -21,14 +22,14 @@ import (
 func TestImportCommand(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	m, err := mallapp.Open(ctx, mallapp.Config{Dir: t.TempDir(), ID: "LKO1", State: "UP", HTTP: "127.0.0.1:0",
-		Synchronous: "FULL", ShutdownFor: time.Second}, quietLog())
+		Synchronous: "FULL", ShutdownFor: time.Second}, e2e.Quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
-	waitOK(t, m.URL+"/healthz")
+	e2e.WaitOK(t, m.URL+"/healthz", 20*time.Second)
 	if err := m.DB.Transact(ctx, func(tx *sql.Tx) error {
 		_, err := m.Auth.CreateUser(ctx, tx, "zm.up", "password1", "UP manager", auth.ZoneManager, "UP")
 		return err

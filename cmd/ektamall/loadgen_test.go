@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"ektamall/cmd/ektamall/internal/bench"
+	"ektamall/cmd/ektamall/internal/e2e"
 	"ektamall/pos/mallapp"
 )
 
@@ -19,12 +20,12 @@ func startLoadMall(t *testing.T) (string, string) {
 	t.Helper()
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "LKO1")
-	pass, err := bench.InitMall(ctx, dir, "LKO1", quietLog())
+	pass, err := bench.InitMall(ctx, dir, "LKO1", e2e.Quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
 	m, err := mallapp.Open(ctx, mallapp.Config{Dir: dir, ID: "LKO1", State: "UP", HTTP: "127.0.0.1:0", Synchronous: "FULL",
-		ShutdownFor: 5 * time.Second}, quietLog())
+		ShutdownFor: 5 * time.Second}, e2e.Quiet())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -14,28 +13,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"ektamall/cmd/ektamall/internal/e2e"
 )
-
-func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
-
-// get polls url until it answers 200 or the deadline passes.
-func waitOK(t *testing.T, url string) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := http.Get(url)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s never answered 200 (last err %v)", url, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
 
 type safeBuf struct {
 	mu sync.Mutex
@@ -77,7 +57,7 @@ func TestDemoServesAndRestarts(t *testing.T) {
 			t.Fatalf("malls in demo.json = %+v", info.Malls)
 		}
 		for _, url := range []string{info.Hub.URL, info.Malls[0].URL, info.Malls[1].URL} {
-			waitOK(t, url+"/healthz")
+			e2e.WaitOK(t, url+"/healthz", 20*time.Second)
 		}
 		// Every role can log in with the listed password, at the right place.
 		roles := map[string]bool{}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"ektamall/cmd/ektamall/internal/e2e"
 	"ektamall/hub/hubdb"
 	"ektamall/hub/ledger"
 	"ektamall/hub/ledger/ledgertest"
@@ -43,7 +44,7 @@ func TestMigrateDB(t *testing.T) {
 		t.Fatal(err)
 	}
 	now = now.Add(10 * 24 * time.Hour)
-	run, _, err := settle.New(lite, settle.Config{}, func() time.Time { return now }, quietLog()).Create(ctx, time.Time{}, "test", nil)
+	run, _, err := settle.New(lite, settle.Config{}, func() time.Time { return now }, e2e.Quiet()).Create(ctx, time.Time{}, "test", nil)
 	if err != nil || run.PayoutCount == 0 {
 		t.Fatalf("settlement before the move: %+v, %v", run, err)
 	}
@@ -55,13 +56,13 @@ func TestMigrateDB(t *testing.T) {
 
 	url := pgtest.NewDatabase(t)
 	var out bytes.Buffer
-	if err := runMigrateDB(ctx, []string{"--from", dir, "--to", url}, &out, quietLog()); err != nil {
+	if err := runMigrateDB(ctx, []string{"--from", dir, "--to", url}, &out, e2e.Quiet()); err != nil {
 		t.Fatalf("migrate-db: %v\n%s", err, out.String())
 	}
 	if !strings.Contains(out.String(), "ledger balanced") {
 		t.Fatalf("migrate-db said:\n%s", out.String())
 	}
-	pg, _, err := hubdb.Open(ctx, url, "", "", quietLog())
+	pg, _, err := hubdb.Open(ctx, url, "", "", e2e.Quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +84,7 @@ func TestMigrateDB(t *testing.T) {
 		t.Fatalf("after one more sale: %+v, %v", rep, err)
 	}
 	out.Reset()
-	if err := runMigrateDB(ctx, []string{"--from", dir, "--to", url}, &out, quietLog()); err == nil || !strings.Contains(err.Error(), "already holds books") {
+	if err := runMigrateDB(ctx, []string{"--from", dir, "--to", url}, &out, e2e.Quiet()); err == nil || !strings.Contains(err.Error(), "already holds books") {
 		t.Fatalf("a second copy into the same database: %v", err)
 	}
 }

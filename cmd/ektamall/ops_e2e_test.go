@@ -43,16 +43,16 @@ func TestDemoMetricsAndRequestIDs(t *testing.T) {
 		}
 	})
 	var info demoFile
-	waitFor(t, 2*time.Minute, "demo.json", func() error {
+	e2e.WaitFor(t, 2*time.Minute, "demo.json", func() error {
 		b, err := os.ReadFile(filepath.Join(dir, "demo.json"))
 		if err != nil {
 			return fmt.Errorf("%w (stderr: %q)", err, errOut.String())
 		}
 		return json.Unmarshal(b, &info)
 	})
-	waitOK(t, info.Hub.URL+"/healthz")
+	e2e.WaitOK(t, info.Hub.URL+"/healthz", 20*time.Second)
 	for _, m := range info.Malls {
-		waitOK(t, m.URL+"/healthz")
+		e2e.WaitOK(t, m.URL+"/healthz", 20*time.Second)
 	}
 	// Metrics carry revenue: never on the API's address, only on loopback.
 	for _, u := range []string{info.Hub.URL, info.Malls[0].URL, info.Malls[1].URL} {
@@ -87,7 +87,7 @@ func TestDemoMetricsAndRequestIDs(t *testing.T) {
 		if last < 1 {
 			t.Fatalf("%s outbox is empty after a sale", m.ID)
 		}
-		waitFor(t, 30*time.Second, m.ID+" at the hub", func() error {
+		e2e.WaitFor(t, 30*time.Second, m.ID+" at the hub", func() error {
 			text := metricsText(t, info.Hub.Metrics)
 			wm := value(text, fmt.Sprintf(`ektamall_hub_mall_watermark{mall="%s"}`, m.ID))
 			lag := value(text, fmt.Sprintf(`ektamall_hub_mall_sync_lag_seconds{mall="%s"}`, m.ID))

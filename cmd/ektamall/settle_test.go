@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"ektamall/cmd/ektamall/internal/e2e"
 	"ektamall/hub/api"
 	"ektamall/hub/ledger"
 	"ektamall/hub/ledger/ledgertest"
@@ -50,8 +51,8 @@ func TestSettleCommand(t *testing.T) {
 	if err := db.Reader().QueryRowContext(ctx, `SELECT SUM(producer_net) FROM hub_sale_lines`).Scan(&want); err != nil {
 		t.Fatal(err)
 	}
-	svc := settle.New(db, settle.Config{}, nil, quietLog())
-	srv := httptest.NewServer(api.New(api.Deps{DB: db, Auth: store, Log: quietLog(), Ledger: api.LedgerDeps{Settle: svc}}))
+	svc := settle.New(db, settle.Config{}, nil, e2e.Quiet())
+	srv := httptest.NewServer(api.New(api.Deps{DB: db, Auth: store, Log: e2e.Quiet(), Ledger: api.LedgerDeps{Settle: svc}}))
 	t.Cleanup(srv.Close)
 
 	out := filepath.Join(t.TempDir(), "payouts.csv")
