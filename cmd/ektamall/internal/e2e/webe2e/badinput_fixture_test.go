@@ -7,6 +7,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"ektamall/cmd/ektamall/internal/e2e"
+	"ektamall/shared/apiclient"
 )
 
 // badFixture is what the cases aim at: an open shift with a sale that
@@ -63,8 +66,7 @@ func badSetup(t *testing.T, e *badEnv) badFixture {
 
 	var ch struct{ ID string }
 	bank := `{"beneficiary":"Moradabad Brass Guild","account_no":"123456789012","ifsc":"SBIN0001234"}`
-	req, _ := http.NewRequest("PUT", e.hub.URL+"/api/v1/producers/"+fx.producer+"/bank", strings.NewReader(bank))
-	if code := badSend(t, req, e.tok["finance"], &ch); code != http.StatusAccepted {
+	if code := e2e.Call(t, "PUT", e.hub.URL+"/api/v1/producers/"+fx.producer+"/bank", e.tok["finance"], json.RawMessage(bank), &ch); code != http.StatusAccepted {
 		t.Fatalf("bank change: %d", code)
 	}
 	fx.bankChange = ch.ID
@@ -76,31 +78,12 @@ func badSetup(t *testing.T, e *badEnv) badFixture {
 // badPost posts a raw JSON body and decodes a 2xx answer into out.
 func badPost(t *testing.T, url, token, body, key string, out any) int {
 	t.Helper()
-	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+	var opts []apiclient.Option
 	if key != "" {
-		req.Header.Set("Idempotency-Key", key)
+		opts = append(opts, apiclient.Key(key))
 	}
-	return badSend(t, req, token, out)
+	return e2e.Call(t, "POST", url, token, json.RawMessage(body), out, opts...)
 }
-
-func badSend(t *testing.T, req *http.Request, token string, out any) int {
-	t.Helper()
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode < 300 && out != nil {
-		if err := jsonDecode(resp, out); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return resp.StatusCode
-}
-
-func jsonDecode(resp *http.Response, out any) error { return json.NewDecoder(resp.Body).Decode(out) }
 
 // badAfterChecks: what the table's refusals must have left behind.
 func badAfterChecks(t *testing.T, e *badEnv) {
@@ -136,23 +119,15 @@ func badAfterChecks(t *testing.T, e *badEnv) {
 		{e.mall.URL + "/", "", ""}, {e.mall.URL + "/zone", "", ""}, {e.mall.URL + "/admin", "", ""}, {e.hub.URL + "/", "", ""}, {e.hub.URL + "/admin", "", ""},
 		{e.mall.URL + "/api/v1/sales/" + e.fx.sale + "/receipt?format=html", e.tok["cashier"], "text/html"},
 	} {
-		req, _ := http.NewRequest("GET", p.url, nil)
-		if p.token != "" {
-			req.Header.Set("Authorization", "Bearer "+p.token)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		csp := resp.Header.Get("Content-Security-Policy")
-		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+		status, h := e2e.CallHeaders(t, "GET", p.url, p.token, nil, nil)
+		csp := h.Get("Content-Security-Policy")
+		if status != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/html") ||
 			strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "script-src 'self'") ||
-			resp.Header.Get("X-Content-Type-Options") != "nosniff" {
-			t.Errorf("%s: %d %s CSP %q", p.url, resp.StatusCode, resp.Header.Get("Content-Type"), csp)
+			h.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: %d %s CSP %q", p.url, status, h.Get("Content-Type"), csp)
 		}
-		if strings.Contains(p.url, "/api/") && resp.Header.Get("Cache-Control") != "no-store" {
-			t.Errorf("%s: Cache-Control %q", p.url, resp.Header.Get("Cache-Control"))
+		if strings.Contains(p.url, "/api/") && h.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: Cache-Control %q", p.url, h.Get("Cache-Control"))
 		}
 	}
 }

@@ -3,7 +3,6 @@ package webe2e
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -371,12 +370,4 @@ func TestTaxBandsReachMall(t *testing.T) {
 	if l := sale.Lines[0]; l.Rate != "18" {
 		t.Errorf("UP-LKO-001 at ₹1,899 under the new 6204 bands: %s%%, want 18%%", l.Rate)
 	}
-}
-
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
 }

@@ -3,14 +3,13 @@ package webe2e
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"ektamall/cmd/ektamall/internal/e2e"
+	"ektamall/shared/apiclient"
 	"ektamall/shared/auth"
 	"ektamall/shared/ids"
 	"ektamall/shared/money"
@@ -48,17 +47,8 @@ func apiSale(t *testing.T, e *env, counter, sku string, qty int) (id, invoice st
 			req["tenders"] = []map[string]any{{"method": "cash", "amount": money.MustParse(p.MRP).MulInt(int64(qty)).Add(money.MustParse("10.00")).String()}}
 		}
 	}
-	r, _ := http.NewRequest("POST", e.mall.URL+"/api/v1/sales", strings.NewReader(mustJSON(req)))
-	r.Header.Set("Authorization", "Bearer "+tok)
-	r.Header.Set("Content-Type", "application/json")
-	r.Header.Set("Idempotency-Key", ids.New())
-	resp, err := http.DefaultClient.Do(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(&sale); err != nil || resp.StatusCode != 201 {
-		t.Fatalf("sale of %d × %s: %d %v", qty, sku, resp.StatusCode, err)
+	if code := e2e.Call(t, "POST", e.mall.URL+"/api/v1/sales", tok, req, &sale, apiclient.Key(ids.New())); code != 201 {
+		t.Fatalf("sale of %d × %s: %d", qty, sku, code)
 	}
 	return sale.ID, sale.InvoiceNo, money.MustParse(sale.Total)
 }

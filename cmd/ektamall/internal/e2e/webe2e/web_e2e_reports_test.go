@@ -1,9 +1,9 @@
 package webe2e
 
 import (
+	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"ektamall/cmd/ektamall/internal/e2e"
+	"ektamall/shared/apiclient"
 	"ektamall/shared/money"
 )
 
@@ -76,10 +77,8 @@ func TestFinanceReports(t *testing.T) {
 	waitText(t, ctx, `#rep-table tbody tr[data-key="`+today.Format("2006-01-02")+`"]`, today.Format("Monday, 2 January 2006"))
 
 	// The CSV the Download button asks for.
-	req, _ := http.NewRequest("GET", e.hub.URL+"/api/v1/reports/sales?by=district", nil)
-	req.Header.Set("Authorization", "Bearer "+fin)
-	req.Header.Set("Accept", "text/csv")
-	resp, err := http.DefaultClient.Do(req)
+	c := &apiclient.Client{Token: fin}
+	resp, err := c.Send(context.Background(), "GET", e.hub.URL+"/api/v1/reports/sales?by=district", nil, apiclient.Header("Accept", "text/csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
