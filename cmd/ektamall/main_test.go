@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,14 +67,8 @@ func TestDemoServesAndRestarts(t *testing.T) {
 					base = m.URL
 				}
 			}
-			body, _ := json.Marshal(map[string]string{"username": u.Username, "password": u.Password})
-			resp, err := http.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				t.Errorf("round %d: login %s at %s: status %d", round, u.Username, base, resp.StatusCode)
+			if code := e2e.Call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"username": u.Username, "password": u.Password}, nil); code != 200 {
+				t.Errorf("round %d: login %s at %s: status %d", round, u.Username, base, code)
 			}
 			roles[u.Role] = true
 		}
