@@ -1,4 +1,4 @@
-package main
+package synce2e
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"ektamall/cmd/ektamall/internal/e2e"
 	"ektamall/pos/mallapp"
 	"ektamall/shared/invoice"
 )
@@ -61,9 +62,9 @@ func TestEInvoiceRoundTrip(t *testing.T) {
 		Doc       json.RawMessage `json:"doc"`
 	}
 	var pending []listed
-	waitFor(t, 20*time.Second, "both invoices pending at the hub", func() error {
+	e2e.WaitFor(t, 20*time.Second, "both invoices pending at the hub", func() error {
 		pending = nil
-		if code := opsCall(t, "GET", a.hubURL+"/api/v1/gst/einvoices?mall=LKO1&status=pending", a.hubTok, nil, nil, &pending); code != 200 {
+		if code := e2e.Call(t, "GET", a.hubURL+"/api/v1/gst/einvoices?mall=LKO1&status=pending", a.hubTok, nil, &pending); code != 200 {
 			return fmt.Errorf("status %d", code)
 		}
 		if len(pending) != 2 {
@@ -112,9 +113,9 @@ func TestEInvoiceRoundTrip(t *testing.T) {
 	}
 
 	for i := range sales {
-		waitFor(t, 20*time.Second, "the IRN at the mall", func() error {
+		e2e.WaitFor(t, 20*time.Second, "the IRN at the mall", func() error {
 			var s sale
-			opsCall(t, "GET", a.mallURL+"/api/v1/sales/"+sales[i].ID, a.mallTok, nil, nil, &s)
+			e2e.Call(t, "GET", a.mallURL+"/api/v1/sales/"+sales[i].ID, a.mallTok, nil, &s)
 			if s.IRN == nil || s.IRN.IRN != pending[i].IRN {
 				return fmt.Errorf("no IRN yet")
 			}
@@ -136,9 +137,9 @@ func TestEInvoiceRoundTrip(t *testing.T) {
 	if code, body = postJSON(t, a.mallURL+"/api/v1/sales/"+sales[1].ID+"/void", a.mallTok, map[string]string{"reason": "wrong buyer"}, nil); code != 200 {
 		t.Fatalf("void within 24 hours: %d %s", code, body)
 	}
-	waitFor(t, 20*time.Second, "the IRN to cancel listed at the hub", func() error {
+	e2e.WaitFor(t, 20*time.Second, "the IRN to cancel listed at the hub", func() error {
 		var l []listed
-		opsCall(t, "GET", a.hubURL+"/api/v1/gst/einvoices?mall=LKO1&status=cancel_pending", a.hubTok, nil, nil, &l)
+		e2e.Call(t, "GET", a.hubURL+"/api/v1/gst/einvoices?mall=LKO1&status=cancel_pending", a.hubTok, nil, &l)
 		if len(l) != 1 || l[0].IRN != pending[1].IRN {
 			return fmt.Errorf("%d to cancel", len(l))
 		}
