@@ -30,7 +30,10 @@ func runBackup(ctx context.Context, args []string, stdout io.Writer) error {
 		return errors.New("--dir and --out are required")
 	}
 	bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription("backup pages"),
-		progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+		progressbar.OptionShowCount(), progressbar.OptionClearOnFinish(),
+		// The library's spinner goroutine reads the bar without its lock
+		// (a data race); the copy's progress turns it instead.
+		progressbar.OptionSetSpinnerChangeInterval(0))
 	src, err := backup.Backup(ctx, *dir, *out, func(done, total int) {
 		bar.ChangeMax(total)
 		bar.Set(done)

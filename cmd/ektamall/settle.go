@@ -64,7 +64,10 @@ func runSettle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	// The run is one transaction on the hub; the spinner shows it is alive.
 	bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("settling"),
-		progressbar.OptionSpinnerType(14), progressbar.OptionSetVisibility(!*quiet))
+		progressbar.OptionSpinnerType(14), progressbar.OptionSetVisibility(!*quiet),
+		// Our ticker below turns the spinner; the library's own spinner
+		// goroutine reads the bar's state without its lock (a data race).
+		progressbar.OptionSetSpinnerChangeInterval(0))
 	done := make(chan struct{})
 	go func() {
 		t := time.NewTicker(100 * time.Millisecond)
