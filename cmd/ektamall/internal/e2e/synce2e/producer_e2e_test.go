@@ -85,13 +85,13 @@ func TestProducerSeesMallSaleWithinSeconds(t *testing.T) {
 	keyedCall(t, a.mallURL+"/api/v1/zones/UP/producer-returns", zm, map[string]any{"producer_id": pid, "from": "damaged",
 		"reason": "damaged goods back to the cooperative", "lines": []any{map[string]any{"sku": sku, "qty": 1}}}, 201, nil)
 	var mallMoves []struct{ Kind string }
-	syncCall(t, "GET", a.mallURL+"/api/v1/stock/"+sku+"/moves", zm, nil, 200, &mallMoves)
+	e2e.Expect(t, "GET", a.mallURL+"/api/v1/stock/"+sku+"/moves", zm, nil, 200, &mallMoves)
 	if len(mallMoves) == 0 || mallMoves[0].Kind != "producer_return" {
 		t.Fatalf("the mall's stock ledger %+v", mallMoves)
 	}
-	waitFor(t, 10*time.Second, "the damage and the return in the producer's view", func() error {
+	e2e.WaitFor(t, 10*time.Second, "the damage and the return in the producer's view", func() error {
 		var ms []struct{ Kind, Note, From, To string }
-		syncCall(t, "GET", a.hubURL+"/api/v1/producer/moves", me, nil, 200, &ms)
+		e2e.Expect(t, "GET", a.hubURL+"/api/v1/producer/moves", me, nil, 200, &ms)
 		kinds := map[string]string{}
 		for _, m := range ms {
 			kinds[m.Kind] = m.Note
@@ -106,7 +106,7 @@ func TestProducerSeesMallSaleWithinSeconds(t *testing.T) {
 				Shelf, Backroom, Damaged int64
 			}
 		}
-		syncCall(t, "GET", a.hubURL+"/api/v1/producer/stock", me, nil, 200, &ps)
+		e2e.Expect(t, "GET", a.hubURL+"/api/v1/producer/stock", me, nil, 200, &ps)
 		for _, p := range ps {
 			if p.SKU == sku && (len(p.Malls) != 1 || p.Malls[0].Shelf != 1 || p.Malls[0].Backroom != 2 || p.Malls[0].Damaged != 0) {
 				return fmt.Errorf("stock %+v, want 1 on the shelf, 2 in the backroom, none damaged", p.Malls)
