@@ -1,4 +1,4 @@
-package main
+package synce2e
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"ektamall/cmd/ektamall/internal/e2e"
 	"ektamall/hub"
 	"ektamall/hub/hubdb"
 	"ektamall/hub/ingest"
@@ -52,7 +53,7 @@ func TestHubNodesShareOnePostgres(t *testing.T) {
 	stores := make([]hub.Store, 2)
 	for i := range stores {
 		var err error
-		if stores[i], _, err = hubdb.Open(ctx, nodeURL(fmt.Sprintf("hub-%d", i+1)), "", "", quietLog()); err != nil {
+		if stores[i], _, err = hubdb.Open(ctx, nodeURL(fmt.Sprintf("hub-%d", i+1)), "", "", e2e.Quiet()); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { stores[i].Close() })
@@ -82,7 +83,7 @@ func TestHubNodesShareOnePostgres(t *testing.T) {
 	// The hub application on nodes 1 and 2 (node 3 is NATS only).
 	svcs := make([]*ingest.Service, 2)
 	for i := range svcs {
-		waitFor(t, 60*time.Second, "ingest on the cluster", func() error {
+		e2e.WaitFor(t, 60*time.Second, "ingest on the cluster", func() error {
 			svcs[i], err = ingest.Start(ctx, ingest.Config{DB: stores[i], NATS: cl.nodes[i], NATSConfig: cl.cfgs[i], Log: testLog(),
 				WatchEvery: 200 * time.Millisecond, Replicas: 3, Node: fmt.Sprintf("hub-%d", i+1), Books: ledger.NewApplier(nil).Open,
 				BatchSize: 500})
@@ -103,10 +104,10 @@ func TestHubNodesShareOnePostgres(t *testing.T) {
 	}
 	if m.NATS, err = natsx.Start(ctx, natsx.Config{Name: "mall-" + mall, Domain: "mall-" + mall, JetStream: true, SyncAlways: true,
 		StoreDir: filepath.Join(mdir, "nats"), LeafRemotes: []string{cl.leafs[2]}, LeafCredentials: creds, LeafNoAdvertise: true,
-		LeafReconnectInterval: 250 * time.Millisecond, Logger: quietLog()}); err != nil {
+		LeafReconnectInterval: 250 * time.Millisecond, Logger: e2e.Quiet()}); err != nil {
 		t.Fatal(err)
 	}
-	if m.Svc, err = mallsync.Start(ctx, mallsync.Config{MallID: mall, DB: m.DB, NATS: m.NATS, Log: quietLog(), HubLinked: true,
+	if m.Svc, err = mallsync.Start(ctx, mallsync.Config{MallID: mall, DB: m.DB, NATS: m.NATS, Log: e2e.Quiet(), HubLinked: true,
 		PollEvery: 20 * time.Millisecond, ResendAfter: 2 * time.Second}); err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +134,7 @@ func TestHubNodesShareOnePostgres(t *testing.T) {
 		m.sold += n
 	}
 	// The test reads through a pool of its own: the nodes' go away.
-	reader, _, err := hubdb.Open(ctx, nodeURL("test"), "", "", quietLog())
+	reader, _, err := hubdb.Open(ctx, nodeURL("test"), "", "", e2e.Quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +145,7 @@ func TestHubNodesShareOnePostgres(t *testing.T) {
 		return wm
 	}
 	sell(3000)
-	waitFor(t, 60*time.Second, "the backlog draining", func() error {
+	e2e.WaitFor(t, 60*time.Second, "the backlog draining", func() error {
 		if wm := wmOf(); wm < 1 {
 			return fmt.Errorf("watermark %d", wm)
 		}
@@ -167,7 +168,7 @@ func TestHubNodesShareOnePostgres(t *testing.T) {
 	svcs[victim].Close()
 	svcs[victim] = nil
 
-	waitFor(t, 30*time.Second, "the other node taking the mall over", func() error {
+	e2e.WaitFor(t, 30*time.Second, "the other node taking the mall over", func() error {
 		var h string
 		var left int64
 		if err := pg.QueryRowContext(ctx, `SELECT holder, expires_ms - (extract(epoch FROM clock_timestamp()) * 1000)::bigint FROM ingest_leases WHERE mall_id = ?`, mall).Scan(&h, &left); err != nil {
@@ -185,7 +186,7 @@ func TestHubNodesShareOnePostgres(t *testing.T) {
 	}
 	sell(500)
 	const total = 3500
-	waitFor(t, 90*time.Second, "every sale at the hub", func() error {
+	e2e.WaitFor(t, 90*time.Second, "every sale at the hub", func() error {
 		if wm := wmOf(); wm != total {
 			return fmt.Errorf("watermark %d, want %d", wm, total)
 		}
@@ -206,4 +207,4 @@ func TestHubNodesShareOnePostgres(t *testing.T) {
 	}
 }
 
-var testLog = quietLog
+var testLog = e2e.Quiet
