@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"ektamall/hub"
+	"ektamall/hub/channel"
 	"ektamall/hub/producer"
 	"ektamall/hub/web"
 	"ektamall/shared/auth"
@@ -29,6 +30,8 @@ type Deps struct {
 	// Producer serves producers' own views and their logins (nil: none).
 	Producer *producer.Service
 	GST      GSTDeps
+	// Channel serves online sales channels (nil: none).
+	Channel *channel.Service
 }
 
 // Server holds the handlers.
@@ -51,6 +54,7 @@ func New(d Deps) *gin.Engine {
 		s.registerProducer(r, api)
 	}
 	s.registerGST(api)
+	s.registerChannel(r)
 	web.Register(r) // the finance screen at /
 	return r
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"ektamall/hub/api"
+	"ektamall/hub/channel"
 	"ektamall/hub/gstr"
 	"ektamall/hub/ingest"
 	"ektamall/hub/settle"
@@ -21,6 +22,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	r := api.New(api.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Edge:   httpx.Edge{Registry: prometheus.NewRegistry()},
 		Sync:   api.SyncDeps{Service: &ingest.Service{}},
-		Ledger: api.LedgerDeps{Settle: &settle.Service{}}, GST: api.GSTDeps{Service: &gstr.Service{}}})
+		Ledger: api.LedgerDeps{Settle: &settle.Service{}}, GST: api.GSTDeps{Service: &gstr.Service{}},
+		Channel: &channel.Service{}})
 	openapitest.MatchesRoutes(t, r)
 }

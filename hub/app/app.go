@@ -12,6 +12,7 @@ import (
 
 	"ektamall/hub"
 	"ektamall/hub/api"
+	"ektamall/hub/channel"
 	"ektamall/hub/gstr"
 	"ektamall/hub/hubdb"
 	"ektamall/hub/producer"
@@ -45,7 +46,9 @@ type Hub struct {
 	Books hub.OpenBooks
 	// Producer serves producers' views and logins.
 	Producer *producer.Service
-	sync     hubSync // see app_sync.go
+	// Channel serves online sales channels (issue 22).
+	Channel *channel.Service
+	sync    hubSync // see app_sync.go
 	// URL is the base URL of the HTTP API; LeafURL is where malls connect;
 	// MetricsURL is the base URL of /metrics ("" when off).
 	URL, LeafURL, MetricsURL string
@@ -102,6 +105,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Hub, err error)
 	}
 	h.Producer = producer.New(h.Store, h.Auth, time.Now)
 	deps.Producer = h.Producer
+	h.Channel = channel.New(h.Store, time.Now, h.Producer.CatchUpStock)
+	deps.Channel = h.Channel
 	deps.GST = api.GSTDeps{Service: &gstr.Service{DB: h.Store}}
 	if deps.Sync, err = h.startSync(ctx); err != nil {
 		return nil, err

@@ -32,6 +32,10 @@ const stockBatch = 2000 // events read per mall per catch-up
 // tokenRE is a trace token as malls make them (pos/trace.go).
 var tokenRE = regexp.MustCompile(`^[A-Za-z0-9_-]{20,64}$`)
 
+// CatchUpStock brings the hub's stock picture up to every mall's
+// watermark (the channel catalog reads it too).
+func (s *Service) CatchUpStock(ctx context.Context) error { return s.catchUp(ctx) }
+
 // catchUp reads every mall's new events into hub_stock and trace_tokens.
 // It looks first, outside a write transaction, so a read with nothing new
 // to catch up (the common case, and every public trace page) writes
