@@ -368,14 +368,7 @@ func hubTotals(t testing.TB, db *sqlitedb.DB, mall string) (count int, paise int
 		if err := rows.Scan(&raw); err != nil {
 			t.Fatal(err)
 		}
-		ev, err := events.Decode(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var s events.Sale
-		if err := json.Unmarshal(ev.Payload, &s); err != nil {
-			t.Fatal(err)
-		}
+		s := decodeSale(t, raw)
 		if seen[s.SaleID] {
 			t.Fatalf("sale %s twice at the hub", s.SaleID)
 		}
@@ -384,6 +377,21 @@ func hubTotals(t testing.TB, db *sqlitedb.DB, mall string) (count int, paise int
 		paise += s.Total.Paise()
 	}
 	return count, paise
+}
+
+// decodeSale is the sale in an event as stored (the hub's events, a
+// mall's outbox).
+func decodeSale(t testing.TB, raw []byte) events.Sale {
+	t.Helper()
+	ev, err := events.Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s events.Sale
+	if err := json.Unmarshal(ev.Payload, &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // mallTotals sums the sales in the mall's outbox.
@@ -399,14 +407,7 @@ func mallTotals(t testing.TB, db *sqlitedb.DB) (count int, paise int64) {
 		if err := rows.Scan(&raw); err != nil {
 			t.Fatal(err)
 		}
-		ev, err := events.Decode(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var s events.Sale
-		if err := json.Unmarshal(ev.Payload, &s); err != nil {
-			t.Fatal(err)
-		}
+		s := decodeSale(t, raw)
 		count++
 		paise += s.Total.Paise()
 	}
