@@ -79,6 +79,35 @@ type demoFile struct {
 	} `json:"hub"`
 	Malls []demoMallInfo `json:"malls"`
 	Users []demoUser     `json:"users"`
+	// Channels are the online sales channels and their keys (CONTRACT.md).
+	Channels []demoChannel `json:"channels"`
+}
+
+// demoChannel is an online channel's id and key as demo.json lists them.
+type demoChannel struct {
+	ID  string `json:"id"`
+	Key string `json:"key"`
+}
+
+// demoChannelID is the demo's one buyer app.
+const demoChannelID = "ondc-buyer-demo"
+
+// seedChannels keeps the channel key demo.json knows while it still
+// works, and issues a new one otherwise.
+func (d *demo) seedChannels(ctx context.Context, path string) ([]demoChannel, error) {
+	var old demoFile
+	if b, err := os.ReadFile(path); err == nil && json.Unmarshal(b, &old) == nil {
+		for _, c := range old.Channels {
+			if id, err := d.hub.Channel.Authenticate(ctx, c.Key); c.ID == demoChannelID && err == nil && id == c.ID {
+				return []demoChannel{c}, nil
+			}
+		}
+	}
+	key, err := d.hub.Channel.Issue(ctx, demoChannelID)
+	if err != nil {
+		return nil, fmt.Errorf("channel %s: %w", demoChannelID, err)
+	}
+	return []demoChannel{{ID: demoChannelID, Key: key}}, nil
 }
 
 // demoUsers are the logins of every role: per mall two cashiers, an admin
@@ -228,6 +257,10 @@ func startDemo(ctx context.Context, cfg demoConfig, log *slog.Logger) (_ *demo, 
 	if err != nil {
 		return nil, err
 	}
+	channels, err := d.seedChannels(ctx, path)
+	if err != nil {
+		return nil, err
+	}
 	if err := d.history(ctx, cfg, log); err != nil {
 		return nil, err
 	}
@@ -235,7 +268,7 @@ func startDemo(ctx context.Context, cfg demoConfig, log *slog.Logger) (_ *demo, 
 	for i, m := range d.malls {
 		d.info.Malls = append(d.info.Malls, demoMallInfo{demoMalls[i].ID, demoMalls[i].State, m.URL, m.MetricsURL})
 	}
-	d.info.Users = users
+	d.info.Users, d.info.Channels = users, channels
 	if err := writeJSONAtomic(path, d.info); err != nil {
 		return nil, err
 	}

@@ -32,6 +32,7 @@ func (s *safeBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(
 // requests are logged in demo.log, and NATS's start-up banner nowhere.
 func TestDemoServesAndRestarts(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "demo")
+	var channelKey string
 	for round := 1; round <= 2; round++ {
 		ctx, cancel := context.WithCancel(context.Background())
 		out, errOut := &safeBuf{}, &safeBuf{}
@@ -76,6 +77,19 @@ func TestDemoServesAndRestarts(t *testing.T) {
 			if !roles[r] {
 				t.Errorf("demo.json has no %s", r)
 			}
+		}
+		// The online channel's key reads the hub's channel catalog, and
+		// stays the same across a restart.
+		if len(info.Channels) != 1 || info.Channels[0].ID == "" || info.Channels[0].Key == "" {
+			t.Fatalf("round %d: channels in demo.json = %+v", round, info.Channels)
+		}
+		if code := e2e.Call(t, "GET", info.Hub.URL+"/api/v1/channel/catalog", info.Channels[0].Key, nil, nil); code != 200 {
+			t.Errorf("round %d: channel catalog with demo.json's key: status %d", round, code)
+		}
+		if round == 1 {
+			channelKey = info.Channels[0].Key
+		} else if info.Channels[0].Key != channelKey {
+			t.Errorf("the channel key changed across a restart")
 		}
 		printed := strings.TrimSpace(out.String())
 		if !strings.HasSuffix(printed, "EKTAMALL_<FLAG>") || errOut.String() != "" {

@@ -54,12 +54,11 @@ func (s *Service) Create(ctx context.Context, id string) (string, error) {
 	if !channelIDRE.MatchString(id) {
 		return "", errs.Field("id", "a channel id is 2-40 lower-case letters, digits, '.', '_' or '-'")
 	}
-	var b [24]byte
-	if _, err := rand.Read(b[:]); err != nil {
+	key, err := newKey()
+	if err != nil {
 		return "", err
 	}
-	key := "ch_" + base64.RawURLEncoding.EncodeToString(b[:])
-	err := s.db.Transact(ctx, func(tx sqldb.Tx) error {
+	err = s.db.Transact(ctx, func(tx sqldb.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO channels (id, key_sha256, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 			id, hashKey(key), ledger.TS(s.now()))
 		if err != nil {
@@ -71,6 +70,32 @@ func (s *Service) Create(ctx context.Context, id string) (string, error) {
 		return nil
 	})
 	return key, err
+}
+
+// Issue gives a channel a new key, creating the channel if it is new; an
+// old key stops working at once (a lost or leaked key is replaced so).
+func (s *Service) Issue(ctx context.Context, id string) (string, error) {
+	if !channelIDRE.MatchString(id) {
+		return "", errs.Field("id", "a channel id is 2-40 lower-case letters, digits, '.', '_' or '-'")
+	}
+	key, err := newKey()
+	if err != nil {
+		return "", err
+	}
+	err = s.db.Transact(ctx, func(tx sqldb.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO channels (id, key_sha256, created_at) VALUES (?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET key_sha256 = excluded.key_sha256`, id, hashKey(key), ledger.TS(s.now()))
+		return err
+	})
+	return key, err
+}
+
+func newKey() (string, error) {
+	var b [24]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return "ch_" + base64.RawURLEncoding.EncodeToString(b[:]), nil
 }
 
 // Authenticate answers the channel whose key this is.
