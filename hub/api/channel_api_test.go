@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -262,4 +264,50 @@ func sameLines(a, b []channel.Line) bool {
 		}
 	}
 	return true
+}
+
+// TestChannelOrdersDoNotOversell: orders racing for the last units get no
+// more than the malls can give between them.
+func TestChannelOrdersDoNotOversell(t *testing.T) {
+	h := newChannelHub(t)
+	p := ledgertest.Products(t, 1)[0]
+	h.receive("LKO1", p.SKU, p.State, 3) // 2 to give
+	h.receive("BLR1", p.SKU, p.State, 3) // 2 to give
+	key, err := h.ch.Create(h.ctx, "buyerapp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := h.client(key)
+	const n = 8
+	got := make(chan int64, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var o channel.Order
+			if err := c.Do(h.ctx, "POST", "/api/v1/channel/orders", order(fmt.Sprintf("R-%d", i), p.SKU, 1, "MH"), &o); err != nil {
+				t.Errorf("order %d: %v", i, err)
+				return
+			}
+			for _, l := range o.Lines {
+				if l.Status == "allocated" {
+					got <- l.Qty
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(got)
+	var total int64
+	for q := range got {
+		total += q
+	}
+	if total != 4 {
+		t.Fatalf("%d units allocated to racing orders, want exactly the 4 the malls can give", total)
+	}
+	f, _ := h.catalog(c, "")
+	if a, _ := availableOf(f, p.SKU); a != 0 {
+		t.Fatalf("after the race the catalog offers %d, want 0", a)
+	}
 }
