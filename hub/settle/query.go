@@ -269,13 +269,13 @@ func (s *Service) paidLines(ctx context.Context, runID, producer string) ([]Paid
 	rows, err := s.db.Reader().QueryContext(ctx, `SELECT kind, mall, sale_id, return_id, invoice_no, credit_note_no, line_no, at, sku, item,
 			qty, amount, tax, commission, commission_gst, net FROM (
 		SELECT 'sale' AS kind, l.mall, l.sale_id, '' AS return_id, l.invoice_no, '' AS credit_note_no, l.line_no, l.at, l.sku,
-			COALESCE(pd.name, l.sku) AS item, l.qty, l.amount, l.cgst + l.sgst AS tax, l.commission, l.commission_gst, l.producer_net AS net
+			COALESCE(pd.name, l.sku) AS item, l.qty, l.amount, l.cgst + l.sgst + l.igst AS tax, l.commission, l.commission_gst, l.producer_net AS net
 		FROM hub_sale_lines l LEFT JOIN products pd ON pd.sku = l.sku
 		WHERE l.producer_id = :producer AND `+inRegion+` AND NOT (`+inPrevious+`)
 		UNION ALL
 		SELECT i.kind, i.mall, i.sale_id, CASE WHEN i.kind = 'return' THEN i.ref_id ELSE '' END, l.invoice_no,
 			COALESCE(r.credit_note_no, ''), i.line_no, COALESCE(rl.at, v.at, l.at), l.sku, COALESCE(pd.name, l.sku),
-			COALESCE(rl.qty, l.qty), COALESCE(rl.amount, l.amount), COALESCE(rl.cgst + rl.sgst, l.cgst + l.sgst),
+			COALESCE(rl.qty, l.qty), COALESCE(rl.amount, l.amount), COALESCE(rl.cgst + rl.sgst + rl.igst, l.cgst + l.sgst + l.igst),
 			COALESCE(rl.commission, l.commission), COALESCE(rl.commission_gst, l.commission_gst), i.amount
 		FROM settlement_items i
 		JOIN hub_sale_lines l ON l.mall = i.mall AND l.sale_id = i.sale_id AND l.line_no = i.line_no
