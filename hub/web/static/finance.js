@@ -12,9 +12,7 @@ const words = {
 };
 
 function explain(e) {
-  if (!e || !e.code) return String(e);
-  if (e.code === 'network') return t('fin.noAnswer');
-  return say(e);
+  return e && e.code === 'network' ? t('fin.noAnswer') : say(e);
 }
 
 const money = (s) => inr(paise(s || '0'));

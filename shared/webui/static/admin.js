@@ -2,7 +2,7 @@
 // manages the users they are responsible for, admins (and finance at the
 // hub) read the audit log, and everyone changes their own password.
 import { $, $$, el, api, session, whenLoggedOut, loginForm, logout, showError, clearErrors, when } from './common.js';
-import { t, explain as say, applyI18n, fillPickers, fromLogin, onLang, setLang, nextLang } from './i18n.js';
+import { t, explain, applyI18n, fillPickers, fromLogin, onLang, setLang, nextLang } from './i18n.js';
 
 // What each role sees. The server enforces all of it; the screen only
 // hides what would be refused.
@@ -18,11 +18,6 @@ const words = {
   wrongRole: (r) => t('admin.wrongRole', r),
   explain,
 };
-
-function explain(e) {
-  if (!e || !e.code) return String(e);
-  return say(e);
-}
 
 loginForm($('#login-form'), ROLES.filter((r) => r !== 'producer'), async (login) => { await fromLogin(login); start(); }, words);
 whenLoggedOut(() => { session.clear(); show('login'); showError($('#login-pass'), t('e_unauthorized')); });
