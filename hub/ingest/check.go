@@ -81,13 +81,16 @@ var refTables = []struct {
 	{"mall", `SELECT 1 FROM malls WHERE id = ?`, func(r events.Refs) []string { return r.Malls }},
 }
 
+// refKey is a reference checkRefs found: its kind and id.
+type refKey struct{ what, id string }
+
 // checkRefs finds every product, producer and mall an event names, or
 // refuses it as NotFound. known holds what was already found in this
 // transaction, which nothing in it can remove.
-func checkRefs(ctx context.Context, tx sqldb.Tx, r events.Refs, known map[string]bool) error {
+func checkRefs(ctx context.Context, tx sqldb.Tx, r events.Refs, known map[refKey]bool) error {
 	for _, t := range refTables {
 		for _, id := range t.ids(r) {
-			key := t.what + ":" + id
+			key := refKey{t.what, id}
 			if known[key] {
 				continue
 			}

@@ -123,7 +123,7 @@ func (g *Ingester) runBatch(ctx, stop context.Context, mall string, batch *decod
 				return err
 			}
 		}
-		b := batchState{mall: mall, now: now, careful: careful, known: map[string]bool{}, held: map[int64]*incoming{}}
+		b := batchState{mall: mall, now: now, careful: careful, known: map[refKey]bool{}, held: map[int64]*incoming{}}
 		if g.Books != nil {
 			b.books = g.Books(tx)
 		}
@@ -174,7 +174,7 @@ type batchState struct {
 	lastAt          string
 	careful         bool                // a savepoint per event (see runBatch)
 	books           hub.Books           // nil: record and check only
-	known           map[string]bool     // references found during this batch (checkRefs)
+	known           map[refKey]bool     // references found during this batch (checkRefs)
 	held            map[int64]*incoming // events of this batch held for a gap, by sequence
 	parkings        []Parking
 }
