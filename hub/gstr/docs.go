@@ -167,18 +167,9 @@ func loadInvoices(ctx context.Context, q Queryer, m Mall, from, to time.Time) ([
 	if err != nil {
 		return nil, fmt.Errorf("gstr1: invoice lines: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var l line
-		if err := rows.Scan(&id, &l.HSN, &l.Desc, &l.Qty, &l.RateBP, &l.Txval, &l.I, &l.C, &l.S); err != nil {
-			return nil, err
-		}
-		if d := byID[id]; d != nil {
-			d.Lines = append(d.Lines, l)
-		}
-	}
-	return out, rows.Err()
+	return out, attachLines(rows, byID, func(id *string, l *line) []any {
+		return []any{id, &l.HSN, &l.Desc, &l.Qty, &l.RateBP, &l.Txval, &l.I, &l.C, &l.S}
+	})
 }
 
 func loadNotes(ctx context.Context, q Queryer, m Mall, from, to time.Time) ([]*doc, error) {
@@ -226,18 +217,26 @@ func loadNotes(ctx context.Context, q Queryer, m Mall, from, to time.Time) ([]*d
 	if err != nil {
 		return nil, fmt.Errorf("gstr1: credit note lines: %w", err)
 	}
+	return out, attachLines(rows, byID, func(id *string, l *line) []any {
+		return []any{id, &l.HSN, &l.Desc, &l.Qty, &l.RateBP, &l.Txval, &l.I, &l.C, &l.S}
+	})
+}
+
+// attachLines reads a document's lines (the document id first, then the
+// columns dest points at) and appends each to its document in byID.
+func attachLines(rows *sql.Rows, byID map[string]*doc, dest func(id *string, l *line) []any) error {
 	defer rows.Close()
 	for rows.Next() {
 		var id string
 		var l line
-		if err := rows.Scan(&id, &l.HSN, &l.Desc, &l.Qty, &l.RateBP, &l.Txval, &l.I, &l.C, &l.S); err != nil {
-			return nil, err
+		if err := rows.Scan(dest(&id, &l)...); err != nil {
+			return err
 		}
 		if d := byID[id]; d != nil {
 			d.Lines = append(d.Lines, l)
 		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 func (d *doc) times(at, ing, cancelled string) (err error) {

@@ -55,16 +55,7 @@ func loadTransferDocs(ctx context.Context, q Queryer, m Mall, from, to time.Time
 	if err != nil {
 		return nil, fmt.Errorf("gstr1: transfer document lines: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var l line
-		if err := rows.Scan(&id, &l.HSN, &l.Desc, &l.Qty, &l.RateBP, &l.Txval, &l.I); err != nil {
-			return nil, err
-		}
-		if d := byID[id]; d != nil {
-			d.Lines = append(d.Lines, l)
-		}
-	}
-	return out, rows.Err()
+	return out, attachLines(rows, byID, func(id *string, l *line) []any {
+		return []any{id, &l.HSN, &l.Desc, &l.Qty, &l.RateBP, &l.Txval, &l.I}
+	})
 }
