@@ -1,15 +1,14 @@
 package synce2e
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 
 	"ektamall/cmd/ektamall/internal/e2e"
 	"ektamall/pos/mallapp"
+	"ektamall/shared/apiclient"
 	"ektamall/shared/invoice"
 )
 
@@ -199,30 +199,26 @@ func missingINV01(t *testing.T, raw []byte) []string {
 	return miss
 }
 
+// postJSON posts body with a fresh Idempotency-Key through the API client;
+// it returns the status and, for a refusal, the error body.
 func postJSON(t *testing.T, url, tok string, body, out any) (int, string) {
 	t.Helper()
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest("POST", url, bytes.NewReader(b))
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Idempotency-Key", uuid.NewString())
-	res, err := http.DefaultClient.Do(req)
+	c := &apiclient.Client{Token: tok}
+	status, err := c.Call(context.Background(), "POST", url, body, out, apiclient.Key(uuid.NewString()))
+	var ae *apiclient.Error
+	if errors.As(err, &ae) {
+		return ae.Status, string(ae.Body)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	if out != nil && res.StatusCode < 300 {
-		json.Unmarshal(raw, out)
-	}
-	return res.StatusCode, string(raw)
+	return status, ""
 }
 
+// getText reads a document that is not JSON (a receipt) as text.
 func getText(t *testing.T, url, tok string) string {
 	t.Helper()
-	req, _ := http.NewRequest("GET", url, nil)
-	req.Header.Set("Authorization", "Bearer "+tok)
-	res, err := http.DefaultClient.Do(req)
+	res, err := (&apiclient.Client{Token: tok}).Send(context.Background(), "GET", url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
