@@ -166,10 +166,10 @@ export function clearErrors(root) {
 
 const IST = { timeZone: 'Asia/Kolkata' };
 
-/** An RFC 3339 time for people, in India time and in words: "7 December 2026, 10:15 am IST". */
 // Dates are written in the page's language (i18n.js sets <html lang>), in India's style.
 const locale = () => (document.documentElement.lang || 'en') + '-IN';
 
+/** An RFC 3339 time for people, in India time and in words: "7 December 2026, 10:15 am IST". */
 export function when(s) {
   if (!s) return '';
   const d = new Date(s);
