@@ -51,7 +51,11 @@ func (s *Service) ProducerPayouts(ctx context.Context, producerID string) ([]Pro
 	}
 	out := make([]ProducerPayout, 0, len(ps))
 	for _, p := range ps {
-		pp, err := s.producerPayout(ctx, p)
+		lines, err := s.paidLines(ctx, p.RunID, p.ProducerID)
+		if err != nil {
+			return nil, err
+		}
+		pp, err := s.producerPayout(ctx, p, lines)
 		if err != nil {
 			return nil, err
 		}
@@ -70,11 +74,13 @@ func (s *Service) ProducerPayout(ctx context.Context, producerID, idOrRef string
 	if d.ProducerID != producerID {
 		return ProducerPayout{}, nil, errs.E(errs.NotFound, "no payout %q", idOrRef)
 	}
-	pp, err := s.producerPayout(ctx, d.Payout)
+	pp, err := s.producerPayout(ctx, d.Payout, d.Lines)
 	return pp, d.Lines, err
 }
 
-func (s *Service) producerPayout(ctx context.Context, p Payout) (ProducerPayout, error) {
+// producerPayout adds to p its run, bank result and the totals of lines,
+// the lines p paid.
+func (s *Service) producerPayout(ctx context.Context, p Payout, lines []PaidLine) (ProducerPayout, error) {
 	pp := ProducerPayout{Payout: p}
 	var cut string
 	var paid *string
@@ -86,10 +92,6 @@ func (s *Service) producerPayout(ctx context.Context, p Payout) (ProducerPayout,
 	if paid != nil {
 		t, _ := ledger.ParseTS(*paid)
 		pp.PaidAt = &t
-	}
-	lines, err := s.paidLines(ctx, p.RunID, p.ProducerID)
-	if err != nil {
-		return pp, err
 	}
 	for _, l := range lines {
 		if l.Kind == "sale" {
