@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"ektamall/shared/errs"
+	"ektamall/shared/invoice"
 )
 
 func tooLong(n int) error {
@@ -11,7 +12,7 @@ func tooLong(n int) error {
 }
 
 // IST is India Standard Time, in which statements name their days.
-var IST = time.FixedZone("IST", 5*3600+1800)
+var IST = invoice.IST
 
 // MaxPeriod bounds a period asked for.
 const MaxPeriod = 366 * 24 * time.Hour

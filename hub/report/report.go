@@ -21,6 +21,7 @@ import (
 
 	"ektamall/hub/ledger"
 	"ektamall/shared/errs"
+	"ektamall/shared/invoice"
 	"ektamall/shared/money"
 )
 
@@ -76,7 +77,7 @@ func (r Range) bounds() (string, string, error) {
 }
 
 // IST is India Standard Time, the zone of every day in a report.
-var IST = time.FixedZone("IST", 5*3600+1800)
+var IST = invoice.IST
 
 // keyOf is the SQL expression of a sale line l's group key (with its
 // State), and the query of the names of the keys. For days the key is a

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"ektamall/hub/ledger"
+	"ektamall/shared/invoice"
 )
 
 // Nothing says why a run paid nobody, in words finance can act on, and
@@ -16,10 +17,8 @@ type Nothing struct {
 	NextPayableAt *time.Time `json:"next_payable_at,omitempty"`
 }
 
-var ist = time.FixedZone("IST", 5*3600+1800)
-
 // inWords writes a time as people at the hub read it: 7 December 2026, 6:30 pm IST.
-func inWords(t time.Time) string { return t.In(ist).Format("2 January 2006, 3:04 pm") + " IST" }
+func inWords(t time.Time) string { return t.In(invoice.IST).Format("2 January 2006, 3:04 pm") + " IST" }
 
 // explainNothing fills r.Nothing when r paid nobody. The next payable
 // moment is the return window's end of the earliest sale line that no run
