@@ -18,9 +18,8 @@ import (
 
 // CopyReport is what Copy moved and checked.
 type CopyReport struct {
-	Tables  []TableCount  `json:"tables"`
-	Ledger  ledger.Report `json:"ledger"` // ledger.Check on the copy
-	Version int64         `json:"schema_version"`
+	Tables []TableCount  `json:"tables"`
+	Ledger ledger.Report `json:"ledger"` // ledger.Check on the copy
 }
 
 // TableCount is one table's rows, in the source and in the copy.
