@@ -29,7 +29,7 @@ func runMigrateDB(ctx context.Context, args []string, stdout io.Writer, log *slo
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *from == "" || !hubdb.IsPostgresURL(*to) {
+	if *from == "" || !sqldb.IsPostgresURL(*to) {
 		return errors.New("--from DIR (a SQLite hub's data directory) and --to postgres://... are required")
 	}
 	if _, err := os.Stat(filepath.Join(*from, "hub.db")); err != nil {

@@ -7,10 +7,10 @@ import (
 	"flag"
 	"time"
 
-	"ektamall/hub/hubdb"
 	"ektamall/shared/config"
 	"ektamall/shared/httpx"
 	"ektamall/shared/money"
+	"ektamall/shared/sqldb"
 )
 
 // Config is everything the hub needs to run.
@@ -68,7 +68,7 @@ func (c *Config) Validate() error {
 	if c.Dir == "" {
 		e.Addf("dir", "required")
 	}
-	if c.DB != "" && !hubdb.IsPostgresURL(c.DB) {
+	if c.DB != "" && !sqldb.IsPostgresURL(c.DB) {
 		e.Addf("db", "%q must be empty (SQLite in --dir) or a postgres:// URL", c.DB)
 	}
 	e.CheckAddr("http", c.HTTP)

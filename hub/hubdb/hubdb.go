@@ -8,18 +8,12 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
-	"strings"
 
 	"ektamall/hub"
 	"ektamall/migrations"
 	"ektamall/shared/sqldb"
 	"ektamall/shared/sqlitedb"
 )
-
-// IsPostgresURL reports whether --db names a PostgreSQL server.
-func IsPostgresURL(db string) bool {
-	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
-}
 
 // Open opens and migrates the hub's books: the SQLite file hub.db in dir
 // (lite is that database, for backups and file health) when url is "",

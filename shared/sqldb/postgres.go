@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -30,6 +31,12 @@ type PGOptions struct {
 // maxAttempts bounds how often Transact runs fn after serialization
 // failures before it reports the database busy.
 const maxAttempts = 12
+
+// IsPostgresURL reports whether s names a PostgreSQL server (postgres://
+// or postgresql://).
+func IsPostgresURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
 
 // OpenPostgres connects to the database at url (postgres://...).
 func OpenPostgres(ctx context.Context, url string, o PGOptions) (*PGStore, error) {

@@ -16,12 +16,13 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
+
+	"ektamall/shared/sqldb"
 )
 
 // Env is the variable that turns PostgreSQL tests on.
@@ -57,7 +58,7 @@ func run(m *testing.M) int {
 			}
 		}()
 		server = c.URL
-	case strings.HasPrefix(v, "postgres://") || strings.HasPrefix(v, "postgresql://"):
+	case sqldb.IsPostgresURL(v):
 		server = v
 	default:
 		fmt.Fprintf(os.Stderr, "%s=%q: want temp or a postgres:// URL\n", Env, v)
