@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"ektamall/hub/ledger"
 	"ektamall/shared/auth"
 	"ektamall/shared/errs"
 	"ektamall/shared/sqldb"
@@ -64,12 +65,12 @@ func (s *Service) IssueLogin(ctx context.Context, by auth.User, producerID, user
 		} else if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE password_setups SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, ts(now), uid); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE password_setups SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, ledger.TS(now), uid); err != nil {
 			return err
 		}
 		h := sha256.Sum256([]byte(out.Code))
 		if _, err := tx.ExecContext(ctx, `INSERT INTO password_setups (code_hash, user_id, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?)`,
-			h[:], uid, ts(now), by.Username, ts(out.ExpiresAt)); err != nil {
+			h[:], uid, ledger.TS(now), by.Username, ledger.TS(out.ExpiresAt)); err != nil {
 			return fmt.Errorf("setup code: %w", err)
 		}
 		d, _ := json.Marshal(map[string]any{"producer_id": producerID, "username": out.Username, "created": out.Created})
@@ -103,7 +104,7 @@ func (s *Service) createLogin(ctx context.Context, tx sqldb.Tx, by auth.User, pr
 		return "", err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO producer_logins (user_id, producer_id, created_at, created_by) VALUES (?, ?, ?, ?)`,
-		u.ID, producerID, ts(now), by.Username)
+		u.ID, producerID, ledger.TS(now), by.Username)
 	if err != nil {
 		return "", fmt.Errorf("bind login: %w", err)
 	}
@@ -131,13 +132,13 @@ func (s *Service) UseSetup(ctx context.Context, code, password, requestID string
 		if err != nil {
 			return err
 		}
-		if t, _ := time.Parse(tsFormat, exp); used.Valid || !now.Before(t) {
+		if t, _ := ledger.ParseTS(exp); used.Valid || !now.Before(t) {
 			return errs.E(errs.Unauthorized, "this code was used or has expired; ask finance for a new one")
 		}
 		if err := s.auth.SetPassword(ctx, tx, username, password); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE password_setups SET used_at = ? WHERE code_hash = ?`, ts(now), h[:]); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE password_setups SET used_at = ? WHERE code_hash = ?`, ledger.TS(now), h[:]); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`,
@@ -148,7 +149,3 @@ func (s *Service) UseSetup(ctx context.Context, code, password, requestID string
 	})
 	return username, err
 }
-
-const tsFormat = "2006-01-02T15:04:05.000000Z"
-
-func ts(t time.Time) string { return t.UTC().Format(tsFormat) }

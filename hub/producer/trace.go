@@ -122,7 +122,7 @@ func (s *Service) SetConsent(ctx context.Context, p Profile, show bool, by strin
 	if show {
 		v = 1
 	}
-	now := ts(s.now())
+	now := ledger.TS(s.now())
 	return s.db.Transact(ctx, func(tx sqldb.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO producer_consents (producer_id, show_name, updated_at, updated_by) VALUES (?, ?, ?, ?)
 			ON CONFLICT (producer_id) DO UPDATE SET show_name = excluded.show_name, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
