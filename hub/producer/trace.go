@@ -50,17 +50,18 @@ func (s *Service) Trace(ctx context.Context, st *settle.Service, token string) (
 	q := s.db.Reader()
 	var mall, sale, at string
 	var void int
-	err := q.QueryRowContext(ctx, `SELECT t.mall, t.sale_id, h.at, CASE WHEN v.sale_id IS NULL THEN 0 ELSE 1 END
-		FROM trace_tokens t JOIN hub_sales h ON h.mall = t.mall AND h.sale_id = t.sale_id
-		LEFT JOIN hub_voids v ON v.mall = t.mall AND v.sale_id = t.sale_id WHERE t.token = ?`, token).Scan(&mall, &sale, &at, &void)
+	look := func() error {
+		return q.QueryRowContext(ctx, `SELECT t.mall, t.sale_id, h.at, CASE WHEN v.sale_id IS NULL THEN 0 ELSE 1 END
+			FROM trace_tokens t JOIN hub_sales h ON h.mall = t.mall AND h.sale_id = t.sale_id
+			LEFT JOIN hub_voids v ON v.mall = t.mall AND v.sale_id = t.sale_id WHERE t.token = ?`, token).Scan(&mall, &sale, &at, &void)
+	}
+	err := look()
 	if errors.Is(err, sql.ErrNoRows) {
 		// Perhaps the sale has just arrived: catch up once and look again.
 		if err := s.catchUp(ctx); err != nil {
 			return TracePage{}, err
 		}
-		err = q.QueryRowContext(ctx, `SELECT t.mall, t.sale_id, h.at, CASE WHEN v.sale_id IS NULL THEN 0 ELSE 1 END
-			FROM trace_tokens t JOIN hub_sales h ON h.mall = t.mall AND h.sale_id = t.sale_id
-			LEFT JOIN hub_voids v ON v.mall = t.mall AND v.sale_id = t.sale_id WHERE t.token = ?`, token).Scan(&mall, &sale, &at, &void)
+		err = look()
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return TracePage{}, notFound
