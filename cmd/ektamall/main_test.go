@@ -161,3 +161,30 @@ func lastLine(s string) string {
 	}
 	return s
 }
+
+// TestHelpPrintsUsageOnce: -h on a command or a nested subcommand prints
+// its usage once and exits 0 (it used to print it twice). Commands write
+// usage to the process's stderr, so the test swaps it for a pipe.
+func TestHelpPrintsUsageOnce(t *testing.T) {
+	for _, args := range [][]string{{"hub", "-h"}, {"mall", "-h"}, {"hub", "provision-mall", "-h"}, {"settle", "-h"}} {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		saved := os.Stderr
+		os.Stderr = w
+		var buf bytes.Buffer
+		code := run(context.Background(), args, io.Discard, &buf)
+		os.Stderr = saved
+		w.Close()
+		out, _ := io.ReadAll(r)
+		r.Close()
+		all := buf.String() + string(out)
+		if code != 0 {
+			t.Errorf("%v: exit %d", args, code)
+		}
+		if n := strings.Count(all, "usage: ektamall"); n != 1 {
+			t.Errorf("%v: usage printed %d times:\n%s", args, n, all)
+		}
+	}
+}

@@ -11,12 +11,10 @@ import (
 	"ektamall/shared/config"
 )
 
+// parse reads a command's flags, then the environment. On -h the flag
+// package has already printed fs.Usage; printing it here too doubled it.
 func parse(fs *flag.FlagSet, args []string) error {
-	err := config.Parse(fs, args)
-	if err == flag.ErrHelp {
-		fs.Usage()
-	}
-	return err
+	return config.Parse(fs, args)
 }
 
 func runHub(ctx context.Context, args []string, log *slog.Logger) error {
