@@ -20,9 +20,9 @@ type Service struct {
 	MallID string
 	// Now is the clock; tests replace it to place sales in the past.
 	Now func() time.Time
-	// EWayLimits are States' own e-way bill thresholds for movement within
-	// the State, in paise (others: DefaultEWayLimit).
-	EWayLimits map[string]int64
+	// EWayLimits are the e-way bill thresholds (zero value: ₹50,000
+	// everywhere; the mall's --eway-limit and --eway-limits set them).
+	EWayLimits EWayLimits
 }
 
 // New returns a Service for the mall.

@@ -20,7 +20,7 @@ import (
 
 // DefaultEWayLimit is the consignment value (tax included) above which
 // goods move only with an e-way bill (Rule 138: ₹50,000; States set their
-// own limits for intra-State movement: Service.EWayLimits).
+// own limits for intra-State movement: EWayLimits).
 const DefaultEWayLimit = 50000_00
 
 // Document series: transfer tax invoices and delivery challans each have
@@ -69,15 +69,6 @@ type EWayBill struct {
 	VehicleNo     string          `json:"vehicle_no,omitempty"`
 	TransporterID string          `json:"transporter_id,omitempty"`
 	DistanceKm    int             `json:"distance_km,omitempty"`
-}
-
-// ewayLimit is the e-way bill threshold for a movement: the sending
-// State's intra-State limit when configured, else ₹50,000.
-func (s *Service) ewayLimit(state string, inter bool) int64 {
-	if v, ok := s.EWayLimits[state]; ok && !inter {
-		return v
-	}
-	return DefaultEWayLimit
 }
 
 // issueDocument writes the document of transfer id (its lines already
@@ -132,7 +123,7 @@ func (s *Service) issueDocument(ctx context.Context, tx *sql.Tx, id, toMall stri
 	}
 	doc.Taxable, doc.IGST = money.FromPaise(taxable), money.FromPaise(igst)
 	ev.Document = &doc
-	required := taxable+igst > s.ewayLimit(fromState, inter)
+	required := taxable+igst > s.EWayLimits.For(fromState, inter)
 	var heldJSON string
 	var dispatched any = formatTime(at)
 	if required {

@@ -7,5 +7,7 @@ import (
 
 // inventoryDeps builds the zone stock services.
 func (m *Mall) inventoryDeps() (api.InventoryDeps, error) {
-	return api.InventoryDeps{Stock: inventory.New(m.DB, m.cfg.ID)}, nil
+	s := inventory.New(m.DB, m.cfg.ID)
+	s.EWayLimits = m.cfg.ewayLimits()
+	return api.InventoryDeps{Stock: s}, nil
 }

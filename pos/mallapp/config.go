@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"time"
 
+	"ektamall/inventory"
 	"ektamall/shared/catalog"
 	"ektamall/shared/config"
 	"ektamall/shared/gst"
@@ -43,6 +44,10 @@ type Config struct {
 	CashLimit, PANAbove, NamedBuyerFrom string
 	// MaxChange is the most change a cash tender may ask for (rupees).
 	MaxChange string
+	// EWayLimit is the consignment value (rupees, tax included) above which
+	// a transfer needs an e-way bill; EWayLimits are States' own limits for
+	// movement within them, as STATE=rupees pairs (inventory.ParseEWayLimits).
+	EWayLimit, EWayLimits string
 	// TLS to the hub's leaf port (see app_sync.go): the CA that signed the
 	// hub's certificate, and an optional client certificate and key.
 	HubTLSCA, HubTLSCert, HubTLSKey string
@@ -76,6 +81,8 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.PANAbove, "pan-above", "200000.00", "a sale above this many rupees needs the buyer's PAN or Form 60 (Rule 114B)")
 	fs.StringVar(&c.MaxChange, "max-change", "2000.00", "most change in rupees a cash tender may ask for (the largest note); more is refused as a mistyped amount")
 	fs.StringVar(&c.NamedBuyerFrom, "named-buyer-from", "50000.00", "from this taxable value an unregistered buyer's name, address and State are required (CGST Rule 46(e))")
+	fs.StringVar(&c.EWayLimit, "eway-limit", "50000.00", "a transfer worth more than this many rupees (tax included) moves only with an e-way bill (CGST Rule 138); between States always this one")
+	fs.StringVar(&c.EWayLimits, "eway-limits", "", "States' own e-way bill limits for transfers within them, as STATE=rupees pairs, e.g. DL=100000.00,TN=100000.00 (Rule 138(14); default: --eway-limit everywhere)")
 	fs.StringVar(&c.HubTLSCA, "hub-tls-ca", "", "PEM CA to verify the hub's leaf certificate (turns on TLS; a tls:// --hub URL with no CA uses the system roots)")
 	fs.StringVar(&c.HubTLSCert, "hub-tls-cert", "", "PEM client certificate for the hub's leaf port (with --hub-tls-key)")
 	fs.StringVar(&c.HubTLSKey, "hub-tls-key", "", "PEM private key for --hub-tls-cert")
@@ -134,10 +141,13 @@ func (c *Config) Validate() error {
 	if _, err := gst.ParseRoundOff(c.RoundOff); err != nil {
 		e.Addf("round-off", "%v", err)
 	}
-	for _, f := range []struct{ name, v string }{{"cash-limit", c.CashLimit}, {"pan-above", c.PANAbove}, {"named-buyer-from", c.NamedBuyerFrom}, {"max-change", c.MaxChange}} {
+	for _, f := range []struct{ name, v string }{{"cash-limit", c.CashLimit}, {"pan-above", c.PANAbove}, {"named-buyer-from", c.NamedBuyerFrom}, {"max-change", c.MaxChange}, {"eway-limit", c.EWayLimit}} {
 		if a, err := money.Parse(f.v); f.v != "" && (err != nil || !a.IsPositive()) {
 			e.Addf(f.name, "%q must be an amount in rupees above 0, such as 200000.00", f.v)
 		}
+	}
+	if _, err := inventory.ParseEWayLimits(c.EWayLimits); err != nil {
+		e.Addf("eway-limits", "%v", err)
 	}
 	if c.ShutdownFor <= 0 {
 		e.Addf("shutdown-timeout", "must be positive")
@@ -160,4 +170,15 @@ func (c *Config) posLimits() (ro gst.RoundOff, lim struct{ Cash, PAN, Named, Cha
 	lim.PAN, _ = money.Parse(c.PANAbove)
 	lim.Named, _ = money.Parse(c.NamedBuyerFrom)
 	return ro, lim
+}
+
+// ewayLimits are the e-way bill thresholds of the flags (checked by
+// Validate); an empty --eway-limit keeps Rule 138's ₹50,000.
+func (c *Config) ewayLimits() inventory.EWayLimits {
+	var l inventory.EWayLimits
+	if a, err := money.Parse(c.EWayLimit); err == nil && a.IsPositive() {
+		l.Default = a.Paise()
+	}
+	l.Intra, _ = inventory.ParseEWayLimits(c.EWayLimits)
+	return l
 }

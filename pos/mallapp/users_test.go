@@ -14,6 +14,12 @@ import (
 
 func call(t *testing.T, method, url, token string, body any) (int, map[string]any) {
 	t.Helper()
+	return callWith(t, method, url, token, body, nil)
+}
+
+// callWith is call with extra request headers.
+func callWith(t *testing.T, method, url, token string, body any, headers map[string]string) (int, map[string]any) {
+	t.Helper()
 	var rd *bytes.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
@@ -24,6 +30,9 @@ func call(t *testing.T, method, url, token string, body any) (int, map[string]an
 	req, _ := http.NewRequest(method, url, rd)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
