@@ -104,7 +104,11 @@ func issueRun(ctx context.Context, tx sqldb.Tx, runID string, at time.Time, cs [
 			Scan(&seq); err != nil {
 			return err
 		}
-		no, err := invoice.Format(seriesOf(c.Mall), fy, seq)
+		series, err := seriesOf(ctx, tx, c.Mall)
+		if err != nil {
+			return err
+		}
+		no, err := invoice.Format(series, fy, seq)
 		if err != nil {
 			return err
 		}
@@ -122,12 +126,38 @@ func issueRun(ctx context.Context, tx sqldb.Tx, runID string, at time.Time, cs [
 }
 
 // seriesOf is a mall's commission series code (invoice.ValidSeries: at
-// most five characters).
-func seriesOf(mall string) string {
-	if len(mall) > 4 {
-		mall = mall[:4]
+// most five characters), given on the mall's first document and kept. It
+// is "C" and the first four characters of the mall id unless another mall
+// has that already (LKO12 and LKO13); then the fourth character runs
+// through 0-9 and A-Z until one is free.
+func seriesOf(ctx context.Context, tx sqldb.Tx, mall string) (string, error) {
+	var code string
+	err := tx.QueryRowContext(ctx, `SELECT code FROM commission_series WHERE mall = ?`, mall).Scan(&code)
+	if err == nil {
+		return code, nil
 	}
-	return "C" + strings.ToUpper(mall)
+	if !errors.Is(err, sql.ErrNoRows) {
+		return "", err
+	}
+	base := "C" + strings.ToUpper(mall)
+	if len(base) > 5 {
+		base = base[:5]
+	}
+	candidates := []string{base}
+	for _, r := range "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ" {
+		candidates = append(candidates, base[:min(len(base), 4)]+string(r))
+	}
+	for _, code := range candidates {
+		var taken int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM commission_series WHERE code = ?`, code).Scan(&taken); err != nil {
+			return "", err
+		}
+		if taken == 0 {
+			_, err := tx.ExecContext(ctx, `INSERT INTO commission_series (mall, code) VALUES (?, ?)`, mall, code)
+			return code, err
+		}
+	}
+	return "", fmt.Errorf("no free commission series code for mall %s", mall)
 }
 
 const docCols = `c.id, c.number, c.kind, c.issued_at, c.mall, m.name, m.gstin, m.state, c.run_id, r.run_no, c.producer_id, p.name, p.state,
