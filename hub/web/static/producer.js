@@ -2,24 +2,20 @@
 // statements, in English, Hindi or Kannada, made for a phone. Every string
 // a person reads comes from the translation files (prod.* keys).
 import { $, $$, el, api, session, whenLoggedOut, loginForm, logout, showError, clearErrors, paise, inr, when } from './common.js';
-import { t, lang, setLang, nextLang, onLang, fromLogin, explain, NAMES } from './i18n.js';
+import { t, lang, setLang, nextLang, onLang, fromLogin, explain, applyI18n, has, NAMES } from './i18n.js';
 
 // The producer's words are data: the prod.* keys of the translation files
-// (/assets/i18n/<lang>.json); w() reads them in the chosen language.
-const FNS = {
-  setupDone: (u) => t('prod.setupDone', u),
+// (/assets/i18n/<lang>.json), read through the shared i18n module like
+// every other screen's; labels in the page carry data-i18n.
+const words = {
+  get needUser() { return t('prod.needUser'); }, get needPassword() { return t('prod.needPassword'); },
+  get badLogin() { return t('prod.badLogin'); },
   wrongRole: (r) => t('prod.wrongRole', r),
   explain: (e) => (e.status === 0 ? t('prod.noAnswer') : explain(e)),
 };
-const KINDS = new Proxy({}, { get: (_, k) => t('prod.kind.' + String(k)) });
-const W = new Proxy({}, { get: (_, k) => (k === 'kinds' ? KINDS : FNS[k] || t('prod.' + String(k))) });
-const w = () => W;
-// The login form reads its words when it needs them, so a language switch reaches it.
-const words = W;
 
 function translate() {
-  document.documentElement.lang = lang();
-  for (const e of $$('[data-t]')) e.textContent = w()[e.dataset.t];
+  applyI18n();
   $('#lang-btn').textContent = NAMES[nextLang()];
   $('#lang-btn').lang = nextLang();
 }
@@ -49,7 +45,7 @@ function select(name) {
   loaders[name]().catch(fail);
 }
 
-function fail(e) { const box = $('#me'); box.textContent = w().explain(e); }
+function fail(e) { const box = $('#me'); box.textContent = words.explain(e); }
 
 async function start() {
   show('app');
@@ -67,15 +63,15 @@ async function loadSales() {
     if (l.kind === 'sale') sold += paise(l.amount); else back += paise(l.amount);
     share += paise(l.share);
   }
-  $('#sales-sum').replaceChildren(el('div', {}, w().sold, el('b', {}, inr(sold))), el('div', {}, w().returns, el('b', {}, inr(back))),
-    el('div', {}, w().share, el('b', {}, inr(share))), el('div', {}, w().lines, el('b', {}, String(ls.length))));
+  $('#sales-sum').replaceChildren(el('div', {}, t('prod.sold'), el('b', {}, inr(sold))), el('div', {}, t('prod.returns'), el('b', {}, inr(back))),
+    el('div', {}, t('prod.share'), el('b', {}, inr(share))), el('div', {}, t('prod.lines'), el('b', {}, String(ls.length))));
   $('#sales-list').replaceChildren(...(ls.length ? ls.map((l) => el('li', { class: l.kind === 'return' ? 'ret' : '' },
-    el('div', { class: 'top' }, el('span', {}, `${l.kind === 'return' ? w().ret : w().sale} · ${l.mall}${l.voided ? ' · ' + w().voided : ''}`),
+    el('div', { class: 'top' }, el('span', {}, `${l.kind === 'return' ? t('prod.ret') : t('prod.sale')} · ${l.mall}${l.voided ? ' · ' + t('prod.voided') : ''}`),
       el('span', {}, rs(l.amount))),
-    el('div', { class: 'row' }, el('span', {}, l.item), el('span', {}, `${w().qty} ${l.qty}`)),
+    el('div', { class: 'row' }, el('span', {}, l.item), el('span', {}, `${t('prod.qty')} ${l.qty}`)),
     row(when(l.at), l.document),
-    row(w().tax, rs(l.tax)), row(w().commission, rs(l.commission)), row(w().commGST, rs(l.commission_gst)),
-    row(w().share, rs(l.share)))) : [el('li', {}, w().noSales)]));
+    row(t('prod.tax'), rs(l.tax)), row(t('prod.commission'), rs(l.commission)), row(t('prod.commGST'), rs(l.commission_gst)),
+    row(t('prod.share'), rs(l.share)))) : [el('li', {}, t('prod.noSales'))]));
 }
 
 async function loadStock() {
@@ -84,28 +80,28 @@ async function loadStock() {
     el('div', { class: 'top' }, el('span', {}, p.name), el('span', {}, rs(p.mrp))),
     el('div', { class: 'row' }, el('span', {}, p.sku), el('span', {}, p.gi ? 'GI' : '')),
     ...(p.malls.length ? p.malls.map((m) => row(m.mall,
-      `${w().shelf} ${m.shelf} · ${w().backroom} ${m.backroom} · ${w().transit} ${m.in_transit} · ${w().damaged} ${m.damaged}`))
-      : [el('div', { class: 'row' }, w().noStock)]))));
+      `${t('prod.shelf')} ${m.shelf} · ${t('prod.backroom')} ${m.backroom} · ${t('prod.transit')} ${m.in_transit} · ${t('prod.damaged')} ${m.damaged}`))
+      : [el('div', { class: 'row' }, t('prod.noStock'))]))));
   const ms = await api('GET', '/api/v1/producer/moves');
   $('#move-list').replaceChildren(...ms.slice(0, 200).map((m) => el('li', { class: m.kind === 'damage' || m.kind === 'producer_return' ? 'ret' : '' },
-    el('div', { class: 'top' }, el('span', {}, `${t('prod.move.' + m.kind)} · ${m.mall}`), el('span', {}, `${w().qty} ${m.qty}`)),
+    el('div', { class: 'top' }, el('span', {}, `${t('prod.move.' + m.kind)} · ${m.mall}`), el('span', {}, `${t('prod.qty')} ${m.qty}`)),
     row(m.item, when(m.at)), m.note ? el('div', { class: 'row' }, m.note) : null)));
 }
 
 async function loadPayouts() {
   const ps = await api('GET', '/api/v1/producer/payouts');
   $('#payout-list').replaceChildren(...(ps.length ? ps.map((p) => el('li', { class: p.status },
-    el('div', { class: 'top' }, el('span', {}, `${w().run} ${p.run_no} · ${p.reference}`), el('span', {}, rs(p.amount))),
-    row(w()[p.status] || p.status, p.utr ? `${w().utr} ${p.utr}` : ''),
-    p.paid_at ? row(w().paidOn, day(p.paid_at)) : null,
-    row(w().gross, rs(p.gross)), row(w().tax, '−' + rs(p.tax)), row(w().commission, '−' + rs(p.commission)),
-    row(w().commGST, '−' + rs(p.commission_gst)), row(w().returnsTaken, rs(p.returns_net)),
-    row(w().broughtForward, rs(p.brought_forward)))) : [el('li', {}, w().noPayouts)]));
+    el('div', { class: 'top' }, el('span', {}, `${t('prod.run')} ${p.run_no} · ${p.reference}`), el('span', {}, rs(p.amount))),
+    row((has('prod.' + p.status) ? t('prod.' + p.status) : p.status), p.utr ? `${t('prod.utr')} ${p.utr}` : ''),
+    p.paid_at ? row(t('prod.paidOn'), day(p.paid_at)) : null,
+    row(t('prod.gross'), rs(p.gross)), row(t('prod.tax'), '−' + rs(p.tax)), row(t('prod.commission'), '−' + rs(p.commission)),
+    row(t('prod.commGST'), '−' + rs(p.commission_gst)), row(t('prod.returnsTaken'), rs(p.returns_net)),
+    row(t('prod.broughtForward'), rs(p.brought_forward)))) : [el('li', {}, t('prod.noPayouts'))]));
   const docs = await api('GET', '/api/v1/producer/invoices');
   $('#doc-list').replaceChildren(...docs.map((d) => el('li', {},
-    el('div', { class: 'top' }, el('span', {}, `${d.kind === 'tax_invoice' ? w().taxInvoice : w().statement} ${d.number}`), el('span', {}, rs(d.total))),
-    row(`${d.mall} · ${w().run} ${d.run_no}`, day(d.issued_at)),
-    el('button', { type: 'button', onclick: () => openPage('/api/v1/producer/invoices/' + encodeURIComponent(d.id) + '?format=html').catch(fail) }, w().open))));
+    el('div', { class: 'top' }, el('span', {}, `${d.kind === 'tax_invoice' ? t('prod.taxInvoice') : t('prod.statement')} ${d.number}`), el('span', {}, rs(d.total))),
+    row(`${d.mall} · ${t('prod.run')} ${d.run_no}`, day(d.issued_at)),
+    el('button', { type: 'button', onclick: () => openPage('/api/v1/producer/invoices/' + encodeURIComponent(d.id) + '?format=html').catch(fail) }, t('prod.open')))));
 }
 
 // A link cannot carry the bearer token, so a printable page is fetched and opened from a blob.
@@ -123,12 +119,12 @@ function stPeriod() {
 
 async function loadStatement() {
   const st = await api('GET', '/api/v1/producer/statement?' + stPeriod());
-  $('#st-sum').replaceChildren(el('div', {}, w().opening, el('b', {}, rs(st.opening_balance))),
-    el('div', {}, w().credits, el('b', {}, rs(st.credits))), el('div', {}, w().debits, el('b', {}, rs(st.debits))),
-    el('div', {}, w().closing, el('b', { id: 'st-closing' }, rs(st.closing_balance))));
+  $('#st-sum').replaceChildren(el('div', {}, t('prod.opening'), el('b', {}, rs(st.opening_balance))),
+    el('div', {}, t('prod.credits'), el('b', {}, rs(st.credits))), el('div', {}, t('prod.debits'), el('b', {}, rs(st.debits))),
+    el('div', {}, t('prod.closing'), el('b', { id: 'st-closing' }, rs(st.closing_balance))));
   const last = st.lines.slice(-200).reverse();
   $('#st-list').replaceChildren(...last.map((l) => el('li', {},
-    el('div', { class: 'top' }, el('span', {}, w().kinds[l.kind] || l.kind), el('span', {}, paise(l.credit) ? '+' + rs(l.credit) : '−' + rs(l.debit))),
+    el('div', { class: 'top' }, el('span', {}, (has('prod.kind.' + l.kind) ? t('prod.kind.' + l.kind) : l.kind)), el('span', {}, paise(l.credit) ? '+' + rs(l.credit) : '−' + rs(l.debit))),
     row(when(l.at), `${l.mall} ${l.ref}`))));
 }
 
@@ -149,15 +145,15 @@ $('#setup-form').addEventListener('submit', async (ev) => {
   const f = ev.target;
   clearErrors(f);
   $('#setup-ok').hidden = true;
-  if (!f.elements.code.value.trim()) { showError(f.elements.code, w().needCode); return; }
+  if (!f.elements.code.value.trim()) { showError(f.elements.code, t('prod.needCode')); return; }
   try {
     const r = await api('POST', '/api/v1/auth/setup', { code: f.elements.code.value.trim(), password: f.elements.password.value });
     f.reset();
-    $('#setup-ok').textContent = w().setupDone(r.username);
+    $('#setup-ok').textContent = t('prod.setupDone', r.username);
     $('#setup-ok').hidden = false;
     $('#login-user').value = r.username;
     $('#login-pass').focus();
-  } catch (e) { showError(f.elements.password, w().explain(e)); }
+  } catch (e) { showError(f.elements.password, words.explain(e)); }
 });
 
 $('#lang-btn').addEventListener('click', () => setLang(nextLang()));
@@ -166,7 +162,7 @@ onLang(() => {
   if (!$('#app-view').hidden) loaders[current]().catch(fail);
 });
 loginForm($('#login-form'), ['producer'], async (login) => { await fromLogin(login); translate(); start().catch(fail); }, words);
-whenLoggedOut(() => { session.clear(); show('login'); showError($('#login-pass'), w().expired); });
+whenLoggedOut(() => { session.clear(); show('login'); showError($('#login-pass'), t('prod.expired')); });
 $('#logout-btn').addEventListener('click', async () => { await logout(); show('login'); });
 
 translate();

@@ -4,7 +4,7 @@
 // open exceptions, and reorder points of any zone. Users and the audit log
 // are at /admin. Words come from the translation files (madmin.*).
 import { $, $$, el, api, session, whenLoggedOut, loginForm, logout, showError, clearErrors, uuid, when, inr, paise } from './common.js';
-import { t, applyI18n, explain, loginWords, fillPickers, fromLogin, onLang } from './i18n.js';
+import { t, applyI18n, explain, loginWordsWith, fillPickers, fromLogin, onLang } from './i18n.js';
 
 const money = (s) => inr(paise(s || '0'));
 let shifts = [];
@@ -18,9 +18,9 @@ function show(view) {
   if (view === 'login') $('#login-user').focus();
 }
 
-loginForm($('#login-form'), ['mall_admin'], async (login) => { await fromLogin(login); start(); }, {
-  ...loginWords, wrongRole: (r) => t('madmin.wrongRole', r),
-});
+loginForm($('#login-form'), ['mall_admin'], async (login) => { await fromLogin(login); start(); }, loginWordsWith({
+  wrongRole: (r) => t('madmin.wrongRole', r),
+}));
 whenLoggedOut(() => { session.clear(); show('login'); showError($('#login-pass'), t('e_unauthorized')); });
 $('#logout-btn').addEventListener('click', async () => { await logout(); $('#login-user').value = ''; show('login'); });
 

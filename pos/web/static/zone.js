@@ -2,7 +2,7 @@
 // receiving consignments (form or CSV), restocking, counts, transfers and
 // a SKU's movement history. Works on a tablet: large targets, no hover.
 import { $, $$, el, api, session, whenLoggedOut, loginForm, logout, showError, clearErrors, uuid, when, inr, paise } from './common.js';
-import { t, explain, loginWords, applyI18n, fillPickers, fromLogin, onLang, setLang, nextLang, pname } from './i18n.js';
+import { t, explain, loginWordsWith, applyI18n, fillPickers, fromLogin, onLang, setLang, nextLang, pname } from './i18n.js';
 import { transferGST } from './zone-gst.js';
 import { watchSync } from './sync.js';
 
@@ -20,9 +20,9 @@ function show(view) {
   if (view === 'login') $('#login-user').focus();
 }
 
-loginForm($('#login-form'), ['zone_manager', 'mall_admin'], async (login) => { await fromLogin(login); start(); }, {
-  ...loginWords, wrongRole: (r) => t('zone.wrongRole', r),
-});
+loginForm($('#login-form'), ['zone_manager', 'mall_admin'], async (login) => { await fromLogin(login); start(); }, loginWordsWith({
+  wrongRole: (r) => t('zone.wrongRole', r),
+}));
 whenLoggedOut(() => { session.clear(); show('login'); showError($('#login-pass'), t('e_unauthorized')); });
 $('#logout-btn').addEventListener('click', async () => { await logout(); show('login'); });
 

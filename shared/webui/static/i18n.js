@@ -143,11 +143,18 @@ export function explain(e) {
   return e.message;
 }
 
-/** The words loginForm needs. */
+/** The words loginForm needs, read at each use so a change of language reaches them. */
 export const loginWords = {
   get needUser() { return t('needUser'); }, get needPassword() { return t('needPassword'); },
   get badLogin() { return t('badLogin'); }, wrongRole: (r) => t('wrongRole', r), explain,
 };
+
+/**
+ * loginWords with some words of a screen's own (e.g. wrongRole). The rest
+ * are inherited, not copied: a spread ({...loginWords}) would read the
+ * getters once, in the language of the moment, and keep them.
+ */
+export const loginWordsWith = (own) => Object.assign(Object.create(loginWords), own);
 
 // The dictionaries are loaded before any screen code runs (top-level await).
 await Promise.all([load('en'), load(lang())]);
