@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,8 +13,55 @@ import (
 
 	"ektamall/cmd/ektamall/internal/demoseed"
 	"ektamall/hub/settle"
+	"ektamall/inventory"
+	"ektamall/pos/mallapp"
+	"ektamall/shared/auth"
 	"ektamall/shared/config"
 )
+
+// demoNeighbour is a third mall in Uttar Pradesh, registered at the hub
+// when the history is written: LKO1 sends it stock on a delivery challan
+// (a transfer within one State), and it receives it. It runs only while
+// the history is written; the demo serves the two malls of CONTRACT.md,
+// so the hub lists it as not connected.
+var demoNeighbour = demoMall{ID: "VNS1", State: "UP", Name: "PM Ekta Mall, Varanasi", Address: "Sigra, Varanasi, Uttar Pradesh 221010"}
+
+// openNeighbour provisions the neighbour at the hub, opens it (its data
+// in DIR/VNS1, linked to the hub, not serving), gives it an admin and
+// makes it a partner of the first mall. The caller closes it.
+func (d *demo) openNeighbour(ctx context.Context, dir string, log *slog.Logger) (*mallapp.Mall, *demoseed.Mall, error) {
+	dm := demoNeighbour
+	creds, err := demoCreds(ctx, d.hub, dm, dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("mall %s: %w", dm.ID, err)
+	}
+	m, err := mallapp.Open(ctx, mallapp.Config{Dir: filepath.Join(dir, dm.ID), ID: dm.ID, State: dm.State, Name: dm.Name, Address: dm.Address,
+		HTTP: "127.0.0.1:0", Hub: d.hub.LeafURL, Creds: creds, Synchronous: "FULL", ShutdownFor: 10 * time.Second, HubURL: d.hub.URL}, log)
+	if err != nil {
+		return nil, nil, fmt.Errorf("mall %s: %w", dm.ID, err)
+	}
+	gstin := mallapp.DemoGSTIN(dm.State, dm.ID)
+	admin := strings.ToLower(dm.ID) + ".admin"
+	err = d.hub.RegisterMall(ctx, dm.ID, dm.State, dm.Name, "")
+	if err == nil {
+		err = d.hub.SetMallDetails(ctx, dm.ID, gstin, dm.Address, pincodeOf(dm.Address))
+	}
+	if err == nil {
+		err = m.DB.Transact(ctx, func(tx *sql.Tx) error {
+			_, err := m.Auth.CreateUser(ctx, tx, admin, randomPassword(), admin, auth.MallAdmin, "")
+			return err
+		})
+	}
+	if err == nil {
+		err = d.malls[0].DB.Transact(ctx, func(tx *sql.Tx) error {
+			return inventory.UpsertPeerMall(ctx, tx, demoMalls[0].ID, inventory.PeerMall{ID: dm.ID, State: dm.State, Name: dm.Name, GSTIN: gstin})
+		})
+	}
+	if err != nil {
+		return nil, nil, errors.Join(fmt.Errorf("mall %s: %w", dm.ID, err), m.Close())
+	}
+	return m, &demoseed.Mall{ID: dm.ID, DB: m.DB, Auth: m.Auth, Admin: admin}, nil
+}
 
 // seedMalls are the demo malls as the history seeder sees them.
 func (d *demo) seedMalls() []demoseed.Mall {
@@ -49,7 +98,12 @@ func (d *demo) history(ctx context.Context, cfg demoConfig, log *slog.Logger) er
 			cfg.History.Log = log
 		}
 		h := demoseed.Hub{DB: d.hub.DB, Clock: &d.clock, Settle: settle.Config{}, Finance: "finance"}
+		var nb *mallapp.Mall
+		if nb, cfg.History.Neighbour, err = d.openNeighbour(ctx, cfg.Dir, log); err != nil {
+			return err
+		}
 		err = demoseed.Seed(ctx, h, malls, cfg.History)
+		err = errors.Join(err, nb.Close())
 		log.Info("demo history written", "took", time.Since(start).Round(time.Millisecond).String())
 	}
 	if err != nil {

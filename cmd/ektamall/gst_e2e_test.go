@@ -18,8 +18,9 @@ import (
 )
 
 // TestGSTR1OverDemoHistory writes a month of demo history (B2B sales,
-// parcels to other States, returns, voids, the transfer between the
-// malls) and, for each mall and each month of it, fetches the GSTR-1
+// parcels to other States, returns, voids, LKO1's transfer to BLR1 in
+// Karnataka on a tax invoice and to VNS1, the third Uttar Pradesh mall,
+// on a delivery challan) and, for each mall and each month of it, fetches the GSTR-1
 // from the hub over HTTP, validates every section's required fields and
 // formats, and compares its totals with a recomputation from the mall's
 // own invoices and credit notes in the mall's SQLite, to the paisa. The
@@ -74,7 +75,29 @@ func TestGSTR1OverDemoHistory(t *testing.T) {
 			}
 		}
 	}
-	for _, k := range []string{"b2b.count", "b2cs.igst", "b2cs.cgst", "cdnr.count", "docs.cancelled", "docs.notes", "transfers.tax_invoices"} {
+	// Both of LKO1's transfers arrived: the challan's in full at VNS1,
+	// which the hub lists as a registered mall of Uttar Pradesh.
+	var kinds []string
+	rows, err := d.malls[0].DB.R.Query(`SELECT d.kind || ' to ' || t.to_mall || ': ' || t.status FROM transfers t
+		JOIN transfer_documents d ON d.transfer_id = t.id ORDER BY d.kind`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k string
+		rows.Scan(&k)
+		kinds = append(kinds, k)
+	}
+	rows.Close()
+	if fmt.Sprint(kinds) != "[delivery_challan to VNS1: received tax_invoice to BLR1: received]" {
+		t.Errorf("LKO1's transfers: %v", kinds)
+	}
+	var vnsState string
+	d.hub.DB.R.QueryRow(`SELECT state FROM malls WHERE id = 'VNS1'`).Scan(&vnsState)
+	if vnsState != "UP" {
+		t.Errorf("VNS1 at the hub: state %q, want UP", vnsState)
+	}
+	for _, k := range []string{"b2b.count", "b2cs.igst", "b2cs.cgst", "cdnr.count", "docs.cancelled", "docs.notes", "docs.12", "transfers.tax_invoices"} {
 		if sections[k] == 0 {
 			t.Errorf("the history never produced %s: the test proves less than it says", k)
 		}

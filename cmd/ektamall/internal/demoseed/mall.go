@@ -29,8 +29,9 @@ type mallSeeder struct {
 	cum   []float64 // cumulative sale weights of items
 	sold  []soldSale
 	sales int // sales rung so far, for idempotency keys
-	// transfer is the id of the transfer this mall sent, or received.
-	transfer string
+	// transfer is the id of the transfer this mall sent, or received;
+	// challan the one it sent to its neighbour within the State.
+	transfer, challan string
 }
 
 // item is a product the mall stocks, and the seeder's view of it.
@@ -73,7 +74,7 @@ func newMallSeeder(ctx context.Context, m Mall, o Options, idx int) (*mallSeeder
 		need = append(need, u)
 	}
 	for _, u := range need {
-		if _, ok := s.users[u]; !ok {
+		if _, ok := s.users[u]; !ok && u != "" { // a neighbour has only an admin
 			return nil, fmt.Errorf("no user %q", u)
 		}
 	}

@@ -19,6 +19,7 @@ type plan struct {
 	last    time.Time // the latest cutoff
 	// The one-off events, by day index.
 	transferOut, transferIn, count int
+	challanOut, challanIn          int // the transfer within UP
 	voids                          map[int]int // mall index → day index
 }
 
@@ -49,6 +50,8 @@ func newPlan(o Options) *plan {
 	n := len(p.days)
 	p.transferOut = n / 2
 	p.transferIn = min(p.transferOut+2, n-1)
+	p.challanOut = n / 3
+	p.challanIn = p.challanOut + 1
 	p.count = n - max(n/4, 1)
 	p.voids = map[int]int{0: n * 2 / 5, 1: n * 3 / 4}
 	return p

@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -49,6 +50,13 @@ type Options struct {
 	// before Now's date in IST.
 	Now time.Time
 	Log *slog.Logger
+	// Neighbour is a mall in the first mall's State that trades nothing:
+	// it only receives a transfer from the first mall, which moves on a
+	// delivery challan (a movement within one State, Rule 55), so the
+	// history has an intra-State transfer beside the inter-State one.
+	// The demo opens it while the history is written and never serves
+	// it. Nil: no such transfer. It needs only an Admin.
+	Neighbour *Mall
 }
 
 func (o *Options) defaults() {
@@ -119,6 +127,16 @@ func Seed(ctx context.Context, h Hub, malls []Mall, o Options) error {
 	for _, s := range ms {
 		s.plan = p
 	}
+	var nb *mallSeeder
+	drained := malls
+	if o.Neighbour != nil {
+		var err error
+		if nb, err = newMallSeeder(ctx, *o.Neighbour, o, len(malls)); err != nil {
+			return fmt.Errorf("demo history %s: %w", o.Neighbour.ID, err)
+		}
+		nb.plan = p
+		drained = append(slices.Clip(malls), *o.Neighbour)
+	}
 	h.Clock.Set(p.days[0].date.Add(-2 * time.Hour)) // the zones open the two days before
 	if err := eachMall(ms, func(s *mallSeeder) error { return s.stockUp(ctx) }); err != nil {
 		return err
@@ -143,14 +161,14 @@ func Seed(ctx context.Context, h Hub, malls []Mall, o Options) error {
 			return err
 		}
 		tDays += time.Since(t0)
-		if err := crossMall(ctx, ms, d); err != nil {
+		if err := crossMall(ctx, ms, nb, d); err != nil {
 			return err
 		}
 	}
 	if err := finish(ctx, ms); err != nil {
 		return err
 	}
-	if err := waitDrained(ctx, h.DB, malls); err != nil {
+	if err := waitDrained(ctx, h.DB, drained); err != nil {
 		return err
 	}
 	h.Clock.Release()

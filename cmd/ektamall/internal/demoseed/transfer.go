@@ -11,66 +11,87 @@ import (
 )
 
 // crossMall runs what happens between malls after day d: the first mall
-// sends stock of its home zone to the second, which receives it two days
-// later with one unit short. The transfer travels through the hub as any
-// transfer does.
-func crossMall(ctx context.Context, ms []*mallSeeder, d int) error {
+// sends stock of its home zone to the second (another State: a tax
+// invoice with IGST), which receives it two days later with one unit
+// short; earlier it sends a little to its neighbour in its own State (a
+// delivery challan), received in full the next day. The transfers travel
+// through the hub as any transfer does.
+func crossMall(ctx context.Context, ms []*mallSeeder, nb *mallSeeder, d int) error {
+	if len(ms) < 1 {
+		return nil
+	}
+	from := ms[0]
+	if nb != nil {
+		switch d {
+		case from.plan.challanOut:
+			id, err := from.sendTransfer(ctx, d, nb.m.ID, 2, 6, "UP32CD5678", 320)
+			from.challan = id
+			return err
+		case from.plan.challanIn:
+			return nb.receiveTransfer(ctx, d, from.challan, false)
+		}
+	}
 	if len(ms) < 2 {
 		return nil
 	}
-	from, to := ms[0], ms[1]
+	to := ms[1]
 	switch d {
 	case from.plan.transferOut:
-		return from.sendTransfer(ctx, d, to.m.ID)
+		id, err := from.sendTransfer(ctx, d, to.m.ID, 3, 3, "UP32AB1234", 1900)
+		from.transfer = id
+		return err
 	case from.plan.transferIn:
-		return to.receiveTransfer(ctx, d, from.transfer)
+		return to.receiveTransfer(ctx, d, from.transfer, true)
 	}
 	return nil
 }
 
-// sendTransfer dispatches, after closing, the three products of the home
-// zone with the most in the backroom.
-func (s *mallSeeder) sendTransfer(ctx context.Context, d int, to string) error {
+// sendTransfer dispatches, after closing, a part (1/div) of the n
+// products of the home zone with the most in the backroom, and returns
+// the transfer's id ("" if there was nothing to send). A consignment that
+// needs an e-way bill leaves with one: Part B (the vehicle, the distance)
+// and then the portal's number.
+func (s *mallSeeder) sendTransfer(ctx context.Context, d int, to string, n int, div int64, vehicle string, km int) (string, error) {
 	zone := s.state
 	a := s.invActor(zone)
 	rows, err := s.inv.Stock(ctx, a, zone)
 	if err != nil {
-		return err
+		return "", err
 	}
 	slices.SortStableFunc(rows, func(x, y inventory.StockRow) int { return int(y.Backroom - x.Backroom) })
 	var lines []inventory.Line
-	for _, r := range rows[:min(3, len(rows))] {
-		if q := r.Backroom / 3; q > 0 {
+	for _, r := range rows[:min(n, len(rows))] {
+		if q := r.Backroom / div; q > 0 {
 			lines = append(lines, inventory.Line{SKU: r.SKU, Qty: q})
 			s.bySKU[r.SKU].avail -= q
 		}
 	}
 	if len(lines) == 0 {
-		return nil
+		return "", nil
 	}
 	s.clock.Set(s.plan.days[d].date.Add(21*time.Hour + 40*time.Minute))
-	t, err := s.inv.TransferOut(ctx, a, zone, inventory.TransferInput{ToMall: to, Note: "stock for the " + zone + " zone's festival display", Lines: lines})
+	t, err := s.inv.TransferOut(ctx, a, zone, inventory.TransferInput{ToMall: to, Note: "stock for the " + zone + " zone's festival display at " + to, Lines: lines})
 	if err != nil {
-		return fmt.Errorf("transfer to %s: %w", to, err)
+		return "", fmt.Errorf("transfer to %s: %w", to, err)
 	}
-	if t.EWayBill != nil { // over ₹50,000: the truck leaves with its e-way bill
+	if t.EWayBill != nil { // over the limit: the truck leaves with its e-way bill
 		day := s.plan.days[d].date
 		valid := day.Add(10 * 24 * time.Hour)
-		if _, err := s.inv.SetEWayBill(ctx, a, t.ID, inventory.EWayInput{VehicleNo: "UP32AB1234", DistanceKm: 1900}); err != nil {
-			return fmt.Errorf("e-way bill Part B: %w", err)
+		if _, err := s.inv.SetEWayBill(ctx, a, t.ID, inventory.EWayInput{VehicleNo: vehicle, DistanceKm: km}); err != nil {
+			return "", fmt.Errorf("e-way bill Part B: %w", err)
 		}
 		no := fmt.Sprintf("3310%08d", day.YearDay()*1000+d)
 		if _, err := s.inv.SetEWayBill(ctx, a, t.ID, inventory.EWayInput{Number: no, ValidUntil: &valid}); err != nil {
-			return fmt.Errorf("e-way bill number: %w", err)
+			return "", fmt.Errorf("e-way bill number: %w", err)
 		}
 	}
-	s.transfer = t.ID
-	return nil
+	return t.ID, nil
 }
 
-// receiveTransfer records, after closing, what arrived: every unit but
-// one of the first line. It waits for the transfer to reach this mall.
-func (s *mallSeeder) receiveTransfer(ctx context.Context, d int, id string) error {
+// receiveTransfer records, after closing, what arrived: every unit, or
+// with short every unit but one of the first line. It waits for the
+// transfer to reach this mall.
+func (s *mallSeeder) receiveTransfer(ctx context.Context, d int, id string, short bool) error {
 	if id == "" {
 		return nil
 	}
@@ -88,7 +109,7 @@ func (s *mallSeeder) receiveTransfer(ctx context.Context, d int, id string) erro
 	var lines []inventory.Line
 	for i, l := range t.Lines {
 		q := l.Sent
-		if i == 0 {
+		if i == 0 && short {
 			q-- // one unit lost on the way
 		}
 		lines = append(lines, inventory.Line{SKU: l.SKU, Qty: q})
@@ -104,15 +125,23 @@ func (s *mallSeeder) receiveTransfer(ctx context.Context, d int, id string) erro
 	return nil
 }
 
-// finish waits for the sending mall to hear that its transfer arrived.
+// finish waits for the sending mall to hear that its transfers arrived.
 func finish(ctx context.Context, ms []*mallSeeder) error {
-	if len(ms) < 2 || ms[0].transfer == "" {
+	if len(ms) < 1 {
 		return nil
 	}
 	s := ms[0]
-	_, err := waitFor(ctx, "the transfer's receipt at "+s.m.ID, func() (inventory.Transfer, bool, error) {
-		t, err := s.inv.GetTransfer(ctx, inventory.Actor{User: s.users[s.m.Admin]}, s.transfer)
-		return t, err == nil && t.Status == "received", err
-	})
-	return err
+	for _, id := range []string{s.transfer, s.challan} {
+		if id == "" {
+			continue
+		}
+		_, err := waitFor(ctx, "the transfer's receipt at "+s.m.ID, func() (inventory.Transfer, bool, error) {
+			t, err := s.inv.GetTransfer(ctx, inventory.Actor{User: s.users[s.m.Admin]}, id)
+			return t, err == nil && t.Status == "received", err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
