@@ -19,7 +19,7 @@ type plan struct {
 	last    time.Time // the latest cutoff
 	// The one-off events, by day index.
 	transferOut, transferIn, count int
-	challanOut, challanIn          int // the transfer within UP
+	challanOut, challanIn          int         // the transfer within UP
 	voids                          map[int]int // mall index → day index
 }
 
