@@ -38,6 +38,7 @@ var _ hub.OpenBooks = (*Applier)(nil).Open
 func (a *Applier) Open(tx sqldb.Tx) hub.Books {
 	bk := newBooker(tx)
 	bk.pending = newPendingTotals()
+	bk.sums = newSummaries()
 	return books{a: a, bk: bk}
 }
 
@@ -55,10 +56,19 @@ type books struct {
 func (b books) Book(ctx context.Context, ev events.Event) error {
 	err := b.a.book(ctx, b.bk, ev)
 	b.bk.pending.endEvent(err == nil)
+	b.bk.sums.endEvent(err == nil)
 	return err
 }
 
-func (b books) Done(ctx context.Context) error { return b.bk.pending.flush(ctx, b.bk.tx) }
+// Done posts the batch's sale summaries, then writes the accounts'
+// running totals.
+func (b books) Done(ctx context.Context) error {
+	if err := b.bk.sums.flush(ctx, b.bk.tx, b.bk.pending); err != nil {
+		return err
+	}
+	b.bk.pending.endEvent(true) // the summaries' totals
+	return b.bk.pending.flush(ctx, b.bk.tx)
+}
 
 // book posts ev's money, by the type of its payload.
 func (a *Applier) book(ctx context.Context, bk *booker, ev events.Event) (err error) {
@@ -71,7 +81,7 @@ func (a *Applier) book(ctx context.Context, bk *booker, ev events.Event) (err er
 	case *events.Sale:
 		return applySale(ctx, bk, ev.Envelope, *p, now)
 	case *events.Void:
-		return applyVoid(ctx, bk.tx, ev.Envelope, *p, now)
+		return applyVoid(ctx, bk, ev.Envelope, *p, now)
 	case *events.Return:
 		return applyReturn(ctx, bk, ev.Envelope, *p, now)
 	case *events.ShiftClose:

@@ -28,6 +28,8 @@ type booker struct {
 	// pending holds the accounts' running totals back until the batch
 	// ends; nil: each entry moves them at once.
 	pending *pendingTotals
+	// sums holds the batch's sale summaries (summary.go).
+	sums *summaries
 }
 
 type product struct{ category, producer string }

@@ -69,6 +69,20 @@ func Check(ctx context.Context, q Queryer) (Report, error) {
 			WHERE a.debits != COALESCE(p.d, 0) OR a.credits != COALESCE(p.c, 0) LIMIT 20`},
 		{"posting on an unknown account", `SELECT DISTINCT p.account_id FROM ledger_postings p
 			LEFT JOIN ledger_accounts a ON a.id = p.account_id WHERE a.id IS NULL LIMIT 20`},
+		{"unposted sales' tax and commission left over", `SELECT id FROM ledger_accounts WHERE type = 'unposted' AND debits != credits LIMIT 20`},
+		{"sale summary differs from the sales it names", `SELECT e.id FROM ledger_entries e
+			LEFT JOIN (SELECT entry_id,
+					SUM(CASE WHEN account_id LIKE 'gst:%' THEN credit - debit ELSE 0 END) AS tax,
+					SUM(CASE WHEN account_id LIKE 'commission:%' OR account_id LIKE 'gst!_commission:%' ESCAPE '!' THEN credit - debit ELSE 0 END) AS comm,
+					SUM(CASE WHEN account_id LIKE 'roundoff:%' THEN credit - debit ELSE 0 END) AS ro
+				FROM ledger_postings GROUP BY entry_id) p ON p.entry_id = e.id
+			LEFT JOIN (SELECT s.summary_entry AS id, SUM(s.tax) AS tax, SUM(l.comm) AS comm, SUM(s.round_off) AS ro FROM hub_sales s
+				JOIN (SELECT mall, sale_id, SUM(commission + commission_gst) AS comm FROM hub_sale_lines GROUP BY mall, sale_id) l
+					ON l.mall = s.mall AND l.sale_id = s.sale_id
+				WHERE s.summary_entry <> '' GROUP BY s.summary_entry) s ON s.id = e.id
+			WHERE e.kind = 'sale_summary' AND (s.id IS NULL OR p.tax != s.tax OR p.comm != s.comm OR p.ro != s.ro) LIMIT 20`},
+		{"sale's tax in no summary", `SELECT s.mall || '/' || s.sale_id FROM hub_sales s WHERE s.summary_entry <> '' AND (s.tax != 0 OR s.round_off != 0)
+			AND NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.id = s.summary_entry) LIMIT 20`},
 		{"sale line split loses paise", `SELECT mall || '/' || sale_id || '/' || line_no FROM hub_sale_lines
 			WHERE taxable + cgst + sgst + igst != amount OR producer_net + commission + commission_gst != taxable LIMIT 20`},
 		{"return line split loses paise", `SELECT mall || '/' || return_id || '/' || sale_line_no FROM hub_return_lines

@@ -12,6 +12,8 @@
 //	gst_commission:{mall}      liability  GST charged on the commission, where configured
 //	producer:{producer}        liability  what the hub owes a producer (taxable value − commission − its GST)
 //	commission:{mall}          income     the mall's commission
+//	unposted:{mall}            liability  sales' tax, commission and round-off between a sale's entry and its
+//	                                      batch's summary entry (summary.go); zero after every ingest commit
 //	payouts:in_flight          liability  payouts sent to the bank, not yet confirmed
 //	bank:hub                   asset      the hub's bank account
 //
@@ -64,7 +66,7 @@ func classOf(account string) (typ, class string, err error) {
 	switch typ {
 	case "clearing", "bank", "itc":
 		return typ, "asset", nil
-	case "gst", "gst_commission", "producer", "payouts":
+	case "gst", "gst_commission", "producer", "payouts", "unposted":
 		return typ, "liability", nil
 	case "commission", "roundoff":
 		return typ, "income", nil
@@ -184,6 +186,11 @@ func moveAccount(ctx context.Context, tx sqldb.Tx, pending *pendingTotals, id, t
 // Reverse posts a new entry that undoes entry orig leg for leg. Reversing
 // an entry that was never written (it netted to nothing) writes nothing.
 func Reverse(ctx context.Context, tx sqldb.Tx, orig, id, kind, eventID string, at, now time.Time) error {
+	return reverse(ctx, tx, orig, id, kind, eventID, at, now, nil)
+}
+
+// reverse is Reverse, with extra postings in the same entry.
+func reverse(ctx context.Context, tx sqldb.Tx, orig, id, kind, eventID string, at, now time.Time, extra []Posting) error {
 	var mall, ref string
 	err := tx.QueryRowContext(ctx, `SELECT mall, ref FROM ledger_entries WHERE id = ?`, orig).Scan(&mall, &ref)
 	if err == sql.ErrNoRows {
@@ -209,5 +216,5 @@ func Reverse(ctx context.Context, tx sqldb.Tx, orig, id, kind, eventID string, a
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return Post(ctx, tx, Entry{ID: id, Kind: kind, Mall: mall, Ref: ref, Reverses: orig, EventID: eventID, At: at, Postings: ps}, now)
+	return Post(ctx, tx, Entry{ID: id, Kind: kind, Mall: mall, Ref: ref, Reverses: orig, EventID: eventID, At: at, Postings: append(ps, extra...)}, now)
 }
