@@ -1,4 +1,4 @@
--- (PostgreSQL twin of migrations/hub/0023_sale_summaries.sql: the same statements.)
+-- (PostgreSQL twin of migrations/hub/0024_sale_summaries.sql: the same statements.)
 -- A backlog drains faster when a sale's tax, commission and round-off are
 -- posted once per ingest batch (issue 24): each sale's entry credits them
 -- to unposted:{mall}, and a summary entry per mall and tax period (IST
