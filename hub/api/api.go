@@ -9,6 +9,7 @@ import (
 
 	"ektamall/hub"
 	"ektamall/hub/channel"
+	"ektamall/hub/channel/ondc"
 	"ektamall/hub/producer"
 	"ektamall/hub/web"
 	"ektamall/shared/auth"
@@ -32,6 +33,8 @@ type Deps struct {
 	GST      GSTDeps
 	// Channel serves online sales channels (nil: none).
 	Channel *channel.Service
+	// ONDC is the hub as an ONDC seller app at /ondc (nil: none).
+	ONDC *ondc.Seller
 }
 
 // Server holds the handlers.
@@ -55,6 +58,9 @@ func New(d Deps) *gin.Engine {
 	}
 	s.registerGST(api)
 	s.registerChannel(r)
+	if d.ONDC != nil {
+		d.ONDC.Register(r) // signed per request, no login
+	}
 	web.Register(r) // the finance screen at /
 	return r
 }

@@ -13,6 +13,7 @@ import (
 	"ektamall/hub"
 	"ektamall/hub/api"
 	"ektamall/hub/channel"
+	"ektamall/hub/channel/ondc"
 	"ektamall/hub/gstr"
 	"ektamall/hub/hubdb"
 	"ektamall/hub/producer"
@@ -48,6 +49,8 @@ type Hub struct {
 	Producer *producer.Service
 	// Channel serves online sales channels (issue 22).
 	Channel *channel.Service
+	// ONDC is the hub as an ONDC seller app (app_ondc.go).
+	ONDC *ondc.Seller
 	sync    hubSync // see app_sync.go
 	// URL is the base URL of the HTTP API; LeafURL is where malls connect;
 	// MetricsURL is the base URL of /metrics ("" when off).
@@ -107,6 +110,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Hub, err error)
 	deps.Producer = h.Producer
 	h.Channel = channel.New(h.Store, time.Now, h.Producer.CatchUpStock)
 	deps.Channel = h.Channel
+	if deps.ONDC, err = h.startONDC(ctx); err != nil {
+		return nil, err
+	}
 	deps.GST = api.GSTDeps{Service: &gstr.Service{DB: h.Store}}
 	if deps.Sync, err = h.startSync(ctx); err != nil {
 		return nil, err
@@ -183,6 +189,10 @@ func (h *Hub) Run(ctx context.Context) error {
 // Close stops HTTP, then sync, NATS and the database; safe to call twice.
 func (h *Hub) Close() error {
 	errList := []error{h.srv.Close(h.cfg.ShutdownFor)}
+	if h.ONDC != nil {
+		h.ONDC.Close() // its callbacks and status pushes read the store
+		h.ONDC = nil
+	}
 	h.stopSync()
 	if h.NATS != nil {
 		h.NATS.Shutdown()

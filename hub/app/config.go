@@ -5,8 +5,10 @@ package app
 
 import (
 	"flag"
+	"strings"
 	"time"
 
+	"ektamall/hub/channel/ondc"
 	"ektamall/shared/config"
 	"ektamall/shared/httpx"
 	"ektamall/shared/money"
@@ -40,6 +42,12 @@ type Config struct {
 	// settlement run pays them (nil: time.Now). Only the demo sets it, to
 	// book the history it seeds at the time that history happened.
 	Now func() time.Time
+	// ONDC: the hub's subscriber id as an ONDC seller app, its public
+	// base URL (default: the HTTP address + /ondc), and the table of known
+	// buyer apps (a JSON file; see hub/channel/ondc.BuyerApp), which
+	// stands in for the ONDC registry. ONDCBuyerApps adds to the file's.
+	ONDCID, ONDCURL, ONDCBuyers string
+	ONDCBuyerApps               []ondc.BuyerApp
 }
 
 // Flags registers the hub's flags on fs.
@@ -59,6 +67,9 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.MinPayout, "min-payout", "1.00", "smallest payout in rupees; smaller balances carry forward to the next run")
 	fs.StringVar(&c.LeafTLSCert, "leaf-tls-cert", "", "PEM certificate for TLS on the leaf port (with --leaf-tls-key)")
 	fs.StringVar(&c.LeafTLSKey, "leaf-tls-key", "", "PEM private key for --leaf-tls-cert")
+	fs.StringVar(&c.ONDCID, "ondc-id", "ektamall-hub", "the hub's subscriber id as an ONDC seller app (bpp_id)")
+	fs.StringVar(&c.ONDCURL, "ondc-url", "", "the hub's ONDC base URL as buyer apps reach it (bpp_uri; default: http://<--http>/ondc)")
+	fs.StringVar(&c.ONDCBuyers, "ondc-buyers", "", "JSON file of the buyer apps the hub trusts: [{\"subscriber_id\", \"unique_key_id\", \"signing_public_key\", \"subscriber_url\", \"channel\"}] (default: none; every ONDC call is refused)")
 	fs.StringVar(&c.LeafTLSClientCA, "leaf-tls-client-ca", "", "PEM CA; when set, malls must present a client certificate it signed")
 }
 
@@ -104,6 +115,12 @@ func (c *Config) Validate() error {
 	}
 	if c.LeafTLSClientCA != "" && c.LeafTLSCert == "" {
 		e.Addf("leaf-tls-client-ca", "needs --leaf-tls-cert and --leaf-tls-key")
+	}
+	if c.ONDCID == "" {
+		c.ONDCID = "ektamall-hub"
+	}
+	if c.ONDCURL != "" && !strings.HasPrefix(c.ONDCURL, "http://") && !strings.HasPrefix(c.ONDCURL, "https://") {
+		e.Addf("ondc-url", "%q is not an http(s) URL", c.ONDCURL)
 	}
 	c.Cluster.Validate(&e)
 	if c.NATSOnly && c.Cluster.Name == "" {

@@ -89,7 +89,7 @@ func routedOps(routes gin.RoutesInfo) map[string]bool {
 	routed := map[string]bool{}
 	for _, rt := range routes {
 		p := ginParam.ReplaceAllString(rt.Path, "{$1}")
-		if !strings.HasPrefix(p, "/api/") && !isOps(p) {
+		if !strings.HasPrefix(p, "/api/") && !strings.HasPrefix(p, "/ondc/") && !isOps(p) {
 			continue // the web screens
 		}
 		routed[rt.Method+" "+p] = true
