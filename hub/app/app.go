@@ -51,7 +51,7 @@ type Hub struct {
 	Channel *channel.Service
 	// ONDC is the hub as an ONDC seller app (app_ondc.go).
 	ONDC *ondc.Seller
-	sync    hubSync // see app_sync.go
+	sync hubSync // see app_sync.go
 	// URL is the base URL of the HTTP API; LeafURL is where malls connect;
 	// MetricsURL is the base URL of /metrics ("" when off).
 	URL, LeafURL, MetricsURL string
