@@ -26,6 +26,7 @@ import (
 	"ektamall/inventory"
 	"ektamall/pos/mallapp"
 	"ektamall/shared/auth"
+	"ektamall/shared/sqldb"
 )
 
 type demoMall struct {
@@ -153,7 +154,10 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer, stderr *slog.
 		return err
 	}
 	defer closeLog()
-	cfg := demoConfig{Dir: *f.dir, HTTP: *f.addr, MallAddr: mallAddr, Empty: *f.empty, Out: stdout, MaxChange: *f.maxChange,
+	if *f.hubDB != "" && !sqldb.IsPostgresURL(*f.hubDB) {
+		return fmt.Errorf("--hub-db: %q must be empty (SQLite) or a postgres:// URL", *f.hubDB)
+	}
+	cfg := demoConfig{Dir: *f.dir, HTTP: *f.addr, MallAddr: mallAddr, Empty: *f.empty, Out: stdout, MaxChange: *f.maxChange, HubDB: *f.hubDB,
 		History: demoseed.Options{Seed: *f.seed, Log: log}}
 	d, err := startDemo(ctx, cfg, log)
 	if err != nil {
@@ -173,6 +177,7 @@ type demoFlagValues struct {
 	seed      *uint64
 	empty     *bool
 	maxChange *string
+	hubDB     *string
 }
 
 func demoFlags(fs *flag.FlagSet) demoFlagValues {
@@ -182,6 +187,7 @@ func demoFlags(fs *flag.FlagSet) demoFlagValues {
 		seed:      fs.Uint64("seed", 1, "seed of the history written on first start (the same seed, the same history)"),
 		empty:     fs.Bool("empty", false, "start a new directory without history (no stock, sales or settlements)"),
 		maxChange: fs.String("max-change", "2000.00", "the malls' --max-change: most change in rupees a cash tender may ask for"),
+		hubDB:     fs.String("hub-db", "", "the hub's books: empty for SQLite in --dir/hub, or a PostgreSQL URL (postgres://user@host:5432/db), an empty database or one this demo used before"),
 	}
 }
 
@@ -196,6 +202,8 @@ type demoConfig struct {
 	Out io.Writer
 	// MaxChange is the malls' --max-change ("" keeps their default).
 	MaxChange string
+	// HubDB is the hub's --db: "" for its SQLite file, or a postgres:// URL.
+	HubDB string
 }
 
 type demo struct {
@@ -223,7 +231,7 @@ func startDemo(ctx context.Context, cfg demoConfig, log *slog.Logger) (_ *demo, 
 			d.Close()
 		}
 	}()
-	d.hub, err = hubapp.Open(ctx, hubapp.Config{Dir: filepath.Join(dir, "hub"), HTTP: hubAddr, Metrics: demoMetrics(hubAddr), Leaf: "127.0.0.1:0",
+	d.hub, err = hubapp.Open(ctx, hubapp.Config{Dir: filepath.Join(dir, "hub"), DB: cfg.HubDB, HTTP: hubAddr, Metrics: demoMetrics(hubAddr), Leaf: "127.0.0.1:0",
 		Synchronous: "FULL", ShutdownFor: 10 * time.Second, Now: d.clock.Now}, log)
 	if err != nil {
 		return nil, fmt.Errorf("hub: %w", err)
@@ -306,10 +314,10 @@ func (d *demo) seedUsers(ctx context.Context, path string) ([]demoUser, error) {
 	users := demoUsers()
 	for i := range users {
 		u := &users[i]
-		store, db := d.hub.Auth, d.hub.DB
+		store, db := d.hub.Auth, d.hub.Store
 		for j, dm := range demoMalls {
 			if dm.ID == u.Mall {
-				store, db = d.malls[j].Auth, d.malls[j].DB
+				store, db = d.malls[j].Auth, sqldb.FromSQLite(d.malls[j].DB)
 			}
 		}
 		exists, err := store.UserExists(ctx, u.Username)
@@ -321,7 +329,7 @@ func (d *demo) seedUsers(ctx context.Context, path string) ([]demoUser, error) {
 			continue
 		}
 		u.Password = randomPassword()
-		err = db.Transact(ctx, func(tx *sql.Tx) error {
+		err = db.Transact(ctx, func(tx sqldb.Tx) error {
 			if exists {
 				return store.SetPassword(ctx, tx, u.Username, u.Password)
 			}
@@ -367,7 +375,7 @@ func (d *demo) seedPartners(ctx context.Context) error {
 			return fmt.Errorf("demo partner malls of %s: %w", demoMalls[i].ID, err)
 		}
 	}
-	return d.hub.DB.Transact(ctx, func(tx *sql.Tx) error { return settle.SeedDemoBankAccounts(ctx, tx, time.Now()) })
+	return d.hub.Store.Transact(ctx, func(tx sqldb.Tx) error { return settle.SeedDemoBankAccounts(ctx, tx, time.Now()) })
 }
 
 func randomPassword() string {

@@ -80,7 +80,7 @@ func (d *demo) seedMalls() []demoseed.Mall {
 // the banner. A later start changes nothing.
 func (d *demo) history(ctx context.Context, cfg demoConfig, log *slog.Logger) error {
 	malls := d.seedMalls()
-	st, err := demoseed.State(ctx, d.hub.DB, malls)
+	st, err := demoseed.State(ctx, d.hub.Store, malls)
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (d *demo) history(ctx context.Context, cfg demoConfig, log *slog.Logger) er
 	case st == demoseed.Interrupted:
 		return fmt.Errorf("--dir %s was %s", cfg.Dir, st)
 	case st == demoseed.Fresh && cfg.Empty:
-		err = demoseed.MarkEmpty(ctx, d.hub.DB)
+		err = demoseed.MarkEmpty(ctx, d.hub.Store)
 	case st == demoseed.Fresh:
 		if cfg.Out != nil {
 			fmt.Fprintln(cfg.Out, "First start: writing six weeks of history at both malls and the hub (a few seconds)...")
@@ -97,7 +97,7 @@ func (d *demo) history(ctx context.Context, cfg demoConfig, log *slog.Logger) er
 		if cfg.History.Log == nil {
 			cfg.History.Log = log
 		}
-		h := demoseed.Hub{DB: d.hub.DB, Clock: &d.clock, Settle: settle.Config{}, Finance: "finance"}
+		h := demoseed.Hub{DB: d.hub.Store, Clock: &d.clock, Settle: settle.Config{}, Finance: "finance"}
 		var nb *mallapp.Mall
 		if nb, cfg.History.Neighbour, err = d.openNeighbour(ctx, cfg.Dir, log); err != nil {
 			return err
@@ -109,7 +109,7 @@ func (d *demo) history(ctx context.Context, cfg demoConfig, log *slog.Logger) er
 	if err != nil {
 		return err
 	}
-	d.summary, err = demoseed.Describe(ctx, d.hub.DB, malls)
+	d.summary, err = demoseed.Describe(ctx, d.hub.Store, malls)
 	return err
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,7 +13,8 @@ import (
 	"ektamall/cmd/ektamall/internal/e2e"
 	"ektamall/hub/ledger"
 	"ektamall/inventory"
-	"ektamall/shared/sqlitedb"
+	"ektamall/shared/sqldb"
+	"ektamall/shared/sqldb/pgtest"
 )
 
 // historyOpts is a short history (16 days, a dozen sales a day) so the
@@ -22,10 +24,13 @@ func historyOpts(now time.Time) demoseed.Options {
 	return demoseed.Options{Seed: 7, Days: 16, SalesPerDay: 12, Now: now}
 }
 
+// startHistoryDemo starts the demo on dir with history o. Its hub keeps
+// its books in SQLite, or under make test-pg in a PostgreSQL database of
+// the directory's own (the same one again when dir is started again).
 func startHistoryDemo(t *testing.T, dir string, o demoseed.Options) *demo {
 	t.Helper()
 	d, err := startDemo(context.Background(), demoConfig{Dir: dir, HTTP: "127.0.0.1:0", MallAddr: func(int) string { return "127.0.0.1:0" },
-		History: o}, e2e.Quiet())
+		History: o, HubDB: demoHubDB(t, dir)}, e2e.Quiet())
 	if err != nil {
 		t.Fatalf("start demo: %v", err)
 	}
@@ -56,7 +61,7 @@ func TestDemoHistory(t *testing.T) {
 			t.Errorf("%s: sales span %v, want the 16 days seeded", m.ID, got)
 		}
 	}
-	rep, err := ledger.Check(ctx, d.hub.DB.R)
+	rep, err := ledger.Check(ctx, d.hub.Store.Reader())
 	if err != nil || !rep.OK {
 		t.Fatalf("hub ledger check: %+v, %v", rep, err)
 	}
@@ -75,7 +80,7 @@ func TestDemoHistory(t *testing.T) {
 		t.Error("no B2B invoice (a registered buyer's GSTIN) in the history")
 	}
 	checkSeededOnce(t, d)
-	checkSeededRuns(t, d.hub.DB)
+	checkSeededRuns(t, d.hub.Store)
 	settleToday(t, d)
 	fp := fingerprint(t, d)
 	if err := d.Close(); err != nil {
@@ -107,7 +112,7 @@ func TestDemoHistory(t *testing.T) {
 func checkSeededOnce(t *testing.T, d *demo) {
 	t.Helper()
 	var n int
-	d.hub.DB.R.QueryRow(`SELECT count(*) FROM audit_log WHERE action = 'demo.history_seeded'`).Scan(&n)
+	d.hub.Store.Reader().QueryRowContext(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'demo.history_seeded'`).Scan(&n)
 	if n != 1 {
 		t.Errorf("history seeded %d times", n)
 	}
@@ -122,10 +127,10 @@ func checkSeededOnce(t *testing.T, d *demo) {
 
 // checkSeededRuns: every seeded payout has the bank's result, one failed,
 // and its producer was paid again by the next run (here: today's).
-func checkSeededRuns(t *testing.T, db *sqlitedb.DB) {
+func checkSeededRuns(t *testing.T, db sqldb.DB) {
 	t.Helper()
 	var runs, payouts, results, failed int
-	db.R.QueryRow(`SELECT (SELECT count(*) FROM settlement_runs), (SELECT count(*) FROM settlement_payouts),
+	db.Reader().QueryRowContext(context.Background(), `SELECT (SELECT count(*) FROM settlement_runs), (SELECT count(*) FROM settlement_payouts),
 		(SELECT count(*) FROM payout_results), (SELECT count(*) FROM payout_results WHERE status = 'failed')`).Scan(&runs, &payouts, &results, &failed)
 	if runs == 0 || payouts == 0 || results != payouts || failed != 1 {
 		t.Errorf("seeded runs %d, payouts %d, bank results %d (%d failed): want runs, every payout answered, one failed", runs, payouts, results, failed)
@@ -179,10 +184,10 @@ func settleToday(t *testing.T, d *demo) {
 func fingerprint(t *testing.T, d *demo) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	hash := func(db *sqlitedb.DB, qs ...string) string {
+	hash := func(db sqldb.Querier, qs ...string) string {
 		h := sha256.New()
 		for _, q := range qs {
-			rows, err := db.R.Query(q)
+			rows, err := db.QueryContext(context.Background(), q)
 			if err != nil {
 				t.Fatalf("%s: %v", q, err)
 			}
@@ -201,7 +206,7 @@ func fingerprint(t *testing.T, d *demo) map[string]string {
 		return fmt.Sprintf("%x", h.Sum(nil))
 	}
 	for i, m := range d.malls {
-		out[demoMalls[i].ID] = hash(m.DB,
+		out[demoMalls[i].ID] = hash(m.DB.R,
 			`SELECT invoice_no, at, total_paise, status, counter FROM sales ORDER BY invoice_no`,
 			`SELECT l.sku, l.qty, l.amount_paise FROM sale_lines l JOIN sales s ON s.id = l.sale_id ORDER BY s.invoice_no, l.line_no`,
 			`SELECT credit_note_no, at, total_paise FROM returns ORDER BY credit_note_no`,
@@ -209,9 +214,29 @@ func fingerprint(t *testing.T, d *demo) map[string]string {
 			`SELECT counter, opened_at, closed_at, counted_cash_paise FROM shifts ORDER BY opened_at, counter`,
 			`SELECT direction, status, sent_at, received_at FROM transfers ORDER BY sent_at`)
 	}
-	out["hub"] = hash(d.hub.DB,
+	out["hub"] = hash(d.hub.Store.Reader(),
 		`SELECT run_no, cutoff, window_end, item_count, payout_count, payout_total FROM settlement_runs WHERE run_no < (SELECT MAX(run_no) FROM settlement_runs) ORDER BY run_no`,
 		`SELECT p.reference, p.producer_id, p.amount, r.status, r.utr FROM settlement_payouts p LEFT JOIN payout_results r ON r.payout_id = p.id
 			WHERE r.status IS NOT NULL ORDER BY p.reference`)
 	return out
+}
+
+var (
+	demoDBsMu sync.Mutex
+	demoDBs   = map[string]string{} // demo directory → its hub's PostgreSQL database
+)
+
+// demoHubDB is the hub's --db for a test demo on dir: "" (SQLite) unless
+// EKTAMALL_TEST_PG is set, then a database on that server made for dir
+// on its first start and kept for its restarts.
+func demoHubDB(t *testing.T, dir string) string {
+	if !pgtest.Enabled() {
+		return ""
+	}
+	demoDBsMu.Lock()
+	defer demoDBsMu.Unlock()
+	if demoDBs[dir] == "" {
+		demoDBs[dir] = pgtest.NewDatabase(t)
+	}
+	return demoDBs[dir]
 }

@@ -131,6 +131,7 @@ func TestBadFlagsExitNonZeroWithOneLine(t *testing.T) {
 		{"bad address", []string{"hub", "--dir", t.TempDir(), "--http", "nonsense"}, "--http"},
 		{"port in use", []string{"hub", "--dir", filepath.Join(t.TempDir(), "h"), "--http", busy.Addr().String(), "--leaf", "127.0.0.1:0"}, "address already in use"},
 		{"dir is a file", []string{"hub", "--dir", file, "--http", "127.0.0.1:0", "--leaf", "127.0.0.1:0"}, "--dir"},
+		{"demo hub-db not a postgres URL", []string{"demo", "--dir", t.TempDir(), "--hub-db", "mysql://hub"}, "--hub-db"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"ektamall/shared/money"
-	"ektamall/shared/sqlitedb"
+	"ektamall/shared/sqldb"
 )
 
 // Summary is what the demo's data holds, for the banner.
@@ -30,10 +30,10 @@ type MallSummary struct {
 }
 
 // Describe reads the summary from the databases.
-func Describe(ctx context.Context, hub *sqlitedb.DB, malls []Mall) (Summary, error) {
+func Describe(ctx context.Context, hub sqldb.DB, malls []Mall) (Summary, error) {
 	var s Summary
 	var paid int64
-	err := hub.R.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM settlement_runs),
+	err := hub.Reader().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM settlement_runs),
 		(SELECT count(*) FROM payout_results WHERE status = 'paid'),
 		(SELECT COALESCE(SUM(p.amount), 0) FROM payout_results r JOIN settlement_payouts p ON p.id = r.payout_id WHERE r.status = 'paid')`).
 		Scan(&s.Runs, &s.Paid, &paid)
@@ -59,7 +59,7 @@ func Describe(ctx context.Context, hub *sqlitedb.DB, malls []Mall) (Summary, err
 		}
 		ms.First, _ = time.Parse(time.RFC3339Nano, first)
 		ms.Last, _ = time.Parse(time.RFC3339Nano, last)
-		if err := hub.R.QueryRowContext(ctx, `SELECT COALESCE((SELECT watermark FROM mall_sync WHERE mall_id = ?), 0)`, m.ID).Scan(&ms.AtHub); err != nil {
+		if err := hub.Reader().QueryRowContext(ctx, `SELECT COALESCE((SELECT watermark FROM mall_sync WHERE mall_id = ?), 0)`, m.ID).Scan(&ms.AtHub); err != nil {
 			return s, fmt.Errorf("describe %s at the hub: %w", m.ID, err)
 		}
 		s.Malls = append(s.Malls, ms)

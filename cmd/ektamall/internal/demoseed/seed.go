@@ -31,6 +31,7 @@ import (
 
 	"ektamall/hub/settle"
 	"ektamall/shared/auth"
+	"ektamall/shared/sqldb"
 	"ektamall/shared/sqlitedb"
 )
 
@@ -89,7 +90,9 @@ type Mall struct {
 
 // Hub is the demo hub.
 type Hub struct {
-	DB *sqlitedb.DB
+	// DB holds the hub's books (SQLite or PostgreSQL): the seeder reads
+	// and writes them only through the store seam and the hub's services.
+	DB sqldb.DB
 	// Clock is the hub's booking clock (hub app Config.Now).
 	Clock *Clock
 	// Settle is the hub's settlement configuration.

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"ektamall/hub/settle"
-	"ektamall/shared/sqldb"
 )
 
 // hubSeeder runs the hub's weekly settlements of the history.
@@ -19,7 +18,7 @@ type hubSeeder struct {
 }
 
 func (hs *hubSeeder) prepare(ctx context.Context) error {
-	hs.svc = settle.New(sqldb.FromSQLite(hs.h.DB), hs.h.Settle, hs.h.Clock.Now, hs.o.Log)
+	hs.svc = settle.New(hs.h.DB, hs.h.Settle, hs.h.Clock.Now, hs.o.Log)
 	return nil
 }
 
@@ -54,7 +53,7 @@ func (hs *hubSeeder) settleWeek(ctx context.Context, cut time.Time, failOne bool
 	at := cut.Add(26 * time.Hour)
 	hs.h.Clock.Set(at)
 	name := fmt.Sprintf("bank-response-R%04d.csv", run.No)
-	if _, err := settle.ImportResults(ctx, sqldb.FromSQLite(hs.h.DB), name, b.Bytes(), hs.h.Finance, at); err != nil {
+	if _, err := settle.ImportResults(ctx, hs.h.DB, name, b.Bytes(), hs.h.Finance, at); err != nil {
 		return fmt.Errorf("bank response for run %d: %w", run.No, err)
 	}
 	return nil

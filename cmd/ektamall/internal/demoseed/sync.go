@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ektamall/shared/auth"
+	"ektamall/shared/sqldb"
 	"ektamall/shared/sqlitedb"
 )
 
@@ -37,7 +38,7 @@ func waitFor[T any](ctx context.Context, what string, f func() (T, bool, error))
 
 // waitDrained waits until the hub holds every event of every mall: its
 // watermark for the mall has reached the mall's last outbox sequence.
-func waitDrained(ctx context.Context, hub *sqlitedb.DB, malls []Mall) error {
+func waitDrained(ctx context.Context, hub sqldb.DB, malls []Mall) error {
 	for _, m := range malls {
 		_, err := waitFor(ctx, "the hub to hold every event of "+m.ID, func() (int64, bool, error) {
 			last, err := lastSeq(ctx, m.DB)
@@ -45,7 +46,7 @@ func waitDrained(ctx context.Context, hub *sqlitedb.DB, malls []Mall) error {
 				return 0, false, err
 			}
 			var wm int64
-			err = hub.R.QueryRowContext(ctx, `SELECT COALESCE((SELECT watermark FROM mall_sync WHERE mall_id = ?), 0)`, m.ID).Scan(&wm)
+			err = hub.Reader().QueryRowContext(ctx, `SELECT COALESCE((SELECT watermark FROM mall_sync WHERE mall_id = ?), 0)`, m.ID).Scan(&wm)
 			return wm, wm >= last, err
 		})
 		if err != nil {
@@ -79,9 +80,9 @@ const (
 
 // State says whether the demo's data may be seeded: only when it is fresh.
 // A directory used before seeding existed holds events and is InUse.
-func State(ctx context.Context, hub *sqlitedb.DB, malls []Mall) (string, error) {
+func State(ctx context.Context, hub sqldb.DB, malls []Mall) (string, error) {
 	var action sql.NullString
-	err := hub.R.QueryRowContext(ctx, `SELECT action FROM audit_log WHERE action IN (?, ?, ?) ORDER BY id DESC LIMIT 1`,
+	err := hub.Reader().QueryRowContext(ctx, `SELECT action FROM audit_log WHERE action IN (?, ?, ?) ORDER BY id DESC LIMIT 1`,
 		actionStarted, actionSeeded, actionEmpty).Scan(&action)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("demo history marker: %w", err)
@@ -104,13 +105,13 @@ func State(ctx context.Context, hub *sqlitedb.DB, malls []Mall) (string, error) 
 
 // MarkEmpty records that the demo started without history, so a later
 // start does not seed under the data it has by then.
-func MarkEmpty(ctx context.Context, hub *sqlitedb.DB) error {
+func MarkEmpty(ctx context.Context, hub sqldb.DB) error {
 	return mark(ctx, hub, actionEmpty, Options{})
 }
 
-func mark(ctx context.Context, hub *sqlitedb.DB, action string, o Options) error {
+func mark(ctx context.Context, hub sqldb.DB, action string, o Options) error {
 	detail, _ := json.Marshal(map[string]any{"seed": o.Seed, "days": o.Days, "sales_per_day": o.SalesPerDay})
-	return hub.Transact(ctx, func(tx *sql.Tx) error {
+	return hub.Transact(ctx, func(tx sqldb.Tx) error {
 		return auth.Audit(ctx, tx, time.Now(), "", action, string(detail), "demo")
 	})
 }
