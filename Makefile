@@ -22,7 +22,7 @@ test:
 # loopback port) and stops it, unless EKTAMALL_TEST_PG names a server
 # (postgres://user@host:port/db, a user who may CREATE DATABASE).
 PG_PKGS := ./hub/... ./migrations ./shared/sqldb/...
-PG_E2E  := TestAppsOverHTTP|TestReturnSameSaleLineTwiceReachesHubLedger|TestProductWithoutGSTRateRefused|TestHubNodes|TestMigrateDB
+PG_E2E  := TestAppsOverHTTP|TestReturnSameSaleLineTwiceReachesHubLedger|TestProductWithoutGSTRateRefused|TestHubNodes|TestMigrateDB|TestDemoOnPostgres|TestDemoHistory|TestGSTR1OverDemoHistory|TestHubToolsOnPostgres
 test-pg:
 	EKTAMALL_TEST_PG=$${EKTAMALL_TEST_PG:-temp} $(GO) test -race -count=1 -timeout 20m $(PG_PKGS)
 	EKTAMALL_TEST_PG=$${EKTAMALL_TEST_PG:-temp} $(GO) test -race -count=1 -timeout 20m -run '$(PG_E2E)' ./cmd/ektamall/...

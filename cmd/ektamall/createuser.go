@@ -17,11 +17,13 @@ import (
 	"ektamall/pos/mallapp"
 	"ektamall/shared/auth"
 	"ektamall/shared/errs"
+	"ektamall/shared/sqldb"
+	"ektamall/shared/sqlitedb"
 )
 
 type createUserOpts struct {
-	dir, username, role, zone, display *string
-	passwordStdin, reset               *bool
+	dir, db, username, role, zone, display *string
+	passwordStdin, reset                   *bool
 }
 
 func createUserFlags(fs *flag.FlagSet, process string) createUserOpts {
@@ -39,6 +41,9 @@ func createUserFlags(fs *flag.FlagSet, process string) createUserOpts {
 	}
 	if process == "mall" {
 		o.zone = fs.String("zone", "", "the State/UT zone of a zone_manager, e.g. UP")
+	} else {
+		o.db = hubDBFlag(fs)
+		fs.Lookup("dir").Usage = "the hub's data directory (required unless --db names PostgreSQL; created and migrated if new)"
 	}
 	return o
 }
@@ -53,8 +58,16 @@ func runCreateUser(ctx context.Context, process string, args []string, stdin io.
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *o.dir == "" || *o.username == "" || *o.role == "" {
+	if *o.username == "" || *o.role == "" {
 		return fmt.Errorf("--dir, --username and --role are required")
+	}
+	if process == "mall" && *o.dir == "" {
+		return fmt.Errorf("--dir, --username and --role are required")
+	}
+	if process == "hub" {
+		if err := hubBooksFlags(*o.dir, *o.db); err != nil {
+			return err
+		}
 	}
 	n := auth.NewUser{Username: *o.username, DisplayName: *o.display, Role: auth.Role(*o.role)}
 	if n.DisplayName == "" {
@@ -72,19 +85,34 @@ func runCreateUser(ctx context.Context, process string, args []string, stdin io.
 			return err
 		}
 	}
-	open, roles := mallapp.OpenDatabase, auth.MallRoles
-	if process == "hub" {
-		open, roles = hubapp.OpenDatabase, auth.HubRoles
-	}
 	// Migrating a new database logs a line per file; an operator creating a
 	// user needs only warnings.
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	db, fresh, err := open(ctx, *o.dir, log)
+	var (
+		db    sqldb.DB
+		fresh bool
+		err   error
+		roles = auth.MallRoles
+		where = *o.dir
+	)
+	if process == "hub" {
+		roles = auth.HubRoles
+		db, fresh, err = hubapp.OpenBooks(ctx, *o.db, *o.dir, log)
+		if *o.db != "" {
+			where = "the hub's PostgreSQL database"
+		}
+	} else {
+		var lite *sqlitedb.DB
+		lite, fresh, err = mallapp.OpenDatabase(ctx, *o.dir, log)
+		if err == nil {
+			db = sqldb.FromSQLite(lite)
+		}
+	}
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	created, err := auth.NewStore(db, auth.Policy{}).Provision(ctx, roles, n, *o.reset)
+	created, err := auth.NewStoreOn(db, auth.Policy{}).Provision(ctx, roles, n, *o.reset)
 	if err != nil {
 		if errs.CodeOf(err) != errs.Internal { // a refusal: say it plainly
 			return errors.New(errs.Public(err).Message)
@@ -95,7 +123,7 @@ func runCreateUser(ctx context.Context, process string, args []string, stdin io.
 	if created {
 		what = "created"
 	}
-	fmt.Fprintf(stdout, "%s %s %q in %s", what, n.Role, n.Username, *o.dir)
+	fmt.Fprintf(stdout, "%s %s %q in %s", what, n.Role, n.Username, where)
 	switch {
 	case fresh && process == "mall":
 		fmt.Fprint(stdout, " (a new database: the mall's --id, --state, --name and --gstin are recorded on its first start)")

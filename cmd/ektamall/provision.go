@@ -11,10 +11,18 @@ import (
 
 	hubapp "ektamall/hub/app"
 	"ektamall/hub/ingest"
+	"ektamall/shared/sqldb"
 )
 
-func provisionFlags(fs *flag.FlagSet) (dir, id, state, name, gstin, out *string, rotate *bool) {
-	dir = fs.String("dir", "", "the hub's data directory (required)")
+// hubDBFlag is a hub tool's --db: the hub's books as the hub's own --db
+// names them.
+func hubDBFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", "", "the hub's books: empty for the SQLite file hub.db in --dir, or the hub's PostgreSQL URL (postgres://...)")
+}
+
+func provisionFlags(fs *flag.FlagSet) (dir, db, id, state, name, gstin, out *string, rotate *bool) {
+	dir = fs.String("dir", "", "the hub's data directory (required unless --db names PostgreSQL)")
+	db = hubDBFlag(fs)
 	id = fs.String("id", "", "mall id: 2-8 of A-Z and 0-9, e.g. LKO1 (required)")
 	state = fs.String("state", "", "State/UT code of the mall, e.g. UP (required)")
 	name = fs.String("name", "", "mall name (default: PM Ekta Mall <id>)")
@@ -28,18 +36,18 @@ func provisionFlags(fs *flag.FlagSet) (dir, id, state, name, gstin, out *string,
 // the hub and writes the creds file the mall needs (--creds).
 func runProvisionMall(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
 	fs := flagSet("hub provision-mall", os.Stderr)
-	dir, id, state, name, gstin, out, rotate := provisionFlags(fs)
+	dir, db, id, state, name, gstin, out, rotate := provisionFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *dir == "" {
-		return fmt.Errorf("--dir is required")
+	if err := hubBooksFlags(*dir, *db); err != nil {
+		return err
 	}
 	path := filepath.Join(*out, *id+".creds")
 	if _, err := os.Stat(path); err == nil && !*rotate {
 		return fmt.Errorf("%s exists; pass --rotate to replace the mall's key", path)
 	}
-	creds, err := hubapp.ProvisionMallInDir(ctx, *dir, ingest.MallInfo{ID: *id, State: *state, Name: *name, GSTIN: *gstin}, *rotate, log)
+	creds, err := hubapp.ProvisionMallIn(ctx, *db, *dir, ingest.MallInfo{ID: *id, State: *state, Name: *name, GSTIN: *gstin}, *rotate, log)
 	if err != nil {
 		return err
 	}
@@ -56,6 +64,18 @@ func runProvisionMall(ctx context.Context, args []string, stdout io.Writer, log 
 	fmt.Fprintf(stdout, "mall %s provisioned; credentials in %s (keep it secret)\n"+
 		"run it with: ektamall mall --dir DIR --id %s --state %s --hub nats-leaf://HUB:7422 --creds %s\n",
 		*id, path, *id, *state, path)
+	return nil
+}
+
+// hubBooksFlags checks a hub tool's --dir and --db: one of them names the
+// hub's books.
+func hubBooksFlags(dir, db string) error {
+	switch {
+	case db != "" && !sqldb.IsPostgresURL(db):
+		return fmt.Errorf("--db: %q must be empty (SQLite in --dir) or a postgres:// URL", db)
+	case dir == "" && db == "":
+		return fmt.Errorf("--dir (a SQLite hub) or --db (a PostgreSQL hub) is required")
+	}
 	return nil
 }
 

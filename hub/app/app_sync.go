@@ -5,17 +5,12 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"log/slog"
 	"os"
-	"path/filepath"
 	"time"
 
 	"ektamall/hub/api"
 	"ektamall/hub/ingest"
-	"ektamall/migrations"
 	"ektamall/shared/natsx"
-	"ektamall/shared/sqldb"
-	"ektamall/shared/sqlitedb"
 )
 
 // hubSync is the sync state the hub keeps between start and stop.
@@ -103,30 +98,4 @@ func (c *Config) leafTLS() (*tls.Config, error) {
 		t.ClientCAs, t.ClientAuth = pool, tls.RequireAndVerifyClientCert
 	}
 	return t, nil
-}
-
-// ProvisionMallInDir provisions a mall in the hub's data directory without
-// starting the hub (the command 'ektamall hub provision-mall'). A running
-// hub on the same directory picks the new key up within seconds.
-func ProvisionMallInDir(ctx context.Context, dir string, m ingest.MallInfo, rotate bool, log *slog.Logger) ([]byte, error) {
-	if _, err := os.Stat(dir); err != nil {
-		return nil, fmt.Errorf("--dir %s: %w", dir, err)
-	}
-	db, err := sqlitedb.Open(ctx, filepath.Join(dir, "hub.db"), sqlitedb.Options{})
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	if _, err := migrations.Apply(ctx, db.W, migrations.Hub, log); err != nil {
-		return nil, err
-	}
-	h := &Hub{Store: sqldb.FromSQLite(db)}
-	if err := h.seedCatalog(ctx); err != nil { // the malls table refers to the states
-		return nil, err
-	}
-	seed, err := ingest.Provision(ctx, h.Store, m, rotate, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	return ingest.CredsFile(m.ID, seed), nil
 }
