@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -93,7 +94,7 @@ func TestGSTR1OverDemoHistory(t *testing.T) {
 		t.Errorf("LKO1's transfers: %v", kinds)
 	}
 	var vnsState string
-	d.hub.DB.R.QueryRow(`SELECT state FROM malls WHERE id = 'VNS1'`).Scan(&vnsState)
+	d.hub.Store.Reader().QueryRowContext(context.Background(), `SELECT state FROM malls WHERE id = 'VNS1'`).Scan(&vnsState)
 	if vnsState != "UP" {
 		t.Errorf("VNS1 at the hub: state %q, want UP", vnsState)
 	}
