@@ -48,11 +48,17 @@ type demoUser struct {
 	Zone     string `json:"zone,omitempty"`
 	// ProducerID binds a producer's login at the hub to its producer.
 	ProducerID string `json:"producer_id,omitempty"`
+	// District binds a district officer's login at the hub to its district.
+	District string `json:"district,omitempty"`
 }
 
 // demoProducer is the producer whose login the demo prints: Lucknow's
 // chikankari cooperative, sold at both malls in the demo's history.
 const demoProducer = "PR-UP-LUCKNOW-01"
+
+// demoDistrict is the demo district officer's district (the demo
+// producer's).
+const demoDistrict = "UP-LUCKNOW"
 
 type demoMallInfo struct {
 	ID      string `json:"id"`
@@ -118,6 +124,7 @@ func demoUsers() []demoUser {
 		{Username: "finance", Role: string(auth.Finance)},
 		{Username: "hubadmin", Role: string(auth.HubAdmin)},
 		{Username: "producer.lucknow", Role: string(auth.Producer), ProducerID: demoProducer},
+		{Username: "district.lucknow", Role: string(auth.DistrictOfficer), District: demoDistrict},
 	}
 	for _, m := range demoMalls {
 		p := strings.ToLower(m.ID)
@@ -335,6 +342,9 @@ func (d *demo) seedUsers(ctx context.Context, path string) ([]demoUser, error) {
 			}
 			if u.ProducerID != "" {
 				return d.hub.Producer.CreateLogin(ctx, tx, u.ProducerID, u.Username, u.Password)
+			}
+			if u.District != "" {
+				return d.hub.Producer.CreateOfficerLogin(ctx, tx, u.Username, u.Password, u.District)
 			}
 			_, err := store.CreateUser(ctx, tx, u.Username, u.Password, u.Username, auth.Role(u.Role), u.Zone)
 			return err

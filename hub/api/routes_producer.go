@@ -14,8 +14,8 @@ import (
 
 // registerProducer adds the producer's own endpoints under
 // /api/v1/producer (role producer; every read is of the login's own
-// producer, never of one named in the request), finance's
-// POST /api/v1/producers/{id}/login, and the public
+// producer, never of one named in the request), finance's and district
+// officers' POST /api/v1/producers/{id}/login, and the public
 // POST /api/v1/auth/setup that spends a one-time code.
 func (s *Server) registerProducer(r *gin.Engine, fin *gin.RouterGroup) {
 	if s.d.Producer == nil {
@@ -23,7 +23,8 @@ func (s *Server) registerProducer(r *gin.Engine, fin *gin.RouterGroup) {
 	}
 	r.POST("/api/v1/auth/setup", httpx.Limit(httpx.MaxLoginBody), s.setupPassword)
 	r.GET("/trace/:token", s.tracePage)
-	fin.POST("/producers/:id/login", httpx.RequireRole(auth.Finance), s.issueProducerLogin)
+	// Finance, or the producer's own district officer (the service checks the district).
+	r.POST("/api/v1/producers/:id/login", httpx.RequireAuth(s.d.Auth), httpx.RequireRole(auth.Finance, auth.DistrictOfficer), s.issueProducerLogin)
 	g := r.Group("/api/v1/producer", httpx.RequireAuth(s.d.Auth), httpx.RequireRole(auth.Producer), s.producerOf)
 	g.GET("/me", func(c *gin.Context) { c.JSON(http.StatusOK, profile(c)) })
 	g.GET("/stock", s.producerStock)
@@ -38,6 +39,7 @@ func (s *Server) registerProducer(r *gin.Engine, fin *gin.RouterGroup) {
 	fin.GET("/commission-invoices", s.commissionDocs(false))
 	fin.GET("/commission-invoices/:id", s.commissionDoc(false))
 	g.PUT("/consent", s.setProducerConsent)
+	s.registerDistrict(r, fin)
 }
 
 const keyProfile = "producer.profile"

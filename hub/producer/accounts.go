@@ -20,7 +20,7 @@ import (
 const SetupTTL = 7 * 24 * time.Hour
 
 // Setup is a producer login with a fresh one-time code: finance (or the
-// district) hands the code or its link to the producer, who chooses a
+// district officer) hands the code or its link to the producer, who chooses a
 // password with it. The code is shown once; the hub keeps its hash.
 type Setup struct {
 	Username   string    `json:"username"`
@@ -35,19 +35,22 @@ type Setup struct {
 // used nobody knows the login's password: it is random and never shown.
 // username "" means the producer id in lower case.
 func (s *Service) IssueLogin(ctx context.Context, by auth.User, producerID, username, requestID string) (Setup, error) {
-	if by.Role != auth.Finance {
-		return Setup{}, errs.E(errs.Forbidden, "only finance creates producer logins")
+	if by.Role != auth.Finance && by.Role != auth.DistrictOfficer {
+		return Setup{}, errs.E(errs.Forbidden, "only finance or the producer's district officer creates producer logins")
 	}
 	out := Setup{ProducerID: producerID, Code: auth.GeneratePassword()}
 	now := s.now().UTC()
 	out.ExpiresAt = now.Add(SetupTTL)
 	err := s.db.Transact(ctx, func(tx sqldb.Tx) error {
-		var name string
-		err := tx.QueryRowContext(ctx, `SELECT name FROM producers WHERE id = ?`, producerID).Scan(&name)
+		var name, district string
+		err := tx.QueryRowContext(ctx, `SELECT name, district_id FROM producers WHERE id = ?`, producerID).Scan(&name, &district)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.E(errs.NotFound, "no producer %q", producerID)
 		}
 		if err != nil {
+			return err
+		}
+		if err := mayIssueLogin(ctx, tx, by, producerID, district); err != nil {
 			return err
 		}
 		var uid string

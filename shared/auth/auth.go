@@ -38,6 +38,9 @@ const (
 	Finance     Role = "finance" // hub
 	HubAdmin    Role = "hub_admin"
 	Producer    Role = "producer" // hub: a district producer, sees only its own data (hub/producer)
+	// DistrictOfficer (hub) is bound to one district: creates its
+	// producers' logins and reads their views (hub/producer).
+	DistrictOfficer Role = "district_officer"
 )
 
 // User is an authenticated person.

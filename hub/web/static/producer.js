@@ -1,6 +1,8 @@
 // The producer's screen: their sales, stock by mall, payouts and
 // statements, in English, Hindi or Kannada, made for a phone. Every string
-// a person reads comes from the translation files (prod.* keys).
+// a person reads comes from the translation files (prod.* keys). A district
+// officer logs in here too: they pick a producer of their district, see
+// that producer's views read-only, and issue producers' login codes.
 import { $, $$, el, api, session, whenLoggedOut, loginForm, logout, showError, clearErrors, paise, inr, when } from './common.js';
 import { t, lang, setLang, nextLang, onLang, fromLogin, explain, applyI18n, has, NAMES } from './i18n.js';
 
@@ -31,6 +33,8 @@ function show(view) {
 }
 
 let current = 'sales';
+// base is where the producer's views are read: their own, or, for a district officer, the chosen producer's.
+let base = '/api/v1/producer';
 const loaders = { sales: loadSales, stock: loadStock, payouts: loadPayouts, statement: loadStatement };
 for (const t of $$('[role=tab]')) {
   t.addEventListener('click', () => select(t.id.slice(4)));
@@ -49,14 +53,47 @@ function fail(e) { const box = $('#me'); box.textContent = words.explain(e); }
 
 async function start() {
   show('app');
-  const me = await api('GET', '/api/v1/producer/me');
+  if (session.user.role === 'district_officer') { await startOfficer(); return; }
+  $('#district').hidden = true;
+  base = '/api/v1/producer';
+  const me = await api('GET', base + '/me');
   $('#who').textContent = me.username;
   $('#me').textContent = `${me.name} · ${me.district_name}, ${me.state_name}`;
   select(current);
 }
 
+// A district officer: their district's producers to choose from.
+async function startOfficer() {
+  const d = await api('GET', '/api/v1/district');
+  $('#who').textContent = d.district.username;
+  $('#district').hidden = false;
+  $('#district-name').textContent = `${d.district.district_name}, ${d.district.state_name}`;
+  const pick = $('#pick-producer');
+  pick.replaceChildren(...d.producers.map((p) => el('option', { value: p.producer_id }, `${p.name} (${p.username || t('prod.noLogin')})`)));
+  $('#code-out').hidden = true;
+  if (d.producers.length) await viewProducer(pick.value);
+}
+
+async function viewProducer(id) {
+  base = '/api/v1/district/producers/' + encodeURIComponent(id);
+  const p = await api('GET', base);
+  $('#me').textContent = `${p.name} · ${p.district_name}, ${p.state_name} · ${t('prod.readOnly')}`;
+  select(current);
+}
+
+$('#pick-producer').addEventListener('change', (ev) => { $('#code-out').hidden = true; viewProducer(ev.target.value).catch(fail); });
+$('#issue-code').addEventListener('click', async () => {
+  const id = $('#pick-producer').value;
+  if (!id) return;
+  try {
+    const r = await api('POST', '/api/v1/producers/' + encodeURIComponent(id) + '/login');
+    $('#code-out').textContent = t('prod.codeIssued', r.username, r.code);
+    $('#code-out').hidden = false;
+  } catch (e) { fail(e); }
+});
+
 async function loadSales() {
-  const ls = await api('GET', '/api/v1/producer/sales');
+  const ls = await api('GET', base + '/sales');
   let sold = 0, back = 0, share = 0;
   for (const l of ls) {
     if (l.voided) continue;
@@ -75,21 +112,21 @@ async function loadSales() {
 }
 
 async function loadStock() {
-  const ps = await api('GET', '/api/v1/producer/stock');
+  const ps = await api('GET', base + '/stock');
   $('#stock-list').replaceChildren(...ps.map((p) => el('li', {},
     el('div', { class: 'top' }, el('span', {}, p.name), el('span', {}, rs(p.mrp))),
     el('div', { class: 'row' }, el('span', {}, p.sku), el('span', {}, p.gi ? 'GI' : '')),
     ...(p.malls.length ? p.malls.map((m) => row(m.mall,
       `${t('prod.shelf')} ${m.shelf} · ${t('prod.backroom')} ${m.backroom} · ${t('prod.transit')} ${m.in_transit} · ${t('prod.damaged')} ${m.damaged}`))
       : [el('div', { class: 'row' }, t('prod.noStock'))]))));
-  const ms = await api('GET', '/api/v1/producer/moves');
+  const ms = await api('GET', base + '/moves');
   $('#move-list').replaceChildren(...ms.slice(0, 200).map((m) => el('li', { class: m.kind === 'damage' || m.kind === 'producer_return' ? 'ret' : '' },
     el('div', { class: 'top' }, el('span', {}, `${t('prod.move.' + m.kind)} · ${m.mall}`), el('span', {}, `${t('prod.qty')} ${m.qty}`)),
     row(m.item, when(m.at)), m.note ? el('div', { class: 'row' }, m.note) : null)));
 }
 
 async function loadPayouts() {
-  const ps = await api('GET', '/api/v1/producer/payouts');
+  const ps = await api('GET', base + '/payouts');
   $('#payout-list').replaceChildren(...(ps.length ? ps.map((p) => el('li', { class: p.status },
     el('div', { class: 'top' }, el('span', {}, `${t('prod.run')} ${p.run_no} · ${p.reference}`), el('span', {}, rs(p.amount))),
     row((has('prod.' + p.status) ? t('prod.' + p.status) : p.status), p.utr ? `${t('prod.utr')} ${p.utr}` : ''),
@@ -97,11 +134,11 @@ async function loadPayouts() {
     row(t('prod.gross'), rs(p.gross)), row(t('prod.tax'), '−' + rs(p.tax)), row(t('prod.commission'), '−' + rs(p.commission)),
     row(t('prod.commGST'), '−' + rs(p.commission_gst)), row(t('prod.returnsTaken'), rs(p.returns_net)),
     row(t('prod.broughtForward'), rs(p.brought_forward)))) : [el('li', {}, t('prod.noPayouts'))]));
-  const docs = await api('GET', '/api/v1/producer/invoices');
+  const docs = await api('GET', base + '/invoices');
   $('#doc-list').replaceChildren(...docs.map((d) => el('li', {},
     el('div', { class: 'top' }, el('span', {}, `${d.kind === 'tax_invoice' ? t('prod.taxInvoice') : t('prod.statement')} ${d.number}`), el('span', {}, rs(d.total))),
     row(`${d.mall} · ${t('prod.run')} ${d.run_no}`, day(d.issued_at)),
-    el('button', { type: 'button', onclick: () => openPage('/api/v1/producer/invoices/' + encodeURIComponent(d.id) + '?format=html').catch(fail) }, t('prod.open')))));
+    el('button', { type: 'button', onclick: () => openPage(base + '/invoices/' + encodeURIComponent(d.id) + '?format=html').catch(fail) }, t('prod.open')))));
 }
 
 // A link cannot carry the bearer token, so a printable page is fetched and opened from a blob.
@@ -118,7 +155,7 @@ function stPeriod() {
 }
 
 async function loadStatement() {
-  const st = await api('GET', '/api/v1/producer/statement?' + stPeriod());
+  const st = await api('GET', base + '/statement?' + stPeriod());
   $('#st-sum').replaceChildren(el('div', {}, t('prod.opening'), el('b', {}, rs(st.opening_balance))),
     el('div', {}, t('prod.credits'), el('b', {}, rs(st.credits))), el('div', {}, t('prod.debits'), el('b', {}, rs(st.debits))),
     el('div', {}, t('prod.closing'), el('b', { id: 'st-closing' }, rs(st.closing_balance))));
@@ -131,12 +168,12 @@ async function loadStatement() {
 $('#st-form').addEventListener('submit', (ev) => { ev.preventDefault(); loadStatement().catch(fail); });
 // A link cannot carry the bearer token, so both are fetched and handed over.
 $('#st-csv').addEventListener('click', async () => {
-  const text = await api('GET', '/api/v1/producer/statement?' + stPeriod(), null, { accept: 'text/csv', raw: true });
+  const text = await api('GET', base + '/statement?' + stPeriod(), null, { accept: 'text/csv', raw: true });
   const a = el('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/csv' })), download: 'statement.csv' });
   document.body.append(a); a.click(); a.remove();
 });
 $('#st-print').addEventListener('click', async () => {
-  const html = await api('GET', '/api/v1/producer/statement?format=html&' + stPeriod(), null, { accept: 'text/html', raw: true });
+  const html = await api('GET', base + '/statement?format=html&' + stPeriod(), null, { accept: 'text/html', raw: true });
   window.open(URL.createObjectURL(new Blob([html], { type: 'text/html' })), '_blank');
 });
 
@@ -161,11 +198,11 @@ onLang(() => {
   translate();
   if (!$('#app-view').hidden) loaders[current]().catch(fail);
 });
-loginForm($('#login-form'), ['producer'], async (login) => { await fromLogin(login); translate(); start().catch(fail); }, words);
+loginForm($('#login-form'), ['producer', 'district_officer'], async (login) => { await fromLogin(login); translate(); start().catch(fail); }, words);
 whenLoggedOut(() => { session.clear(); show('login'); showError($('#login-pass'), t('prod.expired')); });
 $('#logout-btn').addEventListener('click', async () => { await logout(); show('login'); });
 
 translate();
 const setup = /setup=([^&]+)/.exec(location.hash);
 if (setup) { $('#setup-code').value = decodeURIComponent(setup[1]); history.replaceState(null, '', location.pathname); }
-if (session.user && session.user.role === 'producer') start().catch(fail); else show('login');
+if (session.user && ['producer', 'district_officer'].includes(session.user.role)) start().catch(fail); else show('login');
