@@ -1,5 +1,5 @@
 -- District officers (issue 20). (PostgreSQL twin of
--- migrations/hub/0025_district_officers.sql; PostgreSQL alters the role
+-- migrations/hub/0026_district_officers.sql; PostgreSQL alters the role
 -- CHECK in place where SQLite rebuilds the table.)
 
 -- +goose Up
