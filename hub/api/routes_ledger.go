@@ -52,6 +52,7 @@ func (s *Server) registerLedger(api *gin.RouterGroup) {
 	api.GET("/recon/shifts", s.shiftRecon)
 	api.POST("/recon/statements", fin, csv, s.importStatement)
 	api.GET("/recon/statements/:id/breaks", s.statementBreaks)
+	s.registerChannelSettlements(api, fin, csv)
 }
 
 func (s *Server) now() time.Time {

@@ -16,6 +16,8 @@
 //	                                      batch's summary entry (summary.go); zero after every ingest commit
 //	payouts:in_flight          liability  payouts sent to the bank, not yet confirmed
 //	bank:hub                   asset      the hub's bank account
+//	channel_fee:{channel}      income     an online channel's fee on the orders it settled (a contra-income: debit balance)
+//	channel_fee_gst:{channel}  asset      GST the channel charged on its fee, claimable as input tax credit
 //
 // Rules: every entry balances (Σ debits = Σ credits); entries and postings
 // are never updated or deleted (triggers refuse it), a correction is a new
@@ -54,6 +56,8 @@ func ProducerAccount(producer string) string     { return "producer:" + producer
 func CommissionAccount(mall string) string       { return "commission:" + mall }
 func RoundOffAccount(mall string) string         { return "roundoff:" + mall }
 func ITCAccount(mall, head string) string        { return "itc:" + mall + ":" + head }
+func ChannelFeeAccount(channel string) string    { return "channel_fee:" + channel }
+func ChannelFeeGSTAccount(channel string) string { return "channel_fee_gst:" + channel }
 
 const (
 	PayoutsInFlight = "payouts:in_flight"
@@ -64,11 +68,11 @@ const (
 func classOf(account string) (typ, class string, err error) {
 	typ, _, _ = strings.Cut(account, ":")
 	switch typ {
-	case "clearing", "bank", "itc":
+	case "clearing", "bank", "itc", "channel_fee_gst":
 		return typ, "asset", nil
 	case "gst", "gst_commission", "producer", "payouts", "unposted":
 		return typ, "liability", nil
-	case "commission", "roundoff":
+	case "commission", "roundoff", "channel_fee":
 		return typ, "income", nil
 	}
 	return "", "", fmt.Errorf("ledger: unknown account type %q", account)

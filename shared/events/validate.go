@@ -12,7 +12,9 @@ import (
 // not take back more than the hub booked) are the receiver's.
 
 // validMethod: the ways a customer pays or is refunded.
-func validMethod(m string) bool { return m == "cash" || m == "upi" || m == "card" }
+// "channel" is an online order's invoice, paid through the channel (its
+// ref is the channel's order id).
+func validMethod(m string) bool { return m == "cash" || m == "upi" || m == "card" || m == "channel" }
 
 // roundOffLimit bounds an invoice's round-off line, in paise (±99.99).
 const roundOffLimit = 9999
