@@ -102,6 +102,8 @@ type Service struct {
 	auth *auth.Store
 	cfg  Config
 	mall Mall
+
+	catalog catalogCache // products and tax bands (catalogcache.go)
 }
 
 // Actor is who asks, and the request id the audit log records.

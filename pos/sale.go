@@ -9,10 +9,8 @@ import (
 	"unicode"
 
 	"ektamall/inventory"
-	"ektamall/shared/catalogdb"
 	"ektamall/shared/errs"
 	"ektamall/shared/events"
-	"ektamall/shared/gst"
 	"ektamall/shared/idem"
 	"ektamall/shared/ids"
 	"ektamall/shared/invoice"
@@ -150,21 +148,20 @@ func (s *Service) prepareSale(ctx context.Context, a Actor, req SaleRequest) (*p
 	if p.supply, err = s.planSupply(req); err != nil {
 		return nil, err
 	}
-	products, err := lookupProducts(ctx, s.db.R, codes)
+	pr, err := s.pricingFor(ctx, codes)
 	if err != nil {
 		return nil, err
 	}
 	limit := s.cfg.DiscountLimitBP[a.User.Role]
 	cashierLimit := s.cfg.DiscountLimitBP["cashier"]
-	bands := map[string]gst.Bands{}
 	for i, l := range req.Lines {
-		prod, ok := products[l.SKU]
+		prod, ok := pr.products[l.SKU]
 		if !ok {
 			return nil, errs.Field(fmt.Sprintf("lines[%d].sku", i), "unknown SKU or barcode %q", l.SKU)
 		}
 		tc := TaxContext{UT: s.mall.UTGST, Inter: p.supply.inter}
 		if !prod.FlatRate {
-			if tc.Bands, err = s.bandsFor(ctx, bands, prod.HSN); err != nil {
+			if tc.Bands, err = pr.bands(prod.HSN); err != nil {
 				return nil, err
 			}
 		}
@@ -200,20 +197,6 @@ func (s *Service) prepareSale(ctx context.Context, a Actor, req SaleRequest) (*p
 			p.overLimit[0], moneyBP(limit))
 	}
 	return p, nil
-}
-
-// bandsFor returns the price bands of an HSN code (nil when its rate does
-// not depend on the price), looked up once per code in a sale.
-func (s *Service) bandsFor(ctx context.Context, seen map[string]gst.Bands, hsn string) (gst.Bands, error) {
-	if b, ok := seen[hsn]; ok {
-		return b, nil
-	}
-	b, _, err := catalogdb.BandsFor(ctx, s.db.R, hsn)
-	if err != nil {
-		return nil, err
-	}
-	seen[hsn] = b
-	return b, nil
 }
 
 func moneyBP(bp int64) string {

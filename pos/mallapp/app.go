@@ -68,6 +68,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Mall, err error
 		return nil, err
 	}
 	m.Auth = auth.NewStore(m.DB, auth.Policy{BcryptCost: cfg.PasswordCost})
+	m.Auth.CacheSessions()
 	ncfg := natsx.Config{
 		Name: "mall-" + cfg.ID, Domain: "mall-" + cfg.ID, JetStream: true, SyncAlways: true,
 		StoreDir: filepath.Join(cfg.Dir, "nats"), Host: "127.0.0.1", Port: cfg.NATSPort, Logger: m.log.With("component", "nats"),

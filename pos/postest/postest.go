@@ -86,6 +86,7 @@ func OpenWith(t testing.TB, path string, o sqlitedb.Options, state string, cfg p
 		t.Fatal(err)
 	}
 	store := auth.NewStore(db, auth.Policy{BcryptCost: bcrypt.MinCost})
+	store.CacheSessions() // as the mall runs
 	m := &Mall{Path: path, DB: db, Auth: store, Users: map[string]auth.User{}}
 	var n int
 	if err := db.R.QueryRowContext(ctx, `SELECT count(*) FROM mall`).Scan(&n); err != nil {

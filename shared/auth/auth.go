@@ -87,6 +87,8 @@ type Store struct {
 	// dummy is a hash compared against when the user does not exist, so a
 	// wrong username costs as much time as a wrong password.
 	dummy []byte
+	// sessions, when set, caches live sessions (sessioncache.go).
+	sessions *sessionCache
 }
 
 // NewStore returns a Store over a mall's (or a tool's) SQLite database.
@@ -235,6 +237,16 @@ func (s *Store) Authenticate(ctx context.Context, token string) (User, error) {
 	if !ok {
 		return User{}, errs.E(errs.Unauthorized, "invalid token")
 	}
+	if s.sessions != nil {
+		return s.sessions.authenticate(ctx, s, th)
+	}
+	u, _, err := s.lookup(ctx, th)
+	return u, err
+}
+
+// lookup reads the session of token hash th and returns its user if it is
+// live, and until when.
+func (s *Store) lookup(ctx context.Context, th []byte) (User, time.Time, error) {
 	var (
 		u       User
 		zone    sql.NullString
@@ -246,21 +258,23 @@ func (s *Store) Authenticate(ctx context.Context, token string) (User, error) {
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, th).
 		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &zone, &exp, &revoked, &off)
 	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, errs.E(errs.Unauthorized, "invalid token")
+		return User{}, time.Time{}, errs.E(errs.Unauthorized, "invalid token")
 	}
 	if err != nil {
-		return User{}, fmt.Errorf("authenticate: %w", err)
+		return User{}, time.Time{}, fmt.Errorf("authenticate: %w", err)
 	}
 	until, err := time.Parse(time.RFC3339Nano, exp)
 	if off.Valid { // deactivation revokes sessions too; this is belt and braces
-		return User{}, errDeactivated
+		return User{}, time.Time{}, errDeactivated
 	}
 	if err != nil || revoked.Valid || !s.now().Before(until) {
-		return User{}, errs.E(errs.Unauthorized, "session expired or logged out; log in again")
+		return User{}, time.Time{}, errExpired
 	}
 	u.Zone = zone.String
-	return u, nil
+	return u, until, nil
 }
+
+var errExpired = errs.E(errs.Unauthorized, "session expired or logged out; log in again")
 
 // Logout revokes a token.
 func (s *Store) Logout(ctx context.Context, token, requestID string) error {
