@@ -109,6 +109,18 @@ func (s *Service) relayOnce(ctx context.Context) (int, error) {
 		// so this is a broken database, not something to skip over.
 		return 0, fmt.Errorf("relay: outbox jumps from %d to %d", relayed, batch[0].seq)
 	}
+	if len(batch) >= minAtomic && len(batch) <= maxAtomic && s.atomic.Load() {
+		// One flush for the window (batchpub.go); on any refusal nothing
+		// of it was stored and it goes one by one below.
+		err := s.publishAtomic(ctx, batch, gen)
+		if err == nil {
+			return s.storeRelayed(ctx, relayed, batch[len(batch)-1].seq, gen, nil)
+		}
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		s.log.Debug("relay: batch not committed; publishing one by one", "from_seq", batch[0].seq, "err", err)
+	}
 	futures := make([]jetstream.PubAckFuture, 0, len(batch))
 	for _, r := range batch {
 		m := nats.NewMsg(syncwire.EventSubject(s.cfg.MallID, r.typ))
@@ -135,6 +147,12 @@ func (s *Service) relayOnce(ctx context.Context) (int, error) {
 			return 0, ctx.Err()
 		}
 	}
+	return s.storeRelayed(ctx, relayed, done, gen, pubErr)
+}
+
+// storeRelayed advances relayed_seq from relayed to done (when it moved)
+// and returns how many events that covers, with pubErr.
+func (s *Service) storeRelayed(ctx context.Context, relayed, done, gen int64, pubErr error) (int, error) {
 	if done > relayed {
 		err := s.cfg.DB.Transact(ctx, func(tx *sql.Tx) error {
 			// The guard keeps a stale window from undoing a re-send.
@@ -146,10 +164,7 @@ func (s *Service) relayOnce(ctx context.Context) (int, error) {
 			return 0, fmt.Errorf("relay: store relayed_seq: %w", err)
 		}
 	}
-	if pubErr != nil {
-		return int(done - relayed), pubErr
-	}
-	return int(done - relayed), nil
+	return int(done - relayed), pubErr
 }
 
 // onWatermark runs on the NATS callback goroutine; the relay loop does the work.

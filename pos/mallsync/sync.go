@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -107,6 +108,9 @@ type Service struct {
 
 	reports chan syncwire.Watermark
 	wake    chan struct{}
+
+	// atomic is whether EVENTS takes atomic batches (batchpub.go).
+	atomic atomic.Bool
 
 	mu         sync.Mutex
 	lastReport time.Time
@@ -209,10 +213,13 @@ func (s *Service) setupStreams(ctx context.Context) error {
 		MaxBytes:    bytesLimit(s.cfg.EventsMaxBytes),
 		Discard:     jetstream.DiscardNew, // a full disk stops the relay; rows wait in SQLite
 		Duplicates:  min(24*time.Hour, s.cfg.EventsMaxAge),
+		// Windows of the relay go in as atomic batches (batchpub.go).
+		AllowAtomicPublish: true,
 	})
 	if err != nil {
 		return fmt.Errorf("sync: stream %s: %w", syncwire.EventsStream, err)
 	}
+	s.atomic.Store(true)
 	_, err = s.js.CreateOrUpdatePushConsumer(ctx, syncwire.EventsStream, jetstream.ConsumerConfig{
 		Durable:        syncwire.UplinkConsumer,
 		Description:    "the hub's mirror MALL_" + id + " pulls through this consumer",
