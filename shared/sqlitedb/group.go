@@ -209,6 +209,7 @@ func (db *DB) tryBatch(batch []*groupReq) (ok []bool, err error) {
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit: %w", err)
 	}
+	db.ckpt.wrote()
 	return ok, nil
 }
 

@@ -26,7 +26,8 @@ type DB struct {
 	W    *sql.DB // the writer: every transaction goes through Transact
 	R    *sql.DB // readers: queries outside transactions
 
-	group grouper // TransactGrouped's committer (group.go)
+	group grouper       // TransactGrouped's committer (group.go)
+	ckpt  *checkpointer // moves the WAL into the database file (checkpoint.go)
 }
 
 // Options tune Open.
@@ -42,12 +43,13 @@ type Options struct {
 // DSN parameter can: temp_store MEMORY keeps savepoints' sub-journals in
 // memory. By default one spills to a temporary file past 64 KiB, which
 // cost each grouped checkout or hub event under a savepoint tens of write
-// calls.
+// calls. wal_autocheckpoint 0: the writer never checkpoints inside a
+// commit; the background checkpointer does (checkpoint.go).
 const writerDriver = "sqlite3_writer"
 
 func init() {
 	sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := c.Exec(`PRAGMA temp_store = MEMORY`, nil)
+		_, err := c.Exec(`PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0`, nil)
 		return err
 	}})
 }
@@ -102,7 +104,17 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 	}
 	r.SetMaxOpenConns(o.Readers)
 	r.SetMaxIdleConns(o.Readers)
-	return &DB{Path: path, W: w, R: r}, nil
+	q.Del("_query_only")
+	c, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	c.SetMaxOpenConns(1)
+	c.SetMaxIdleConns(1)
+	c.SetConnMaxLifetime(0)
+	return &DB{Path: path, W: w, R: r, ckpt: startCheckpointer(c)}, nil
 }
 
 // Reader is the read-only pool (hub.Store).
@@ -114,7 +126,7 @@ func (db *DB) Writer() *sql.DB { return db.W }
 // Close closes both pools.
 func (db *DB) Close() error {
 	db.group.close()
-	return errors.Join(db.R.Close(), db.W.Close())
+	return errors.Join(db.ckpt.close(), db.R.Close(), db.W.Close())
 }
 
 // Transact runs fn in one write transaction: it commits if fn returns nil
@@ -136,7 +148,9 @@ func (db *DB) Transact(ctx context.Context, fn func(tx *sql.Tx) error) (err erro
 		}
 		if cerr := tx.Commit(); cerr != nil {
 			err = Classify(fmt.Errorf("commit: %w", cerr))
+			return
 		}
+		db.ckpt.wrote()
 	}()
 	return fn(tx)
 }
