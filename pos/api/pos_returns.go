@@ -42,9 +42,14 @@ func (s *Server) getReturn(c *gin.Context) {
 	c.JSON(http.StatusOK, r)
 }
 
-// GET /api/v1/returns/{id}/receipt?format=text|html → the credit note.
+// GET /api/v1/returns/{id}/receipt?format=text|html&lang= → the credit note.
 func (s *Server) returnReceipt(c *gin.Context) {
 	f, err := receiptFormat(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	lang, err := s.receiptLang(c)
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -59,7 +64,7 @@ func (s *Server) returnReceipt(c *gin.Context) {
 		c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(receipt.CreditNoteText(svc.Mall(), r)))
 		return
 	}
-	b, err := receipt.CreditNoteHTML(svc.Mall(), r)
+	b, err := receipt.CreditNoteHTML(svc.Mall(), r, lang)
 	if err != nil {
 		httpx.Fail(c, err)
 		return

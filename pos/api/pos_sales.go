@@ -11,6 +11,7 @@ import (
 	"ektamall/shared/errs"
 	"ektamall/shared/httpx"
 	"ektamall/shared/idem"
+	"ektamall/shared/webui"
 )
 
 // POST /api/v1/sales (Idempotency-Key required) → 201 invoice; the same
@@ -95,9 +96,31 @@ func receiptFormat(c *gin.Context) (string, error) {
 	return "", httpx.BadQuery("format", "format must be text or html")
 }
 
-// GET /api/v1/sales/{id}/receipt?format=text|html → the tax invoice.
+// receiptLang is the language of a printable receipt: ?lang= (one the
+// mall offers), else the user's chosen language, else English. The
+// 42-column text is always English (see receipt.InvoiceText).
+func (s *Server) receiptLang(c *gin.Context) (string, error) {
+	offered := webui.Languages(s.d.State)
+	if l := c.Query("lang"); l != "" {
+		if !webui.ValidLang(l, offered) {
+			return "", httpx.BadQuery("lang", "lang must be one of "+strings.Join(offered, ", "))
+		}
+		return l, nil
+	}
+	if l := httpx.User(c).Lang; webui.ValidLang(l, offered) {
+		return l, nil
+	}
+	return "en", nil
+}
+
+// GET /api/v1/sales/{id}/receipt?format=text|html&lang= → the tax invoice.
 func (s *Server) saleReceipt(c *gin.Context) {
 	f, err := receiptFormat(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	lang, err := s.receiptLang(c)
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -112,7 +135,7 @@ func (s *Server) saleReceipt(c *gin.Context) {
 		c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(receipt.InvoiceText(svc.Mall(), sale)))
 		return
 	}
-	b, err := receipt.InvoiceHTML(svc.Mall(), sale)
+	b, err := receipt.InvoiceHTML(svc.Mall(), sale, lang)
 	if err != nil {
 		httpx.Fail(c, err)
 		return

@@ -15,7 +15,7 @@ type einv struct {
 	Cancel              string        // the IRN is being cancelled (a void within 24 hours)
 }
 
-func einvOf(r *pos.IRN) *einv {
+func einvOf(w words, r *pos.IRN) *einv {
 	if r == nil {
 		return nil
 	}
@@ -24,7 +24,7 @@ func einvOf(r *pos.IRN) *einv {
 		e.QR = template.HTML(svg) // our own SVG of the portal's text, no markup from outside
 	}
 	if r.CancelAsked != nil {
-		e.Cancel = "IRN cancellation requested " + when(*r.CancelAsked)
+		e.Cancel = w.T("rcpt.irnCancel", when(*r.CancelAsked))
 	}
 	return e
 }

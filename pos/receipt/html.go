@@ -10,11 +10,17 @@ import (
 	"ektamall/shared/qrsvg"
 )
 
-// InvoiceHTML renders a tax invoice as a printable HTML page.
-func InvoiceHTML(m pos.Mall, s pos.Sale) ([]byte, error) { return render(saleDoc(m, s)) }
+// InvoiceHTML renders a tax invoice as a printable HTML page in lang (en,
+// hi, kn; any other is English). Numbers, GSTIN, HSN and IRN stay as they
+// are in every language.
+func InvoiceHTML(m pos.Mall, s pos.Sale, lang string) ([]byte, error) {
+	return render(lang, saleDoc(wordsIn(lang), m, s))
+}
 
-// CreditNoteHTML renders a credit note as a printable HTML page.
-func CreditNoteHTML(m pos.Mall, r pos.Return) ([]byte, error) { return render(returnDoc(m, r)) }
+// CreditNoteHTML renders a credit note as a printable HTML page in lang.
+func CreditNoteHTML(m pos.Mall, r pos.Return, lang string) ([]byte, error) {
+	return render(lang, returnDoc(wordsIn(lang), m, r))
+}
 
 // css is the page's only style, inline so that a saved receipt prints
 // alike; CSP names it by its hash (StyleHash), so no other inline style or
@@ -42,15 +48,19 @@ var CSP = "default-src 'none'; style-src " + StyleHash + "; script-src 'self'; i
 
 type page struct {
 	doc
-	CSS template.CSS
+	Lang string
+	CSS  template.CSS
 	// TraceQR is the trace link's QR code as a data: URI (the receipt's
 	// policy allows images from data:, nothing from elsewhere).
 	TraceQR template.URL
 }
 
-func render(d doc) ([]byte, error) {
+func render(lang string, d doc) ([]byte, error) {
 	var b bytes.Buffer
-	pg := page{doc: d, CSS: template.CSS(css)}
+	if dict(lang) == nil {
+		lang = "en"
+	}
+	pg := page{doc: d, Lang: lang, CSS: template.CSS(css)}
 	if d.TraceURL != "" {
 		svg, err := qrsvg.SVG(d.TraceURL)
 		if err != nil {
@@ -64,35 +74,35 @@ func render(d doc) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-var pageTmpl = template.Must(template.New("doc").Funcs(template.FuncMap{"method": methodName, "gi": giLabel}).Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+var pageTmpl = template.Must(template.New("doc").Parse(`<!doctype html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8">
 <title>{{.Title}} {{.Number}}</title>
-<style>{{.CSS}}</style></head><body>
-<header><h1>{{.Mall.Name}}</h1><div>{{.Mall.Address}}</div><div>GSTIN {{.Mall.GSTIN}} · State {{.Mall.StateName}} ({{.Mall.StateCode}})</div></header>
+<style>{{.CSS}}</style></head><body>{{$w := .W}}
+<header><h1>{{.Mall.Name}}</h1><div>{{.Mall.Address}}</div><div>GSTIN {{.Mall.GSTIN}} · {{$w.T "rcpt.state"}} {{.MallState}} ({{.Mall.StateCode}})</div></header>
 <h2>{{.Title}}</h2>
-{{if .Cancelled}}<p class="cancel">CANCELLED — {{.Cancelled}}</p>{{end}}
-<dl><dt>{{.NumberLabel}}</dt><dd>{{.Number}}</dd><dt>Date</dt><dd>{{.Date}}</dd>
+{{if .Cancelled}}<p class="cancel">{{$w.T "rcpt.cancelled"}} — {{.Cancelled}}</p>{{end}}
+<dl><dt>{{.NumberLabel}}</dt><dd>{{.Number}}</dd><dt>{{$w.T "rcpt.date"}}</dt><dd>{{.Date}}</dd>
 {{range .Refs}}<dt>{{index . 0}}</dt><dd>{{index . 1}}</dd>{{end}}</dl>
-{{with .EInv}}<section class="einv"><div class="qr">{{.QR}}</div><dl><dt>IRN</dt><dd class="irn">{{.IRN}}</dd><dt>Ack no</dt><dd>{{.AckNo}}</dd><dt>Ack date</dt><dd>{{.AckDate}}</dd></dl>{{if .Cancel}}<p class="cancel">{{.Cancel}}</p>{{end}}</section>{{end}}
-<table><thead><tr><th>#</th><th>Description</th><th>HSN</th><th class="n">Qty</th><th class="n">Rate</th><th class="n">Value</th>
-<th class="n">Discount</th><th class="n">Taxable value</th><th class="n">GST</th>{{if .Inter}}<th class="n">IGST</th>{{else}}<th class="n">CGST</th><th class="n">{{.StateLabel}}</th>{{end}}<th class="n">Amount</th></tr></thead>
+{{with .EInv}}<section class="einv"><div class="qr">{{.QR}}</div><dl><dt>IRN</dt><dd class="irn">{{.IRN}}</dd><dt>{{$w.T "rcpt.ackNo"}}</dt><dd>{{.AckNo}}</dd><dt>{{$w.T "rcpt.ackDate"}}</dt><dd>{{.AckDate}}</dd></dl>{{if .Cancel}}<p class="cancel">{{.Cancel}}</p>{{end}}</section>{{end}}
+<table><thead><tr><th>#</th><th>{{$w.T "rcpt.description"}}</th><th>HSN</th><th class="n">{{$w.T "rcpt.qty"}}</th><th class="n">{{$w.T "rcpt.rate"}}</th><th class="n">{{$w.T "rcpt.value"}}</th>
+<th class="n">{{$w.T "rcpt.discount"}}</th><th class="n">{{$w.T "rcpt.taxable"}}</th><th class="n">GST</th>{{if .Inter}}<th class="n">IGST</th>{{else}}<th class="n">CGST</th><th class="n">{{.StateLabel}}</th>{{end}}<th class="n">{{$w.T "rcpt.amount"}}</th></tr></thead>
 <tbody>{{$inter := .Inter}}{{range .Lines}}<tr><td>{{.No}}</td>
-<td>{{.Name}}<div class="origin">{{.District}}, {{.State}}{{if .GI}} · GI-tagged{{end}}{{if .GIReg}}<br>{{gi .GIName .GIReg}}{{end}}</div>{{if .BandNote}}<div class="band">Price band: {{.BandNote}}</div>{{end}}</td>
+<td>{{.Name}}<div class="origin">{{.District}}, {{.State}}{{if .GI}} · {{$w.T "rcpt.giTagged"}}{{end}}{{if .GIReg}}<br>{{$w.GI .GIName .GIReg}}{{end}}</div>{{if .BandNote}}<div class="band">{{$w.T "rcpt.priceBand" .BandNote}}</div>{{end}}</td>
 <td>{{.HSN}}</td><td class="n">{{.Qty}}</td><td class="n">{{.UnitPrice}}</td><td class="n">{{.Gross}}</td>
 <td class="n">{{if .Discount.IsPositive}}{{.Discount}}{{if .DiscNote}} ({{.DiscNote}}){{end}}{{end}}</td>
 <td class="n">{{.Taxable}}</td><td class="n">{{.Rate}}%</td>{{if $inter}}<td class="n">{{.IGST}} @{{.Rate}}%</td>{{else}}<td class="n">{{.CGST}} @{{.HalfRate}}</td><td class="n">{{.SGST}} @{{.HalfRate}}</td>{{end}}
 <td class="n">{{.Amount}}</td></tr>{{end}}</tbody>
-<tfoot><tr><th colspan="7">Total (INR, GST included)</th><th class="n">{{.Taxable}}</th><th></th>{{if .Inter}}<th class="n">{{.IGST}}</th>{{else}}<th class="n">{{.CGST}}</th><th class="n">{{.SGST}}</th>{{end}}<th class="n">{{.Total}}</th></tr>
-{{if not .RoundOff.IsZero}}<tr><th colspan="{{if .Inter}}10{{else}}11{{end}}">Round off</th><th class="n round-off">{{.RoundOff}}</th></tr>
+<tfoot><tr><th colspan="7">{{$w.T "rcpt.total"}}</th><th class="n">{{.Taxable}}</th><th></th>{{if .Inter}}<th class="n">{{.IGST}}</th>{{else}}<th class="n">{{.CGST}}</th><th class="n">{{.SGST}}</th>{{end}}<th class="n">{{.Total}}</th></tr>
+{{if not .RoundOff.IsZero}}<tr><th colspan="{{if .Inter}}10{{else}}11{{end}}">{{$w.T "rcpt.roundOff"}}</th><th class="n round-off">{{.RoundOff}}</th></tr>
 <tr><th colspan="{{if .Inter}}10{{else}}11{{end}}">{{.PayableName}} (INR)</th><th class="n payable">{{.Payable}}</th></tr>{{end}}</tfoot></table>
-<table><caption>GST summary</caption><thead><tr><th>Rate</th><th class="n">Taxable value</th>{{if .Inter}}<th class="n">IGST</th>{{else}}<th class="n">CGST</th><th class="n">{{.StateLabel}}</th>{{end}}</tr></thead>
+<table><caption>{{$w.T "rcpt.gstSummary"}}</caption><thead><tr><th>{{$w.T "rcpt.rate"}}</th><th class="n">{{$w.T "rcpt.taxable"}}</th>{{if .Inter}}<th class="n">IGST</th>{{else}}<th class="n">CGST</th><th class="n">{{.StateLabel}}</th>{{end}}</tr></thead>
 <tbody>{{range .Tax}}<tr><td>{{.Rate}}%</td><td class="n">{{.Taxable}}</td>{{if $inter}}<td class="n">{{.IGST}}</td>{{else}}<td class="n">{{.CGST}}</td><td class="n">{{.SGST}}</td>{{end}}</tr>{{end}}</tbody></table>
-<table><tbody>{{$pl := .PayLabel}}{{range .Payments}}<tr><td>{{$pl}} {{method .Method}}{{if .Ref}} (ref {{.Ref}}){{end}}</td><td class="n">{{.Amount}}</td></tr>{{end}}
-{{if .Change}}<tr><td>Change</td><td class="n">{{.Change}}</td></tr>{{end}}</tbody></table>
+<table><tbody>{{$pl := .PayLabel}}{{range .Payments}}<tr><td>{{$pl}} {{$w.Method .Method}}{{if .Ref}} ({{$w.T "rcpt.ref" .Ref}}){{end}}</td><td class="n">{{.Amount}}</td></tr>{{end}}
+{{if .Change}}<tr><td>{{$w.T "rcpt.change"}}</td><td class="n">{{.Change}}</td></tr>{{end}}</tbody></table>
 <p>{{.Footer}}</p>
-{{if .TraceQR}}<figure class="trace"><img src="{{.TraceQR}}" width="120" height="120" alt="QR code of the trace link">
-<figcaption>Scan to see where your purchase came from and that its maker was paid: <a href="{{.TraceURL}}">{{.TraceURL}}</a></figcaption></figure>{{end}}
-<button type="button" id="print">Print</button>
+{{if .TraceQR}}<figure class="trace"><img src="{{.TraceQR}}" width="120" height="120" alt="{{$w.T "rcpt.traceAlt"}}">
+<figcaption>{{$w.T "rcpt.traceScan"}} <a href="{{.TraceURL}}">{{.TraceURL}}</a></figcaption></figure>{{end}}
+<button type="button" id="print">{{$w.T "rcpt.print"}}</button>
 <script src="/assets/print.js"></script>
 </body></html>
 `))

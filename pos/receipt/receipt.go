@@ -25,7 +25,10 @@ import (
 
 // doc is what a printed document shows.
 type doc struct {
+	W           words // the labels, in the reader's language
+	Credit      bool  // a credit note, not an invoice
 	Mall        pos.Mall
+	MallState   string // the mall's State, named in the language
 	Title       string // TAX INVOICE, CREDIT NOTE
 	NumberLabel string
 	Number      string
@@ -78,8 +81,8 @@ type line struct {
 	GIReg     string
 }
 
-// giLabel is how a line names its Geographical Indication.
-func giLabel(name, reg string) string { return "GI: " + name + ", Reg. No. " + reg }
+// GI is how a line names its Geographical Indication.
+func (w words) GI(name, reg string) string { return w.T("rcpt.gi", name, reg) }
 
 type taxRow struct {
 	Rate    gst.Rate
@@ -87,13 +90,6 @@ type taxRow struct {
 	CGST    money.Amount
 	SGST    money.Amount
 	IGST    money.Amount
-}
-
-func stateName(code string) string {
-	if st, ok := catalog.StateByCode(code); ok {
-		return st.Name
-	}
-	return code
 }
 
 func when(t time.Time) string { return t.In(invoice.IST).Format("02-01-2006 15:04 IST") }
@@ -130,7 +126,7 @@ func taxSummary(ls []line) []taxRow {
 
 // buyerRefs are the buyer's particulars (Rule 46(d)/(e)): GSTIN, name,
 // address, State with its code, PAN masked to its last four, Form 60.
-func buyerRefs(b *pos.Buyer) [][2]string {
+func buyerRefs(w words, b *pos.Buyer) [][2]string {
 	if b == nil {
 		return nil
 	}
@@ -140,46 +136,46 @@ func buyerRefs(b *pos.Buyer) [][2]string {
 			out = append(out, [2]string{k, v})
 		}
 	}
-	add("Buyer GSTIN", b.GSTIN)
-	add("Buyer", b.Name)
-	add("Buyer address", b.Address)
+	add(w.T("rcpt.buyerGstin"), b.GSTIN)
+	add(w.T("rcpt.buyer"), b.Name)
+	add(w.T("rcpt.buyerAddress"), b.Address)
 	if st, ok := catalog.StateByCode(b.State); ok {
-		add("Buyer State", st.Name+" ("+st.GSTCode+")")
+		add(w.T("rcpt.buyerState"), w.state(st.Code)+" ("+st.GSTCode+")")
 	}
-	add("Buyer PAN", gst.MaskPAN(b.PAN))
-	add("Form 60 ref", b.Form60)
+	add(w.T("rcpt.buyerPan"), gst.MaskPAN(b.PAN))
+	add(w.T("rcpt.form60"), b.Form60)
 	return out
 }
 
 func shareOf(sgst, utgst money.Amount) money.Amount { return sgst.Add(utgst) }
 
-func saleDoc(m pos.Mall, s pos.Sale) doc {
-	title := "TAX INVOICE"
+func saleDoc(w words, m pos.Mall, s pos.Sale) doc {
+	title := w.T("rcpt.taxInvoice")
 	if s.B2B {
-		title = "TAX INVOICE (B2B)"
+		title = w.T("rcpt.taxInvoiceB2B")
 	}
-	d := doc{Mall: m, Title: title, NumberLabel: "Invoice no", Number: s.InvoiceNo, Date: when(s.At),
-		Refs:       [][2]string{{"Counter", s.Counter}, {"Cashier", s.Cashier}, {"Place of supply", s.PlaceOfSupply}},
+	d := doc{W: w, Mall: m, MallState: w.state(m.State), Title: title, NumberLabel: w.T("rcpt.invoiceNo"), Number: s.InvoiceNo, Date: when(s.At),
+		Refs:       [][2]string{{w.T("rcpt.counter"), s.Counter}, {w.T("rcpt.cashier"), s.Cashier}, {w.T("rcpt.placeOfSupply"), w.placeOfSupply(s.PlaceOfSupply)}},
 		StateLabel: stateLabel(m.UTGST), Inter: s.Supply == "inter", Total: s.Total, Discount: s.Discount, Taxable: s.Taxable,
-		CGST: s.CGST, SGST: shareOf(s.SGST, s.UTGST), IGST: s.IGST, RoundOff: s.RoundOff, Payable: s.Payable, PayableName: "PAYABLE",
-		PayLabel: "Paid", Payments: s.Tenders, Footer: "Prices include GST. Returns with this invoice.", TraceURL: s.TraceURL}
+		CGST: s.CGST, SGST: shareOf(s.SGST, s.UTGST), IGST: s.IGST, RoundOff: s.RoundOff, Payable: s.Payable, PayableName: w.T("rcpt.payable"),
+		PayLabel: w.T("rcpt.paid"), Payments: s.Tenders, Footer: w.T("rcpt.footerSale"), TraceURL: s.TraceURL}
 	if s.DeliverTo != nil {
 		dt := s.DeliverTo
-		to := strings.TrimSpace(strings.Join([]string{dt.Name, dt.Address, stateName(dt.State), dt.Pincode}, ", "))
-		d.Refs = append(d.Refs, [2]string{"Deliver to", strings.Trim(to, ", ")})
+		to := strings.TrimSpace(strings.Join([]string{dt.Name, dt.Address, w.state(dt.State), dt.Pincode}, ", "))
+		d.Refs = append(d.Refs, [2]string{w.T("rcpt.deliverTo"), strings.Trim(to, ", ")})
 	} else {
-		d.Refs = append(d.Refs, [2]string{"Delivery", "handed over at the counter"})
+		d.Refs = append(d.Refs, [2]string{w.T("rcpt.delivery"), w.T("rcpt.handedOver")})
 	}
-	d.Refs = append(d.Refs, buyerRefs(s.Buyer)...)
+	d.Refs = append(d.Refs, buyerRefs(w, s.Buyer)...)
 	if s.B2B {
-		d.Refs = append(d.Refs, [2]string{"Reverse charge", "No"})
+		d.Refs = append(d.Refs, [2]string{w.T("rcpt.reverseCharge"), w.T("rcpt.no")})
 	}
 	if s.Status == pos.StatusCancelled {
 		d.Cancelled = s.CancelReason
 	}
-	d.EInv = einvOf(s.IRN)
+	d.EInv = einvOf(w, s.IRN)
 	if s.ApprovedBy != "" {
-		d.Refs = append(d.Refs, [2]string{"Discount approved by", s.ApprovedBy})
+		d.Refs = append(d.Refs, [2]string{w.T("rcpt.approvedBy"), s.ApprovedBy})
 	}
 	ch := s.Change
 	d.Change = &ch
@@ -190,29 +186,30 @@ func saleDoc(m pos.Mall, s pos.Sale) doc {
 		}
 		d.Lines = append(d.Lines, line{No: l.LineNo, Name: l.Name, HSN: l.HSN, Qty: l.Qty, UnitPrice: l.UnitPrice, Gross: l.Gross(),
 			Discount: l.Discount, DiscNote: note, Amount: l.Amount, Taxable: l.Taxable, Rate: l.GSTRate, HalfRate: halfRate(l.GSTRate),
-			CGST: l.CGST, SGST: shareOf(l.SGST, l.UTGST), IGST: l.IGST, BandNote: l.BandNote, District: l.District,
-			State: stateName(l.State), GI: l.GI, GIName: l.GIName, GIReg: l.GIReg})
+			CGST: l.CGST, SGST: shareOf(l.SGST, l.UTGST), IGST: l.IGST, BandNote: l.BandNote, District: w.district(l.DistrictID, l.District),
+			State: w.state(l.State), GI: l.GI, GIName: l.GIName, GIReg: l.GIReg})
 	}
 	d.Tax = taxSummary(d.Lines)
 	return d
 }
 
-func returnDoc(m pos.Mall, r pos.Return) doc {
-	d := doc{Mall: m, Title: "CREDIT NOTE", NumberLabel: "Credit note no", Number: r.CreditNoteNo, Date: when(r.At),
-		Refs: [][2]string{{"Against invoice", r.InvoiceNo}, {"Invoice date", when(r.InvoiceAt)}, {"Counter", r.Counter},
-			{"Cashier", r.Cashier}, {"Place of supply", r.PlaceOfSupply}, {"Goods to", r.RestockTo}},
+func returnDoc(w words, m pos.Mall, r pos.Return) doc {
+	d := doc{W: w, Credit: true, Mall: m, MallState: w.state(m.State), Title: w.T("rcpt.creditNote"), NumberLabel: w.T("rcpt.creditNoteNo"),
+		Number: r.CreditNoteNo, Date: when(r.At),
+		Refs: [][2]string{{w.T("rcpt.againstInvoice"), r.InvoiceNo}, {w.T("rcpt.invoiceDate"), when(r.InvoiceAt)}, {w.T("rcpt.counter"), r.Counter},
+			{w.T("rcpt.cashier"), r.Cashier}, {w.T("rcpt.placeOfSupply"), w.placeOfSupply(r.PlaceOfSupply)}, {w.T("rcpt.goodsTo"), r.RestockTo}},
 		StateLabel: stateLabel(m.UTGST), Inter: r.IGST.IsPositive(), Total: r.Total, Taxable: r.Taxable, CGST: r.CGST,
-		SGST: shareOf(r.SGST, r.UTGST), IGST: r.IGST, RoundOff: r.RoundOff, Payable: r.Refund, PayableName: "REFUND",
-		PayLabel: "Refunded", Payments: r.Refunds, Footer: "Goods returned; tax reversed as above."}
-	d.Refs = append(d.Refs, buyerRefs(r.Buyer)...)
-	d.EInv = einvOf(r.IRN)
+		SGST: shareOf(r.SGST, r.UTGST), IGST: r.IGST, RoundOff: r.RoundOff, Payable: r.Refund, PayableName: w.T("rcpt.refund"),
+		PayLabel: w.T("rcpt.refunded"), Payments: r.Refunds, Footer: w.T("rcpt.footerReturn")}
+	d.Refs = append(d.Refs, buyerRefs(w, r.Buyer)...)
+	d.EInv = einvOf(w, r.IRN)
 	if r.Reason != "" {
-		d.Refs = append(d.Refs, [2]string{"Reason", r.Reason})
+		d.Refs = append(d.Refs, [2]string{w.T("rcpt.reason"), r.Reason})
 	}
 	for _, l := range r.Lines {
 		d.Lines = append(d.Lines, line{No: l.LineNo, Name: l.Name, HSN: l.HSN, Qty: l.Qty, UnitPrice: l.UnitPrice, Gross: l.Amount,
 			Amount: l.Amount, Taxable: l.Taxable, Rate: l.GSTRate, HalfRate: halfRate(l.GSTRate), CGST: l.CGST,
-			SGST: shareOf(l.SGST, l.UTGST), IGST: l.IGST, BandNote: l.BandNote, District: l.District, State: stateName(l.State), GI: l.GI})
+			SGST: shareOf(l.SGST, l.UTGST), IGST: l.IGST, BandNote: l.BandNote, District: w.district(l.DistrictID, l.District), State: w.state(l.State), GI: l.GI})
 	}
 	d.Tax = taxSummary(d.Lines)
 	return d

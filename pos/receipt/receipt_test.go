@@ -48,13 +48,36 @@ func TestReceiptsShowGSTParticulars(t *testing.T) {
 			t.Errorf("line %d is %d columns: %q", i+1, n, l)
 		}
 	}
-	html, err := receipt.InvoiceHTML(m.POS.Mall(), s)
+	html, err := receipt.InvoiceHTML(m.POS.Mall(), s, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"Karnataka (29)", "<th class=\"n\">IGST</th>", "Price band: 5%", "Round off", "XXXXXX234K", "3410.00"} {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("HTML invoice lacks %q", want)
+		}
+	}
+	// The same invoice in Kannada and Hindi: labels and places from the
+	// translation files; numbers, GSTIN and HSN as they are.
+	for lang, wants := range map[string][]string{
+		"kn": {`<html lang="kn">`, "ತೆರಿಗೆ ಇನ್‌ವಾಯ್ಸ್", "ಕರ್ನಾಟಕ (29)", "ಲಕ್ನೋ, ಉತ್ತರ ಪ್ರದೇಶ", "ಪೂರ್ಣಾಂಕ ಹೊಂದಾಣಿಕೆ", "3410.00", "GSTIN"},
+		"hi": {`<html lang="hi">`, "कर बीजक", "कर्नाटक (29)", "लखनऊ, उत्तर प्रदेश", "पूर्णांकन", "3410.00", "नकद"},
+	} {
+		h, err := receipt.InvoiceHTML(m.POS.Mall(), s, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range wants {
+			if !strings.Contains(string(h), want) {
+				t.Errorf("%s invoice lacks %q", lang, want)
+			}
+		}
+		// The mall's address is as configured; everything after it is translated.
+		_, body, _ := strings.Cut(string(h), "</header>")
+		for _, english := range []string{"Round off", "Description", "Taxable value", "Uttar Pradesh", "Karnataka", "Cash"} {
+			if strings.Contains(body, english) {
+				t.Errorf("%s invoice says %q in English", lang, english)
+			}
 		}
 	}
 	r, _, err := m.POS.Return(ctx, a, ids.New(), pos.ReturnRequest{SaleID: s.ID, RefundMethod: pos.Cash,

@@ -12,11 +12,14 @@ import (
 // Width is the character width of an 80 mm thermal printer's line.
 const Width = 42
 
-// InvoiceText renders a tax invoice for a 42-column thermal printer.
-func InvoiceText(m pos.Mall, s pos.Sale) string { return text(saleDoc(m, s)) }
+// InvoiceText renders a tax invoice for a 42-column thermal printer. It
+// is English: a thermal printer's own character sets have no Devanagari
+// or Kannada, and a column count cannot place their combining signs; the
+// till prints the other languages through the browser (80 mm page).
+func InvoiceText(m pos.Mall, s pos.Sale) string { return text(saleDoc(wordsIn("en"), m, s)) }
 
-// CreditNoteText renders a credit note for a 42-column thermal printer.
-func CreditNoteText(m pos.Mall, r pos.Return) string { return text(returnDoc(m, r)) }
+// CreditNoteText renders a credit note for a 42-column thermal printer, in English.
+func CreditNoteText(m pos.Mall, r pos.Return) string { return text(returnDoc(wordsIn("en"), m, r)) }
 
 type printer struct{ b strings.Builder }
 
@@ -85,18 +88,6 @@ func wrap(s string, width int) []string {
 	return out
 }
 
-func methodName(m string) string {
-	switch m {
-	case pos.Cash:
-		return "Cash"
-	case pos.UPI:
-		return "UPI"
-	case pos.Card:
-		return "Card"
-	}
-	return m
-}
-
 func text(d doc) string {
 	var p printer
 	p.center(d.Mall.Name)
@@ -152,7 +143,7 @@ func text(d doc) string {
 			origin += " (GI)"
 		}
 		if l.GIReg != "" {
-			origin += " " + giLabel(l.GIName, l.GIReg)
+			origin += " " + d.W.GI(l.GIName, l.GIReg)
 		}
 		for _, w := range wrap(origin, Width-3) {
 			p.line("   " + w)
@@ -170,7 +161,7 @@ func text(d doc) string {
 		p.lr(d.StateLabel, d.SGST.String())
 	}
 	total := "TOTAL"
-	if d.Title == "CREDIT NOTE" {
+	if d.Credit {
 		total = "TOTAL CREDIT"
 	}
 	p.lr(total+" INR", d.Total.String())
@@ -194,7 +185,7 @@ func text(d doc) string {
 	}
 	p.rule()
 	for _, t := range d.Payments {
-		label := d.PayLabel + " " + methodName(t.Method)
+		label := d.PayLabel + " " + d.W.Method(t.Method)
 		p.lr(label, t.Amount.String())
 		if t.Ref != "" {
 			p.line("  ref " + t.Ref)

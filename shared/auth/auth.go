@@ -254,9 +254,9 @@ func (s *Store) lookup(ctx context.Context, th []byte) (User, time.Time, error) 
 		revoked sql.NullString
 		off     sql.NullString
 	)
-	err := s.db.Reader().QueryRowContext(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.zone, s.expires_at, s.revoked_at, u.deactivated_at
+	err := s.db.Reader().QueryRowContext(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.zone, s.expires_at, s.revoked_at, u.deactivated_at, u.lang
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, th).
-		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &zone, &exp, &revoked, &off)
+		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &zone, &exp, &revoked, &off, &u.Lang)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, time.Time{}, errs.E(errs.Unauthorized, "invalid token")
 	}

@@ -39,7 +39,7 @@ export class Cart {
     if (i >= 0) { this.lines[i].qty = Math.min(999, this.lines[i].qty + qty); this.sel = i; }
     else {
       this.lines.push({ sku: p.sku, name: p.name, names: p.names || {}, barcode: p.barcode, mrp: paise(p.mrp), qty, discount: '',
-        state: p.state, district: p.district, gi: !!p.gi });
+        state: p.state, district_id: p.district_id, district: p.district, gi: !!p.gi });
       this.sel = this.lines.length - 1;
     }
     this.save();

@@ -1,6 +1,6 @@
 // The cashier's till: log in, open a shift, ring sales from the keyboard.
 import { $, $$, el, api, session, whenLoggedOut, loginForm, logout, showError, clearErrors, inr, amount, paise } from './common.js';
-import { t, setLang, nextLang, applyI18n, explain, loginWords, fillPickers, fromLogin, onLang, pname } from './i18n.js';
+import { t, setLang, nextLang, applyI18n, explain, loginWords, fillPickers, fromLogin, onLang, pname, origin } from './i18n.js';
 import { Cart, lineOff, normDiscount, withinLimit } from './cart.js';
 import { initApprove, askApproval } from './approve.js';
 import { openPay, initPay, pendingAttempt, finishPending, discardPending } from './pay.js';
@@ -133,7 +133,7 @@ function render() {
     onclick: () => { cart.select(i); render(); focusScan(); },
   },
   el('td', { class: 'num' }, i + 1),
-  el('td', {}, el('div', { class: 'name' }, pname(l)), el('div', { class: 'meta' }, [l.sku, l.district, l.state, l.gi ? 'GI' : ''].filter(Boolean).join(' · '))),
+  el('td', {}, el('div', { class: 'name' }, pname(l)), el('div', { class: 'meta' }, [l.sku, origin(l), l.gi ? 'GI' : ''].filter(Boolean).join(' · '))),
   el('td', { class: 'num qty' }, l.qty),
   el('td', { class: 'num' }, inr(l.mrp)),
   el('td', { class: 'num disc' }, l.discount ? `${l.discount.endsWith('%') ? l.discount + ' ' : ''}−${inr(lineOff(l))}` : '', approvalNote(l)),
@@ -266,7 +266,7 @@ function drawResults() {
   list.replaceChildren(...results.slice(0, 50).map((p, i) => el('li', {
     role: 'option', id: 'opt-' + i, 'aria-selected': String(i === pick), class: i === pick ? 'sel' : '',
     onclick: () => { pick = i; addPicked(); },
-  }, el('span', { class: 'name' }, pname(p)), el('span', { class: 'meta' }, `${p.district}, ${p.state}${p.gi ? ' · GI' : ''}`), el('span', { class: 'num' }, inr(paise(p.mrp))))));
+  }, el('span', { class: 'name' }, pname(p)), el('span', { class: 'meta' }, `${origin(p)}${p.gi ? ' · GI' : ''}`), el('span', { class: 'num' }, inr(paise(p.mrp))))));
   $('#search-q').setAttribute('aria-activedescendant', pick >= 0 ? 'opt-' + pick : '');
   const s = list.querySelector('.sel'); if (s) s.scrollIntoView({ block: 'nearest' });
 }

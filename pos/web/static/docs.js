@@ -1,7 +1,7 @@
 // Printable documents: the tax invoice, the credit note and the Z report,
 // drawn from the API's JSON in the chosen language (English or Hindi).
 import { $, el, api, paise, inr, when, session } from './common.js';
-import { t, onLang, pname } from './i18n.js';
+import { t, onLang, pname, origin, stateName, placeOfSupply } from './i18n.js';
 
 let till, last = null; // the last document shown: {kind, data}
 const MALL = 'ekta.mall';
@@ -72,10 +72,10 @@ function buyerRows(d) {
     b.gstin ? row(t('buyerGstin'), b.gstin) : null,
     b.name ? row(t('buyer'), b.name) : null,
     b.address ? row(t('buyerAddress'), b.address) : null,
-    b.state ? row(t('buyerState'), b.state) : null,
+    b.state ? row(t('buyerState'), stateName(b.state)) : null,
     b.pan ? row('PAN', b.pan) : null,
     b.form60 ? row(t('form60'), b.form60) : null,
-    to ? row(t('deliverTo'), [to.name, to.address, to.state, to.pincode].filter(Boolean).join(', ')) : null,
+    to ? row(t('deliverTo'), [to.name, to.address, stateName(to.state), to.pincode].filter(Boolean).join(', ')) : null,
   ];
 }
 
@@ -90,7 +90,7 @@ function lineTable(lines) {
       el('tr', {}, el('td', {}), el('td', {}, l.hsn || ''), el('td', { class: 'num' }, l.qty),
         el('td', { class: 'num' }, money(l.unit_price)), el('td', { class: 'num' }, money(l.amount))),
       el('tr', { class: 'doc-sub' }, el('td', { colspan: 5 },
-        [l.district && `${l.district}, ${l.state}`, l.gi ? t('gi') : '', l.gi_reg ? t('doc.giReg', l.gi_name, l.gi_reg) : '', l.discount && paise(l.discount) > 0 ? `${t('discount')} −${money(l.discount)}` : '',
+        [l.district && origin(l), l.gi ? t('gi') : '', l.gi_reg ? t('doc.giReg', l.gi_name, l.gi_reg) : '', l.discount && paise(l.discount) > 0 ? `${t('discount')} −${money(l.discount)}` : '',
           `GST ${l.gst_rate}% · ${t('taxable')} ${money(l.taxable_value)} · ` + taxParts(l).map(([k, v]) => `${k} ${money(v)}`).join(' · '),
           l.band_note ? `${t('priceBand')}: ${l.band_note}` : '']
           .filter(Boolean).join(' · '))),
@@ -102,7 +102,7 @@ function invoice(s) {
   return el('article', { class: 'doc' }, head(s.b2b ? 'taxInvoiceB2B' : 'taxInvoice', s),
     el('table', { class: 'doc-meta' },
       row(t('invoiceNo'), s.invoice_no), row(t('date'), when(s.at)), row(t('cashier'), s.cashier || ''),
-      pos ? row(t('placeOfSupply'), pos) : null, buyerRows(s)),
+      pos ? row(t('placeOfSupply'), placeOfSupply(pos)) : null, buyerRows(s)),
     lineTable(s.lines || []),
     el('table', { class: 'doc-tot' },
       row(t('taxable'), money(s.taxable_value)), taxParts(s).map(([k, v]) => row(k, money(v))),
@@ -121,7 +121,7 @@ function creditNote(r) {
   return el('article', { class: 'doc' }, head('creditNote', r),
     el('table', { class: 'doc-meta' },
       row(t('creditNote'), r.credit_note_no), row(t('invoiceNo'), r.invoice_no), row(t('date'), when(r.at)), row(t('cashier'), r.cashier || ''),
-      r.place_of_supply ? row(t('placeOfSupply'), r.place_of_supply) : null, buyerRows(r)),
+      r.place_of_supply ? row(t('placeOfSupply'), placeOfSupply(r.place_of_supply)) : null, buyerRows(r)),
     lineTable(r.lines || []),
     el('table', { class: 'doc-tot' },
       row(t('taxable'), money(r.taxable_value)), taxParts(r).map(([k, v]) => row(k, money(v))),

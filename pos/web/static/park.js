@@ -60,7 +60,7 @@ async function priced(lines) {
     let p = till.products.get(l.sku);
     if (!p) { p = await api('GET', '/api/v1/products/' + encodeURIComponent(l.sku)); till.products.set(p.sku, p); }
     full.push({ sku: p.sku, name: p.name, names: p.names || {}, barcode: p.barcode, mrp: paise(p.mrp), qty: l.qty, discount: l.discount || '',
-      state: p.state, district: p.district, gi: !!p.gi });
+      state: p.state, district_id: p.district_id, district: p.district, gi: !!p.gi });
   }
   return full;
 }

@@ -2,7 +2,7 @@
 // receiving consignments (form or CSV), restocking, counts, transfers and
 // a SKU's movement history. Works on a tablet: large targets, no hover.
 import { $, $$, el, api, session, whenLoggedOut, loginForm, logout, showError, clearErrors, uuid, when, inr, paise } from './common.js';
-import { t, explain, loginWordsWith, applyI18n, fillPickers, fromLogin, onLang, setLang, nextLang, pname } from './i18n.js';
+import { t, explain, loginWordsWith, applyI18n, fillPickers, fromLogin, onLang, setLang, nextLang, pname, districtName } from './i18n.js';
 import { transferGST } from './zone-gst.js';
 import { watchSync } from './sync.js';
 
@@ -35,9 +35,9 @@ async function start() {
   try {
     products = (await api('GET', '/api/v1/products?zone=' + zone)) || [];
   } catch (e) { showError($('#stock-err'), explain(e)); }
-  $('#zone-skus').replaceChildren(...products.map((p) => el('option', { value: p.sku }, `${pname(p)} (${p.district})`)));
+  $('#zone-skus').replaceChildren(...products.map((p) => el('option', { value: p.sku }, `${pname(p)} (${districtName(p.district_id, p.district)})`)));
   const producers = new Map();
-  for (const p of products) if (!producers.has(p.producer_id)) producers.set(p.producer_id, `${p.producer_name || p.producer_id} — ${p.district}`);
+  for (const p of products) if (!producers.has(p.producer_id)) producers.set(p.producer_id, `${p.producer_name || p.producer_id} — ${districtName(p.district_id, p.district)}`);
   $('#rcv-producer').replaceChildren(el('option', { value: '' }, t('zone.chooseProducer')), ...[...producers].map(([id, n]) => el('option', { value: id }, n)));
   for (const ed of editors) ed.reset();
   loadStock();

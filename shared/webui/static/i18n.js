@@ -122,6 +122,28 @@ export function pname(p) {
   return n || p.name || p.sku || '';
 }
 
+/** A State's name in the chosen language (state.<code> in the files), else name or the code. */
+export function stateName(code, name) {
+  return code && has('state.' + code) ? t('state.' + code) : name || code || '';
+}
+
+/** A district's name in the chosen language (district.<id>), else the catalog's name. */
+export function districtName(id, name) {
+  return id && has('district.' + id) ? t('district.' + id) : name || '';
+}
+
+/** A State as documents record it, "Karnataka (29)", in the chosen language. */
+export function placeOfSupply(label) {
+  const m = /^(.*) \((\d\d)\)$/.exec(label || '');
+  const k = m && Object.keys(dicts.en).find((x) => x.startsWith('state.') && dicts.en[x] === m[1]);
+  return k ? `${t(k)} (${m[2]})` : label || '';
+}
+
+/** "District, State" of a product or line ({district_id, district, state}), in the chosen language. */
+export function origin(p) {
+  return [districtName(p.district_id, p.district), stateName(p.state)].filter(Boolean).join(', ');
+}
+
 /**
  * Words for an API error, for the person at the counter. The server writes
  * its messages in English; in another language a refusal is said by its

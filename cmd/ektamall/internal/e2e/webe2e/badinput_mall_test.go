@@ -91,6 +91,8 @@ func badMallCases(t *testing.T, e *badEnv) []badCase {
 		{name: "sale id SQL", target: "mall", method: "GET", path: "/api/v1/sales/1'%20OR%20'1'='1", as: "cashier"},
 		{name: "receipt of no sale", target: "mall", method: "GET", path: "/api/v1/sales/0190a0b0-0000-7000-8000-000000000009/receipt?format=html", as: "cashier", want: 404},
 		{name: "receipt format hostile", target: "mall", method: "GET", path: "/api/v1/sales/" + fx.sale + "/receipt?format=%3Cscript%3E", as: "cashier", want: 400},
+		{name: "receipt language hostile", target: "mall", method: "GET", path: "/api/v1/sales/" + fx.sale + "/receipt?format=html&lang=%3Cscript%3E", as: "cashier", want: 400},
+		{name: "receipt language not offered", target: "mall", method: "GET", path: "/api/v1/sales/" + fx.sale + "/receipt?format=html&lang=kn", as: "cashier", want: 400},
 
 		// Approvals: an approval covers what the admin saw, nothing more.
 		{name: "approval without a scope", target: "mall", method: "POST", path: "/api/v1/approvals", as: "cashier", body: fmt.Sprintf(`{"username":"badin.admin","password":%q}`, password), want: 400},
