@@ -164,7 +164,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer, stderr *slog.
 	if *f.hubDB != "" && !sqldb.IsPostgresURL(*f.hubDB) {
 		return fmt.Errorf("--hub-db: %q must be empty (SQLite) or a postgres:// URL", *f.hubDB)
 	}
-	cfg := demoConfig{Dir: *f.dir, HTTP: *f.addr, MallAddr: mallAddr, Empty: *f.empty, Out: stdout, MaxChange: *f.maxChange, HubDB: *f.hubDB,
+	cfg := demoConfig{Dir: *f.dir, HTTP: *f.addr, MallAddr: mallAddr, Empty: *f.empty, Out: stdout, MaxChange: *f.maxChange, HubDB: *f.hubDB, OnlineOrders: *f.online,
 		History: demoseed.Options{Seed: *f.seed, Log: log}}
 	d, err := startDemo(ctx, cfg, log)
 	if err != nil {
@@ -185,6 +185,7 @@ type demoFlagValues struct {
 	empty     *bool
 	maxChange *string
 	hubDB     *string
+	online    *int
 }
 
 func demoFlags(fs *flag.FlagSet) demoFlagValues {
@@ -194,6 +195,7 @@ func demoFlags(fs *flag.FlagSet) demoFlagValues {
 		seed:      fs.Uint64("seed", 1, "seed of the history written on first start (the same seed, the same history)"),
 		empty:     fs.Bool("empty", false, "start a new directory without history (no stock, sales or settlements)"),
 		maxChange: fs.String("max-change", "2000.00", "the malls' --max-change: most change in rupees a cash tender may ask for"),
+		online:    fs.Int("online-orders", 3, "online orders (0 to 3) the demo channel places once the malls' stock is offered, for the zone managers' online-order screens (not with --empty)"),
 		hubDB:     fs.String("hub-db", "", "the hub's books: empty for SQLite in --dir/hub, or a PostgreSQL URL (postgres://user@host:5432/db), an empty database or one this demo used before"),
 	}
 }
@@ -211,6 +213,8 @@ type demoConfig struct {
 	MaxChange string
 	// HubDB is the hub's --db: "" for its SQLite file, or a postgres:// URL.
 	HubDB string
+	// OnlineOrders is how many demo online orders to place (demo_online.go).
+	OnlineOrders int
 }
 
 type demo struct {
@@ -293,6 +297,9 @@ func startDemo(ctx context.Context, cfg demoConfig, log *slog.Logger) (_ *demo, 
 	d.serve(hubCtx, &d.hubWG, d.hub.Run)
 	for _, m := range d.malls {
 		d.serve(mallsCtx, &d.mallsWG, m.Run)
+	}
+	if !cfg.Empty {
+		d.serve(mallsCtx, &d.mallsWG, func(ctx context.Context) error { return d.placeOnlineOrders(ctx, cfg.OnlineOrders, log) })
 	}
 	return d, nil
 }
