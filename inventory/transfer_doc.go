@@ -46,6 +46,18 @@ type TransferDocument struct {
 	IGST      money.Amount      `json:"igst"`
 	Total     money.Amount      `json:"total"`
 	Lines     []TransferDocLine `json:"lines"`
+	// IRN is a tax invoice's e-invoice registration once the hub sends it
+	// down (finance imported the portal's response); nil before.
+	IRN *TransferIRN `json:"irn,omitempty"`
+}
+
+// TransferIRN is what the e-invoice portal gave a transfer's tax invoice,
+// printed on it.
+type TransferIRN struct {
+	IRN      string `json:"irn"`
+	AckNo    string `json:"ack_no"`
+	AckAt    string `json:"ack_at"`
+	SignedQR string `json:"signed_qr"`
 }
 
 // TransferDocLine is one SKU's value on the document.
@@ -188,6 +200,15 @@ func readDocument(ctx context.Context, q queryer, t *Transfer) error {
 	}
 	if err := rows.Err(); err != nil {
 		return err
+	}
+	var irn TransferIRN
+	err = q.QueryRowContext(ctx, `SELECT irn, ack_no, ack_at, signed_qr FROM einvoice_irns WHERE doc_id = ? AND doc_type = 'INV'`, t.ID).
+		Scan(&irn.IRN, &irn.AckNo, &irn.AckAt, &irn.SignedQR)
+	switch {
+	case err == nil:
+		d.IRN = &irn
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("read transfer IRN: %w", err)
 	}
 	t.Document = &d
 	if required == 0 {
@@ -371,6 +392,16 @@ func dispatchHeld(ctx context.Context, tx *sql.Tx, mall, id string, now time.Tim
 	var ev events.Transfer
 	if err := json.Unmarshal([]byte(held), &ev); err != nil {
 		return fmt.Errorf("held transfer %s: %w", id, err)
+	}
+	if ev.Document != nil { // the hub lists each e-way bill for finance
+		var e events.TransferEWayBill
+		var until string
+		if err := tx.QueryRowContext(ctx, `SELECT eway_no, eway_valid_until, vehicle_no, transporter_id, distance_km FROM transfer_documents
+			WHERE transfer_id = ?`, id).Scan(&e.Number, &until, &e.VehicleNo, &e.TransporterID, &e.DistanceKm); err != nil {
+			return fmt.Errorf("held transfer %s: %w", id, err)
+		}
+		e.ValidUntil = parseTime(until)
+		ev.Document.EWayBill = &e
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE transfer_documents SET dispatched_at = ?, held_event = '' WHERE transfer_id = ?`, formatTime(now), id); err != nil {
 		return err

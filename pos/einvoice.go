@@ -44,7 +44,11 @@ func RecordIRN(ctx context.Context, tx *sql.Tx, p events.EInvoiceIRN) error {
 	default:
 		return errs.E(errs.Invalid, "e-invoice of a %q document", p.DocType)
 	}
-	if err := tx.QueryRowContext(ctx, table, p.DocID).Scan(&no); err != nil {
+	err := tx.QueryRowContext(ctx, table, p.DocID).Scan(&no)
+	if errors.Is(err, sql.ErrNoRows) && p.DocType == "INV" { // the tax invoice of a transfer to another State's mall
+		err = tx.QueryRowContext(ctx, `SELECT number FROM transfer_documents WHERE transfer_id = ? AND kind = 'tax_invoice'`, p.DocID).Scan(&no)
+	}
+	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.E(errs.Invalid, "e-invoice of %s %s, which this mall did not issue", p.DocType, p.DocNo)
 		}
@@ -54,7 +58,7 @@ func RecordIRN(ctx context.Context, tx *sql.Tx, p events.EInvoiceIRN) error {
 		return errs.E(errs.Invalid, "e-invoice names %s %s, but document %s is %s", p.DocType, p.DocNo, p.DocID, no)
 	}
 	var have string
-	err := tx.QueryRowContext(ctx, `SELECT irn FROM einvoice_irns WHERE doc_id = ?`, p.DocID).Scan(&have)
+	err = tx.QueryRowContext(ctx, `SELECT irn FROM einvoice_irns WHERE doc_id = ?`, p.DocID).Scan(&have)
 	switch {
 	case err == nil && have == p.IRN:
 		return nil

@@ -32,6 +32,7 @@ func (s *Server) registerGST(api *gin.RouterGroup) {
 	api.GET("/gst/periods", s.gstPeriods)
 	api.POST("/gst/gstr1/filings", fin, s.gstr1File)
 	api.GET("/gst/einvoices", s.einvoices)
+	api.GET("/gst/transfers", s.gstTransfers)
 	api.POST("/gst/einvoices/responses", fin, httpx.Limit(maxEInvResponses), s.einvoiceResponses)
 }
 
@@ -136,6 +137,22 @@ func (s *Server) gstr1File(c *gin.Context) {
 		httpx.Log(c).Error("audit gstr1 filing", "mall", f.Mall, "err", err)
 	}
 	c.JSON(http.StatusCreated, f)
+}
+
+// GET /gst/transfers?mall= → the transfer documents the mall issued
+// (tax invoices and delivery challans) with their e-way bills.
+func (s *Server) gstTransfers(c *gin.Context) {
+	mall := c.Query("mall")
+	if mall == "" {
+		httpx.Fail(c, httpx.BadQuery("mall", "say which mall's registration, e.g. ?mall=LKO1"))
+		return
+	}
+	list, err := s.d.GST.Service.TransferDocs(c.Request.Context(), mall)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, list)
 }
 
 // maxEInvResponses bounds an imported response file (signed invoices are

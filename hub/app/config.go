@@ -33,6 +33,9 @@ type Config struct {
 	// balances below MinPayout carry forward.
 	ReturnWindow time.Duration
 	MinPayout    string
+	// EInvoiceTransfers is "on" (also when empty) or "off": whether the
+	// tax invoices of inter-State transfers between malls are e-invoiced.
+	EInvoiceTransfers string
 	// Cluster makes the hub's NATS one node of a JetStream cluster.
 	Cluster ClusterConfig // see config_cluster.go
 	// NATSOnly runs this node as a NATS cluster member alone: no
@@ -64,6 +67,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.ReturnWindow, "return-window", 7*24*time.Hour, "settlement pays a sale line only once it is this old (the customer return window)")
 	c.Cluster.Flags(fs)
 	fs.BoolVar(&c.NATSOnly, "nats-only", false, "run only this node's NATS (a cluster member holding stream replicas and taking mall leaf links); the hub application runs on one other node")
+	fs.StringVar(&c.EInvoiceTransfers, "einvoice-transfers", "on", "on or off: list the tax invoices of inter-State transfers between malls (supplies between distinct GSTINs of one PAN) among the e-invoices to generate; a tax adviser's call (README)")
 	fs.StringVar(&c.MinPayout, "min-payout", "1.00", "smallest payout in rupees; smaller balances carry forward to the next run")
 	fs.StringVar(&c.LeafTLSCert, "leaf-tls-cert", "", "PEM certificate for TLS on the leaf port (with --leaf-tls-key)")
 	fs.StringVar(&c.LeafTLSKey, "leaf-tls-key", "", "PEM private key for --leaf-tls-cert")
@@ -83,6 +87,9 @@ func (c *Config) Validate() error {
 		e.Addf("db", "%q must be empty (SQLite in --dir) or a postgres:// URL", c.DB)
 	}
 	e.CheckAddr("http", c.HTTP)
+	if v := c.EInvoiceTransfers; v != "" && v != "on" && v != "off" {
+		e.Addf("einvoice-transfers", "%q must be on or off", v)
+	}
 	if c.Metrics != "" {
 		if err := httpx.ValidMetricsAddr(c.Metrics); err != nil {
 			e.Addf("metrics", "%v", err)

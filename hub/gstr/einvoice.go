@@ -48,7 +48,7 @@ type eline struct {
 	txval, i, c, s int64
 }
 
-type ebuyer struct{ gstin, name, address, state string }
+type ebuyer struct{ gstin, name, address, state, pin string }
 
 type edoc struct {
 	typ, id, no      string
@@ -77,7 +77,7 @@ func (s *Service) EInvoices(ctx context.Context, mallID, status string) ([]EDoc,
 	if err != nil {
 		return nil, err
 	}
-	docs, err := loadEDocs(ctx, q, m.ID)
+	docs, err := loadEDocs(ctx, q, m.ID, !s.NoTransferEInvoices)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func (d *edoc) inv01(m Mall) EInvoice {
 		SellerDtls: Party{Gstin: m.GSTIN, LglNm: m.Name, Addr1: clip(m.Address, 100), Loc: locality(m.Address, sellerState.Name),
 			Pin: pinOf(m.Pincode, m.Address), Stcd: sellerState.GSTCode},
 		BuyerDtls: Party{Gstin: d.b.gstin, LglNm: clip(d.b.name, 100), Pos: gstCode(d.pos), Addr1: clip(d.b.address, 100),
-			Loc: locality(d.b.address, bst.Name), Pin: pinOf("", d.b.address), Stcd: bst.GSTCode},
+			Loc: locality(d.b.address, bst.Name), Pin: pinOf(d.b.pin, d.b.address), Stcd: bst.GSTCode},
 	}
 	var v ValDtls
 	for i, l := range d.lines {
@@ -213,8 +213,9 @@ func locality(address, state string) string {
 }
 
 // loadEDocs reads a mall's B2B invoices and the credit notes against
-// them, with the portal's responses imported so far.
-func loadEDocs(ctx context.Context, q Queryer, mall string) ([]*edoc, error) {
+// them, and with transfers its inter-State transfer tax invoices, with
+// the portal's responses imported so far.
+func loadEDocs(ctx context.Context, q Queryer, mall string, transfers bool) ([]*edoc, error) {
 	byKey := map[string]*edoc{}
 	var out []*edoc
 	add := func(d *edoc) { byKey[d.typ+":"+d.id] = d; out = append(out, d) }
@@ -257,6 +258,11 @@ func loadEDocs(ctx context.Context, q Queryer, mall string) ([]*edoc, error) {
 	rows.Close()
 	if err := eLines(ctx, q, mall, byKey); err != nil {
 		return nil, err
+	}
+	if transfers {
+		if err := transferEDocs(ctx, q, mall, add, byKey); err != nil {
+			return nil, err
+		}
 	}
 	rows, err = q.QueryContext(ctx, `SELECT doc_type, doc_id, irn, ack_no, ack_at, COALESCE(cancelled_at, '') FROM einvoices WHERE mall = ?`, mall)
 	if err != nil {
@@ -312,6 +318,51 @@ func eLines(ctx context.Context, q Queryer, mall string, byKey map[string]*edoc)
 		}
 	}
 	return nil
+}
+
+// transferEDocs adds the tax invoices of a mall's inter-State transfers:
+// B2B invoices to the receiving mall's GSTIN, IGST on every line. Their
+// document id is the transfer's id.
+func transferEDocs(ctx context.Context, q Queryer, mall string, add func(*edoc), byKey map[string]*edoc) error {
+	rows, err := q.QueryContext(ctx, `SELECT d.transfer_id, d.number, d.at, CASE WHEN d.to_gstin = '' THEN COALESCE(r.gstin, '') ELSE d.to_gstin END,
+			COALESCE(r.name, d.to_mall), COALESCE(r.address, ''), COALESCE(r.pincode, ''), d.to_state
+		FROM hub_transfer_docs d LEFT JOIN malls r ON r.id = d.to_mall WHERE d.mall = ? AND d.kind = 'tax_invoice'`, mall)
+	if err != nil {
+		return fmt.Errorf("einvoices: transfers: %w", err)
+	}
+	for rows.Next() {
+		d := &edoc{typ: "INV"}
+		var at string
+		if err := rows.Scan(&d.id, &d.no, &at, &d.b.gstin, &d.b.name, &d.b.address, &d.b.pin, &d.b.state); err != nil {
+			rows.Close()
+			return err
+		}
+		d.at, _ = ledger.ParseTS(at)
+		d.pos = d.b.state
+		add(d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = q.QueryContext(ctx, `SELECT l.transfer_id, COALESCE(p.name, l.sku), l.hsn, l.qty, l.rate_bp, l.taxable, l.igst
+		FROM hub_transfer_doc_lines l JOIN hub_transfer_docs d ON d.mall = l.mall AND d.transfer_id = l.transfer_id
+		LEFT JOIN products p ON p.sku = l.sku WHERE l.mall = ? AND d.kind = 'tax_invoice' ORDER BY l.transfer_id, l.sku`, mall)
+	if err != nil {
+		return fmt.Errorf("einvoices: transfer lines: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var l eline
+		if err := rows.Scan(&id, &l.name, &l.hsn, &l.qty, &l.rateBP, &l.txval, &l.i); err != nil {
+			return err
+		}
+		if d := byKey["INV:"+id]; d != nil {
+			d.lines = append(d.lines, l)
+		}
+	}
+	return rows.Err()
 }
 
 // WriteEInvoiceZip writes one INV-01 JSON file per document, named by its

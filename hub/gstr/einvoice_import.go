@@ -109,7 +109,7 @@ func (s *Service) ImportResponses(ctx context.Context, by string, rs []Response)
 			if r.Status == "CNL" || r.CancelDate != "" {
 				err = importCancel(ctx, tx, r, now, &res)
 			} else {
-				err = importGenerated(ctx, tx, r, by, now, docs, &res)
+				err = importGenerated(ctx, tx, r, by, now, !s.NoTransferEInvoices, docs, &res)
 			}
 			if err != nil {
 				if e, ok := err.(*errs.Error); ok {
@@ -123,7 +123,7 @@ func (s *Service) ImportResponses(ctx context.Context, by string, rs []Response)
 	return res, err
 }
 
-func importGenerated(ctx context.Context, tx sqldb.Tx, r Response, by string, now time.Time, cache map[string][]*edoc, res *ImportResult) error {
+func importGenerated(ctx context.Context, tx sqldb.Tx, r Response, by string, now time.Time, transfers bool, cache map[string][]*edoc, res *ImportResult) error {
 	qr, err := DecodeSignedQR(r.SignedQRCode)
 	if err != nil {
 		return errs.E(errs.Invalid, "%v", err)
@@ -141,7 +141,7 @@ func importGenerated(ctx context.Context, tx sqldb.Tx, r Response, by string, no
 	}
 	list, ok := cache[mallID]
 	if !ok {
-		if list, err = loadEDocs(ctx, tx, mallID); err != nil {
+		if list, err = loadEDocs(ctx, tx, mallID, transfers); err != nil {
 			return err
 		}
 		cache[mallID] = list

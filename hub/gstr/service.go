@@ -29,6 +29,13 @@ import (
 type Service struct {
 	DB  hub.Store
 	Now func() time.Time // nil: time.Now
+	// NoTransferEInvoices leaves inter-State transfer tax invoices out of
+	// e-invoicing (the hub's --einvoice-transfers off). By default they
+	// are e-invoiced as any B2B invoice: a supply to another GSTIN of the
+	// same PAN is a supply between distinct persons (CGST s.25(4),
+	// Schedule I para 2), and e-invoicing turns on with the PAN's
+	// aggregate turnover, which the transfers count in. VERIFY.
+	NoTransferEInvoices bool
 }
 
 func (s *Service) now() time.Time {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"ektamall/hub/ledger"
+	"ektamall/shared/money"
 )
 
 // loadTransferDocs reads the transfer documents a mall issued in
@@ -58,4 +59,64 @@ func loadTransferDocs(ctx context.Context, q Queryer, m Mall, from, to time.Time
 	return out, attachLines(rows, byID, func(id *string, l *line) []any {
 		return []any{id, &l.HSN, &l.Desc, &l.Qty, &l.RateBP, &l.Txval, &l.I}
 	})
+}
+
+// TransferDoc is a transfer document as finance lists it: the tax
+// invoice or delivery challan a mall's goods moved under, with its
+// e-way bill where one was required. Amounts are rupee strings.
+type TransferDoc struct {
+	TransferID string        `json:"transfer_id"`
+	Kind       string        `json:"kind"` // tax_invoice, delivery_challan
+	Number     string        `json:"number"`
+	At         time.Time     `json:"at"`
+	ToMall     string        `json:"to_mall"`
+	ToGSTIN    string        `json:"to_gstin"`
+	ToState    string        `json:"to_state"`
+	Taxable    string        `json:"taxable_value"`
+	IGST       string        `json:"igst"`
+	Total      string        `json:"total"`
+	EWayBill   *EWayBillInfo `json:"eway_bill"` // null: none needed (or a transfer from before e-way bills reached the hub)
+}
+
+// EWayBillInfo is a transfer's e-way bill as the sending mall reported it.
+type EWayBillInfo struct {
+	Number     string    `json:"number"`
+	ValidUntil time.Time `json:"valid_until"`
+	Vehicle    string    `json:"vehicle"` // vehicle number or transporter id (Part B)
+}
+
+// TransferDocs lists the transfer documents a mall issued, newest first.
+func (s *Service) TransferDocs(ctx context.Context, mallID string) ([]TransferDoc, error) {
+	q := s.DB.Reader()
+	if _, err := LoadMall(ctx, q, mallID); err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT d.transfer_id, d.kind, d.number, d.at, d.to_mall,
+			CASE WHEN d.to_gstin = '' THEN COALESCE(r.gstin, '') ELSE d.to_gstin END, d.to_state, d.taxable, d.igst,
+			d.eway_no, d.eway_valid_until, d.eway_vehicle
+		FROM hub_transfer_docs d LEFT JOIN malls r ON r.id = d.to_mall WHERE d.mall = ? ORDER BY d.at DESC, d.number DESC`, mallID)
+	if err != nil {
+		return nil, fmt.Errorf("transfer documents: %w", err)
+	}
+	defer rows.Close()
+	out := []TransferDoc{}
+	for rows.Next() {
+		var d TransferDoc
+		var at, until string
+		var taxable, igst int64
+		var e EWayBillInfo
+		if err := rows.Scan(&d.TransferID, &d.Kind, &d.Number, &at, &d.ToMall, &d.ToGSTIN, &d.ToState, &taxable, &igst, &e.Number, &until, &e.Vehicle); err != nil {
+			return nil, err
+		}
+		if d.At, err = ledger.ParseTS(at); err != nil {
+			return nil, err
+		}
+		d.Taxable, d.IGST, d.Total = money.FromPaise(taxable).String(), money.FromPaise(igst).String(), money.FromPaise(taxable+igst).String()
+		if e.Number != "" {
+			e.ValidUntil, _ = ledger.ParseTS(until)
+			d.EWayBill = &e
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
 }

@@ -45,10 +45,20 @@ func applyTransferDoc(ctx context.Context, bk *booker, ev events.Envelope, p eve
 			p.TransferID, d.Taxable, d.IGST)
 	}
 	at := businessTime(d.At, ev.At)
+	var ewayNo, ewayUntil, vehicle string
+	if e := d.EWayBill; e != nil {
+		ewayNo, vehicle = e.Number, e.VehicleNo
+		if vehicle == "" {
+			vehicle = e.TransporterID
+		}
+		if !e.ValidUntil.IsZero() {
+			ewayUntil = TS(e.ValidUntil)
+		}
+	}
 	tx := bk.tx
 	if _, err := tx.ExecContext(ctx, `INSERT INTO hub_transfer_docs (mall, transfer_id, kind, number, at, to_mall, to_gstin, to_state, taxable, igst,
-		ingested_at, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ev.Mall, p.TransferID, d.Kind, d.Number, TS(at), p.ToMall, d.ToGSTIN,
-		d.ToState, taxable, igst, TS(now), ev.ID); err != nil {
+		ingested_at, event_id, eway_no, eway_valid_until, eway_vehicle) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ev.Mall, p.TransferID,
+		d.Kind, d.Number, TS(at), p.ToMall, d.ToGSTIN, d.ToState, taxable, igst, TS(now), ev.ID, ewayNo, ewayUntil, vehicle); err != nil {
 		if isUnique(err) {
 			return errs.E(errs.Invalid, "transfer %s of mall %s was already booked by another event", p.TransferID, ev.Mall)
 		}

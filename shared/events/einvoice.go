@@ -39,6 +39,19 @@ type TransferDocument struct {
 	Taxable   money.Amount           `json:"taxable_value"`
 	IGST      money.Amount           `json:"igst"`
 	Lines     []TransferDocumentLine `json:"lines"`
+	// EWayBill is the e-way bill the goods left with, where one was
+	// required (optional: older events and smaller consignments have none).
+	EWayBill *TransferEWayBill `json:"eway_bill,omitempty"`
+}
+
+// TransferEWayBill is a dispatched transfer's e-way bill: the portal's
+// number and validity, and Part B as the zone manager entered it.
+type TransferEWayBill struct {
+	Number        string    `json:"number"`
+	ValidUntil    time.Time `json:"valid_until"`
+	VehicleNo     string    `json:"vehicle_no,omitempty"`
+	TransporterID string    `json:"transporter_id,omitempty"`
+	DistanceKm    int       `json:"distance_km,omitempty"`
 }
 
 // TransferDocumentLine is one SKU's value on the document.

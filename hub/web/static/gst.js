@@ -1,7 +1,8 @@
 // Finance's GST tab (issue 19): each mall's months with the GSTR-1 totals,
 // whether they match the ledger, downloads (JSON, CSV zip), marking a
 // month filed; the mall's e-invoices with their status, the pending ones
-// to download and the portal's responses to import.
+// to download and the portal's responses to import; its transfer
+// documents (tax invoices, delivery challans) and their e-way bills.
 import { $, el, api, session, showError, paise, inr, dayWords } from './common.js';
 import { t, explain } from './i18n.js';
 
@@ -51,6 +52,7 @@ async function loadPeriods() {
         el('td', {}, json, ' ', csv), el('td', {}, file));
     }));
     await loadEInvoices();
+    await loadTransfers();
   } catch (e) { showError($('#gst-err'), explain(e)); }
 }
 
@@ -60,6 +62,17 @@ async function loadEInvoices() {
   $('#gst-einv tbody').replaceChildren(...list.slice(-200).reverse().map((e) => el('tr', {},
     el('td', {}, `${e.doc_type} ${e.invoice_no}`), el('td', {}, dayWords(e.date)), el('td', {}, t('gst.st.' + e.status)),
     el('td', { class: 'irn' }, e.ack_no ? e.irn.slice(0, 16) + '…' : ''), el('td', {}, (e.errors || []).join('; ')))));
+}
+
+async function loadTransfers() {
+  const mall = $('#gst-mall').value;
+  const list = await api('GET', `/api/v1/gst/transfers?mall=${encodeURIComponent(mall)}`);
+  $('#gst-transfers tbody').replaceChildren(...list.map((d) => {
+    const e = d.eway_bill;
+    return el('tr', { 'data-number': d.number }, el('td', {}, `${t('gst.kind.' + d.kind)} ${d.number}`), el('td', {}, dayWords(d.at)),
+      el('td', {}, `${d.to_mall} ${d.to_gstin}`), el('td', { class: 'num' }, money(d.total)), el('td', { class: 'num' }, money(d.igst)),
+      el('td', { class: 'eway' }, e ? t('gst.ewayUntil', e.number, dayWords(e.valid_until), e.vehicle) : t('gst.ewayNone')));
+  }));
 }
 
 $('#gst-load').addEventListener('click', loadPeriods);

@@ -13,8 +13,9 @@ export function transferGST(x, reload) {
   const kind = d.kind === 'tax_invoice' ? t('zgst.taxInvoice') : t('zgst.challan');
   const head = el('p', { class: 'doc' }, `${kind} ${d.number} · ${t('zgst.value', inr(paise(d.taxable_value)))}` +
     (d.kind === 'tax_invoice' ? ` · IGST ${inr(paise(d.igst))} · ${t('zgst.to', d.to_gstin || x.to_mall)}` : ''));
+  const irn = d.irn ? el('p', { class: 'irn' }, t('zgst.irn', d.irn.irn, d.irn.ack_no)) : null;
   const e = x.eway_bill;
-  if (!e) return el('div', { class: 'gst' }, head);
+  if (!e) return el('div', { class: 'gst' }, head, ...(irn ? [irn] : []));
   const err = el('p', { class: 'err', role: 'alert', hidden: true });
   const json = el('button', { type: 'button' }, t('zgst.json'));
   json.addEventListener('click', () => {
@@ -22,7 +23,7 @@ export function transferGST(x, reload) {
     document.body.append(a); a.click(); a.remove();
   });
   const state = el('p', {}, t('zgst.st.' + e.status) + (e.number ? ` ${e.number} · ${t('zgst.validUntil', when(e.valid_until))}` : ''));
-  const kids = [head, state, json];
+  const kids = [head, ...(irn ? [irn] : []), state, json];
   const put = async (body) => {
     try { await api('PUT', `/api/v1/transfers/${encodeURIComponent(x.id)}/eway-bill`, body); reload(); } catch (ex) { showError(err, explain(ex)); }
   };
