@@ -3,7 +3,7 @@
 -- sees every mall's e-way bills beside its transfer documents. Older
 -- transfers, and those under the limit, keep ''.
 
--- (PostgreSQL twin of migrations/hub/0027_transfer_eway_bills.sql.)
+-- (PostgreSQL twin of migrations/hub/0028_transfer_eway_bills.sql.)
 
 -- +goose Up
 ALTER TABLE hub_transfer_docs ADD COLUMN eway_no TEXT NOT NULL DEFAULT '';
