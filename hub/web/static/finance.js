@@ -2,7 +2,7 @@
 // charts, settlement runs with payouts and producer statements,
 // reconciliation breaks and catalog changes. Refreshes itself.
 import { $, $$, el, api, session, whenLoggedOut, loginForm, logout, showError, paise, inr, when, dayWords, todayIST } from './common.js';
-import { t, t as tt, explain as say, applyI18n, fillPickers, fromLogin, onLang, setLang, nextLang } from './i18n.js';
+import { t, t as tt, explain as say, applyI18n, fillPickers, fromLogin, onLang, setLang, nextLang, stateName, districtName } from './i18n.js';
 
 const words = {
   get needUser() { return t('needUser'); }, get needPassword() { return t('needPassword'); },
@@ -223,7 +223,7 @@ async function openRun(id) {
   };
   $('#payouts').replaceChildren(...(payouts || []).map((p) => el('tr', {}, el('td', {}, p.reference),
     el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => statement(p.id) }, p.producer_name || p.producer_id)),
-    el('td', {}, `${p.district_name}, ${p.state}`), el('td', { class: 'num' }, money(p.sales)), el('td', { class: 'num' }, money(p.returns)),
+    el('td', {}, `${districtName(p.district_id, p.district_name)}, ${stateName(p.state)}`), el('td', { class: 'num' }, money(p.sales)), el('td', { class: 'num' }, money(p.returns)),
     el('td', { class: 'num' }, money(p.amount)), el('td', {}, p.returned ? t('fin.returnedAfter', p.reason) : p.reason ? `${p.status}: ${p.reason}` : p.status))));
   $('#statement').replaceChildren();
 }

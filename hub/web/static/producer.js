@@ -4,7 +4,7 @@
 // officer logs in here too: they pick a producer of their district, see
 // that producer's views read-only, and issue producers' login codes.
 import { $, $$, el, api, session, whenLoggedOut, loginForm, logout, showError, clearErrors, paise, inr, when } from './common.js';
-import { t, lang, setLang, nextLang, onLang, fromLogin, explain, applyI18n, has, NAMES } from './i18n.js';
+import { t, lang, setLang, nextLang, onLang, fromLogin, explain, applyI18n, has, stateName, districtName, NAMES } from './i18n.js';
 
 // The producer's words are data: the prod.* keys of the translation files
 // (/assets/i18n/<lang>.json), read through the shared i18n module like
@@ -49,6 +49,9 @@ function select(name) {
   loaders[name]().catch(fail);
 }
 
+// drawMe redraws the producer's or officer's line after a change of language.
+let drawMe = () => {};
+
 function fail(e) { const box = $('#me'); box.textContent = words.explain(e); }
 
 async function start() {
@@ -58,7 +61,8 @@ async function start() {
   base = '/api/v1/producer';
   const me = await api('GET', base + '/me');
   $('#who').textContent = me.username;
-  $('#me').textContent = `${me.name} · ${me.district_name}, ${me.state_name}`;
+  drawMe = () => { $('#me').textContent = `${me.name} · ${districtName(me.district_id, me.district_name)}, ${stateName(me.state, me.state_name)}`; };
+  drawMe();
   select(current);
 }
 
@@ -67,7 +71,8 @@ async function startOfficer() {
   const d = await api('GET', '/api/v1/district');
   $('#who').textContent = d.district.username;
   $('#district').hidden = false;
-  $('#district-name').textContent = `${d.district.district_name}, ${d.district.state_name}`;
+  drawMe = () => { $('#district-name').textContent = `${districtName(d.district.district_id, d.district.district_name)}, ${stateName(d.district.state, d.district.state_name)}`; };
+  drawMe();
   const pick = $('#pick-producer');
   pick.replaceChildren(...d.producers.map((p) => el('option', { value: p.producer_id }, `${p.name} (${p.username || t('prod.noLogin')})`)));
   $('#code-out').hidden = true;
@@ -196,6 +201,7 @@ $('#setup-form').addEventListener('submit', async (ev) => {
 $('#lang-btn').addEventListener('click', () => setLang(nextLang()));
 onLang(() => {
   translate();
+  drawMe();
   if (!$('#app-view').hidden) loaders[current]().catch(fail);
 });
 loginForm($('#login-form'), ['producer', 'district_officer'], async (login) => { await fromLogin(login); translate(); start().catch(fail); }, words);

@@ -5,7 +5,7 @@
 // Kept apart from finance.js so that other finance screens can grow
 // beside it; its words are in T, ready for the translation files.
 import { $, el, api, showError, paise, inr, dayWords, todayIST } from './common.js';
-import { t, has, explain } from './i18n.js';
+import { t, has, explain, stateName, districtName } from './i18n.js';
 
 const keyed = (prefix) => new Proxy({}, { get: (_, k) => (has(prefix + String(k)) ? t(prefix + String(k)) : undefined) });
 const T = {
@@ -53,7 +53,9 @@ async function show() {
 }
 
 function drawTable(by, rows) {
-  const label = (r) => by === 'day' ? dayWords(r.key, true) : [r.label, r.key !== r.label ? el('span', { class: 'meta' }, ` ${r.key}`) : null];
+  // States and districts in the reader's language (the files' state.* and district.* names).
+  const name = (r) => (by === 'state' ? stateName(r.key, r.label) : by === 'district' ? districtName(r.key, r.label) : r.label);
+  const label = (r) => by === 'day' ? dayWords(r.key, true) : [name(r), r.key !== r.label ? el('span', { class: 'meta' }, ` ${r.key}`) : null];
   $('#rep-table tbody').replaceChildren(...(rows.length ? rows.map((r) => el('tr', { 'data-key': r.key },
     el('td', {}, label(r)), el('td', { class: 'num' }, r.qty_sold), el('td', { class: 'num' }, r.qty_returned),
     el('td', { class: 'num' }, money(r.sales)), el('td', { class: 'num' }, money(r.returns)),

@@ -128,12 +128,15 @@ func TestProducerScreenLanguages(t *testing.T) {
 	}
 	login()
 	waitText(t, ctx, "#tab-sales", "Sales")
+	waitText(t, ctx, "#me", "Uttar Pradesh")
 	browse(t, ctx, "Hindi", chromedp.Click("#lang-btn", chromedp.ByQuery))
 	waitText(t, ctx, "#tab-sales", "बिक्री")
+	waitText(t, ctx, "#me", "उत्तर प्रदेश") // the producer's district and State follow the language
 	shot(t, ctx, "producer-hi-01")
 	browse(t, ctx, "Kannada", chromedp.Click("#lang-btn", chromedp.ByQuery))
 	waitText(t, ctx, "#tab-sales", "ಮಾರಾಟ")
 	waitText(t, ctx, "#tab-stock", "ಸ್ಟಾಕ್")
+	waitText(t, ctx, "#me", "ಉತ್ತರ ಪ್ರದೇಶ")
 	shot(t, ctx, "producer-kn-01")
 	login()
 	waitText(t, ctx, "#tab-sales", "ಮಾರಾಟ")

@@ -14,6 +14,7 @@ import (
 	"ektamall/cmd/ektamall/internal/e2e"
 	"ektamall/shared/apiclient"
 	"ektamall/shared/money"
+	"ektamall/shared/webui"
 )
 
 // TestFinanceReports rings two sales at LKO1 through the mall's API and
@@ -89,6 +90,18 @@ func TestFinanceReports(t *testing.T) {
 		t.Fatalf("CSV: %s %q", resp.Header.Get("Content-Type"), body)
 	}
 	browse(t, ctx, "download csv", chromedp.Click("#rep-csv", chromedp.ByQuery))
+
+	// In Hindi, districts and States are named in Hindi (the translation files' place names).
+	hi, err := webui.Dict("hi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	browse(t, ctx, "Hindi", alt("l"), chromedp.Poll(`document.documentElement.lang === 'hi'`, nil),
+		setValue("#rep-by", "district"), chromedp.Click("#rep-form button[type=submit]", chromedp.ByQuery))
+	waitText(t, ctx, `#rep-table tbody tr[data-key="`+p1.DistrictID+`"]`, hi["district."+p1.DistrictID])
+	browse(t, ctx, "by State", setValue("#rep-by", "state"), chromedp.Click("#rep-form button[type=submit]", chromedp.ByQuery))
+	waitText(t, ctx, `#rep-table tbody tr[data-key="UP"]`, hi["state.UP"])
+	shot(t, ctx, "51-finance-reports-hi")
 }
 
 var istZone = time.FixedZone("IST", 5*3600+1800)
