@@ -67,6 +67,7 @@ type Seller struct {
 	signer Signer
 	ch     *channel.Service
 	db     hub.Store
+	mu     sync.RWMutex // guards buyers
 	buyers map[KeyID]*buyer
 	ctx    context.Context // cancelled by Close: stops callbacks in flight
 	stop   context.CancelFunc
@@ -95,28 +96,39 @@ func New(ctx context.Context, cfg Config, ch *channel.Service, db hub.Store) (*S
 	s := &Seller{cfg: cfg, ch: ch, db: db, buyers: map[KeyID]*buyer{},
 		signer: Signer{SubscriberID: cfg.SubscriberID, UniqueKeyID: cfg.UniqueKeyID, Key: cfg.Key}}
 	for i, b := range cfg.Buyers {
-		key, err := ParsePublicKey(b.SigningPublicKey)
-		if err != nil {
-			return nil, fmt.Errorf("ondc: buyer app %d (%s): %w", i+1, b.SubscriberID, err)
-		}
-		if b.SubscriberID == "" || b.UniqueKeyID == "" || b.Channel == "" {
-			return nil, errs.E(errs.Invalid, "ondc: buyer app %d needs subscriber_id, unique_key_id and channel", i+1)
-		}
-		if !strings.HasPrefix(b.SubscriberURL, "http://") && !strings.HasPrefix(b.SubscriberURL, "https://") {
-			return nil, errs.E(errs.Invalid, "ondc: buyer app %s: subscriber_url %q is not an http(s) URL", b.SubscriberID, b.SubscriberURL)
-		}
-		k := KeyID{b.SubscriberID, b.UniqueKeyID}
-		if _, dup := s.buyers[k]; dup {
-			return nil, errs.E(errs.Invalid, "ondc: buyer app %s|%s is listed twice", b.SubscriberID, b.UniqueKeyID)
-		}
-		b.SubscriberURL = strings.TrimRight(b.SubscriberURL, "/")
-		s.buyers[k] = &buyer{BuyerApp: b, key: key}
-		if _, err := ch.Create(ctx, b.Channel); err != nil && errs.CodeOf(err) != errs.Conflict {
-			return nil, fmt.Errorf("ondc: channel of buyer app %s: %w", b.SubscriberID, err)
+		if err := s.AddBuyer(ctx, b); err != nil {
+			return nil, fmt.Errorf("ondc: buyer app %d: %w", i+1, err)
 		}
 	}
 	s.ctx, s.stop = context.WithCancel(context.Background())
 	return s, nil
+}
+
+// AddBuyer adds a buyer app to the table of known ones (its channel is
+// created when missing); a buyer app already known is a Conflict.
+func (s *Seller) AddBuyer(ctx context.Context, b BuyerApp) error {
+	key, err := ParsePublicKey(b.SigningPublicKey)
+	if err != nil {
+		return fmt.Errorf("%s: %w", b.SubscriberID, err)
+	}
+	if b.SubscriberID == "" || b.UniqueKeyID == "" || b.Channel == "" {
+		return errs.E(errs.Invalid, "a buyer app needs subscriber_id, unique_key_id and channel")
+	}
+	if !strings.HasPrefix(b.SubscriberURL, "http://") && !strings.HasPrefix(b.SubscriberURL, "https://") {
+		return errs.E(errs.Invalid, "buyer app %s: subscriber_url %q is not an http(s) URL", b.SubscriberID, b.SubscriberURL)
+	}
+	b.SubscriberURL = strings.TrimRight(b.SubscriberURL, "/")
+	if _, err := s.ch.Create(ctx, b.Channel); err != nil && errs.CodeOf(err) != errs.Conflict {
+		return fmt.Errorf("channel of buyer app %s: %w", b.SubscriberID, err)
+	}
+	k := KeyID{b.SubscriberID, b.UniqueKeyID}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, dup := s.buyers[k]; dup {
+		return errs.E(errs.Conflict, "buyer app %s|%s is already known", b.SubscriberID, b.UniqueKeyID)
+	}
+	s.buyers[k] = &buyer{BuyerApp: b, key: key}
+	return nil
 }
 
 // Close stops the callbacks in flight and waits for them.
@@ -204,7 +216,9 @@ func (s *Seller) authenticate(header string, body []byte) (*buyer, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.mu.RLock()
 	b, ok := s.buyers[h.KeyID]
+	s.mu.RUnlock()
 	if !ok {
 		return nil, unauthorized("unknown buyer app key %s|%s", h.KeyID.SubscriberID, h.KeyID.UniqueKeyID)
 	}

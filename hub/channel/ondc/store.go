@@ -170,6 +170,8 @@ func (s *Seller) Sweep(ctx context.Context) (int, error) {
 }
 
 func (s *Seller) buyerOf(bap, channel string) *buyer {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	for _, b := range s.buyers {
 		if b.SubscriberID == bap && b.Channel == channel {
 			return b
