@@ -141,11 +141,11 @@ func TestClusteredHubSurvivesNodeLoss(t *testing.T) {
 	}
 	t.Cleanup(m.stop)
 	sku := firstSKU(t)
-	h := &hubNode{t: t, DB: hubDB}
+	h := &hubNode{t: t, DB: sqldb.FromSQLite(hubDB)}
 
 	m.sell(t, 1000, 50, func(int) string { return sku })
 	e2e.WaitFor(t, 60*time.Second, "hub ingesting", func() error {
-		if wm, _ := watermark(hubDB, mall); wm < 1 {
+		if wm, _ := watermark(h.DB, mall); wm < 1 {
 			return fmt.Errorf("watermark %d", wm)
 		}
 		return nil
@@ -160,13 +160,13 @@ func TestClusteredHubSurvivesNodeLoss(t *testing.T) {
 		t.Fatalf("mall mirror has %d replicas, want 3", r)
 	}
 	victim := pickVictim(cl, info.CachedInfo().Cluster.Leader)
-	t.Logf("stopping %s mid-stream (watermark %d of 1000)", cl.nodes[victim].Name(), func() int64 { w, _ := watermark(hubDB, mall); return w }())
+	t.Logf("stopping %s mid-stream (watermark %d of 1000)", cl.nodes[victim].Name(), func() int64 { w, _ := watermark(h.DB, mall); return w }())
 	cl.nodes[victim].Shutdown()
 
 	m.sell(t, 200, 10, func(int) string { return sku })
 	const total = 1200
 	waitWatermark(t, h, m, total, 90*time.Second)
-	hc, hp := hubTotals(t, hubDB, mall)
+	hc, hp := hubTotals(t, h.DB, mall)
 	mc, mp := mallTotals(t, m.DB)
 	if hc != total || mc != total || hp != mp {
 		t.Fatalf("hub holds %d sales (%d paise), mall sold %d (%d paise)", hc, hp, mc, mp)

@@ -105,11 +105,11 @@ func TestHubClusterWithNATSOnlyNodes(t *testing.T) {
 	sku := firstSKU(t)
 	const n = 300
 	m.sell(t, n, 50, func(int) string { return sku })
-	waitWatermark(t, &hubNode{t: t, DB: hub.DB}, m, n, 60*time.Second)
+	waitWatermark(t, &hubNode{t: t, DB: hub.Store}, m, n, 60*time.Second)
 	if !nodes[1].NATS.LeafConnected() {
 		t.Fatal("the mall's leaf link is not on node 3")
 	}
-	hc, hp := hubTotals(t, hub.DB, "NOD1")
+	hc, hp := hubTotals(t, hub.Store, "NOD1")
 	mc, mp := mallTotals(t, m.DB)
 	if hc != n || mc != n || hp != mp {
 		t.Fatalf("hub %d sales / %d paise, mall %d / %d", hc, hp, mc, mp)

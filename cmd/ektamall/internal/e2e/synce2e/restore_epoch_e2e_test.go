@@ -3,7 +3,6 @@ package synce2e
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -22,6 +21,7 @@ import (
 	"ektamall/shared/auth"
 	"ektamall/shared/invoice"
 	"ektamall/shared/money"
+	"ektamall/shared/sqldb"
 )
 
 // TestRestoreBehindHubNeverReissuesInvoices: the hub holds a mall's first
@@ -34,7 +34,7 @@ func TestRestoreBehindHubNeverReissuesInvoices(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	h, err := hubapp.Open(ctx, hubapp.Config{Dir: filepath.Join(dir, "hub"), HTTP: "127.0.0.1:0", Leaf: "127.0.0.1:0",
+	h, err := hubapp.Open(ctx, hubapp.Config{Dir: filepath.Join(dir, "hub"), DB: testHubDB(t), HTTP: "127.0.0.1:0", Leaf: "127.0.0.1:0",
 		Synchronous: "FULL", ShutdownFor: 5 * time.Second}, e2e.Quiet())
 	if err != nil {
 		t.Fatal(err)
@@ -50,11 +50,11 @@ func TestRestoreBehindHubNeverReissuesInvoices(t *testing.T) {
 	if err := os.WriteFile(credsPath, creds, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	addAppUser(t, h.Auth, h.DB.Transact, "fin", auth.Finance)
+	addAppUser(t, h.Auth, h.Store.Transact, "fin", auth.Finance)
 	link := newProxy(t, strings.TrimPrefix(h.LeafURL, "nats-leaf://"))
 	mdir := filepath.Join(dir, "mall")
 	m := startMallApp(t, mdir, link.url(), credsPath)
-	addAppUser(t, m.app.Auth, m.app.DB.Transact, "adm", auth.MallAdmin)
+	addAppUser(t, m.app.Auth, sqldb.FromSQLite(m.app.DB).Transact, "adm", auth.MallAdmin)
 	m.login(t)
 	sku, mrp := m.product(t)
 
@@ -67,7 +67,7 @@ func TestRestoreBehindHubNeverReissuesInvoices(t *testing.T) {
 	}
 	answered = append(answered, m.sellHTTP(t, shift, sku, mrp), m.sellHTTP(t, shift, sku, mrp))
 	e2e.WaitFor(t, 30*time.Second, "the first three sales at the hub", func() error {
-		if n := hubSaleCount(t, h.DB.R, "RST2"); n != 3 {
+		if n := hubSaleCount(t, h.Store.Reader(), "RST2"); n != 3 {
 			return fmt.Errorf("hub holds %d sales", n)
 		}
 		return nil
@@ -105,8 +105,8 @@ func TestRestoreBehindHubNeverReissuesInvoices(t *testing.T) {
 
 	e2e.WaitFor(t, 60*time.Second, "every sale at the hub", func() error {
 		st := m.syncStatus(t)
-		if st.Pending != 0 || hubSaleCount(t, h.DB.R, "RST2") != len(answered) {
-			return fmt.Errorf("mall %+v, hub holds %d of %d sales", st, hubSaleCount(t, h.DB.R, "RST2"), len(answered))
+		if st.Pending != 0 || hubSaleCount(t, h.Store.Reader(), "RST2") != len(answered) {
+			return fmt.Errorf("mall %+v, hub holds %d of %d sales", st, hubSaleCount(t, h.Store.Reader(), "RST2"), len(answered))
 		}
 		return nil
 	})
@@ -119,13 +119,13 @@ func TestRestoreBehindHubNeverReissuesInvoices(t *testing.T) {
 		numbers[a.number] = a.id
 		want += a.total.Paise()
 		var n int
-		if err := h.DB.R.QueryRow(`SELECT count(*) FROM hub_sales WHERE mall = 'RST2' AND sale_id = ? AND invoice_no = ?`, a.id, a.number).Scan(&n); err != nil || n != 1 {
+		if err := h.Store.Reader().QueryRowContext(context.Background(), `SELECT count(*) FROM hub_sales WHERE mall = 'RST2' AND sale_id = ? AND invoice_no = ?`, a.id, a.number).Scan(&n); err != nil || n != 1 {
 			t.Fatalf("sale %s (%s) at the hub %d times: %v", a.id, a.number, n, err)
 		}
 	}
 	var hubN, distinct int
 	var hubPaise int64
-	if err := h.DB.R.QueryRow(`SELECT count(*), count(DISTINCT invoice_no), COALESCE(SUM(total), 0) FROM hub_sales WHERE mall = 'RST2'`).
+	if err := h.Store.Reader().QueryRowContext(context.Background(), `SELECT count(*), count(DISTINCT invoice_no), COALESCE(SUM(total), 0) FROM hub_sales WHERE mall = 'RST2'`).
 		Scan(&hubN, &distinct, &hubPaise); err != nil {
 		t.Fatal(err)
 	}
@@ -133,13 +133,13 @@ func TestRestoreBehindHubNeverReissuesInvoices(t *testing.T) {
 		t.Fatalf("hub: %d sales, %d invoice numbers, %d paise; answered %d sales, %d paise", hubN, distinct, hubPaise, len(answered), want)
 	}
 	var parked int
-	h.DB.R.QueryRow(`SELECT count(*) FROM parked_events WHERE mall_id = 'RST2'`).Scan(&parked)
+	h.Store.Reader().QueryRowContext(context.Background(), `SELECT count(*) FROM parked_events WHERE mall_id = 'RST2'`).Scan(&parked)
 	if parked != 0 {
 		t.Fatalf("%d events parked at the hub", parked)
 	}
 	// Each series the hub holds is consecutive from 1: the old one up to
 	// the last sale the lost history made, the new epoch's from 1.
-	checkSeriesGapless(t, h.DB.R, "RST2")
+	checkSeriesGapless(t, h.Store.Reader(), "RST2")
 }
 
 type soldInvoice struct {
@@ -224,9 +224,9 @@ func (n *mallAppNode) syncStatus(t *testing.T) (st struct {
 	return st
 }
 
-func addAppUser(t *testing.T, a *auth.Store, transact func(context.Context, func(*sql.Tx) error) error, name string, role auth.Role) {
+func addAppUser(t *testing.T, a *auth.Store, transact func(context.Context, func(sqldb.Tx) error) error, name string, role auth.Role) {
 	t.Helper()
-	if err := transact(context.Background(), func(tx *sql.Tx) error {
+	if err := transact(context.Background(), func(tx sqldb.Tx) error {
 		_, err := a.CreateUser(context.Background(), tx, name, "pass-word-123", name, role, "")
 		return err
 	}); err != nil {
@@ -254,9 +254,9 @@ func runCmd(t *testing.T, cmd, dir, file string) (string, int) {
 	return out.String(), 0
 }
 
-func hubSaleCount(t *testing.T, db *sql.DB, mall string) int {
+func hubSaleCount(t *testing.T, db sqldb.Querier, mall string) int {
 	var n int
-	if err := db.QueryRow(`SELECT count(*) FROM hub_sales WHERE mall = ?`, mall).Scan(&n); err != nil {
+	if err := db.QueryRowContext(context.Background(), `SELECT count(*) FROM hub_sales WHERE mall = ?`, mall).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -264,9 +264,9 @@ func hubSaleCount(t *testing.T, db *sql.DB, mall string) int {
 
 // checkSeriesGapless checks that every invoice series the hub holds for a
 // mall runs 1..n with each number once.
-func checkSeriesGapless(t *testing.T, db *sql.DB, mall string) {
+func checkSeriesGapless(t *testing.T, db sqldb.Querier, mall string) {
 	t.Helper()
-	rows, err := db.Query(`SELECT invoice_no FROM hub_sales WHERE mall = ?`, mall)
+	rows, err := db.QueryContext(context.Background(), `SELECT invoice_no FROM hub_sales WHERE mall = ?`, mall)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +313,7 @@ func TestRestoreOfCompleteBackupKeepsSeries(t *testing.T) {
 	dir := t.TempDir()
 	mdir := filepath.Join(dir, "mall")
 	m := startMallApp(t, mdir, "", "")
-	addAppUser(t, m.app.Auth, m.app.DB.Transact, "adm", auth.MallAdmin)
+	addAppUser(t, m.app.Auth, sqldb.FromSQLite(m.app.DB).Transact, "adm", auth.MallAdmin)
 	m.login(t)
 	sku, mrp := m.product(t)
 	shift := m.openShift(t)

@@ -70,7 +70,7 @@ func TestHubBooksBothHistoriesInAnyOrder(t *testing.T) {
 			return nil
 		})
 		var parked int
-		h.DB.R.QueryRow(`SELECT count(*) FROM parked_events WHERE mall_id = ?`, c.name).Scan(&parked)
+		h.DB.Reader().QueryRowContext(context.Background(), `SELECT count(*) FROM parked_events WHERE mall_id = ?`, c.name).Scan(&parked)
 		if parked != 0 {
 			t.Fatalf("%s: %d events parked", c.name, parked)
 		}

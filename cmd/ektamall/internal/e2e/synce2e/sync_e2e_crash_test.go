@@ -113,7 +113,7 @@ func TestMallKilledMidRelay(t *testing.T) {
 		t.Fatalf("hub %d sales / %d paise, mall %d / %d", hc, hp, mc, mp)
 	}
 	var parked int
-	h.DB.R.QueryRow(`SELECT count(*) FROM parked_events`).Scan(&parked)
+	h.DB.Reader().QueryRowContext(context.Background(), `SELECT count(*) FROM parked_events`).Scan(&parked)
 	if parked != 0 {
 		t.Fatalf("%d events parked", parked)
 	}

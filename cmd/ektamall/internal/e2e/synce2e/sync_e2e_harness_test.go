@@ -17,6 +17,8 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"ektamall/cmd/ektamall/internal/e2e"
+	"ektamall/hub"
+	"ektamall/hub/hubdb"
 	"ektamall/hub/ingest"
 	"ektamall/migrations"
 	"ektamall/pos/mallsync"
@@ -27,6 +29,7 @@ import (
 	"ektamall/shared/money"
 	"ektamall/shared/natsx"
 	"ektamall/shared/sqldb"
+	"ektamall/shared/sqldb/pgtest"
 	"ektamall/shared/sqlitedb"
 )
 
@@ -159,8 +162,8 @@ func openDB(t testing.TB, path string, set migrations.Set, zones bool) *sqlitedb
 type hubNode struct {
 	t    testing.TB
 	dir  string
-	leaf string // host:port, kept across restarts
-	DB   *sqlitedb.DB
+	leaf string    // host:port, kept across restarts
+	DB   hub.Store // SQLite in dir, or under make test-pg a PostgreSQL database of dir's own
 	NATS *natsx.Server
 	Svc  *ingest.Service
 }
@@ -169,8 +172,8 @@ func startHub(t testing.TB, dir, leaf string, tune func(*ingest.Config)) *hubNod
 	t.Helper()
 	ctx := context.Background()
 	h := &hubNode{t: t, dir: dir}
-	h.DB = openDB(t, filepath.Join(dir, "hub.db"), migrations.Hub, false)
-	users, err := ingest.Users(ctx, sqldb.FromSQLite(h.DB))
+	h.DB = openHubStore(t, dir)
+	users, err := ingest.Users(ctx, h.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +187,7 @@ func startHub(t testing.TB, dir, leaf string, tune func(*ingest.Config)) *hubNod
 	}
 	u := h.NATS.LeafURL()
 	h.leaf = u[len("nats-leaf://"):]
-	cfg := ingest.Config{DB: sqldb.FromSQLite(h.DB), NATS: h.NATS, NATSConfig: ncfg, Log: e2e.Quiet(), WatchEvery: 200 * time.Millisecond}
+	cfg := ingest.Config{DB: h.DB, NATS: h.NATS, NATSConfig: ncfg, Log: e2e.Quiet(), WatchEvery: 200 * time.Millisecond}
 	if tune != nil {
 		tune(&cfg)
 	}
@@ -213,7 +216,7 @@ func (h *hubNode) stop() {
 // provision registers a mall at the hub and writes its creds file.
 func (h *hubNode) provision(id, state, dir string) string {
 	h.t.Helper()
-	seed, err := ingest.Provision(context.Background(), sqldb.FromSQLite(h.DB), ingest.MallInfo{ID: id, State: state}, true, time.Now())
+	seed, err := ingest.Provision(context.Background(), h.DB, ingest.MallInfo{ID: id, State: state}, true, time.Now())
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -354,9 +357,9 @@ func firstSKU(t testing.TB) string { return loadSeed(t).Products[0].SKU }
 // hubTotals sums the sales the hub holds from mall: count and paise, from
 // the events it ingested (not parked ones), and checks there is no
 // duplicate event id or sequence.
-func hubTotals(t testing.TB, db *sqlitedb.DB, mall string) (count int, paise int64) {
+func hubTotals(t testing.TB, db sqldb.DB, mall string) (count int, paise int64) {
 	t.Helper()
-	rows, err := db.R.Query(`SELECT envelope FROM events_received WHERE mall_id = ? AND type = ? AND status = 'applied' ORDER BY seq`,
+	rows, err := db.Reader().QueryContext(context.Background(), `SELECT envelope FROM events_received WHERE mall_id = ? AND type = ? AND status = 'applied' ORDER BY seq`,
 		mall, events.SaleCompleted)
 	if err != nil {
 		t.Fatal(err)
@@ -414,8 +417,8 @@ func mallTotals(t testing.TB, db *sqlitedb.DB) (count int, paise int64) {
 	return count, paise
 }
 
-func watermark(db *sqlitedb.DB, mall string) (wm, highest int64) {
-	db.R.QueryRow(`SELECT watermark, highest FROM mall_sync WHERE mall_id = ?`, mall).Scan(&wm, &highest)
+func watermark(db sqldb.DB, mall string) (wm, highest int64) {
+	db.Reader().QueryRowContext(context.Background(), `SELECT watermark, highest FROM mall_sync WHERE mall_id = ?`, mall).Scan(&wm, &highest)
 	return wm, highest
 }
 
@@ -432,12 +435,50 @@ func waitWatermark(t testing.TB, h *hubNode, m *mallNode, want int64, d time.Dur
 
 var errNotYet = errors.New("not yet")
 
-func openHubDBForRead(t testing.TB, dir string) *sqlitedb.DB {
-	db, err := sqlitedb.Open(context.Background(), filepath.Join(dir, "hub.db"), sqlitedb.Options{})
+func openHubDBForRead(t testing.TB, dir string) hub.Store {
+	return openHubStore(t, dir)
+}
+
+var (
+	hubDBsMu sync.Mutex
+	hubDBs   = map[string]string{} // hub directory → its PostgreSQL database
+)
+
+// openHubStore opens the hub's books for the hub in dir, migrated and
+// seeded: its SQLite file, or under make test-pg a PostgreSQL database
+// made for dir on first use and the same one again after (a restart).
+// The store is closed when the test ends (or by hubNode.stop).
+func openHubStore(t testing.TB, dir string) hub.Store {
+	t.Helper()
+	ctx := context.Background()
+	url := ""
+	if pgtest.Enabled() {
+		hubDBsMu.Lock()
+		if hubDBs[dir] == "" {
+			hubDBs[dir] = pgtest.NewDatabase(t)
+		}
+		url = hubDBs[dir]
+		hubDBsMu.Unlock()
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	db, _, err := hubdb.Open(ctx, url, dir, "NORMAL", e2e.Quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	ok, err := catalogdb.Seeded(ctx, db.Reader())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
+		if err := db.Transact(ctx, func(tx sqldb.Tx) error {
+			return catalogdb.InsertSeed(ctx, tx, loadSeed(t), false, time.Now())
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return db
 }
 

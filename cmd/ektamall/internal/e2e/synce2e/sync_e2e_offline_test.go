@@ -1,6 +1,7 @@
 package synce2e
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -72,7 +73,7 @@ func TestOfflineTenThousandSales(t *testing.T) {
 		t.Fatalf("hub %d sales / %d paise, mall %d sales / %d paise", hc, hp, mc, mp)
 	}
 	var rows int
-	h.DB.R.QueryRow(`SELECT count(*) FROM events_received WHERE mall_id = 'LKO1'`).Scan(&rows)
+	h.DB.Reader().QueryRowContext(context.Background(), `SELECT count(*) FROM events_received WHERE mall_id = 'LKO1'`).Scan(&rows)
 	if rows != 10000 {
 		t.Fatalf("hub holds %d events, want 10000", rows)
 	}

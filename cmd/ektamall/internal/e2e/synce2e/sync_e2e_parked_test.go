@@ -115,7 +115,7 @@ func TestRefusedEventInBacklogParkedAlone(t *testing.T) {
 	if hc, _ := hubTotals(t, h.DB, "LKO1"); hc != 40 {
 		t.Fatalf("hub applied %d sales, want 40", hc)
 	}
-	r, err := ledger.Check(context.Background(), h.DB.R)
+	r, err := ledger.Check(context.Background(), h.DB.Reader())
 	if err != nil || !r.OK || r.Entries != 40 {
 		t.Fatalf("books: %+v %v", r, err)
 	}
