@@ -160,6 +160,9 @@ func (s *Service) Create(ctx context.Context, cutoff time.Time, by string, progr
 	var run Run
 	created := false
 	err := s.db.Transact(ctx, func(tx sqldb.Tx) error {
+		if err := lockRuns(ctx, s.db, tx); err != nil {
+			return err
+		}
 		var id string
 		err := tx.QueryRowContext(ctx, `SELECT id FROM settlement_runs WHERE cutoff = ?`, ledger.TS(cutoff)).Scan(&id)
 		if err == nil {
@@ -200,6 +203,27 @@ func (s *Service) Create(ctx context.Context, cutoff time.Time, by string, progr
 		s.log.Info("settlement run closed", "run", run.ID, "cutoff", run.Cutoff, "payouts", run.PayoutCount, "total", run.PayoutTotal)
 	}
 	return run, created, nil
+}
+
+// lockRuns is the one lock settlement takes on PostgreSQL, and only there
+// (SQLite has one writer). Every booking reads the latest cutoff before it
+// writes (hub/ledger stamps ingested_at after it) and the run reads the
+// lines those bookings write: two SERIALIZABLE transactions that
+// PostgreSQL would part by aborting one, and with hub nodes booking every
+// few milliseconds the aborted one is always the run, which is long, so
+// it would never commit. Taken as the transaction's first statement (so
+// before its snapshot), the lock lets bookings already past that read
+// finish, holds new ones at it until the run commits (seconds; they then
+// book after the new cutoff), and keeps readers of settlement_runs
+// waiting as long. The region's sums stay one set-based GROUP BY.
+func lockRuns(ctx context.Context, db sqldb.DB, tx sqldb.Tx) error {
+	if db.Dialect() != sqldb.Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `LOCK TABLE settlement_runs IN ACCESS EXCLUSIVE MODE`); err != nil {
+		return fmt.Errorf("lock settlement runs: %w", err)
+	}
+	return nil
 }
 
 // Regions. Run k pays the sale lines with ingested_at <= cutoff_k and
