@@ -23,6 +23,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
 
 	"ektamall/shared/sqldb"
+	"ektamall/shared/sqldb/pgcluster"
 )
 
 // Env is the variable that turns PostgreSQL tests on.
@@ -47,7 +48,7 @@ func run(m *testing.M) int {
 	switch v := os.Getenv(Env); {
 	case v == "":
 	case v == "temp":
-		c, err := Start(context.Background(), os.TempDir())
+		c, err := pgcluster.Start(context.Background(), os.TempDir(), pgcluster.Options{})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1

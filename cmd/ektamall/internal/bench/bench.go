@@ -36,6 +36,7 @@ func Flags(fs *flag.FlagSet) *Options {
 	fs.IntVar(&o.settleLines, "settle-lines", 10_000_000, "sale lines in the settlement run")
 	fs.IntVar(&o.products, "products", 10_000, "catalog size for the cold start")
 	fs.BoolVar(&o.keep, "keep", false, "keep the scratch directory")
+	pgFlags(fs)
 	fs.StringVar(&profileDir, "profile", "", "write a pprof CPU profile of every mall and hub process the bench starts into this directory")
 	return o
 }
@@ -145,6 +146,12 @@ func Run(ctx context.Context, o *Options, stdout io.Writer) error {
 			mb(drain.idleRSS), "the same hub idle after start, MB", "< 300 MB", func(v, _, _ float64) bool { return v < 300 }),
 		newFigure("cold_start", fmt.Sprintf("mall cold start to /readyz, %d products", o.products), mall.coldBig.Seconds(), "s",
 			mall.coldSeed.Seconds(), "the same mall with the seed catalog, s", "< 2 s", func(v, _, _ float64) bool { return v < 2 }))
+
+	pg, err := measurePG(ctx, o, stdout, step, mirror, log)
+	if err != nil {
+		return err
+	}
+	figs = append(figs, pg...)
 
 	printTable(stdout, figs)
 	fmt.Fprintf(stdout, "raw ceilings: %.0f checkout tx/s (p99 %.2f ms), %.0f mirrored events/s; total bench time %s\n",

@@ -25,6 +25,7 @@ import (
 	"ektamall/shared/events"
 	"ektamall/shared/gst"
 	"ektamall/shared/money"
+	"ektamall/shared/sqldb"
 	"ektamall/shared/sqlitedb"
 )
 
@@ -246,12 +247,18 @@ type drainResult struct {
 // (it sold offline) connects to a hub child; the figure is events per
 // second from the mall's start until the hub's ledger has booked them all.
 func measureDrain(ctx context.Context, o *Options, dir string, log *slog.Logger) (drainResult, error) {
+	return measureDrainOn(ctx, o, dir, "", log)
+}
+
+// measureDrainOn is measureDrain with the hub's books at url (its --db; ""
+// for its SQLite file).
+func measureDrainOn(ctx context.Context, o *Options, dir, url string, log *slog.Logger) (drainResult, error) {
 	var r drainResult
 	hubDir, mallDir := filepath.Join(dir, "hub"), filepath.Join(dir, "LKO2")
 	if err := os.MkdirAll(hubDir, 0o750); err != nil {
 		return r, err
 	}
-	creds, err := hubapp.ProvisionMallInDir(ctx, hubDir, ingest.MallInfo{ID: "LKO2", State: "UP"}, true, log)
+	creds, err := hubapp.ProvisionMallIn(ctx, url, hubDir, ingest.MallInfo{ID: "LKO2", State: "UP"}, true, log)
 	if err != nil {
 		return r, err
 	}
@@ -277,14 +284,24 @@ func measureDrain(ctx context.Context, o *Options, dir string, log *slog.Logger)
 	if err != nil {
 		return r, err
 	}
-	h, _, err := startChild(ctx, hubHTTP, "hub", "--dir", hubDir, "--http", hubHTTP, "--leaf", leaf, "--metrics", "off")
+	hubArgs := []string{"hub", "--dir", hubDir, "--http", hubHTTP, "--leaf", leaf, "--metrics", "off"}
+	if url != "" {
+		hubArgs = append(hubArgs, "--db", url)
+	}
+	h, _, err := startChild(ctx, hubHTTP, hubArgs...)
 	if err != nil {
 		return r, err
 	}
 	defer h.stop()
 	r.idleRSS = h.memKB("VmRSS")
-	hdb, err := sqlitedb.Open(ctx, filepath.Join(hubDir, "hub.db"), sqlitedb.Options{})
-	if err != nil {
+	var hdb sqldb.DB
+	if url == "" {
+		lite, err := sqlitedb.Open(ctx, filepath.Join(hubDir, "hub.db"), sqlitedb.Options{})
+		if err != nil {
+			return r, err
+		}
+		hdb = sqldb.FromSQLite(lite)
+	} else if hdb, err = sqldb.OpenPostgres(ctx, url, sqldb.PGOptions{MaxConns: 2}); err != nil {
 		return r, err
 	}
 	defer hdb.Close()
@@ -304,7 +321,7 @@ func measureDrain(ctx context.Context, o *Options, dir string, log *slog.Logger)
 		// The watermark covers an event once it is ingested and booked
 		// (or parked, which the count below rules out).
 		var wm int64
-		if err := hdb.R.QueryRowContext(ctx, `SELECT watermark FROM mall_sync WHERE mall_id = 'LKO2'`).Scan(&wm); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		if err := hdb.Reader().QueryRowContext(ctx, `SELECT watermark FROM mall_sync WHERE mall_id = 'LKO2'`).Scan(&wm); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return r, err
 		}
 		if wm >= target {
@@ -318,7 +335,7 @@ func measureDrain(ctx context.Context, o *Options, dir string, log *slog.Logger)
 	r.perSec = float64(o.events) / time.Since(start).Seconds()
 	r.peakRSS = h.memKB("VmHWM")
 	var booked int
-	if err := hdb.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM hub_sales WHERE mall = 'LKO2'`).Scan(&booked); err != nil {
+	if err := hdb.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM hub_sales WHERE mall = 'LKO2'`).Scan(&booked); err != nil {
 		return r, err
 	}
 	if booked != o.events {

@@ -1,4 +1,8 @@
-package pgtest
+// Package pgcluster starts a throwaway PostgreSQL server from Debian's (or
+// PATH's) binaries: initdb and pg_ctl in a new directory, listening on a
+// free loopback port, removed when it stops. Tests use it through pgtest;
+// 'ektamall bench --hub-db temp' runs the hub's books on one.
+package pgcluster
 
 import (
 	"context"
@@ -16,8 +20,7 @@ import (
 )
 
 // Cluster is a throwaway PostgreSQL server: initdb'd in a temp directory,
-// listening on a loopback port, trusting local connections, fsync off (its
-// data is gone when it stops anyway).
+// listening on a loopback port, trusting local connections.
 type Cluster struct {
 	Dir  string
 	Port int
@@ -27,13 +30,22 @@ type Cluster struct {
 	cred *syscall.Credential // the user it runs as when we are root
 }
 
+// Options tune Start.
+type Options struct {
+	// Durable keeps PostgreSQL's defaults for writing (fsync, synchronous
+	// commit, full page writes), as a real hub's server has them: for
+	// measuring. Without it they are off, since a test's data is gone when
+	// the cluster stops anyway.
+	Durable bool
+}
+
 // Start initialises and starts a cluster in a new directory under dir.
-func Start(ctx context.Context, dir string) (_ *Cluster, err error) {
+func Start(ctx context.Context, dir string, o Options) (_ *Cluster, err error) {
 	c := &Cluster{}
 	if c.bin, err = binDir(); err != nil {
 		return nil, err
 	}
-	if c.Dir, err = os.MkdirTemp(dir, "pgtest-"); err != nil {
+	if c.Dir, err = os.MkdirTemp(dir, "pgcluster-"); err != nil {
 		return nil, err
 	}
 	defer func() {
@@ -44,7 +56,7 @@ func Start(ctx context.Context, dir string) (_ *Cluster, err error) {
 	// initdb refuses to run as root: run the server as the postgres user.
 	if os.Geteuid() == 0 {
 		if c.cred, err = osUser("postgres"); err != nil {
-			return nil, fmt.Errorf("pgtest: running as root needs a postgres user: %w", err)
+			return nil, fmt.Errorf("pgcluster: running as root needs a postgres user: %w", err)
 		}
 		if err = os.Chown(c.Dir, int(c.cred.Uid), int(c.cred.Gid)); err != nil {
 			return nil, err
@@ -57,7 +69,10 @@ func Start(ctx context.Context, dir string) (_ *Cluster, err error) {
 	if c.Port, err = freePort(); err != nil {
 		return nil, err
 	}
-	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", c.Port, c.Dir)
+	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c max_connections=200", c.Port, c.Dir)
+	if !o.Durable {
+		opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	}
 	if err = c.run(ctx, "pg_ctl", "-D", data, "-l", filepath.Join(c.Dir, "log"), "-o", opts, "-w", "-t", "60", "start"); err != nil {
 		return nil, err
 	}
@@ -80,7 +95,7 @@ func (c *Cluster) run(ctx context.Context, name string, args ...string) error {
 	}
 	cmd.Dir = c.Dir
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("pgtest: %s: %w\n%s", name, err, out)
+		return fmt.Errorf("pgcluster: %s: %w\n%s", name, err, out)
 	}
 	return nil
 }
@@ -100,7 +115,7 @@ func binDir() (string, error) {
 			return d, nil
 		}
 	}
-	return "", errors.New("pgtest: PostgreSQL's initdb and pg_ctl are neither on PATH nor under /usr/lib/postgresql/*/bin (Debian: apt-get install postgresql)")
+	return "", errors.New("pgcluster: PostgreSQL's initdb and pg_ctl are neither on PATH nor under /usr/lib/postgresql/*/bin (Debian: apt-get install postgresql)")
 }
 
 func version(binDir string) int {
