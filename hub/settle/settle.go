@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -136,7 +137,7 @@ type balance struct {
 // heldNoAccount is the reason a balance due is held.
 const heldNoAccount = "no bank account on file"
 
-// Progress reports producers settled so far out of the total.
+// Progress reports the payouts booked so far out of the run's payouts.
 type Progress func(done, total int)
 
 // Create runs a settlement up to cutoff (zero: now). It returns the run and
@@ -313,10 +314,16 @@ func (s *Service) gather(ctx context.Context, tx sqldb.Tx, reg, prev region) (ma
 	if err := broughtForward(ctx, tx, get); err != nil {
 		return nil, err
 	}
+	who, err := producersOf(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
 	for p, b := range bals {
-		if err := tx.QueryRowContext(ctx, `SELECT district_id, state FROM producers WHERE id = ?`, p).Scan(&b.district, &b.state); err != nil {
-			return nil, fmt.Errorf("producer %s: %w", p, err)
+		w, found := who[p]
+		if !found {
+			return nil, fmt.Errorf("producer %s: %w", p, sql.ErrNoRows)
 		}
+		b.district, b.state = w.district, w.state
 		total := b.bf + b.credits - b.debits
 		if total < s.cfg.MinPayout.Paise() {
 			b.carried = total
@@ -324,10 +331,7 @@ func (s *Service) gather(ctx context.Context, tx sqldb.Tx, reg, prev region) (ma
 		}
 		// The account is fixed into the payout now: editing it later
 		// never changes a file already made.
-		acct, ok, err := accountOf(ctx, tx, p)
-		if err != nil {
-			return nil, err
-		}
+		acct, ok := w.account, w.account.AccountNo != "" && w.account.IFSC != ""
 		if !ok {
 			b.carried, b.held = total, heldNoAccount
 			continue
@@ -373,18 +377,34 @@ func (s *Service) gatherAdjustments(ctx context.Context, tx sqldb.Tx, reg, prev 
 	return nil
 }
 
-// accountOf is the producer's bank account on file, if it has one.
-func accountOf(ctx context.Context, tx sqldb.Tx, producer string) (BankAccount, bool, error) {
-	b := BankAccount{ProducerID: producer}
-	err := tx.QueryRowContext(ctx, `SELECT beneficiary, account_no, ifsc FROM producer_bank_accounts WHERE producer_id = ?`, producer).
-		Scan(&b.Beneficiary, &b.AccountNo, &b.IFSC)
-	if errors.Is(err, sql.ErrNoRows) {
-		return b, false, nil
-	}
+// producer is where a producer is and the bank account it has on file
+// (empty: none).
+type producer struct {
+	district, state string
+	account         BankAccount
+}
+
+// producersOf reads every producer and its account in one query, not two
+// round trips a producer: a run touches most producers, and on a server
+// database each statement is a round trip.
+func producersOf(ctx context.Context, tx sqldb.Tx) (map[string]producer, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT p.id, p.district_id, p.state, COALESCE(a.beneficiary, ''), COALESCE(a.account_no, ''), COALESCE(a.ifsc, '')
+		FROM producers p LEFT JOIN producer_bank_accounts a ON a.producer_id = p.id`)
 	if err != nil {
-		return b, false, fmt.Errorf("bank account of %s: %w", producer, err)
+		return nil, fmt.Errorf("producers: %w", err)
 	}
-	return b, b.AccountNo != "" && b.IFSC != "", nil
+	defer rows.Close()
+	out := map[string]producer{}
+	for rows.Next() {
+		var id string
+		var w producer
+		if err := rows.Scan(&id, &w.district, &w.state, &w.account.Beneficiary, &w.account.AccountNo, &w.account.IFSC); err != nil {
+			return nil, err
+		}
+		w.account.ProducerID = id
+		out[id] = w
+	}
+	return out, rows.Err()
 }
 
 // broughtForward: everything settled before, less what was paid or is on
@@ -456,13 +476,31 @@ func (s *Service) write(ctx context.Context, tx sqldb.Tx, no int64, cutoff time.
 		return Run{}, err
 	}
 	defer itemStmt.Close()
+	// Balances and payouts go in as multi-row INSERTs, a few hundred rows a
+	// statement; returns and voids item by item (a duplicate is named).
+	balances := rowsInsert{head: `INSERT INTO settlement_balances (run_id, producer_id, district_id, state, brought_forward, credits,
+			debits, payout, carried_forward, sale_lines, adjust_lines, held) VALUES `, width: 12}
+	payoutRows := rowsInsert{head: `INSERT INTO settlement_payouts (id, reference, run_id, line_no, producer_id, district_id, state, amount,
+			beneficiary, account_no, ifsc) VALUES `, width: 11}
+	type posting struct {
+		pid, ref, producer string
+		amount             int64
+	}
+	var posts []posting
 	line := 0
-	for i, b := range list {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_balances (run_id, producer_id, district_id, state, brought_forward, credits,
-			debits, payout, carried_forward, sale_lines, adjust_lines, held) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			run.ID, b.producer, b.district, b.state, b.bf, b.credits, b.debits, b.payout, b.carried, b.saleLines, len(b.items), b.held); err != nil {
-			return Run{}, fmt.Errorf("insert balance: %w", err)
+	for _, b := range list {
+		balances.add(run.ID, b.producer, b.district, b.state, b.bf, b.credits, b.debits, b.payout, b.carried, b.saleLines, len(b.items), b.held)
+		if b.payout > 0 {
+			line++
+			p := posting{pid: ids.New(), ref: fmt.Sprintf("EKTA-R%04d-%05d", no, line), producer: b.producer, amount: b.payout}
+			payoutRows.add(p.pid, p.ref, run.ID, line, b.producer, b.district, b.state, b.payout, b.account.Beneficiary, b.account.AccountNo, b.account.IFSC)
+			posts = append(posts, p)
 		}
+	}
+	if err := balances.exec(ctx, tx); err != nil {
+		return Run{}, fmt.Errorf("insert balances: %w", err)
+	}
+	for _, b := range list {
 		for _, it := range b.items {
 			if _, err := itemStmt.ExecContext(ctx, run.ID, it.producer, it.kind, it.mall, it.ref, it.line, it.saleID, it.amount); err != nil {
 				if sqldb.IsUnique(err) {
@@ -471,25 +509,51 @@ func (s *Service) write(ctx context.Context, tx sqldb.Tx, no int64, cutoff time.
 				return Run{}, fmt.Errorf("insert item: %w", err)
 			}
 		}
-		if b.payout > 0 {
-			line++
-			pid := ids.New()
-			ref := fmt.Sprintf("EKTA-R%04d-%05d", no, line)
-			if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_payouts (id, reference, run_id, line_no, producer_id, district_id, state, amount,
-				beneficiary, account_no, ifsc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, pid, ref, run.ID, line, b.producer, b.district, b.state,
-				b.payout, b.account.Beneficiary, b.account.AccountNo, b.account.IFSC); err != nil {
-				return Run{}, fmt.Errorf("insert payout: %w", err)
-			}
-			if err := ledger.Post(ctx, tx, ledger.Entry{ID: ledger.PayoutEntryID(pid), Kind: "payout", Ref: ref, At: cutoff,
-				Postings: []ledger.Posting{ledger.D(ledger.ProducerAccount(b.producer), b.payout), ledger.C(ledger.PayoutsInFlight, b.payout)}}, now); err != nil {
-				return Run{}, err
-			}
+	}
+	if err := payoutRows.exec(ctx, tx); err != nil {
+		return Run{}, fmt.Errorf("insert payouts: %w", err)
+	}
+	for i, p := range posts {
+		if err := ledger.Post(ctx, tx, ledger.Entry{ID: ledger.PayoutEntryID(p.pid), Kind: "payout", Ref: p.ref, At: cutoff,
+			Postings: []ledger.Posting{ledger.D(ledger.ProducerAccount(p.producer), p.amount), ledger.C(ledger.PayoutsInFlight, p.amount)}}, now); err != nil {
+			return Run{}, err
 		}
 		if progress != nil {
-			progress(i+1, len(list))
+			progress(i+1, len(posts))
 		}
+	}
+	if progress != nil && len(posts) == 0 {
+		progress(len(list), len(list))
 	}
 	run.ItemCount, run.PayoutCount, run.HeldCount = itemCount, payouts, held
 	run.PayoutTotal, run.CarriedTotal, run.HeldTotal = money.FromPaise(total), money.FromPaise(carried), money.FromPaise(heldTotal)
 	return run, nil
+}
+
+// rowsInsert collects the rows of one multi-row INSERT (head ends in
+// VALUES) and writes them a chunk a statement, within both databases'
+// limits on arguments.
+type rowsInsert struct {
+	head  string
+	width int
+	args  []any
+}
+
+// insertChunk is rows a statement: 400 rows of 12 columns is 4,800
+// arguments (SQLite allows 32,766, PostgreSQL 65,535).
+const insertChunk = 400
+
+func (r *rowsInsert) add(vals ...any) { r.args = append(r.args, vals...) }
+
+func (r *rowsInsert) exec(ctx context.Context, tx sqldb.Tx) error {
+	row := "(" + strings.Repeat("?, ", r.width-1) + "?)"
+	for lo := 0; lo < len(r.args); lo += insertChunk * r.width {
+		hi := min(len(r.args), lo+insertChunk*r.width)
+		n := (hi - lo) / r.width
+		q := r.head + strings.Repeat(row+", ", n-1) + row
+		if _, err := tx.ExecContext(ctx, q, r.args[lo:hi]...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
