@@ -61,7 +61,11 @@ type Move struct {
 	Ref    string    `json:"ref,omitempty"`
 	UserID string    `json:"user_id,omitempty"`
 	Note   string    `json:"note,omitempty"`
-	Doc    *Doc      `json:"doc,omitempty"` // the document Ref names, in lists people read
+	// Cause is a damage write-off's cause (in_store, on_arrival), sent
+	// with its event so the hub settles it by whose loss it is; not kept
+	// in stock_moves (its request keeps it, stock_requests).
+	Cause string `json:"cause,omitempty"`
+	Doc   *Doc   `json:"doc,omitempty"` // the document Ref names, in lists people read
 }
 
 func nullable(l Location) any {
@@ -108,7 +112,7 @@ func Apply(ctx context.Context, tx *sql.Tx, mallID string, m Move, emit bool) (M
 	if emit {
 		_, err := events.Append(ctx, tx, mallID, events.StockMoved, m.At, events.StockMove{
 			MoveID: m.ID, Kind: string(m.Kind), SKU: m.SKU, Zone: m.Zone, Qty: m.Qty,
-			From: string(m.From), To: string(m.To), Ref: m.Ref, UserID: m.UserID, At: m.At, Note: m.Note,
+			From: string(m.From), To: string(m.To), Ref: m.Ref, UserID: m.UserID, At: m.At, Note: m.Note, Cause: m.Cause,
 		})
 		if err != nil {
 			return Move{}, err

@@ -24,6 +24,10 @@ type Movement struct {
 	By     string         `json:"by"`
 	Lines  []MovementLine `json:"lines"`
 	Replay bool           `json:"replay,omitempty"` // an earlier request with this Idempotency-Key made it
+	// Approver is the mall admin who approved a write-off or a return to
+	// the producer, when the movement was made by the approval.
+	Approver string `json:"approved_by,omitempty"`
+	Request  string `json:"request_id,omitempty"` // the approved StockRequest
 }
 
 // MovementLine is one SKU moved and where it stands afterwards.
@@ -48,7 +52,7 @@ func (s *Service) Restock(ctx context.Context, a Actor, zone string, in RestockI
 	if err := checkText("note", &in.Note, 500); err != nil {
 		return Movement{}, err
 	}
-	return s.move(ctx, a, zone, in.Lines, KindRestock, Backroom, Shelf, in.Note, "restock")
+	return s.move(ctx, a, zone, in.Lines, KindRestock, Backroom, Shelf, in.Note, "", "restock")
 }
 
 // DamageInput writes damaged units off the shelf or out of the backroom
@@ -56,21 +60,47 @@ func (s *Service) Restock(ctx context.Context, a Actor, zone string, in RestockI
 type DamageInput struct {
 	From   Location `json:"from"`
 	Reason string   `json:"reason"`
-	Lines  []Line   `json:"lines"`
+	// Cause is whose loss it is by default: "in_store" (damaged at the
+	// mall, the default) or "on_arrival" (found damaged when the
+	// consignment arrived). The hub settles it by the cause (hub/ledger).
+	Cause string `json:"cause,omitempty"`
+	Lines []Line `json:"lines"`
+}
+
+// Causes of damage.
+const (
+	CauseInStore   = "in_store"
+	CauseOnArrival = "on_arrival"
+)
+
+// check validates a write-off and fills its defaults.
+func (in *DamageInput) check() error {
+	if in.From != Shelf && in.From != Backroom {
+		return errs.Field("from", "damaged goods are written off from \"shelf\" or \"backroom\"")
+	}
+	switch in.Cause {
+	case "":
+		in.Cause = CauseInStore
+	case CauseInStore, CauseOnArrival:
+	default:
+		return errs.Field("cause", "cause is \"in_store\" (damaged at the mall) or \"on_arrival\" (damaged when it arrived)")
+	}
+	reason, err := text.Clean("reason", in.Reason, text.Rule{Max: 200, Required: true})
+	if err != nil {
+		return errs.Field("reason", "give the reason for the write-off in 1-200 characters of plain text: %s", errs.Public(err).Message)
+	}
+	in.Reason = reason
+	return nil
 }
 
 // WriteOffDamage records damaged stock. It stays in the damaged location
 // (awaiting disposal or return to the producer), so it remains counted.
+// Over HTTP a write-off waits for a mall admin's approval (RequestDamage).
 func (s *Service) WriteOffDamage(ctx context.Context, a Actor, zone string, in DamageInput) (Movement, error) {
-	if in.From != Shelf && in.From != Backroom {
-		return Movement{}, errs.Field("from", "damaged goods are written off from \"shelf\" or \"backroom\"")
+	if err := in.check(); err != nil {
+		return Movement{}, err
 	}
-	reason, err := text.Clean("reason", in.Reason, text.Rule{Max: 200, Required: true})
-	if err != nil {
-		return Movement{}, errs.Field("reason", "give the reason for the write-off in 1-200 characters of plain text: %s", errs.Public(err).Message)
-	}
-	in.Reason = reason
-	return s.move(ctx, a, zone, in.Lines, KindDamage, in.From, Damaged, in.Reason, "write off")
+	return s.move(ctx, a, zone, in.Lines, KindDamage, in.From, Damaged, in.Reason, in.Cause, "write off")
 }
 
 // ProducerReturnInput hands unsold or damaged consignment back to its
@@ -85,30 +115,44 @@ type ProducerReturnInput struct {
 // ReturnToProducer takes goods out of the zone's backroom, shelf or
 // damaged stock back to their producer, one document (the movement's id)
 // listing them; the stock moves reach the hub and the producer's view.
+// Over HTTP a return waits for a mall admin's approval
+// (RequestProducerReturn).
 func (s *Service) ReturnToProducer(ctx context.Context, a Actor, zone string, in ProducerReturnInput) (Movement, error) {
+	if err := in.check(ctx, s.DB.R); err != nil {
+		return Movement{}, err
+	}
+	return s.move(ctx, a, zone, in.Lines, KindProducerReturn, in.From, Outside, in.note(), "", "return to the producer")
+}
+
+// check validates a return to the producer: every line must be theirs.
+func (in *ProducerReturnInput) check(ctx context.Context, q queryer) error {
 	if in.From != Shelf && in.From != Backroom && in.From != Damaged {
-		return Movement{}, errs.Field("from", "goods go back to their producer from \"shelf\", \"backroom\" or \"damaged\"")
+		return errs.Field("from", "goods go back to their producer from \"shelf\", \"backroom\" or \"damaged\"")
 	}
 	reason, err := text.Clean("reason", in.Reason, text.Rule{Max: 200, Required: true})
 	if err != nil {
-		return Movement{}, errs.Field("reason", "give the reason for the return in 1-200 characters of plain text: %s", errs.Public(err).Message)
+		return errs.Field("reason", "give the reason for the return in 1-200 characters of plain text: %s", errs.Public(err).Message)
 	}
+	in.Reason = reason
 	for _, l := range in.Lines {
 		var producer string
-		err := s.DB.R.QueryRowContext(ctx, `SELECT producer_id FROM products WHERE sku = ? OR barcode = ?`, l.SKU, l.SKU).Scan(&producer)
+		err := q.QueryRowContext(ctx, `SELECT producer_id FROM products WHERE sku = ? OR barcode = ?`, l.SKU, l.SKU).Scan(&producer)
 		if err == nil && producer != in.ProducerID {
-			return Movement{}, errs.Field("producer_id", "%s is not %q's product", l.SKU, in.ProducerID)
+			return errs.Field("producer_id", "%s is not %q's product", l.SKU, in.ProducerID)
 		}
 	}
-	return s.move(ctx, a, zone, in.Lines, KindProducerReturn, in.From, Outside, "to "+in.ProducerID+": "+reason, "return to the producer")
+	return nil
 }
+
+// note is the moves' note: to whom and why.
+func (in ProducerReturnInput) note() string { return "to " + in.ProducerID + ": " + in.Reason }
 
 // move moves every line from one location of the zone to another in one
 // transaction, refusing the lot if any line asks for more than is there.
-func (s *Service) move(ctx context.Context, a Actor, zone string, lines []Line, kind Kind, from, to Location, note, verb string) (Movement, error) {
+func (s *Service) move(ctx context.Context, a Actor, zone string, lines []Line, kind Kind, from, to Location, note, cause, verb string) (Movement, error) {
 	var out Movement
 	var replay string
-	ik := a.request(string(kind), []any{kind, zone, lines, from, note})
+	ik := a.request(string(kind), []any{kind, zone, lines, from, note, cause})
 	err := s.DB.Transact(ctx, func(tx *sql.Tx) (err error) {
 		if err := checkZone(ctx, tx, a, zone, true); err != nil {
 			return err
@@ -116,29 +160,9 @@ func (s *Service) move(ctx context.Context, a Actor, zone string, lines []Line, 
 		if replay, err = ik.Replay(ctx, tx); err != nil || replay != "" {
 			return err
 		}
-		ps, err := zoneLines(ctx, tx, a, zone, lines, false)
-		if err != nil {
-			return err
-		}
 		now := s.now()
-		out = Movement{ID: ids.New(), Kind: kind, Zone: zone, From: from, To: to, At: now, By: a.ID}
-		if kind == KindDamage || kind == KindProducerReturn {
-			out.Reason = note
-		}
-		for i, l := range lines {
-			if err := requireAvailable(ctx, tx, ps[i].SKU, from, l.Qty, verb); err != nil {
-				return err
-			}
-			m, err := Apply(ctx, tx, s.MallID, Move{Kind: kind, SKU: ps[i].SKU, Zone: zone, Qty: l.Qty, From: from, To: to,
-				Ref: out.ID, UserID: a.ID, Note: note, At: now}, true)
-			if err != nil {
-				return err
-			}
-			ml := MovementLine{SKU: m.SKU, Qty: m.Qty, MoveID: m.ID}
-			if ml.Shelf, ml.Backroom, ml.Damaged, err = balances(ctx, tx, m.SKU); err != nil {
-				return err
-			}
-			out.Lines = append(out.Lines, ml)
+		if out, err = s.moveIn(ctx, tx, a, zone, lines, kind, from, to, note, cause, verb, now); err != nil {
+			return err
 		}
 		return ik.Remember(ctx, tx, out.ID, now)
 	})
@@ -146,6 +170,36 @@ func (s *Service) move(ctx context.Context, a Actor, zone string, lines []Line, 
 		return out, err
 	}
 	return s.readMovement(ctx, replay)
+}
+
+// moveIn makes move's movement inside tx, as a (whose zone the caller
+// has checked).
+func (s *Service) moveIn(ctx context.Context, tx *sql.Tx, a Actor, zone string, lines []Line, kind Kind, from, to Location, note, cause, verb string,
+	now time.Time) (Movement, error) {
+	ps, err := zoneLines(ctx, tx, a, zone, lines, false)
+	if err != nil {
+		return Movement{}, err
+	}
+	out := Movement{ID: ids.New(), Kind: kind, Zone: zone, From: from, To: to, At: now, By: a.ID}
+	if kind == KindDamage || kind == KindProducerReturn {
+		out.Reason = note
+	}
+	for i, l := range lines {
+		if err := requireAvailable(ctx, tx, ps[i].SKU, from, l.Qty, verb); err != nil {
+			return Movement{}, err
+		}
+		m, err := Apply(ctx, tx, s.MallID, Move{Kind: kind, SKU: ps[i].SKU, Zone: zone, Qty: l.Qty, From: from, To: to,
+			Ref: out.ID, UserID: a.ID, Note: note, Cause: cause, At: now}, true)
+		if err != nil {
+			return Movement{}, err
+		}
+		ml := MovementLine{SKU: m.SKU, Qty: m.Qty, MoveID: m.ID}
+		if ml.Shelf, ml.Backroom, ml.Damaged, err = balances(ctx, tx, m.SKU); err != nil {
+			return Movement{}, err
+		}
+		out.Lines = append(out.Lines, ml)
+	}
+	return out, nil
 }
 
 // readMovement rebuilds a restock or write-off from its moves, with the

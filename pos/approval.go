@@ -65,14 +65,6 @@ func (r ApprovalRequest) scope() (int64, error) {
 	return d.BP, nil
 }
 
-// maxApprovalFailures in approvalWindow per requesting user stops the
-// approval form from being used to guess an admin's password (the
-// password check it uses does not lock accounts by itself).
-const (
-	maxApprovalFailures = 5
-	approvalWindow      = 15 * time.Minute
-)
-
 // Approve issues an approval token for the caller. At a counter the mall
 // admin types their username and password on the cashier's screen; a mall
 // admin asking for themselves may leave them empty.
@@ -93,26 +85,8 @@ func (s *Service) Approve(ctx context.Context, a Actor, req ApprovalRequest) (Ap
 	now := s.now()
 	approver := a.User
 	if username != "" || a.User.Role != auth.MallAdmin {
-		var n int
-		if err := s.db.R.QueryRowContext(ctx, `SELECT count(*) FROM audit_log WHERE action = 'approval_failed' AND user_id = ? AND at > ?`,
-			a.User.ID, now.Add(-approvalWindow).Format(timeFmt)).Scan(&n); err != nil {
-			return Approval{}, fmt.Errorf("approve: %w", err)
-		}
-		if n >= maxApprovalFailures {
-			return Approval{}, errs.E(errs.Forbidden, "too many failed approvals from this login; wait %d minutes", int(approvalWindow.Minutes()))
-		}
-		u, err := s.auth.VerifyPassword(ctx, username, password)
-		if err == nil && u.Role != auth.MallAdmin {
-			err = errs.E(errs.Forbidden, "only a mall admin can approve")
-		}
+		u, err := s.auth.VerifyApprover(ctx, a.User, username, password, auth.MallAdmin, a.RequestID)
 		if err != nil {
-			_ = s.db.Transact(ctx, func(tx *sql.Tx) error {
-				return audit(ctx, tx, a, now, "approval_failed", map[string]any{"approver": text.Bound(username, 64)})
-			})
-			if errs.CodeOf(err) == errs.Unauthorized {
-				// 403, not 401: the cashier's own session is fine.
-				return Approval{}, errs.E(errs.Forbidden, "wrong username or password for the approving mall admin")
-			}
 			return Approval{}, err
 		}
 		approver = u

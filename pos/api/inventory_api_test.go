@@ -495,7 +495,7 @@ func TestInventoryKeyRequiredWhereARetryDoubles(t *testing.T) {
 		Replay bool
 	}
 	damage := map[string]any{"from": "backroom", "reason": "cracked", "lines": lines}
-	m.must(m.call("up", "POST", "/api/v1/zones/UP/damage", damage, &first), 201)
+	m.must(m.call("up", "POST", "/api/v1/zones/UP/damage", damage, &first), 202) // waits for a mall admin
 	moved := m.state()
 	m.must(m.call("up", "POST", "/api/v1/zones/UP/damage", damage, &again), 200)
 	if again.ID != first.ID || !again.Replay || m.state() != moved {

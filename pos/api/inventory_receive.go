@@ -150,26 +150,3 @@ func (h *invHandlers) restock(c *gin.Context) {
 	m, err := h.svc.Restock(c.Request.Context(), actor(c), c.Param("zone"), in)
 	created(c, m, m.Replay, err)
 }
-
-// POST /zones/{zone}/producer-returns {"producer_id", "from": "shelf"|"backroom"|"damaged", "reason", "lines"}
-// → 201: consignment handed back to its producer.
-func (h *invHandlers) producerReturn(c *gin.Context) {
-	var in inventory.ProducerReturnInput
-	if err := httpx.Decode(c, &in); err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	m, err := h.svc.ReturnToProducer(c.Request.Context(), actor(c), c.Param("zone"), in)
-	created(c, m, m.Replay, err)
-}
-
-// POST /zones/{zone}/damage {"from": "shelf"|"backroom", "reason", "lines"} → 201.
-func (h *invHandlers) damage(c *gin.Context) {
-	var in inventory.DamageInput
-	if err := httpx.Decode(c, &in); err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	m, err := h.svc.WriteOffDamage(c.Request.Context(), actor(c), c.Param("zone"), in)
-	created(c, m, m.Replay, err)
-}

@@ -29,7 +29,7 @@ func (s *Server) registerInventory(api *gin.RouterGroup) {
 	if s.d.Inventory.Stock == nil {
 		return
 	}
-	h := &invHandlers{svc: s.d.Inventory.Stock}
+	h := &invHandlers{svc: s.d.Inventory.Stock, auth: s.d.Auth}
 	readers := httpx.RequireRole(auth.MallAdmin, auth.ZoneManager, auth.Cashier)
 	managers := httpx.RequireRole(auth.MallAdmin, auth.ZoneManager)
 	admin := httpx.RequireRole(auth.MallAdmin)
@@ -55,6 +55,11 @@ func (s *Server) registerInventory(api *gin.RouterGroup) {
 	z.GET("/low-stock", h.lowStock)
 	z.GET("/exceptions", h.exceptions)
 
+	api.GET("/stock-requests", managers, h.stockRequests)
+	api.GET("/stock-requests/:id", managers, h.stockRequest)
+	api.POST("/stock-requests/:id/approve", managers, h.approveRequest)
+	api.POST("/stock-requests/:id/reject", admin, h.rejectRequest)
+
 	api.GET("/receipts/:id", managers, h.grn)
 	api.GET("/receipts/:id/labels", managers, h.labels)
 	api.GET("/transfers/:id", managers, h.transfer)
@@ -70,7 +75,10 @@ func (s *Server) registerInventory(api *gin.RouterGroup) {
 	api.POST("/peer-malls", admin, h.addPeerMall)
 }
 
-type invHandlers struct{ svc *inventory.Service }
+type invHandlers struct {
+	svc  *inventory.Service
+	auth *auth.Store // checks a mall admin's credentials typed on a zone manager's screen
+}
 
 func actor(c *gin.Context) inventory.Actor {
 	return inventory.Actor{User: httpx.User(c), RequestID: httpx.RequestID(c), Key: c.GetHeader(idem.Header)}

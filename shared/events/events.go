@@ -192,6 +192,9 @@ type StockMove struct {
 	// Note (optional) is the move's reason as recorded: why goods were
 	// written off as damaged or returned to their producer.
 	Note string `json:"note,omitempty"`
+	// Cause (optional, damage only) is whose loss the damage is by
+	// default: "in_store" or "on_arrival" (absent: in_store).
+	Cause string `json:"cause,omitempty"`
 }
 
 // ShiftClose is the payload of shift.closed: the Z report's figures, which

@@ -78,12 +78,19 @@ func TestProducerSeesMallSaleWithinSeconds(t *testing.T) {
 
 	// A unit written off as damaged, and handed back to the producer: both
 	// in the mall's stock ledger, at the hub and in the producer's view.
+	// Each waits for a mall admin: approved on /manage, or typed in on the zone screen.
+	var dmg struct{ ID, Status string }
 	keyedCall(t, a.mallURL+"/api/v1/zones/UP/damage", zm, map[string]any{"from": "backroom", "reason": "torn in the backroom",
-		"lines": []any{map[string]any{"sku": sku, "qty": 1}}}, 201, nil)
+		"lines": []any{map[string]any{"sku": sku, "qty": 1}}}, 202, &dmg)
+	if dmg.Status != "pending" {
+		t.Fatalf("write-off %+v", dmg)
+	}
+	e2e.Expect(t, "POST", a.mallURL+"/api/v1/stock-requests/"+dmg.ID+"/approve", a.mallTok, nil, 200, nil)
+	admin := map[string]string{"username": "adm", "password": "pass-word-123"}
 	keyedCall(t, a.mallURL+"/api/v1/zones/UP/producer-returns", zm, map[string]any{"producer_id": "PR-UP-AGRA-01", "from": "damaged",
-		"reason": "x", "lines": []any{map[string]any{"sku": sku, "qty": 1}}}, 400, nil)
+		"reason": "x", "lines": []any{map[string]any{"sku": sku, "qty": 1}}, "approver": admin}, 400, nil)
 	keyedCall(t, a.mallURL+"/api/v1/zones/UP/producer-returns", zm, map[string]any{"producer_id": pid, "from": "damaged",
-		"reason": "damaged goods back to the cooperative", "lines": []any{map[string]any{"sku": sku, "qty": 1}}}, 201, nil)
+		"reason": "damaged goods back to the cooperative", "lines": []any{map[string]any{"sku": sku, "qty": 1}}, "approver": admin}, 201, nil)
 	var mallMoves []struct{ Kind string }
 	e2e.Expect(t, "GET", a.mallURL+"/api/v1/stock/"+sku+"/moves", zm, nil, 200, &mallMoves)
 	if len(mallMoves) == 0 || mallMoves[0].Kind != "producer_return" {
