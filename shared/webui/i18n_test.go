@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"ektamall/shared/catalog"
 )
 
 // problems lists what is wrong with a set of dictionaries: a key that one
@@ -142,5 +144,33 @@ func TestLanguages(t *testing.T) {
 	}
 	if got := Languages(""); !slices.Equal(got, []string{"en", "hi", "kn"}) {
 		t.Errorf("the hub offers %v", got)
+	}
+}
+
+// TestEveryPlaceNamed fails when a State or a district of the seed catalog
+// has no name in the translation files (state.<code>, district.<id>), or
+// when English names it otherwise than the catalog does.
+func TestEveryPlaceNamed(t *testing.T) {
+	dicts := loadAll(t)
+	seed, err := catalog.LoadSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	places := map[string]string{}
+	for _, s := range catalog.States() {
+		places["state."+s.Code] = s.Name
+	}
+	for _, d := range seed.Districts {
+		places["district."+d.ID] = d.Name
+	}
+	for key, name := range places {
+		if got := dicts["en"][key]; got != name {
+			t.Errorf("en: %s is %q, the catalog says %q", key, got, name)
+		}
+		for lang, d := range dicts {
+			if d[key] == "" {
+				t.Errorf("%s: no name for %s (%s)", lang, key, name)
+			}
+		}
 	}
 }
