@@ -350,7 +350,7 @@ async function loadTransfers() {
 
 function drawTransfer(x) {
   const incoming = x.direction === 'in' && x.status !== 'received';
-  const box = el('form', { class: 'panel', novalidate: true },
+  const box = el('form', { class: 'panel', novalidate: true, 'data-transfer': x.id, 'data-status': x.status },
     el('h3', {}, `${x.direction === 'in' ? t('zone.fromMall', x.from_mall) : t('zone.toMall2', x.to_mall)} · ${x.status} · ${when(x.sent_at)}${x.shortage ? ' · ' + t('zone.shortN', x.shortage) : ''}`),
     el('table', { class: 'grid' }, el('tbody', {}, x.lines.map((l, i) => el('tr', {}, el('td', {}, `${l.sku} ${l.name}`), el('td', { class: 'num' }, t('zone.sentN', l.sent)),
       el('td', { class: 'num' }, incoming ? el('input', { type: 'number', min: 0, max: l.sent, value: l.sent, 'aria-label': t('zone.receivedOf', l.sku), 'data-sku': l.sku, class: 'qty-in', id: `xr-${x.id}-${i}` })
@@ -373,7 +373,8 @@ submitter($('#xfer-form'), async (key) => {
   if (!lines.length) { showError($('#xfer-err'), t('zone.needLine')); return false; }
   try {
     const x = await api('POST', Z() + '/transfers', { to_mall: to, from: $('#xfer-from').value, lines }, { key });
-    $('#xfer-done').textContent = t('zone.sentTo', x.to_mall, x.lines.reduce((n, l) => n + l.sent, 0));
+    const units = x.lines.reduce((n, l) => n + l.sent, 0);
+    $('#xfer-done').textContent = x.status === 'awaiting_eway_bill' ? t('zone.heldForEway', x.to_mall, units, x.document.number) : t('zone.sentTo', x.to_mall, units);
     xfer.reset();
     loadTransfers();
     return true;
