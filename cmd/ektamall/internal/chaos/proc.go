@@ -3,7 +3,6 @@ package chaos
 import (
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -109,91 +108,4 @@ func freePort() (string, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().String(), nil
-}
-
-// linkProxy is a TCP proxy between a mall and the hub's leaf port. While
-// cut it drops every connection and refuses new ones, like a WAN outage;
-// the listener stays bound, so the mall's --hub address never changes.
-type linkProxy struct {
-	addr, target string
-	ln           net.Listener
-
-	mu    sync.Mutex
-	cut   bool
-	conns map[net.Conn]bool
-	wg    sync.WaitGroup
-}
-
-func newLinkProxy(target string) (*linkProxy, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	p := &linkProxy{addr: ln.Addr().String(), target: target, ln: ln, conns: map[net.Conn]bool{}}
-	p.wg.Add(1)
-	go p.accept()
-	return p, nil
-}
-
-func (p *linkProxy) accept() {
-	defer p.wg.Done()
-	for {
-		c, err := p.ln.Accept()
-		if err != nil {
-			return
-		}
-		p.mu.Lock()
-		cut := p.cut
-		p.mu.Unlock()
-		if cut {
-			c.Close()
-			continue
-		}
-		up, err := net.DialTimeout("tcp", p.target, 2*time.Second)
-		if err != nil { // the hub is down
-			c.Close()
-			continue
-		}
-		p.mu.Lock()
-		if p.cut {
-			p.mu.Unlock()
-			c.Close()
-			up.Close()
-			continue
-		}
-		p.conns[c], p.conns[up] = true, true
-		p.mu.Unlock()
-		for _, pair := range [][2]net.Conn{{c, up}, {up, c}} {
-			p.wg.Add(1)
-			go func() {
-				defer p.wg.Done()
-				io.Copy(pair[0], pair[1])
-				pair[0].Close()
-				pair[1].Close()
-				p.mu.Lock()
-				delete(p.conns, pair[0])
-				delete(p.conns, pair[1])
-				p.mu.Unlock()
-			}()
-		}
-	}
-}
-
-// setCut cuts (true) or heals (false) the link.
-func (p *linkProxy) setCut(cut bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.cut = cut
-	if cut {
-		for c := range p.conns {
-			c.Close()
-		}
-		p.conns = map[net.Conn]bool{}
-	}
-}
-
-func (p *linkProxy) close() {
-	p.ln.Close()
-	p.setCut(true)
-	p.wg.Wait()
 }

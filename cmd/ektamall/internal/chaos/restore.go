@@ -47,7 +47,7 @@ func restoreScenario(ctx context.Context, o *Options, m *mallNode) (lost, after 
 	if err != nil {
 		return lost, after, err
 	}
-	m.proxy.setCut(true)
+	m.proxy.SetCut(true)
 	offline, err := run(3*time.Second, o.seed*3+2)
 	if err != nil {
 		return lost, after, err
@@ -72,7 +72,7 @@ func restoreScenario(ctx context.Context, o *Options, m *mallNode) (lost, after 
 		return lost, after, err
 	}
 	fmt.Fprintf(out, "  restored %s sold %d times with %d returns offline; link healed\n", m.id, after.Sales, after.Returns)
-	m.proxy.setCut(false)
+	m.proxy.SetCut(false)
 	return lost, after, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"ektamall/cmd/ektamall/internal/linkproxy"
 	"ektamall/pos/loadgen"
 )
 
@@ -110,17 +111,17 @@ func execute(ctx context.Context, o *Options) (int, error) {
 			"--return-window", "1s"}}
 	defer hub.kill(syscall.SIGKILL)
 	for _, m := range malls {
-		if m.proxy, err = newLinkProxy(hubLeaf); err != nil {
+		if m.proxy, err = linkproxy.New(hubLeaf); err != nil {
 			return 0, err
 		}
-		defer m.proxy.close()
+		defer m.proxy.Close()
 		addr, err := freePort()
 		if err != nil {
 			return 0, err
 		}
 		m.proc = &process{name: "mall " + m.id, bin: o.bin, url: "http://" + addr, logPath: filepath.Join(o.dir, m.id+".log"),
 			args: []string{"mall", "--dir", m.dir, "--id", m.id, "--state", m.state, "--http", addr,
-				"--hub", "nats-leaf://" + m.proxy.addr, "--creds", m.creds, "--shutdown-timeout", "5s", "--metrics", "off"}}
+				"--hub", "nats-leaf://" + m.proxy.Addr, "--creds", m.creds, "--shutdown-timeout", "5s", "--metrics", "off"}}
 		defer m.proc.kill(syscall.SIGKILL)
 	}
 	for _, p := range append([]*process{hub}, malls[0].proc, malls[1].proc) {
@@ -244,16 +245,16 @@ func play(ctx context.Context, out io.Writer, steps []faultStep, hub *process, m
 			hub.kill(syscall.SIGKILL)
 			desc = "SIGKILL hub"
 		case "cut-link":
-			m.proxy.setCut(true)
+			m.proxy.SetCut(true)
 			desc = "cut " + m.id + "'s leaf link"
 		case "cut-both":
 			for _, x := range malls {
-				x.proxy.setCut(true)
+				x.proxy.SetCut(true)
 			}
 			desc = "cut both leaf links"
 		case "kill-hub+cut-link":
 			hub.kill(syscall.SIGKILL)
-			m.proxy.setCut(true)
+			m.proxy.SetCut(true)
 			desc = "SIGKILL hub and cut " + m.id + "'s leaf link"
 		case "kill-mall+kill-hub":
 			m.proc.kill(syscall.SIGKILL)
@@ -276,7 +277,7 @@ func play(ctx context.Context, out io.Writer, steps []faultStep, hub *process, m
 // heal restores every link and restarts whatever is down.
 func heal(ctx context.Context, hub *process, malls []*mallNode) error {
 	for _, m := range malls {
-		m.proxy.setCut(false)
+		m.proxy.SetCut(false)
 	}
 	if !hub.running() {
 		if err := hub.start(ctx); err != nil {

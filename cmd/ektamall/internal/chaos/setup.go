@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"ektamall/cmd/ektamall/internal/linkproxy"
 	hubapp "ektamall/hub/app"
 	"ektamall/hub/ingest"
 	"ektamall/pos/loadgen"
@@ -26,7 +27,7 @@ type mallNode struct {
 	dir       string
 	creds     string
 	proc      *process
-	proxy     *linkProxy
+	proxy     *linkproxy.Proxy
 	// lost are the documents answered between the stale backup and the
 	// restore (chaos_restore.go): at the hub, but not in the restored
 	// mall's database.
