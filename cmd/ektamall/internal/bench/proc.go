@@ -382,6 +382,13 @@ func relayOffline(ctx context.Context, dir string, target int64) error {
 // per transaction, as if it had sold offline, and returns the last
 // outbox sequence.
 func writeBacklog(ctx context.Context, dir, mall string, n int) (int64, error) {
+	return appendBacklog(ctx, dir, mall, 0, n)
+}
+
+// appendBacklog is writeBacklog for sales from..from+n-1 (sale ids are
+// numbered by them), into a mall's outbox whether it runs or not: its
+// relay takes them from there.
+func appendBacklog(ctx context.Context, dir, mall string, from, n int) (int64, error) {
 	seed, err := catalog.LoadSeed()
 	if err != nil {
 		return 0, err
@@ -393,9 +400,10 @@ func writeBacklog(ctx context.Context, dir, mall string, n int) (int64, error) {
 	defer db.Close()
 	rate := gst.MustRate("5")
 	at := time.Now().UTC()
-	for i := 0; i < n; i += 1000 {
+	var last int64
+	for i := from; i < from+n; i += 1000 {
 		err := db.Transact(ctx, func(tx *sql.Tx) error {
-			for j := i; j < min(n, i+1000); j++ {
+			for j := i; j < min(from+n, i+1000); j++ {
 				p := seed.Products[j%len(seed.Products)]
 				qty := int64(1 + j%3)
 				unit := money.FromPaise(int64(10000 + (j%97)*137))
@@ -406,9 +414,11 @@ func writeBacklog(ctx context.Context, dir, mall string, n int) (int64, error) {
 					Lines: []events.SaleLine{{LineNo: 1, SKU: p.SKU, ProducerID: p.ProducerID, Qty: qty, UnitPrice: unit, Amount: amt,
 						Taxable: split.Taxable, GSTRate: rate, CGST: split.CGST, SGST: split.SGST, HSN: "6911"}},
 					Tenders: []events.Tender{{Method: "cash", Amount: amt}}, Total: amt}
-				if _, err := events.Append(ctx, tx, mall, events.SaleCompleted, at, s); err != nil {
+				ev, err := events.Append(ctx, tx, mall, events.SaleCompleted, at, s)
+				if err != nil {
 					return err
 				}
+				last = ev.Seq
 			}
 			return nil
 		})
@@ -416,7 +426,5 @@ func writeBacklog(ctx context.Context, dir, mall string, n int) (int64, error) {
 			return 0, err
 		}
 	}
-	var last int64
-	err = db.R.QueryRowContext(ctx, `SELECT MAX(seq) FROM outbox`).Scan(&last)
-	return last, err
+	return last, nil
 }
