@@ -143,6 +143,13 @@ func (bk *booker) post(ctx context.Context, e Entry, now time.Time) error {
 // apart until it is booked whole, since a refused event's writes are
 // rolled back (ingest's savepoint).
 type pendingTotals struct {
+	// The journal's entries are held back too, and written many rows per
+	// statement: those of the events booked, by id (written), in order
+	// (entries), and those of the event being booked (eventEntries).
+	written      map[string]*journalEntry
+	entries      []*journalEntry
+	eventEntries []*journalEntry
+
 	known map[string]bool         // accounts that exist in the transaction
 	batch map[string]accountTotal // of the events booked
 	event map[string]accountTotal // of the event being booked
@@ -152,8 +159,12 @@ type pendingTotals struct {
 type accountTotal struct{ debits, credits int64 }
 
 func newPendingTotals() *pendingTotals {
-	return &pendingTotals{known: map[string]bool{}, batch: map[string]accountTotal{}, event: map[string]accountTotal{}}
+	return &pendingTotals{written: map[string]*journalEntry{}, known: map[string]bool{}, batch: map[string]accountTotal{},
+		event: map[string]accountTotal{}}
 }
+
+// journal holds an entry of the event being booked.
+func (pt *pendingTotals) journal(e journalEntry) { pt.eventEntries = append(pt.eventEntries, &e) }
 
 // hold adds d and c to the account's totals held back for the event being
 // booked, and reports whether the account is known to exist.
@@ -176,6 +187,10 @@ func (pt *pendingTotals) created(id string) {
 // forgets the accounts it created if it was refused.
 func (pt *pendingTotals) endEvent(booked bool) {
 	if booked {
+		for _, e := range pt.eventEntries {
+			pt.written[e.id] = e
+			pt.entries = append(pt.entries, e)
+		}
 		for id, t := range pt.event {
 			b := pt.batch[id]
 			b.debits += t.debits
@@ -189,10 +204,21 @@ func (pt *pendingTotals) endEvent(booked bool) {
 	}
 	clear(pt.event)
 	pt.fresh = pt.fresh[:0]
+	pt.eventEntries = pt.eventEntries[:0]
 }
 
-// flush writes the totals held back, in account order.
+// flush writes the journal and then the totals held back, in account
+// order.
 func (pt *pendingTotals) flush(ctx context.Context, tx sqldb.Tx) error {
+	entries := make([]journalEntry, len(pt.entries))
+	for i, e := range pt.entries {
+		entries[i] = *e
+	}
+	if err := writeJournal(ctx, tx, entries); err != nil {
+		return err
+	}
+	pt.entries = pt.entries[:0]
+	clear(pt.written)
 	ids := make([]string, 0, len(pt.batch))
 	for id := range pt.batch {
 		ids = append(ids, id)

@@ -140,10 +140,8 @@ func post(ctx context.Context, tx sqldb.Tx, pending *pendingTotals, e Entry, now
 	if e.Reverses != "" {
 		reverses = e.Reverses
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_entries (id, kind, mall, ref, reverses, event_id, effective_at, created_at, amount)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, e.Kind, e.Mall, e.Ref, reverses, e.EventID, TS(e.At), ts, debits); err != nil {
-		return fmt.Errorf("ledger: entry %s: %w", e.ID, err)
-	}
+	row := journalEntry{id: e.ID, kind: e.Kind, mall: e.Mall, ref: e.Ref, reverses: reverses, eventID: e.EventID, at: TS(e.At), created: ts,
+		amount: debits}
 	for _, a := range accounts {
 		typ, class, err := classOf(a)
 		if err != nil {
@@ -158,11 +156,13 @@ func post(ctx context.Context, tx sqldb.Tx, pending *pendingTotals, e Entry, now
 		if err := moveAccount(ctx, tx, pending, a, typ, class, d, c, ts); err != nil {
 			return fmt.Errorf("ledger: account %s: %w", a, err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_postings (entry_id, account_id, debit, credit) VALUES (?, ?, ?, ?)`, e.ID, a, d, c); err != nil {
-			return fmt.Errorf("ledger: posting %s/%s: %w", e.ID, a, err)
-		}
+		row.postings = append(row.postings, Posting{Account: a, Debit: d, Credit: c})
 	}
-	return nil
+	if pending != nil {
+		pending.journal(row)
+		return nil
+	}
+	return writeJournal(ctx, tx, []journalEntry{row})
 }
 
 // moveAccount adds d and c to an account's running totals, creating the
@@ -190,11 +190,22 @@ func moveAccount(ctx context.Context, tx sqldb.Tx, pending *pendingTotals, id, t
 // Reverse posts a new entry that undoes entry orig leg for leg. Reversing
 // an entry that was never written (it netted to nothing) writes nothing.
 func Reverse(ctx context.Context, tx sqldb.Tx, orig, id, kind, eventID string, at, now time.Time) error {
-	return reverse(ctx, tx, orig, id, kind, eventID, at, now, nil)
+	return reverse(ctx, tx, nil, orig, id, kind, eventID, at, now, nil)
 }
 
-// reverse is Reverse, with extra postings in the same entry.
-func reverse(ctx context.Context, tx sqldb.Tx, orig, id, kind, eventID string, at, now time.Time, extra []Posting) error {
+// reverse is Reverse, with extra postings in the same entry; with
+// pending, the original may still be in its journal, not yet written.
+func reverse(ctx context.Context, tx sqldb.Tx, pending *pendingTotals, orig, id, kind, eventID string, at, now time.Time, extra []Posting) error {
+	if pending != nil {
+		if e, ok := pending.written[orig]; ok {
+			ps := make([]Posting, 0, len(e.postings)+len(extra))
+			for _, p := range e.postings {
+				ps = append(ps, Posting{Account: p.Account, Debit: p.Credit, Credit: p.Debit})
+			}
+			return post(ctx, tx, pending, Entry{ID: id, Kind: kind, Mall: e.mall, Ref: e.ref, Reverses: orig, EventID: eventID, At: at,
+				Postings: append(ps, extra...)}, now)
+		}
+	}
 	var mall, ref string
 	err := tx.QueryRowContext(ctx, `SELECT mall, ref FROM ledger_entries WHERE id = ?`, orig).Scan(&mall, &ref)
 	if err == sql.ErrNoRows {
@@ -220,5 +231,73 @@ func reverse(ctx context.Context, tx sqldb.Tx, orig, id, kind, eventID string, a
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return Post(ctx, tx, Entry{ID: id, Kind: kind, Mall: mall, Ref: ref, Reverses: orig, EventID: eventID, At: at, Postings: append(ps, extra...)}, now)
+	return post(ctx, tx, pending, Entry{ID: id, Kind: kind, Mall: mall, Ref: ref, Reverses: orig, EventID: eventID, At: at,
+		Postings: append(ps, extra...)}, now)
+}
+
+// journalEntry is an entry and its postings as written.
+type journalEntry struct {
+	id, kind, mall, ref, eventID, at, created string
+	reverses                                  any
+	amount                                    int64
+	postings                                  []Posting
+}
+
+// Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's
+// 65,535 arguments.
+const entriesPerInsert, postingsPerInsert = 200, 500
+
+// writeJournal writes entries and then their postings, many rows per
+// statement.
+func writeJournal(ctx context.Context, tx sqldb.Tx, entries []journalEntry) error {
+	for i := 0; i < len(entries); i += entriesPerInsert {
+		part := entries[i:min(len(entries), i+entriesPerInsert)]
+		args := make([]any, 0, 9*len(part))
+		for _, e := range part {
+			args = append(args, e.id, e.kind, e.mall, e.ref, e.reverses, e.eventID, e.at, e.created, e.amount)
+		}
+		q := `INSERT INTO ledger_entries (id, kind, mall, ref, reverses, event_id, effective_at, created_at, amount) VALUES ` +
+			valuesList(len(part), 9)
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("ledger: entries %s…: %w", part[0].id, err)
+		}
+	}
+	var args []any
+	rows := 0
+	flush := func() error {
+		if rows == 0 {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO ledger_postings (entry_id, account_id, debit, credit) VALUES `+valuesList(rows, 4), args...)
+		args, rows = args[:0], 0
+		if err != nil {
+			return fmt.Errorf("ledger: postings: %w", err)
+		}
+		return nil
+	}
+	for _, e := range entries {
+		for _, p := range e.postings {
+			args = append(args, e.id, p.Account, p.Debit, p.Credit)
+			if rows++; rows == postingsPerInsert {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return flush()
+}
+
+// valuesList is "(?, ?), (?, ?)" for rows rows of cols columns.
+func valuesList(rows, cols int) string {
+	one := "(" + strings.Repeat("?, ", cols-1) + "?)"
+	var b strings.Builder
+	b.Grow(rows * (len(one) + 2))
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(one)
+	}
+	return b.String()
 }

@@ -181,7 +181,7 @@ func applyVoid(ctx context.Context, bk *booker, ev events.Envelope, p events.Voi
 			return err
 		}
 	}
-	return reverse(ctx, tx, SaleEntryID(ev.Mall, p.SaleID), VoidEntryID(ev.Mall, p.SaleID), "void", ev.ID, at, now, extra)
+	return reverse(ctx, tx, bk.pending, SaleEntryID(ev.Mall, p.SaleID), VoidEntryID(ev.Mall, p.SaleID), "void", ev.ID, at, now, extra)
 }
 
 // voidShare is the reversal of what a sale's summary posted for it, with
