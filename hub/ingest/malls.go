@@ -199,6 +199,33 @@ func (s *Service) syncMalls(ctx context.Context) error {
 	return nil
 }
 
+// ensureMirror creates a mall's mirror, or updates it if its settings
+// changed. An unchanged mirror is left alone: after a hub restart an update
+// makes the server set the mirror's source up again across the leaf link,
+// which stalled catch-up for seconds while the link was still coming back.
+func (s *Service) ensureMirror(ctx context.Context, sc jetstream.StreamConfig) error {
+	if st, err := s.js.Stream(ctx, sc.Name); err == nil {
+		info, err := st.Info(ctx)
+		if err == nil && sameMirror(info.Config, sc) {
+			return nil
+		}
+	}
+	_, err := s.js.CreateOrUpdateStream(ctx, sc)
+	return err
+}
+
+// sameMirror: have's settings are those want asks for.
+func sameMirror(have, want jetstream.StreamConfig) bool {
+	hm, wm := have.Mirror, want.Mirror
+	if hm == nil || wm == nil || hm.External == nil || wm.External == nil || hm.Consumer == nil || wm.Consumer == nil {
+		return false
+	}
+	return have.MaxAge == want.MaxAge && have.Replicas == want.Replicas && have.Storage == want.Storage &&
+		have.Retention == want.Retention && have.Description == want.Description && hm.Name == wm.Name &&
+		hm.External.APIPrefix == wm.External.APIPrefix && hm.Consumer.Name == wm.Consumer.Name &&
+		hm.Consumer.DeliverSubject == wm.Consumer.DeliverSubject
+}
+
 // ingestConsumer is the hub's durable consumer on each mall's mirror.
 const ingestConsumer = "INGEST"
 
@@ -241,7 +268,7 @@ func (s *Service) setupMall(ctx context.Context, id string) error {
 		return fmt.Errorf("mall %s: %w", id, sqldb.Classify(err))
 	}
 	name := syncwire.HubMallStream(id)
-	_, err := s.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	sc := jetstream.StreamConfig{
 		Name:        name,
 		Description: "mirror of mall " + id + "'s EVENTS",
 		Storage:     jetstream.FileStorage,
@@ -253,8 +280,8 @@ func (s *Service) setupMall(ctx context.Context, id string) error {
 			External: &jetstream.ExternalStream{APIPrefix: "$JS." + syncwire.MallDomain(id) + ".API"},
 			Consumer: &jetstream.StreamConsumerSource{Name: syncwire.UplinkConsumer, DeliverSubject: syncwire.UplinkDeliver(id)},
 		},
-	})
-	if err != nil {
+	}
+	if err := s.ensureMirror(ctx, sc); err != nil {
 		return fmt.Errorf("mall %s: stream %s: %w", id, name, err)
 	}
 	if err := s.ingestConsumer(ctx, id, 0); err != nil {

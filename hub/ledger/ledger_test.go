@@ -348,3 +348,75 @@ func TestBatchBooksAsEventByEvent(t *testing.T) {
 		t.Fatalf("accounts differ:\nevent by event %v\nin a batch     %v", a1, ab)
 	}
 }
+
+// One ingest batch of two malls' sales on both sides of an IST month end
+// posts one summary per mall and month, each dated in its month, each
+// carrying exactly its sales' tax; /ledger/check catches a sale pointed at
+// the wrong summary.
+func TestSaleSummaryPerMallAndPeriod(t *testing.T) {
+	ctx := context.Background()
+	db := ledgertest.Open(t)
+	a := ledger.NewApplier(func() time.Time { return t0.Add(40 * 24 * time.Hour) })
+	ing := &ingest.Ingester{DB: db, Books: a.Open, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	ps := ledgertest.Products(t, 10)
+	jan := time.Date(2026, 1, 31, 18, 0, 0, 0, time.UTC) // 23:30 IST, 31 January
+	feb := time.Date(2026, 1, 31, 19, 0, 0, 0, time.UTC) // 00:30 IST, 1 February
+	for _, id := range []string{"LKO1", "BLR1"} {
+		if _, err := db.Writer().ExecContext(ctx, `INSERT INTO mall_sync (mall_id) VALUES (?)`, id); err != nil {
+			t.Fatal(err)
+		}
+		m := ledgertest.NewMall(id)
+		var msgs []ingest.Message
+		for i, at := range []time.Time{jan, feb, jan, feb, feb} {
+			s := m.Sale("SH1", at, []ledgertest.Item{{Product: ps[i], Qty: 1}}, nil)
+			raw, err := json.Marshal(m.Envelope(events.SaleCompleted, at, s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			msgs = append(msgs, ingest.Raw(uint64(i+1), raw))
+		}
+		if parked, err := ing.Ingest(ctx, id, msgs); err != nil || len(parked) > 0 {
+			t.Fatal(err, parked)
+		}
+	}
+	rows, err := db.Reader().QueryContext(ctx, `SELECT e.id, e.mall, e.effective_at,
+			(SELECT SUM(p.credit - p.debit) FROM ledger_postings p WHERE p.entry_id = e.id AND p.account_id LIKE 'gst:%'),
+			(SELECT SUM(s.tax) FROM hub_sales s WHERE s.summary_entry = e.id),
+			(SELECT COUNT(*) FROM hub_sales s WHERE s.summary_entry = e.id AND s.mall = e.mall AND substr(s.at, 1, 10) = ?)
+		FROM ledger_entries e WHERE e.kind = 'sale_summary' ORDER BY e.mall, e.effective_at`, ledger.TS(feb)[:10])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	var ids []string
+	for rows.Next() {
+		var id, mall, at string
+		var tax, salesTax, sameDay int64
+		if err := rows.Scan(&id, &mall, &at, &tax, &salesTax, &sameDay); err != nil {
+			t.Fatal(err)
+		}
+		if tax != salesTax || tax == 0 {
+			t.Errorf("summary %s posts %d paise of GST, its sales charged %d", id, tax, salesTax)
+		}
+		eff, _ := ledger.ParseTS(at)
+		got = append(got, fmt.Sprintf("%s %s %d", mall, eff.In(istZone).Format("2006-01"), sameDay))
+		ids = append(ids, id)
+	}
+	rows.Close()
+	// Both sides of the month end fall on 31 January in UTC: the split is
+	// by the IST month.
+	want := []string{"BLR1 2026-01 2", "BLR1 2026-02 3", "LKO1 2026-01 2", "LKO1 2026-02 3"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("summaries %v, want %v", got, want)
+	}
+	mustCheck(t, db)
+	if _, err := db.Writer().ExecContext(ctx, `UPDATE hub_sales SET summary_entry = ? WHERE summary_entry = ? AND mall = 'LKO1'
+		AND sale_id = (SELECT MIN(sale_id) FROM hub_sales WHERE summary_entry = ?)`, ids[3], ids[2], ids[2]); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := ledger.Check(ctx, db.Reader()); err != nil || r.OK {
+		t.Fatalf("a sale moved to another month's summary passed the check: %+v %v", r, err)
+	}
+}
+
+var istZone = time.FixedZone("IST", 5*3600+30*60)
