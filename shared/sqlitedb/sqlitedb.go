@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 
 	"github.com/mattn/go-sqlite3"
 
@@ -43,13 +44,14 @@ type Options struct {
 // DSN parameter can: temp_store MEMORY keeps savepoints' sub-journals in
 // memory. By default one spills to a temporary file past 64 KiB, which
 // cost each grouped checkout or hub event under a savepoint tens of write
-// calls. wal_autocheckpoint 0: the writer never checkpoints inside a
-// commit; the background checkpointer does (checkpoint.go).
+// calls. wal_autocheckpoint: the writer checkpoints inside a commit only
+// past 10,000 pages; the background checkpointer does the rest
+// (checkpoint.go).
 const writerDriver = "sqlite3_writer"
 
 func init() {
 	sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := c.Exec(`PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0`, nil)
+		_, err := c.Exec(`PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = `+strconv.Itoa(writerCheckpointPages), nil)
 		return err
 	}})
 }
