@@ -157,37 +157,7 @@ func Balance(ctx context.Context, q interface {
 // the shelf and backroom cannot cover is still taken from the shelf (going
 // negative) and raised as a stock exception for the zone manager.
 func SellOut(ctx context.Context, tx *sql.Tx, mallID, sku, zone string, qty int64, ref, userID string, at time.Time) error {
-	shelf, err := Balance(ctx, tx, sku, Shelf)
-	if err != nil {
-		return err
-	}
-	back, err := Balance(ctx, tx, sku, Backroom)
-	if err != nil {
-		return err
-	}
-	fromShelf := min(qty, max(shelf, 0))
-	fromBack := min(qty-fromShelf, max(back, 0))
-	short := qty - fromShelf - fromBack
-	fromShelf += short
-	for _, part := range []struct {
-		loc Location
-		n   int64
-	}{{Shelf, fromShelf}, {Backroom, fromBack}} {
-		if part.n == 0 {
-			continue
-		}
-		if _, err := Apply(ctx, tx, mallID, Move{Kind: KindSale, SKU: sku, Zone: zone, Qty: part.n, From: part.loc, Ref: ref, UserID: userID, At: at}, false); err != nil {
-			return err
-		}
-	}
-	if short > 0 {
-		_, err := tx.ExecContext(ctx, `INSERT INTO stock_exceptions (id, at, sku, zone, shortfall, ref) VALUES (?, ?, ?, ?, ?, ?)`,
-			ids.New(), at.UTC().Format(time.RFC3339Nano), sku, zone, short, ref)
-		if err != nil {
-			return fmt.Errorf("record stock exception: %w", err)
-		}
-	}
-	return nil
+	return SellOutAll(ctx, tx, mallID, []Sold{{SKU: sku, Zone: zone, Qty: qty}}, ref, userID, at)
 }
 
 // PutBack returns qty units of a SKU from a customer to a location

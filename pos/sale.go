@@ -209,7 +209,9 @@ func moneyBP(bp int64) string {
 // was committed meanwhile by a concurrent retry it writes nothing and
 // returns that sale's id.
 func (s *Service) writeSale(ctx context.Context, tx *sql.Tx, a Actor, p *pendingSale) (Sale, string, error) {
-	if id, err := p.idem.Replay(ctx, tx); err != nil || id != "" {
+	// The key first: a concurrent retry that committed meanwhile is found
+	// here, and the sale's own rows follow in this transaction.
+	if id, err := p.idem.Claim(ctx, tx, p.id, p.at); err != nil || id != "" {
 		return Sale{}, id, err
 	}
 	sh, err := usableShift(ctx, tx, a.User, p.req.ShiftID)
@@ -257,10 +259,12 @@ func (s *Service) writeSale(ctx context.Context, tx *sql.Tx, a Actor, p *pending
 			return Sale{}, "", err
 		}
 	}
-	for _, l := range p.lines {
-		if err := inventory.SellOut(ctx, tx, s.mall.ID, l.SKU, l.State, l.Qty, p.id, a.User.ID, p.at); err != nil {
-			return Sale{}, "", fmt.Errorf("stock out %s: %w", l.SKU, err)
-		}
+	sold := make([]inventory.Sold, len(p.lines))
+	for i, l := range p.lines {
+		sold[i] = inventory.Sold{SKU: l.SKU, Zone: l.State, Qty: l.Qty}
+	}
+	if err := inventory.SellOutAll(ctx, tx, s.mall.ID, sold, p.id, a.User.ID, p.at); err != nil {
+		return Sale{}, "", fmt.Errorf("stock out: %w", err)
 	}
 	for _, n := range p.audited {
 		l := p.lines[n-1]
@@ -276,9 +280,6 @@ func (s *Service) writeSale(ctx context.Context, tx *sql.Tx, a Actor, p *pending
 	}
 	sale.ApprovedBy, sale.Warnings = approverName, warnings
 	if _, err := events.Append(ctx, tx, s.mall.ID, events.SaleCompleted, p.at, saleEvent(sale)); err != nil {
-		return Sale{}, "", err
-	}
-	if err := p.idem.Remember(ctx, tx, p.id, p.at); err != nil {
 		return Sale{}, "", err
 	}
 	sale.Buyer = sale.Buyer.masked()

@@ -115,3 +115,29 @@ func (r Request) Remember(ctx context.Context, tx *sql.Tx, docID string, at time
 	}
 	return nil
 }
+
+// Claim records, in the write's transaction tx and before the write, that
+// this key makes document docID at time at, and returns "" when the key is
+// new. When it is not, it records nothing and returns what Replay returns
+// (the earlier document's id, or a Conflict). It is Replay and Remember in
+// one statement for the common case, a new key (issue 24).
+func (r Request) Claim(ctx context.Context, tx *sql.Tx, docID string, at time.Time) (string, error) {
+	if r.Key == "" {
+		return "", nil
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (key, kind, user_id, body_hash, doc_id, created_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (kind, key) DO NOTHING`, r.Key, r.Kind, r.User, r.Hash, docID, at.UTC().Format(time.RFC3339Nano))
+	if err != nil {
+		return "", fmt.Errorf("store idempotency key: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return "", fmt.Errorf("store idempotency key: %w", err)
+	} else if n == 1 {
+		return "", nil
+	}
+	doc, err := r.Replay(ctx, tx)
+	if err == nil && doc == "" {
+		err = fmt.Errorf("idempotency key %s: neither stored nor found", r.Key)
+	}
+	return doc, err
+}
