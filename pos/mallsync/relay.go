@@ -22,8 +22,24 @@ func (s *Service) relayLoop(ctx context.Context) {
 	t := time.NewTicker(s.cfg.PollEvery)
 	defer t.Stop()
 	var rs resendState
+	var p relayPos
+	// What was relayed before a stop is stored, so a restart does not
+	// publish it again (the duplicate window would drop it anyway).
+	defer func() { _ = s.storePos(context.WithoutCancel(ctx), &p) }()
+	report := func(w syncwire.Watermark) {
+		// A report reads and may rewind relayed_seq: store ours first,
+		// and read it back after.
+		err := s.storePos(ctx, &p)
+		if err == nil {
+			err = s.handleReport(ctx, w, &rs)
+		}
+		p.known = false
+		if err != nil && ctx.Err() == nil {
+			s.log.Warn("watermark report", "err", err)
+		}
+	}
 	for {
-		n, err := s.relayOnce(ctx)
+		n, err := s.relayOnce(ctx, &p)
 		if n > 0 {
 			// New events for the hub: its watermark cannot cover them
 			// yet, so the stall clock starts now, not at the last move.
@@ -40,9 +56,7 @@ func (s *Service) relayLoop(ctx context.Context) {
 			// on the way, or a long drain acts on a stale one after.
 			select {
 			case w := <-s.reports:
-				if err := s.handleReport(ctx, w, &rs); err != nil && ctx.Err() == nil {
-					s.log.Warn("watermark report", "err", err)
-				}
+				report(w)
 			default:
 			}
 			continue
@@ -53,11 +67,63 @@ func (s *Service) relayLoop(ctx context.Context) {
 		case <-t.C:
 		case <-s.wake:
 		case w := <-s.reports:
-			if err := s.handleReport(ctx, w, &rs); err != nil && ctx.Err() == nil {
-				s.log.Warn("watermark report", "err", err)
-			}
+			report(w)
 		}
 	}
+}
+
+// storeEvery is how often the relay stores how far it got while it keeps
+// publishing. Storing it after every window was a write transaction (an
+// fsync on the one writer) per sale at a quiet till; a crash forgets at
+// most this much, and those events are published again under the same
+// message ids, which the stream's duplicate window drops.
+const storeEvery = 250 * time.Millisecond
+
+// relayPos is how far the relay got, kept by the relay loop: relayed is
+// published and acknowledged, stored is what sync_state says.
+type relayPos struct {
+	known           bool
+	relayed, stored int64
+	gen             int64
+	storedAt        time.Time
+}
+
+// load reads the stored position when the loop does not know it (at
+// start, and after a report, which may rewind it for a re-send).
+func (s *Service) load(ctx context.Context, p *relayPos) error {
+	if p.known {
+		return nil
+	}
+	if err := s.cfg.DB.R.QueryRowContext(ctx, `SELECT relayed_seq, resend_gen FROM sync_state WHERE id = 1`).Scan(&p.relayed, &p.gen); err != nil {
+		return fmt.Errorf("relay: read state: %w", err)
+	}
+	p.known, p.stored, p.storedAt = true, p.relayed, s.cfg.Now()
+	return nil
+}
+
+// storePos writes relayed_seq when the loop got further than stored.
+func (s *Service) storePos(ctx context.Context, p *relayPos) error {
+	if !p.known || p.relayed == p.stored {
+		return nil
+	}
+	var moved int64
+	err := s.cfg.DB.Transact(ctx, func(tx *sql.Tx) error {
+		// The guard keeps a stale position from undoing a re-send.
+		res, err := tx.ExecContext(ctx, `UPDATE sync_state SET relayed_seq = ?, updated_at = ? WHERE id = 1 AND relayed_seq = ? AND resend_gen = ?`,
+			p.relayed, s.cfg.Now().UTC().Format(time.RFC3339Nano), p.stored, p.gen)
+		if err == nil {
+			moved, err = res.RowsAffected()
+		}
+		return err
+	})
+	if err != nil || moved == 0 {
+		p.known = false // read it again: it moved under us, or may have
+	}
+	if err != nil {
+		return fmt.Errorf("relay: store relayed_seq: %w", err)
+	}
+	p.stored, p.storedAt = p.relayed, s.cfg.Now()
+	return nil
 }
 
 // msgID is the Nats-Msg-Id of an event: its id, plus the re-send generation
@@ -77,14 +143,27 @@ type outRow struct {
 }
 
 // relayOnce publishes the next window of outbox rows to EVENTS and, once
-// every one of them is acknowledged by the local JetStream, advances
-// relayed_seq. A crash in between re-publishes under the same message ids,
-// which the stream's duplicate window drops.
-func (s *Service) relayOnce(ctx context.Context) (int, error) {
-	var relayed, gen int64
-	if err := s.cfg.DB.R.QueryRowContext(ctx, `SELECT relayed_seq, resend_gen FROM sync_state WHERE id = 1`).Scan(&relayed, &gen); err != nil {
-		return 0, fmt.Errorf("relay: read state: %w", err)
+// every one of them is acknowledged by the local JetStream, advances the
+// loop's position, stored in relayed_seq now and then (storeEvery). A
+// crash in between re-publishes under the same message ids, which the
+// stream's duplicate window drops.
+func (s *Service) relayOnce(ctx context.Context, p *relayPos) (n int, err error) {
+	if err := s.load(ctx, p); err != nil {
+		return 0, err
 	}
+	relayed, gen := p.relayed, p.gen
+	defer func() {
+		// Store how far it got now and then, and at once when a window
+		// failed (the next one starts from what is stored).
+		if n > 0 {
+			p.relayed = relayed + int64(n)
+		}
+		if p.relayed != p.stored && (err != nil || s.cfg.Now().Sub(p.storedAt) >= storeEvery) {
+			if serr := s.storePos(ctx, p); err == nil {
+				err = serr
+			}
+		}
+	}()
 	rows, err := s.cfg.DB.R.QueryContext(ctx, `SELECT seq, event_id, type, payload FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?`,
 		relayed, s.cfg.BatchSize)
 	if err != nil {
@@ -114,7 +193,7 @@ func (s *Service) relayOnce(ctx context.Context) (int, error) {
 		// of it was stored and it goes one by one below.
 		err := s.publishAtomic(ctx, batch, gen)
 		if err == nil {
-			return s.storeRelayed(ctx, relayed, batch[len(batch)-1].seq, gen, nil)
+			return int(batch[len(batch)-1].seq - relayed), nil
 		}
 		if ctx.Err() != nil {
 			return 0, ctx.Err()
@@ -145,23 +224,6 @@ func (s *Service) relayOnce(ctx context.Context) (int, error) {
 			}
 		case <-ctx.Done():
 			return 0, ctx.Err()
-		}
-	}
-	return s.storeRelayed(ctx, relayed, done, gen, pubErr)
-}
-
-// storeRelayed advances relayed_seq from relayed to done (when it moved)
-// and returns how many events that covers, with pubErr.
-func (s *Service) storeRelayed(ctx context.Context, relayed, done, gen int64, pubErr error) (int, error) {
-	if done > relayed {
-		err := s.cfg.DB.Transact(ctx, func(tx *sql.Tx) error {
-			// The guard keeps a stale window from undoing a re-send.
-			_, err := tx.ExecContext(ctx, `UPDATE sync_state SET relayed_seq = ?, updated_at = ? WHERE id = 1 AND relayed_seq = ? AND resend_gen = ?`,
-				done, s.cfg.Now().UTC().Format(time.RFC3339Nano), relayed, gen)
-			return err
-		})
-		if err != nil {
-			return 0, fmt.Errorf("relay: store relayed_seq: %w", err)
 		}
 	}
 	return int(done - relayed), pubErr
