@@ -1,0 +1,109 @@
+package ondce2e
+
+import (
+	"context"
+	"testing"
+
+	"ektamall/hub/channel/ondc"
+	"ektamall/hub/channel/ondc/ondctest"
+)
+
+func tag(tags []ondc.Tag, group, code string) string {
+	for _, g := range tags {
+		if g.Code == group {
+			for _, kv := range g.List {
+				if kv.Code == code {
+					return kv.Value
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// fulfillment finds an order's fulfillment by id (the mall's id).
+func fulfillment(o ondc.Order, id string) (ondc.Fulfillment, bool) {
+	for _, f := range o.Fulfillments {
+		if f.ID == id {
+			return f, true
+		}
+	}
+	return ondc.Fulfillment{}, false
+}
+
+// TestONDCOrderAcrossTwoMalls: the buyer app searches, selects, inits and
+// confirms an order for products that only LKO1 and only BLR1 hold,
+// delivered to Maharashtra; each mall ships its part as a fulfillment of
+// its own; the same confirm sent twice makes one order.
+func TestONDCOrderAcrossTwoMalls(t *testing.T) {
+	w := start(t)
+	ctx := context.Background()
+	a := w.products("LKO1", "UP")[0]
+	kas := w.products("BLR1", "KA")
+	b, c := kas[0], kas[1]
+	w.receive("LKO1", a, 3)
+	w.receive("BLR1", b, 3)
+	w.receive("BLR1", c, 3)
+	for _, p := range []product{a, b, c} {
+		w.waitAvailable(p.SKU, 2) // 3 less the zone's buffer of 1
+	}
+
+	buyer := w.buyer
+	const txn = "e2e-txn-1"
+	cat := ondctest.Catalog(t, buyer.Call(t, "search", txn, ondc.SearchMsg{}))
+	offered := map[string]ondc.Item{}
+	for _, it := range cat.Providers[0].Items {
+		offered[it.ID] = it
+	}
+	for _, p := range []product{a, b, c} {
+		it, ok := offered[p.SKU]
+		if !ok || it.Quantity.Available.Count != "2" {
+			t.Fatalf("on_search offers %s: %+v, want 2 available", p.SKU, it.Quantity)
+		}
+		if tag(it.Tags, "origin", "state") != p.State || tag(it.Tags, "origin", "district") == "" || tag(it.Tags, "producer", "id") != p.ProducerID {
+			t.Errorf("%s provenance %+v, want origin state %s, a district and producer %s", p.SKU, it.Tags, p.State, p.ProducerID)
+		}
+	}
+
+	items := ondctest.Items(a.SKU, 1, b.SKU, 1, c.SKU, 1)
+	order := ondctest.OrderTo("ORD-E2E-1", items, "Rohan Mehta", "Maharashtra", "400020")
+	sel := buyer.Call(t, "select", txn, ondc.OrderMsg{Order: ondc.Order{Provider: order.Provider, Items: items, Fulfillments: order.Fulfillments}})
+	if sel.Error != nil {
+		t.Fatalf("on_select: %+v", sel.Error)
+	}
+	quote := ondctest.Order(t, sel).Quote.Price.Value
+	if ini := buyer.Call(t, "init", txn, ondc.OrderMsg{Order: order}); ini.Error != nil || ondctest.Order(t, ini).Quote.Price.Value != quote {
+		t.Fatalf("on_init: %+v, quote %s", ini.Error, quote)
+	}
+	conf := buyer.Call(t, "confirm", txn, ondc.OrderMsg{Order: order})
+	if conf.Error != nil {
+		t.Fatalf("on_confirm: %+v", conf.Error)
+	}
+	o := ondctest.Order(t, conf)
+	if o.State != "Accepted" || o.Quote.Price.Value != quote {
+		t.Fatalf("on_confirm: %s at %s, want Accepted at %s", o.State, o.Quote.Price.Value, quote)
+	}
+	for _, mall := range []string{"LKO1", "BLR1"} {
+		if _, ok := fulfillment(o, mall); !ok {
+			t.Fatalf("on_confirm has no fulfillment from %s: %+v", mall, o.Fulfillments)
+		}
+	}
+	again := ondctest.Order(t, buyer.Call(t, "confirm", txn, ondc.OrderMsg{Order: order}))
+	if again.ID != o.ID || again.Quote.Price.Value != quote {
+		t.Errorf("the same confirm again answered %s at %s", again.ID, again.Quote.Price.Value)
+	}
+	var n int
+	if err := w.hub.Store.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM channel_orders WHERE channel = ?`, channelID).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("%d orders after the same confirm twice (err %v), want 1", n, err)
+	}
+	for _, p := range []product{a, b, c} {
+		w.waitAvailable(p.SKU, 1) // one of the two now held for the order
+	}
+	st := ondctest.Order(t, buyer.Call(t, "status", txn, ondc.StatusMsg{OrderID: "ORD-E2E-1"}))
+	if st.ID != "ORD-E2E-1" || len(st.Fulfillments) != 2 {
+		t.Fatalf("on_status: %+v", st)
+	}
+	if buyer.Refused() != 0 {
+		t.Errorf("the buyer app refused %d callbacks as not signed by the hub", buyer.Refused())
+	}
+}
