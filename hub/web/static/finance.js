@@ -97,7 +97,7 @@ async function refresh() {
     kpi(bal && bal.debits !== bal.credits ? t('fin.ledgerOut') : t('fin.ledgerBalanced'), bal ? t('fin.debitsCredits', money(bal.debits), bal.debits === bal.credits ? '=' : '≠', money(bal.credits)) : '—'));
   const states = new Map();
   malls.forEach((m, i) => { if (totals[i]) states.set(m.state, (states.get(m.state) || 0) + paise(totals[i].net)); });
-  bars($('#chart-states'), [...states].map(([k, v]) => [k, v]));
+  bars($('#chart-states'), [...states].map(([k, v]) => [stateName(k), v]));
   loadDays();
   loadParked();
 }

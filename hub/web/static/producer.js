@@ -82,7 +82,8 @@ async function startOfficer() {
 async function viewProducer(id) {
   base = '/api/v1/district/producers/' + encodeURIComponent(id);
   const p = await api('GET', base);
-  $('#me').textContent = `${p.name} · ${p.district_name}, ${p.state_name} · ${t('prod.readOnly')}`;
+  drawMe = () => { $('#me').textContent = `${p.name} · ${districtName(p.district_id, p.district_name)}, ${stateName(p.state, p.state_name)} · ${t('prod.readOnly')}`; };
+  drawMe();
   select(current);
 }
 
