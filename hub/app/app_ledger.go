@@ -14,7 +14,13 @@ import (
 // ledgerDeps builds the ledger and settlement services, and the books
 // that ingest hands every event to (h.Books).
 func (h *Hub) ledgerDeps(ctx context.Context) (api.LedgerDeps, error) {
-	h.Books = ledger.NewApplier(h.cfg.Now).Open
+	books := ledger.NewApplier(h.cfg.Now)
+	damage, err := ledger.ParseDamagePolicy(h.cfg.DamageBorneBy)
+	if err != nil {
+		return api.LedgerDeps{}, fmt.Errorf("--damage-borne-by: %w", err)
+	}
+	books.SetDamagePolicy(damage)
+	h.Books = books.Open
 	min, err := money.Parse(h.cfg.MinPayout)
 	if err != nil {
 		return api.LedgerDeps{}, fmt.Errorf("--min-payout: %w", err)

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"ektamall/hub/channel/ondc"
+	"ektamall/hub/ledger"
 	"ektamall/shared/config"
+	"ektamall/shared/errs"
 	"ektamall/shared/httpx"
 	"ektamall/shared/money"
 	"ektamall/shared/sqldb"
@@ -33,6 +35,10 @@ type Config struct {
 	// balances below MinPayout carry forward.
 	ReturnWindow time.Duration
 	MinPayout    string
+	// DamageBorneBy says who bears damaged consignment by its cause
+	// (ledger.ParseDamagePolicy; "" is the default: in_store=mall,
+	// on_arrival=producer).
+	DamageBorneBy string
 	// EInvoiceTransfers is "on" (also when empty) or "off": whether the
 	// tax invoices of inter-State transfers between malls are e-invoiced.
 	EInvoiceTransfers string
@@ -69,6 +75,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.NATSOnly, "nats-only", false, "run only this node's NATS (a cluster member holding stream replicas and taking mall leaf links); the hub application runs on one other node")
 	fs.StringVar(&c.EInvoiceTransfers, "einvoice-transfers", "on", "on or off: list the tax invoices of inter-State transfers between malls (supplies between distinct GSTINs of one PAN) among the e-invoices to generate; a tax adviser's call (README)")
 	fs.StringVar(&c.MinPayout, "min-payout", "1.00", "smallest payout in rupees; smaller balances carry forward to the next run")
+	fs.StringVar(&c.DamageBorneBy, "damage-borne-by", ledger.DefaultDamagePolicy.String(), "who bears damaged consignment, by the cause a mall gives (in_store, on_arrival): mall (the mall pays the producer their share of the value, in the next settlement) or producer (no money moves)")
 	fs.StringVar(&c.LeafTLSCert, "leaf-tls-cert", "", "PEM certificate for TLS on the leaf port (with --leaf-tls-key)")
 	fs.StringVar(&c.LeafTLSKey, "leaf-tls-key", "", "PEM private key for --leaf-tls-cert")
 	fs.StringVar(&c.ONDCID, "ondc-id", "ektamall-hub", "the hub's subscriber id as an ONDC seller app (bpp_id)")
@@ -113,6 +120,9 @@ func (c *Config) Validate() error {
 	}
 	if a, err := money.Parse(c.MinPayout); err != nil || !a.IsPositive() {
 		e.Addf("min-payout", "%q must be a positive amount such as 500.00", c.MinPayout)
+	}
+	if _, err := ledger.ParseDamagePolicy(c.DamageBorneBy); err != nil {
+		e.Addf("damage-borne-by", "%q: %s", c.DamageBorneBy, errs.Public(err).Message)
 	}
 	if c.ShutdownFor <= 0 {
 		e.Addf("shutdown-timeout", "must be positive")

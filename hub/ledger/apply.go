@@ -16,7 +16,8 @@ import (
 // Applier posts ingested events into the books: Open is the
 // hub.OpenBooks that ingest is given.
 type Applier struct {
-	now func() time.Time
+	now    func() time.Time
+	damage DamagePolicy // who bears damaged goods (damage.go)
 }
 
 // NewApplier returns an applier; now is the hub's clock (nil: time.Now),
@@ -26,7 +27,7 @@ func NewApplier(now func() time.Time) *Applier {
 	if now == nil {
 		now = time.Now
 	}
-	return &Applier{now: now}
+	return &Applier{now: now, damage: DefaultDamagePolicy}
 }
 
 var _ hub.OpenBooks = (*Applier)(nil).Open
@@ -88,6 +89,8 @@ func (a *Applier) book(ctx context.Context, bk *booker, ev events.Event) (err er
 		return applyShiftClose(ctx, bk, ev.Envelope, *p, now)
 	case *events.Transfer: // its tax invoice's IGST, when it moved on one
 		return applyTransferDoc(ctx, bk, ev.Envelope, *p, now)
+	case *events.StockMove: // a damage write-off, settled by whose loss it is (damage.go)
+		return applyDamage(ctx, bk, a.damage, ev.Envelope, *p, now)
 	}
 	// Stock moves, transfers on a challan and restore markers are not money.
 	return nil

@@ -88,6 +88,7 @@ func Check(ctx context.Context, q Queryer) (Report, error) {
 		{"return line split loses paise", `SELECT mall || '/' || return_id || '/' || sale_line_no FROM hub_return_lines
 			WHERE taxable + cgst + sgst + igst != amount OR producer_net + commission + commission_gst != taxable LIMIT 20`},
 	}
+	checks = append(checks, damageChecks...)
 	for _, c := range checks {
 		rows, err := q.QueryContext(ctx, c.sql)
 		if err != nil {

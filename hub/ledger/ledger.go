@@ -16,6 +16,7 @@
 //	                                      batch's summary entry (summary.go); zero after every ingest commit
 //	payouts:in_flight          liability  payouts sent to the bank, not yet confirmed
 //	bank:hub                   asset      the hub's bank account
+//	mall_damage:{mall}         asset      what a mall owes for damaged consignment it bears (damage.go)
 //	channel_fee:{channel}      income     an online channel's fee on the orders it settled (a contra-income: debit balance)
 //	channel_fee_gst:{channel}  asset      GST the channel charged on its fee, claimable as input tax credit
 //
@@ -68,7 +69,7 @@ const (
 func classOf(account string) (typ, class string, err error) {
 	typ, _, _ = strings.Cut(account, ":")
 	switch typ {
-	case "clearing", "bank", "itc", "channel_fee_gst":
+	case "clearing", "bank", "itc", "channel_fee_gst", "mall_damage":
 		return typ, "asset", nil
 	case "gst", "gst_commission", "producer", "payouts", "unposted":
 		return typ, "liability", nil

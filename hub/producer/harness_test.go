@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,9 +25,10 @@ import (
 )
 
 // hubAt is a real hub database and its API on 127.0.0.1, with a finance
-// user "fin" and a hub admin "admin", its clock at now.
+// user "fin" and a hub admin "admin", its clock at now until advance.
 type hubAt struct {
 	t     *testing.T
+	clock atomic.Int64 // the hub's time, Unix nanoseconds
 	db    hub.Store
 	store *auth.Store
 	srv   *httptest.Server
@@ -38,7 +40,9 @@ func newHub(t *testing.T, now time.Time) *hubAt {
 	ctx := context.Background()
 	db := ledgertest.Open(t)
 	ledgertest.BankAccounts(t, db)
-	clock := func() time.Time { return now }
+	h := &hubAt{t: t, db: db}
+	h.clock.Store(now.UnixNano())
+	clock := func() time.Time { return time.Unix(0, h.clock.Load()).UTC() }
 	store := auth.NewStoreOn(db, auth.Policy{BcryptCost: bcrypt.MinCost})
 	if err := db.Transact(ctx, func(tx sqldb.Tx) error {
 		if _, err := store.CreateUser(ctx, tx, "fin", "finance-pass", "Finance", auth.Finance, ""); err != nil {
@@ -54,8 +58,12 @@ func newHub(t *testing.T, now time.Time) *hubAt {
 	prod := producer.New(db, store, clock)
 	srv := httptest.NewServer(api.New(api.Deps{DB: db, Auth: store, Log: log, Ledger: api.LedgerDeps{Settle: svc, Now: clock}, Producer: prod}))
 	t.Cleanup(srv.Close)
-	return &hubAt{t: t, db: db, store: store, srv: srv, anon: client{t: t, base: srv.URL}}
+	h.store, h.srv, h.anon = store, srv, client{t: t, base: srv.URL}
+	return h
 }
+
+// advance moves the hub's clock on.
+func (h *hubAt) advance(d time.Duration) { h.clock.Add(int64(d)) }
 
 func (h *hubAt) login(user, pass string) client {
 	h.t.Helper()

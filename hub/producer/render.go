@@ -71,6 +71,8 @@ func kindLabel(k string) string {
 		return "Bank confirmed / बैंक ने पुष्टि की"
 	case "payout_failed":
 		return "Payout failed, owed again / भुगतान विफल"
+	case "damage":
+		return "Damage the mall bears / मॉल द्वारा वहन की गई क्षति"
 	case "payout_returned":
 		return "Payout returned by bank / बैंक ने लौटाया"
 	}

@@ -63,9 +63,11 @@ func (s *Service) Stock(ctx context.Context, producerID string) ([]Product, erro
 }
 
 // SaleLine is one sale or return of the producer's goods as booked at the
-// hub; a return's quantity and amounts are negative.
+// hub; a return's quantity and amounts are negative. A damage write-off is
+// a line too: its value at the MRP (Amount, no tax), and what the mall
+// owes for it when the mall bears it (Share).
 type SaleLine struct {
-	Kind          string       `json:"kind"` // sale, return
+	Kind          string       `json:"kind"` // sale, return, damage
 	Mall          string       `json:"mall"`
 	At            time.Time    `json:"at"`
 	IngestedAt    time.Time    `json:"ingested_at"`
@@ -81,6 +83,9 @@ type SaleLine struct {
 	CommissionGST money.Amount `json:"commission_gst"`
 	Share         money.Amount `json:"share"` // what the producer is owed for it
 	Voided        bool         `json:"voided,omitempty"`
+	// BorneBy is a damage's: "mall" (the mall pays the producer their
+	// share, Share) or "producer" (their loss: Share is 0).
+	BorneBy string `json:"borne_by,omitempty"`
 }
 
 // MaxLines bounds one answer of Sales.
@@ -90,21 +95,27 @@ const MaxLines = 5000
 // by their business time, newest first.
 func (s *Service) Sales(ctx context.Context, producerID string, from, to time.Time) ([]SaleLine, error) {
 	rows, err := s.db.Reader().QueryContext(ctx, `SELECT kind, mall, at, ingested_at, doc, invoice_no, sku, item, qty, unit_price, amount, tax,
-			commission, commission_gst, net, voided FROM (
+			commission, commission_gst, net, voided, borne_by FROM (
 		SELECT 'sale' AS kind, l.mall, l.at, l.ingested_at, l.invoice_no AS doc, l.invoice_no, l.sku, COALESCE(pd.name, l.sku) AS item, l.qty,
 			l.unit_price, l.amount, l.cgst + l.sgst + l.igst AS tax, l.commission, l.commission_gst, l.producer_net AS net,
-			CASE WHEN v.sale_id IS NULL THEN 0 ELSE 1 END AS voided
+			CASE WHEN v.sale_id IS NULL THEN 0 ELSE 1 END AS voided, '' AS borne_by
 		FROM hub_sale_lines l LEFT JOIN products pd ON pd.sku = l.sku
 		LEFT JOIN hub_voids v ON v.mall = l.mall AND v.sale_id = l.sale_id
 		WHERE l.producer_id = ? AND l.at >= ? AND l.at < ?
 		UNION ALL
 		SELECT 'return', r.mall, r.at, r.ingested_at, h.credit_note_no, l.invoice_no, l.sku, COALESCE(pd.name, l.sku), -r.qty,
-			l.unit_price, -r.amount, -(r.cgst + r.sgst + r.igst), -r.commission, -r.commission_gst, -r.producer_net, 0
+			l.unit_price, -r.amount, -(r.cgst + r.sgst + r.igst), -r.commission, -r.commission_gst, -r.producer_net, 0, ''
 		FROM hub_return_lines r JOIN hub_returns h ON h.mall = r.mall AND h.return_id = r.return_id
 		JOIN hub_sale_lines l ON l.mall = r.mall AND l.sale_id = r.sale_id AND l.line_no = r.sale_line_no
 		LEFT JOIN products pd ON pd.sku = l.sku
-		WHERE r.producer_id = ? AND r.at >= ? AND r.at < ?) AS x
-		ORDER BY at DESC, doc LIMIT ?`, producerID, ledger.TS(from), ledger.TS(to), producerID, ledger.TS(from), ledger.TS(to), MaxLines)
+		WHERE r.producer_id = ? AND r.at >= ? AND r.at < ?
+		UNION ALL
+		SELECT 'damage', d.mall, d.at, d.ingested_at, d.ref, '', d.sku, COALESCE(pd.name, d.sku), d.qty, 0, d.value, 0,
+			CASE WHEN d.borne_by = 'mall' THEN d.commission ELSE 0 END, 0, d.producer_net, 0, d.borne_by
+		FROM hub_damage d LEFT JOIN products pd ON pd.sku = d.sku
+		WHERE d.producer_id = ? AND d.at >= ? AND d.at < ?) AS x
+		ORDER BY at DESC, doc LIMIT ?`, producerID, ledger.TS(from), ledger.TS(to), producerID, ledger.TS(from), ledger.TS(to),
+		producerID, ledger.TS(from), ledger.TS(to), MaxLines)
 	if err != nil {
 		return nil, fmt.Errorf("producer sales: %w", err)
 	}
@@ -115,7 +126,7 @@ func (s *Service) Sales(ctx context.Context, producerID string, from, to time.Ti
 		var at, ing string
 		var up, amt, tax, comm, cg, net int64
 		if err := rows.Scan(&l.Kind, &l.Mall, &at, &ing, &l.Document, &l.InvoiceNo, &l.SKU, &l.Item, &l.Qty, &up, &amt, &tax, &comm, &cg, &net,
-			&l.Voided); err != nil {
+			&l.Voided, &l.BorneBy); err != nil {
 			return nil, err
 		}
 		l.At, _ = ledger.ParseTS(at)

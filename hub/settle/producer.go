@@ -26,6 +26,8 @@ type ProducerPayout struct {
 	Commission    money.Amount `json:"commission"`
 	CommissionGST money.Amount `json:"commission_gst"`
 	ReturnsNet    money.Amount `json:"returns_net"` // negative: what returns and voids took back
+	// Damage is what malls owed for damaged goods they bore (hub/settle/damage.go).
+	Damage money.Amount `json:"damage"`
 }
 
 // ProducerPayouts lists one producer's payouts, newest run first, with
@@ -89,6 +91,12 @@ func (s *Service) producerPayout(ctx context.Context, p Payout, lines []PaidLine
 		return pp, fmt.Errorf("payout %s: %w", p.Reference, err)
 	}
 	pp.Cutoff, _ = ledger.ParseTS(cut)
+	var dmg int64
+	if err := s.db.Reader().QueryRowContext(ctx, `SELECT COALESCE(SUM(amount), 0) FROM settlement_damage_items WHERE run_id = ? AND producer_id = ?`,
+		p.RunID, p.ProducerID).Scan(&dmg); err != nil {
+		return pp, fmt.Errorf("payout %s damage: %w", p.Reference, err)
+	}
+	pp.Damage = money.FromPaise(dmg)
 	if paid != nil {
 		t, _ := ledger.ParseTS(*paid)
 		pp.PaidAt = &t

@@ -129,7 +129,8 @@ type balance struct {
 	producer, district, state            string
 	bf, credits, debits, payout, carried int64
 	saleLines                            int64
-	items                                []item // returns and voids
+	items                                []item       // returns and voids
+	damage                               []damageItem // mall-borne damage paid to the producer (damage.go)
 	account                              BankAccount
 	held                                 string // why a payout due was not made
 }
@@ -311,6 +312,9 @@ func (s *Service) gather(ctx context.Context, tx sqldb.Tx, reg, prev region) (ma
 	if err := s.gatherAdjustments(ctx, tx, reg, prev, get); err != nil {
 		return nil, err
 	}
+	if err := gatherDamage(ctx, tx, reg, get); err != nil {
+		return nil, err
+	}
 	if err := broughtForward(ctx, tx, get); err != nil {
 		return nil, err
 	}
@@ -453,7 +457,7 @@ func (s *Service) write(ctx context.Context, tx sqldb.Tx, no int64, cutoff time.
 		CreatedAt: now, CreatedBy: by}
 	var itemCount, payouts, total, carried, held, heldTotal int64
 	for _, b := range list {
-		itemCount += b.saleLines + int64(len(b.items))
+		itemCount += b.saleLines + int64(len(b.items)+len(b.damage))
 		carried += b.carried
 		if b.payout > 0 {
 			payouts++
@@ -489,7 +493,7 @@ func (s *Service) write(ctx context.Context, tx sqldb.Tx, no int64, cutoff time.
 	var posts []posting
 	line := 0
 	for _, b := range list {
-		balances.add(run.ID, b.producer, b.district, b.state, b.bf, b.credits, b.debits, b.payout, b.carried, b.saleLines, len(b.items), b.held)
+		balances.add(run.ID, b.producer, b.district, b.state, b.bf, b.credits, b.debits, b.payout, b.carried, b.saleLines, len(b.items)+len(b.damage), b.held)
 		if b.payout > 0 {
 			line++
 			p := posting{pid: ids.New(), ref: fmt.Sprintf("EKTA-R%04d-%05d", no, line), producer: b.producer, amount: b.payout}
@@ -509,6 +513,9 @@ func (s *Service) write(ctx context.Context, tx sqldb.Tx, no int64, cutoff time.
 				return Run{}, fmt.Errorf("insert item: %w", err)
 			}
 		}
+	}
+	if err := writeDamage(ctx, tx, run.ID, list); err != nil {
+		return Run{}, err
 	}
 	if err := payoutRows.exec(ctx, tx); err != nil {
 		return Run{}, fmt.Errorf("insert payouts: %w", err)
