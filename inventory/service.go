@@ -23,6 +23,9 @@ type Service struct {
 	// EWayLimits are the e-way bill thresholds (zero value: ₹50,000
 	// everywhere; the mall's --eway-limit and --eway-limits set them).
 	EWayLimits EWayLimits
+	// TransferValue is the valuation of transfer documents: ValueOpenMarket
+	// ("" too) or ValueResale90 (the mall's --transfer-value).
+	TransferValue string
 }
 
 // New returns a Service for the mall.

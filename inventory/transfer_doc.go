@@ -23,6 +23,16 @@ import (
 // own limits for intra-State movement: EWayLimits).
 const DefaultEWayLimit = 50000_00
 
+// Transfer valuations (Rule 28): a transfer's taxable value is the
+// open-market value, the catalog price net of tax (the default), or, for
+// goods the receiving mall resells as such, 90% of it (the price charged
+// to unrelated customers, Rule 28 second option). Which one is a tax
+// adviser's call (README, VERIFY).
+const (
+	ValueOpenMarket = "open-market"
+	ValueResale90   = "resale-90"
+)
+
 // Document series: transfer tax invoices and delivery challans each have
 // their own consecutive series per financial year.
 const (
@@ -122,7 +132,13 @@ func (s *Service) issueDocument(ctx context.Context, tx *sql.Tx, id, toMall stri
 		gross := money.FromPaise(mrp * l.Qty)
 		tv := gst.TaxableOf(gross, rate) // the catalog price net of tax
 		var tax money.Amount
-		if inter {
+		switch {
+		case s.TransferValue == ValueResale90:
+			tv = money.FromPaise((tv.Paise()*90 + 50) / 100)
+			if inter {
+				tax = money.FromPaise((tv.Paise()*rateBP + 5000) / 10000)
+			}
+		case inter:
 			tax = gross.Sub(tv)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO transfer_document_lines (transfer_id, sku, hsn, qty, rate_bp, taxable_paise, igst_paise)

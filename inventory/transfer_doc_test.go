@@ -85,3 +85,33 @@ func TestTransferDocuments(t *testing.T) {
 		t.Errorf("intra-State: document %+v, e-way bill %+v, %d events", c, intra.EWayBill, outbox())
 	}
 }
+
+// TestTransferValuation: by default a transfer's taxable value is the
+// catalog price net of tax (open-market value) and its IGST the rest of
+// the price; with resale-90 (Rule 28's option for goods resold as such)
+// the taxable value is 90% of that, to the paisa, and IGST the rate on it.
+func TestTransferValuation(t *testing.T) {
+	ctx := context.Background()
+	s := newMall(t, "LKO1", "UP", sqlitedb.Options{})
+	must[inventory.PeerMall](t)(s.AddPeerMall(ctx, admin, inventory.PeerMall{ID: "BLR1", State: "KA", Name: "Bengaluru", GSTIN: "29AAFCC9980M1ZR"}))
+	receive(t, s, upMgr, "UP", prodMBD, inventory.Line{SKU: skuVase, Qty: 6})
+	var mrp, bp int64
+	s.DB.R.QueryRow(`SELECT mrp_paise, gst_rate_bp FROM products WHERE sku = ?`, skuVase).Scan(&mrp, &bp)
+	const qty = 3
+	// Independently: the taxable value of a tax-inclusive price, half up.
+	open := (2*mrp*qty*10000 + 10000 + bp) / (2 * (10000 + bp))
+	for _, c := range []struct {
+		value         string
+		taxable, igst int64
+	}{
+		{"", open, mrp*qty - open},
+		{inventory.ValueResale90, (open*90 + 50) / 100, ((open*90+50)/100*bp + 5000) / 10000},
+	} {
+		s.TransferValue = c.value
+		tr := must[inventory.Transfer](t)(s.TransferOut(ctx, upMgr, "UP", inventory.TransferInput{ToMall: "BLR1", Lines: []inventory.Line{{SKU: skuVase, Qty: qty}}}))
+		d := tr.Document
+		if d.Taxable.Paise() != c.taxable || d.IGST.Paise() != c.igst || d.Lines[0].Taxable.Paise() != c.taxable {
+			t.Errorf("valuation %q: taxable %s, IGST %s; want %d and %d paise", c.value, d.Taxable, d.IGST, c.taxable, c.igst)
+		}
+	}
+}

@@ -130,6 +130,7 @@ func TestBadFlagsExitNonZeroWithOneLine(t *testing.T) {
 		{"bad state", []string{"mall", "--dir", t.TempDir(), "--id", "LKO1", "--state", "XX"}, "--state"},
 		{"bad address", []string{"hub", "--dir", t.TempDir(), "--http", "nonsense"}, "--http"},
 		{"bad einvoice-transfers", []string{"hub", "--dir", t.TempDir(), "--einvoice-transfers", "maybe"}, "--einvoice-transfers"},
+		{"bad transfer-value", []string{"mall", "--dir", t.TempDir(), "--id", "LKO1", "--state", "UP", "--transfer-value", "cost"}, "--transfer-value"},
 		{"bad eway-limits", []string{"mall", "--dir", t.TempDir(), "--id", "LKO1", "--state", "UP", "--eway-limits", "UP=lots"}, "--eway-limits"},
 		{"port in use", []string{"hub", "--dir", filepath.Join(t.TempDir(), "h"), "--http", busy.Addr().String(), "--leaf", "127.0.0.1:0"}, "address already in use"},
 		{"dir is a file", []string{"hub", "--dir", file, "--http", "127.0.0.1:0", "--leaf", "127.0.0.1:0"}, "--dir"},

@@ -8,6 +8,6 @@ import (
 // inventoryDeps builds the zone stock services.
 func (m *Mall) inventoryDeps() (api.InventoryDeps, error) {
 	s := inventory.New(m.DB, m.cfg.ID)
-	s.EWayLimits = m.cfg.ewayLimits()
+	s.EWayLimits, s.TransferValue = m.cfg.ewayLimits(), m.cfg.TransferValue
 	return api.InventoryDeps{Stock: s}, nil
 }

@@ -48,6 +48,9 @@ type Config struct {
 	// a transfer needs an e-way bill; EWayLimits are States' own limits for
 	// movement within them, as STATE=rupees pairs (inventory.ParseEWayLimits).
 	EWayLimit, EWayLimits string
+	// TransferValue is the valuation of transfers' tax documents
+	// (inventory.ValueOpenMarket or ValueResale90).
+	TransferValue string
 	// TLS to the hub's leaf port (see app_sync.go): the CA that signed the
 	// hub's certificate, and an optional client certificate and key.
 	HubTLSCA, HubTLSCert, HubTLSKey string
@@ -83,6 +86,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.NamedBuyerFrom, "named-buyer-from", "50000.00", "from this taxable value an unregistered buyer's name, address and State are required (CGST Rule 46(e))")
 	fs.StringVar(&c.EWayLimit, "eway-limit", "50000.00", "a transfer worth more than this many rupees (tax included) moves only with an e-way bill (CGST Rule 138); between States always this one")
 	fs.StringVar(&c.EWayLimits, "eway-limits", "", "States' own e-way bill limits for transfers within them, as STATE=rupees pairs, e.g. DL=100000.00,TN=100000.00 (Rule 138(14); default: --eway-limit everywhere)")
+	fs.StringVar(&c.TransferValue, "transfer-value", inventory.ValueOpenMarket, "taxable value of a transfer to another mall (CGST Rule 28): open-market (the catalog price net of tax) or resale-90 (90% of it, for goods the receiving mall resells as such)")
 	fs.StringVar(&c.HubTLSCA, "hub-tls-ca", "", "PEM CA to verify the hub's leaf certificate (turns on TLS; a tls:// --hub URL with no CA uses the system roots)")
 	fs.StringVar(&c.HubTLSCert, "hub-tls-cert", "", "PEM client certificate for the hub's leaf port (with --hub-tls-key)")
 	fs.StringVar(&c.HubTLSKey, "hub-tls-key", "", "PEM private key for --hub-tls-cert")
@@ -145,6 +149,9 @@ func (c *Config) Validate() error {
 		if a, err := money.Parse(f.v); f.v != "" && (err != nil || !a.IsPositive()) {
 			e.Addf(f.name, "%q must be an amount in rupees above 0, such as 200000.00", f.v)
 		}
+	}
+	if v := c.TransferValue; v != "" && v != inventory.ValueOpenMarket && v != inventory.ValueResale90 {
+		e.Addf("transfer-value", "%q must be %s or %s", v, inventory.ValueOpenMarket, inventory.ValueResale90)
 	}
 	if _, err := inventory.ParseEWayLimits(c.EWayLimits); err != nil {
 		e.Addf("eway-limits", "%v", err)

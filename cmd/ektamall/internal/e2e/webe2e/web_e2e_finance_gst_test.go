@@ -1,6 +1,8 @@
 package webe2e
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -9,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -171,6 +174,21 @@ func TestFinanceGSTTab(t *testing.T) {
 	}
 	if err := json.Unmarshal(fileOf("LKO1_einvoices_pending.json"), &bulk); err != nil || len(bulk) != 2 {
 		t.Fatalf("the pending e-invoices file: %v, %d documents", err, len(bulk))
+	}
+	browse(t, ctx, "download pending e-invoices one per document", chromedp.Click("#gst-zip", chromedp.ByQuery))
+	zb := fileOf("LKO1_einvoices_pending.zip")
+	zr, err := zip.NewReader(bytes.NewReader(zb), int64(len(zb)))
+	if err != nil {
+		t.Fatalf("the per-document download: %v", err)
+	}
+	names := map[string]bool{}
+	for _, f := range zr.File {
+		names[f.Name] = true
+	}
+	for _, d := range bulk {
+		if n := "INV_" + strings.ReplaceAll(d.DocDtls.No, "/", "-") + ".json"; !names[n] || len(zr.File) != 2 {
+			t.Errorf("the zip holds %v, want %s among 2", names, n)
+		}
 	}
 	var responses []map[string]any
 	for i, d := range bulk {
