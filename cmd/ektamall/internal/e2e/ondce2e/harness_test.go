@@ -129,7 +129,9 @@ func createUser(t *testing.T, db *sqlitedb.DB, store *auth.Store, name string, r
 
 func (w *world) mallURL(id string) string { return w.malls[id].URL }
 
-func (w *world) login(mall, user string) string { return e2e.Login(w.t, w.mallURL(mall), user, password) }
+func (w *world) login(mall, user string) string {
+	return e2e.Login(w.t, w.mallURL(mall), user, password)
+}
 
 type product struct {
 	SKU        string `json:"sku"`
