@@ -81,7 +81,11 @@ func appCatchUp(ctx context.Context, o *Options, dir string, log *slog.Logger) (
 	if err != nil {
 		return
 	}
-	defer func() { h.stop() }()
+	defer func() {
+		if h != nil { // nil if it failed to start again
+			h.stop()
+		}
+	}()
 	proxy, err := linkproxy.New(leaf)
 	if err != nil {
 		return
@@ -194,7 +198,11 @@ func rawCatchUp(ctx context.Context, dir string, n int, log *slog.Logger) (resta
 	if err != nil {
 		return
 	}
-	defer func() { hub.Shutdown() }()
+	defer func() {
+		if hub != nil {
+			hub.Shutdown()
+		}
+	}()
 	proxy, err := linkproxy.New(leaf)
 	if err != nil {
 		return
