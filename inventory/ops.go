@@ -188,6 +188,11 @@ func (s *Service) moveIn(ctx context.Context, tx *sql.Tx, a Actor, zone string, 
 		if err := requireAvailable(ctx, tx, ps[i].SKU, from, l.Qty, verb); err != nil {
 			return Movement{}, err
 		}
+		if to != Shelf && to != Backroom { // leaving what the channels were promised
+			if err := GuardReserved(ctx, tx, ps[i].SKU, l.Qty, "moved out"); err != nil {
+				return Movement{}, err
+			}
+		}
 		m, err := Apply(ctx, tx, s.MallID, Move{Kind: kind, SKU: ps[i].SKU, Zone: zone, Qty: l.Qty, From: from, To: to,
 			Ref: out.ID, UserID: a.ID, Note: note, Cause: cause, At: now}, true)
 		if err != nil {

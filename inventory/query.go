@@ -22,6 +22,10 @@ type StockRow struct {
 	ReorderPoint int64  `json:"reorder_point"`
 	// Low: a reorder point is set and shelf + backroom is at or below it.
 	Low bool `json:"low"`
+	// Reserved is what open online orders hold (issue 22); Available is
+	// what the counter may sell: shelf + backroom - reserved.
+	Reserved  int64 `json:"reserved"`
+	Available int64 `json:"available"`
 }
 
 // Stock lists every active SKU of a zone (and any inactive one still
@@ -45,7 +49,8 @@ func (s *Service) Stock(ctx context.Context, a Actor, zone string) ([]StockRow, 
 			COALESCE(SUM(CASE s.location WHEN 'shelf' THEN s.qty END), 0),
 			COALESCE(SUM(CASE s.location WHEN 'backroom' THEN s.qty END), 0),
 			COALESCE(SUM(CASE s.location WHEN 'damaged' THEN s.qty END), 0),
-			r.reorder_point
+			r.reorder_point,
+			COALESCE((SELECT SUM(c.qty) FROM channel_lines c WHERE c.sku = p.sku AND c.status IN ('reserved', 'picked', 'packed')), 0)
 		FROM products p
 		LEFT JOIN stock s ON s.sku = p.sku
 		LEFT JOIN reorder_points r ON r.sku = p.sku
@@ -61,9 +66,10 @@ func (s *Service) Stock(ctx context.Context, a Actor, zone string) ([]StockRow, 
 	for rows.Next() {
 		var r StockRow
 		var rp sql.NullInt64
-		if err := rows.Scan(&r.SKU, &r.Name, &r.Shelf, &r.Backroom, &r.Damaged, &rp); err != nil {
+		if err := rows.Scan(&r.SKU, &r.Name, &r.Shelf, &r.Backroom, &r.Damaged, &rp, &r.Reserved); err != nil {
 			return nil, err
 		}
+		r.Available = r.Shelf + r.Backroom - r.Reserved
 		r.ReorderPoint = rp.Int64
 		r.Low = rp.Valid && r.Shelf+r.Backroom <= rp.Int64
 		out = append(out, r)

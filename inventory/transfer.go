@@ -109,6 +109,9 @@ func (s *Service) TransferOut(ctx context.Context, a Actor, zone string, in Tran
 			if err := requireAvailable(ctx, tx, p.SKU, in.From, l.Qty, "transfer"); err != nil {
 				return err
 			}
+			if err := GuardReserved(ctx, tx, p.SKU, l.Qty, "transferred"); err != nil {
+				return err
+			}
 			if _, err := Apply(ctx, tx, s.MallID, Move{Kind: KindTransferOut, SKU: p.SKU, Zone: zone, Qty: l.Qty, From: in.From, To: Transit,
 				Ref: t.ID, UserID: a.ID, Note: "to " + in.ToMall, At: now}, true); err != nil {
 				return err

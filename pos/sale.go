@@ -263,6 +263,9 @@ func (s *Service) writeSale(ctx context.Context, tx *sql.Tx, a Actor, p *pending
 	for i, l := range p.lines {
 		sold[i] = inventory.Sold{SKU: l.SKU, Zone: l.State, Qty: l.Qty}
 	}
+	if err := inventory.GuardReservedAll(ctx, tx, sold, "sold at the counter"); err != nil {
+		return Sale{}, "", err
+	}
 	if err := inventory.SellOutAll(ctx, tx, s.mall.ID, sold, p.id, a.User.ID, p.at); err != nil {
 		return Sale{}, "", fmt.Errorf("stock out: %w", err)
 	}

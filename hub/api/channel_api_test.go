@@ -170,7 +170,7 @@ func TestChannelCatalogAndOrders(t *testing.T) {
 	}
 	want := []channel.Line{{SKU: p1.SKU, Qty: 2, Mall: "BLR1", Zone: p1.State, Status: "allocated"},
 		{SKU: p1.SKU, Qty: 1, Mall: "LKO1", Zone: p1.State, Status: "allocated"}}
-	if o.Status != channel.Accepted || !sameLines(o.Lines, want) {
+	if o.Placement != channel.Accepted || !sameLines(o.Lines, want) {
 		t.Fatalf("order for KA: %s %+v, want accepted %+v", o.Status, o.Lines, want)
 	}
 	var again channel.Order
@@ -192,16 +192,16 @@ func TestChannelCatalogAndOrders(t *testing.T) {
 	o = channel.Order{} // decode afresh: zone is omitted where empty
 	st, err = c.Call(h.ctx, "POST", "/api/v1/channel/orders", order("BA-1002", p1.SKU, 5, "UP"), &o)
 	want = []channel.Line{{SKU: p1.SKU, Qty: 3, Mall: "LKO1", Zone: p1.State, Status: "allocated"}, {SKU: p1.SKU, Qty: 2, Status: "unavailable"}}
-	if err != nil || st != http.StatusCreated || o.Status != channel.Partial || !sameLines(o.Lines, want) {
+	if err != nil || st != http.StatusCreated || o.Placement != channel.Partial || !sameLines(o.Lines, want) {
 		t.Fatalf("order for UP: %d %v %s %+v, want partial %+v", st, err, o.Status, o.Lines, want)
 	}
 	st, err = c.Call(h.ctx, "POST", "/api/v1/channel/orders", order("BA-1003", p2.SKU, 1, "KA"), &o)
-	if err != nil || st != http.StatusCreated || o.Status != channel.Refused {
+	if err != nil || st != http.StatusCreated || o.Placement != channel.Refused {
 		t.Fatalf("order of the buffer's piece: %d %v %s, want refused", st, err, o.Status)
 	}
 
 	// Reading an order back; another channel cannot see it.
-	if err := c.Do(h.ctx, "GET", "/api/v1/channel/orders/BA-1002", nil, &o); err != nil || o.Status != channel.Partial || o.DeliverTo.State != "UP" {
+	if err := c.Do(h.ctx, "GET", "/api/v1/channel/orders/BA-1002", nil, &o); err != nil || o.Placement != channel.Partial || o.DeliverTo.State != "UP" {
 		t.Fatalf("GET order: %v %+v", err, o)
 	}
 	if err := h.client(other).Do(h.ctx, "GET", "/api/v1/channel/orders/BA-1002", nil, nil); apiclient.Status(err) != http.StatusNotFound {
@@ -259,7 +259,8 @@ func sameLines(a, b []channel.Line) bool {
 		return false
 	}
 	for i := range a {
-		if a[i] != b[i] {
+		x, y := a[i], b[i]
+		if x.SKU != y.SKU || x.Qty != y.Qty || x.Mall != y.Mall || x.Zone != y.Zone || x.Status != y.Status {
 			return false
 		}
 	}

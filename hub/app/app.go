@@ -113,6 +113,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Hub, err error)
 	if deps.ONDC, err = h.startONDC(ctx); err != nil {
 		return nil, err
 	}
+	h.Books = h.Channel.Books(h.Books) // online orders' steps, then the ledger
 	deps.GST = api.GSTDeps{Service: &gstr.Service{DB: h.Store, NoTransferEInvoices: h.cfg.EInvoiceTransfers == "off"}}
 	if deps.Sync, err = h.startSync(ctx); err != nil {
 		return nil, err

@@ -17,7 +17,8 @@ import (
 	"ektamall/shared/sqldb"
 )
 
-// Order statuses: every unit allocated, some, or none.
+// Placement results: every unit allocated, some, or none (Order.Placement;
+// the order's lifecycle status is in lifecycle.go).
 const (
 	Accepted = "accepted"
 	Partial  = "partial"
@@ -49,9 +50,13 @@ type Destination struct {
 // names that mall; the part no mall could hold has mall "" and status
 // "unavailable" (a line may be split over malls).
 type Order struct {
-	OrderID   string      `json:"order_id"`
-	Channel   string      `json:"channel"`
+	OrderID string `json:"order_id"`
+	Channel string `json:"channel"`
+	// Status is where the order stands (lifecycle.go): the least advanced
+	// of its live lines. Placement is what the hub could allocate when the
+	// order came: accepted, partial or refused.
 	Status    string      `json:"status"`
+	Placement string      `json:"placement"`
 	Lines     []Line      `json:"lines"`
 	DeliverTo Destination `json:"deliver_to"`
 	CreatedAt time.Time   `json:"created_at"`
@@ -59,11 +64,18 @@ type Order struct {
 
 // Line is one allocated part of an ordered line.
 type Line struct {
+	// Line is the ordered line's number (from 1), Part the part of it.
+	Line   int    `json:"line"`
+	Part   int    `json:"part"`
 	SKU    string `json:"sku"`
 	Qty    int64  `json:"qty"`
 	Mall   string `json:"mall"`
 	Zone   string `json:"zone,omitempty"`
 	Status string `json:"status"`
+	// Reason says why a part was cancelled, re-allocated or unavailable.
+	Reason    string `json:"reason,omitempty"`
+	AWB       string `json:"awb,omitempty"`
+	InvoiceNo string `json:"invoice_no,omitempty"`
 }
 
 const (
@@ -184,10 +196,10 @@ func (s *Service) allocate(ctx context.Context, tx sqldb.Tx, channel string, req
 			left -= take
 			got += take
 			n++
-			parts = append(parts, part{i + 1, n, Line{SKU: l.SKU, Qty: take, Mall: hs[j].mall, Zone: hs[j].zone, Status: "allocated"}})
+			parts = append(parts, part{i + 1, n, Line{SKU: l.SKU, Qty: take, Mall: hs[j].mall, Zone: hs[j].zone, Status: LineAllocated}})
 		}
 		if left > 0 {
-			parts = append(parts, part{i + 1, n + 1, Line{SKU: l.SKU, Qty: left, Status: "unavailable"}})
+			parts = append(parts, part{i + 1, n + 1, Line{SKU: l.SKU, Qty: left, Status: LineUnavailable, Reason: "no mall holds it"}})
 		}
 	}
 	status := Partial
@@ -203,13 +215,7 @@ func (s *Service) allocate(ctx context.Context, tx sqldb.Tx, channel string, req
 		channel, req.OrderID, status, digest, d.Name, d.Address, d.State, d.Pincode, ledger.TS(s.now())); err != nil {
 		return err
 	}
-	for _, p := range parts {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO channel_order_lines (channel, order_id, line_no, part, sku, qty, mall, zone, status)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, channel, req.OrderID, p.line, p.part, p.SKU, p.Qty, p.Mall, p.Zone, p.Status); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.addParts(ctx, tx, channel, req.OrderID, toAddress(d), parts)
 }
 
 // part is one allocated part of the ordered line numbered line.
@@ -225,7 +231,7 @@ func (s *Service) Get(ctx context.Context, channel, orderID string) (Order, erro
 	var at string
 	err := q.QueryRowContext(ctx, `SELECT status, ship_name, ship_address, ship_state, ship_pincode, created_at
 		FROM channel_orders WHERE channel = ? AND order_id = ?`, channel, orderID).
-		Scan(&o.Status, &o.DeliverTo.Name, &o.DeliverTo.Address, &o.DeliverTo.State, &o.DeliverTo.Pincode, &at)
+		Scan(&o.Placement, &o.DeliverTo.Name, &o.DeliverTo.Address, &o.DeliverTo.State, &o.DeliverTo.Pincode, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Order{}, errs.E(errs.NotFound, "no order %q from this channel", orderID)
 	}
@@ -235,7 +241,7 @@ func (s *Service) Get(ctx context.Context, channel, orderID string) (Order, erro
 	if o.CreatedAt, err = ledger.ParseTS(at); err != nil {
 		return Order{}, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT sku, qty, mall, zone, status FROM channel_order_lines
+	rows, err := q.QueryContext(ctx, `SELECT line_no, part, sku, qty, mall, zone, status, reason, awb, invoice_no FROM channel_order_lines
 		WHERE channel = ? AND order_id = ? ORDER BY line_no, part`, channel, orderID)
 	if err != nil {
 		return Order{}, err
@@ -243,10 +249,14 @@ func (s *Service) Get(ctx context.Context, channel, orderID string) (Order, erro
 	defer rows.Close()
 	for rows.Next() {
 		var l Line
-		if err := rows.Scan(&l.SKU, &l.Qty, &l.Mall, &l.Zone, &l.Status); err != nil {
+		if err := rows.Scan(&l.Line, &l.Part, &l.SKU, &l.Qty, &l.Mall, &l.Zone, &l.Status, &l.Reason, &l.AWB, &l.InvoiceNo); err != nil {
 			return Order{}, err
 		}
 		o.Lines = append(o.Lines, l)
 	}
-	return o, rows.Err()
+	if err := rows.Err(); err != nil {
+		return Order{}, err
+	}
+	o.Status = orderStatus(o.Placement, o.Lines)
+	return o, nil
 }

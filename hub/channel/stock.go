@@ -59,7 +59,7 @@ type heldKey struct{ mall, sku, zone string }
 
 // heldQty is what open orders hold per mall, SKU and zone.
 func heldQty(ctx context.Context, q sqldb.Querier, sku string) (map[heldKey]int64, error) {
-	query := `SELECT mall, sku, zone, SUM(qty) FROM channel_order_lines WHERE status = 'allocated'`
+	query := `SELECT mall, sku, zone, SUM(qty) FROM channel_order_lines WHERE status IN ` + heldStatuses
 	var args []any
 	if sku != "" {
 		query += ` AND sku = ?`

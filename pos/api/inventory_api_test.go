@@ -324,7 +324,7 @@ func TestInventoryZoneManagerDay(t *testing.T) {
 	for k := range row {
 		keys = append(keys, k)
 	}
-	if len(row) != 7 || row["shelf"] != 1.0 || row["backroom"] != 4.0 || row["damaged"] != 0.0 || row["reorder_point"] != 6.0 || row["low"] != true {
+	if len(row) != 9 || row["reserved"] != 0.0 || row["available"] != 5.0 || row["shelf"] != 1.0 || row["backroom"] != 4.0 || row["damaged"] != 0.0 || row["reorder_point"] != 6.0 || row["low"] != true {
 		t.Fatalf("stock row (fields %v) = %v", keys, row)
 	}
 	var moves []struct {

@@ -14,6 +14,7 @@ import (
 
 	"ektamall/migrations"
 	"ektamall/pos/api"
+	"ektamall/pos/online"
 	"ektamall/shared/auth"
 	"ektamall/shared/catalog"
 	"ektamall/shared/catalogdb"
@@ -36,6 +37,8 @@ type Mall struct {
 	Metrics *prometheus.Registry
 	srv     lifecycle.Server
 	sync    mallSync // see app_sync.go
+	// Online runs the online orders allocated to this mall (issue 22).
+	Online *online.Service
 	// URL is the base URL of the HTTP API.
 	URL string
 	// MetricsURL is the base URL of /metrics ("" when off).
@@ -98,6 +101,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Mall, err error
 	if deps.Inventory, err = m.inventoryDeps(); err != nil {
 		return nil, err
 	}
+	m.Online = &online.Service{DB: m.DB, MallID: cfg.ID}
 	if deps.Sync, err = m.startSync(ctx); err != nil {
 		return nil, err
 	}

@@ -55,7 +55,7 @@ func HubURLs(hub string) []string {
 func (m *Mall) startSync(ctx context.Context) (func(context.Context) (api.SyncStatus, error), error) {
 	svc, err := mallsync.Start(ctx, mallsync.Config{MallID: m.cfg.ID, DB: m.DB, NATS: m.NATS, Log: m.log,
 		HubLinked: m.cfg.Hub != "", Transfers: inventoryTransfers{},
-		EInvoices: pos.RecordIRN})
+		EInvoices: pos.RecordIRN, Channel: m.Online.Apply})
 	if err != nil {
 		return nil, err
 	}

@@ -169,6 +169,17 @@ func (s *Service) applyRouted(ctx context.Context, tx *sql.Tx, data []byte) erro
 		if err := s.cfg.EInvoices(ctx, tx, p); err != nil {
 			return fmt.Errorf("e-invoice of %s %s: %w", p.DocType, p.DocNo, err)
 		}
+	case events.ChannelReserve, events.ChannelCancel:
+		var p events.ChannelOrder
+		if err := json.Unmarshal(ev.Payload, &p); err != nil {
+			return errs.E(errs.Invalid, "routed %s %s: %v", ev.Type, ev.ID, err)
+		}
+		if s.cfg.Channel == nil {
+			return errs.E(errs.Unavailable, "%s of order %s: this mall takes no online orders", ev.Type, p.OrderID)
+		}
+		if err := s.cfg.Channel(ctx, tx, ev.Type, p); err != nil {
+			return fmt.Errorf("%s of order %s/%s: %w", ev.Type, p.Channel, p.OrderID, err)
+		}
 	default:
 		return errs.E(errs.Invalid, "routed event %s: type %s is not routed to malls", ev.ID, ev.Type)
 	}

@@ -49,6 +49,10 @@ type Transfers interface {
 // pos.RecordIRN fits it.
 type EInvoices func(ctx context.Context, tx *sql.Tx, p events.EInvoiceIRN) error
 
+// ChannelOrders applies a channel.reserve or channel.cancel (typ) the hub
+// routed to this mall, inside the downlink's transaction.
+type ChannelOrders func(ctx context.Context, tx *sql.Tx, typ string, p events.ChannelOrder) error
+
 // Config of the mall's sync workers. Zero durations take the defaults.
 type Config struct {
 	MallID string
@@ -64,6 +68,9 @@ type Config struct {
 	// EInvoices receives the IRNs the hub sends down (nil: they wait in
 	// the ROUTED mirror like transfers).
 	EInvoices EInvoices
+	// Channel applies online orders' reservations and cancellations the
+	// hub sends down (nil: they wait in the ROUTED mirror).
+	Channel ChannelOrders
 
 	PollEvery   time.Duration // outbox poll interval (100 ms)
 	BatchSize   int           // outbox rows per publish window (500)

@@ -56,6 +56,10 @@ var kinds = map[string]func() Payload{
 	MallRestored:     func() Payload { return new(Restore) },
 	// Hub → mall only, on the routed downlink.
 	EInvoiceGenerated: func() Payload { return new(EInvoiceIRN) },
+	ChannelReserve:    func() Payload { return new(ChannelOrder) },
+	ChannelCancel:     func() Payload { return new(ChannelOrder) },
+	// Mall → hub: what became of an online order's parts.
+	ChannelStatus: func() Payload { return new(ChannelUpdate) },
 }
 
 // Known reports whether typ is a type of event this binary reads.
