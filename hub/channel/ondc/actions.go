@@ -277,7 +277,7 @@ func (s *Seller) confirm(ctx context.Context, b *buyer, c Context, o Order) (any
 		return nil, nil, err
 	}
 	var berr *Error
-	switch placed.Status {
+	switch placed.Placement {
 	case channel.Partial:
 		berr = &Error{Type: "DOMAIN-ERROR", Code: CodeQtyUnavailable, Message: "part of the order is not available; the quote covers what is accepted"}
 	case channel.Refused:
