@@ -7,6 +7,7 @@
 import { $, el, api, showError, paise, inr, dayWords, todayIST } from './common.js';
 import { t, has, explain, stateName, districtName } from './i18n.js';
 
+const units = (n) => (n === 1 ? t('rep.unit', n) : t('rep.units', n));
 const keyed = (prefix) => new Proxy({}, { get: (_, k) => (has(prefix + String(k)) ? t(prefix + String(k)) : undefined) });
 const T = {
   by: keyed('rep.by.'),
@@ -93,7 +94,7 @@ async function side() {
       el('td', { class: 'num' }, t.count), el('td', { class: 'num' }, money(t.paid)), el('td', { class: 'num' }, money(t.refunds)),
       el('td', { class: 'num' }, money(t.net)), el('td', { class: 'num' }, t.share + '%'))));
     const top = (box, rows) => $(box).replaceChildren(...(rows.length ? rows.map((r) => el('li', {}, el('span', {}, r.label), el('span', { class: 'num' }, money(r.net)),
-      el('span', { class: 'meta' }, `${r.key} · ${r.qty_sold - r.qty_returned} unit${r.qty_sold - r.qty_returned === 1 ? "" : "s"}`))) : [el('li', { class: 'hint' }, T.none)]));
+      el('span', { class: 'meta' }, `${r.key} · ${units(r.qty_sold - r.qty_returned)}`))) : [el('li', { class: 'hint' }, T.none)]));
     top('#rep-top-products', prods);
     top('#rep-top-producers', makers);
     const ok = bal.debits === bal.credits;

@@ -101,6 +101,16 @@ func TestFinanceReports(t *testing.T) {
 	waitText(t, ctx, `#rep-table tbody tr[data-key="`+p1.DistrictID+`"]`, hi["district."+p1.DistrictID])
 	browse(t, ctx, "by State", setValue("#rep-by", "state"), chromedp.Click("#rep-form button[type=submit]", chromedp.ByQuery))
 	waitText(t, ctx, `#rep-table tbody tr[data-key="UP"]`, hi["state.UP"])
+	// By producer and by product, each row keyed by its id; the top lists count units in Hindi.
+	browse(t, ctx, "by producer", setValue("#rep-by", "producer"), chromedp.Click("#rep-form button[type=submit]", chromedp.ByQuery))
+	waitText(t, ctx, `#rep-table tbody tr[data-key="`+p1.ProducerID+`"]`, inr(t1))
+	browse(t, ctx, "by product", setValue("#rep-by", "product"), chromedp.Click("#rep-form button[type=submit]", chromedp.ByQuery))
+	waitText(t, ctx, `#rep-table tbody tr[data-key="`+p2.SKU+`"]`, inr(t2))
+	waitText(t, ctx, "#rep-top-producers", p1.ProducerID)
+	waitText(t, ctx, "#rep-top-products", strings.ReplaceAll(hi["rep.units"], "{0}", "2"))
+	if s := textOf(t, ctx, "#rep-top-products"); strings.Contains(s, "unit") {
+		t.Errorf("the Hindi top products count in English: %q", s)
+	}
 	shot(t, ctx, "51-finance-reports-hi")
 }
 
