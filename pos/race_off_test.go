@@ -1,0 +1,5 @@
+//go:build !race
+
+package pos_test
+
+const raceDetector = false
