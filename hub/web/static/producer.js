@@ -103,13 +103,16 @@ async function loadSales() {
   let sold = 0, back = 0, share = 0;
   for (const l of ls) {
     if (l.voided) continue;
-    if (l.kind === 'sale') sold += paise(l.amount); else back += paise(l.amount);
+    if (l.kind === 'sale') sold += paise(l.amount); else if (l.kind === 'return') back += paise(l.amount);
     share += paise(l.share);
   }
   $('#sales-sum').replaceChildren(el('div', {}, t('prod.sold'), el('b', {}, inr(sold))), el('div', {}, t('prod.returns'), el('b', {}, inr(back))),
     el('div', {}, t('prod.share'), el('b', {}, inr(share))), el('div', {}, t('prod.lines'), el('b', {}, String(ls.length))));
-  $('#sales-list').replaceChildren(...(ls.length ? ls.map((l) => el('li', { class: l.kind === 'return' ? 'ret' : '' },
-    el('div', { class: 'top' }, el('span', {}, `${l.kind === 'return' ? t('prod.ret') : t('prod.sale')} · ${l.mall}${l.voided ? ' · ' + t('prod.voided') : ''}`),
+  // A damage write-off: its value, and who bears it (the mall pays the producer their share, or it is the producer's loss).
+  const what = (l) => (l.kind === 'damage' ? t(l.borne_by === 'mall' ? 'prod.damageMall' : 'prod.damageProducer')
+    : l.kind === 'return' ? t('prod.ret') : t('prod.sale'));
+  $('#sales-list').replaceChildren(...(ls.length ? ls.map((l) => el('li', { class: l.kind === 'sale' ? '' : 'ret', 'data-kind': l.kind },
+    el('div', { class: 'top' }, el('span', {}, `${what(l)} · ${l.mall}${l.voided ? ' · ' + t('prod.voided') : ''}`),
       el('span', {}, rs(l.amount))),
     el('div', { class: 'row' }, el('span', {}, l.item), el('span', {}, `${t('prod.qty')} ${l.qty}`)),
     row(when(l.at), l.document),
@@ -139,6 +142,7 @@ async function loadPayouts() {
     p.paid_at ? row(t('prod.paidOn'), day(p.paid_at)) : null,
     row(t('prod.gross'), rs(p.gross)), row(t('prod.tax'), '−' + rs(p.tax)), row(t('prod.commission'), '−' + rs(p.commission)),
     row(t('prod.commGST'), '−' + rs(p.commission_gst)), row(t('prod.returnsTaken'), rs(p.returns_net)),
+    paise(p.damage) ? row(t('prod.damagePaid'), rs(p.damage)) : null,
     row(t('prod.broughtForward'), rs(p.brought_forward)))) : [el('li', {}, t('prod.noPayouts'))]));
   const docs = await api('GET', base + '/invoices');
   $('#doc-list').replaceChildren(...docs.map((d) => el('li', {},

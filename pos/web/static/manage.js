@@ -156,8 +156,9 @@ $('#void-form').addEventListener('submit', async (ev) => {
 
 // ---- approvals (from the audit log) ----
 
-const APPROVAL_ACTIONS = ['approval_granted', 'discount_over_limit', 'approval_failed'];
+const APPROVAL_ACTIONS = ['approval_granted', 'discount_over_limit', 'approval_failed', 'stock_request_approved', 'stock_request_rejected'];
 async function loadApprovals() {
+  loadStockRequests();
   const rows = await guarded('#ap-err', async () => (await Promise.all(APPROVAL_ACTIONS.map((a) => api('GET', `/api/v1/audit?action=${a}&limit=100`)))).flat());
   if (!rows) return;
   rows.sort((a, b) => (a.at < b.at ? 1 : -1));
@@ -165,6 +166,27 @@ async function loadApprovals() {
   $('#ap-table tbody').replaceChildren(...(rows.length ? rows.map((r) => el('tr', { 'data-action': r.action, class: r.action === 'approval_failed' ? 'low' : '' },
     el('td', {}, when(r.at)), el('td', {}, t('madmin.act_' + r.action)), el('td', {}, r.actor || ''), el('td', {}, detail(r.detail))))
     : [el('tr', {}, el('td', { colspan: 4, class: 'hint' }, t('madmin.noApprovals')))]));
+}
+
+// Write-offs and returns to producers a zone manager asked for: nothing
+// moves until approved here (or with the admin's login typed on /zone).
+async function loadStockRequests() {
+  const rs = await guarded('#sr-err', () => api('GET', '/api/v1/stock-requests?status=pending'));
+  if (!rs) return;
+  const decide = async (id, verb, body) => {
+    if (await guarded('#sr-err', () => api('POST', `/api/v1/stock-requests/${encodeURIComponent(id)}/${verb}`, body))) loadApprovals();
+  };
+  $('#sr-table tbody').replaceChildren(...(rs.length ? rs.map((r) => {
+    const note = el('input', { maxlength: 200, autocomplete: 'off', 'aria-label': t('madmin.declineWhy'), placeholder: t('madmin.declineWhy') });
+    return el('tr', { 'data-request': r.id },
+      el('td', {}, when(r.requested_at)), el('td', {}, r.zone),
+      el('td', {}, `${t(r.kind === 'damage' ? 'madmin.reqDamage' : 'madmin.reqReturn')} (${r.reason}): ${r.lines.map((l) => `${l.sku} × ${l.qty}`).join(', ')}` +
+        (r.producer_id ? ` → ${r.producer_id}` : '') + (r.cause ? ` · ${t('madmin.cause_' + r.cause)}` : '')),
+      el('td', {}, r.requested_by),
+      el('td', {}, el('button', { type: 'button', class: 'primary', onclick: () => decide(r.id, 'approve') }, t('madmin.approve')), note,
+        el('button', { type: 'button', onclick: () => { if (!note.value.trim()) { showError(note, t('madmin.declineWhy')); return; } decide(r.id, 'reject', { note: note.value.trim() }); } },
+          t('madmin.decline'))));
+  }) : [el('tr', {}, el('td', { colspan: 5, class: 'hint' }, t('madmin.noStockReqs')))]));
 }
 
 // ---- stock check and exceptions ----

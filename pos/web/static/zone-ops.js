@@ -24,6 +24,15 @@ const T = {
 const dmg = linesEditor($('#dmg-lines'), $('#dmg-add'), 'dmg');
 dmg.reset();
 
+// Write-offs and returns to the producer wait for a mall admin: typed in
+// here (sent as "approver"), or approved on /manage. Without an admin's
+// login the request is sent pending and listed below.
+function approver() {
+  const u = $('#appr-user').value.trim(), p = $('#appr-pass').value;
+  return u && p ? { username: u, password: p } : undefined;
+}
+const asked = (r, done) => (r.status === 'pending' ? t('zone.awaitingApproval') : done);
+
 submitter($('#damage-form'), async (key) => {
   const reason = $('#dmg-reason'), lines = dmg.read();
   if (!reason.value.trim()) { showError(reason, T.needReason); reason.focus(); return false; }
@@ -31,13 +40,61 @@ submitter($('#damage-form'), async (key) => {
   if (!lines.length) { showError($('#dmg-err'), T.needLine); return false; }
   try {
     const from = $('#dmg-from').value;
-    await api('POST', Z() + '/damage', { from, reason: reason.value.trim(), lines }, { key });
-    $('#dmg-done').textContent = T.damaged(lines.reduce((n, l) => n + l.qty, 0), from);
-    dmg.reset(); reason.value = '';
-    loadStock();
+    const r = await api('POST', Z() + '/damage', { from, reason: reason.value.trim(), cause: $('#dmg-cause').value, lines, approver: approver() }, { key });
+    $('#dmg-done').textContent = asked(r, T.damaged(lines.reduce((n, l) => n + l.qty, 0), from));
+    dmg.reset(); reason.value = ''; $('#appr-pass').value = '';
+    loadStock(); loadRequests();
     return true;
   } catch (e) { showError($('#dmg-err'), explain(e)); return false; }
 });
+
+const pret = linesEditor($('#pret-lines'), $('#pret-add'), 'pret');
+pret.reset();
+
+submitter($('#pret-form'), async (key) => {
+  const prod = $('#pret-producer'), reason = $('#pret-reason'), lines = pret.read();
+  if (!prod.value) { showError(prod, t('zone.chooseSender')); prod.focus(); return false; }
+  if (!reason.value.trim()) { showError(reason, T.needReason); reason.focus(); return false; }
+  if (!lines) return false;
+  if (!lines.length) { showError($('#pret-err'), T.needLine); return false; }
+  try {
+    const r = await api('POST', Z() + '/producer-returns', { producer_id: prod.value, from: $('#pret-from').value, reason: reason.value.trim(), lines,
+      approver: approver() }, { key });
+    $('#pret-done').textContent = asked(r, t('zone.returned', lines.reduce((n, l) => n + l.qty, 0)));
+    pret.reset(); reason.value = ''; $('#appr-pass').value = '';
+    loadStock(); loadRequests();
+    return true;
+  } catch (e) { showError($('#pret-err'), explain(e)); return false; }
+});
+
+// The producers to return to are the receive form's.
+export function fillReturnProducers() {
+  $('#pret-producer').replaceChildren(...[...$('#rcv-producer').options].map((o) => el('option', { value: o.value }, o.textContent)));
+}
+
+export async function loadRequests() {
+  showError($('#sr-err'), '');
+  fillReturnProducers();
+  try {
+    const rs = (await api('GET', '/api/v1/stock-requests')) || [];
+    $('#sr-table tbody').replaceChildren(...rs.slice(0, 50).map((r) => el('tr', { 'data-request': r.id, class: r.status },
+      el('td', {}, when(r.requested_at)),
+      el('td', {}, `${t(r.kind === 'damage' ? 'zone.damage' : 'zone.returnToProducer')}: ${r.lines.map((l) => `${l.sku} × ${l.qty}`).join(', ')}`),
+      el('td', {}, r.reason), el('td', {}, t('zone.req_' + r.status)),
+      el('td', {}, r.status === 'pending' ? el('button', { type: 'button', onclick: () => approveHere(r.id) }, t('zone.approveHere')) : ''))));
+  } catch (e) { showError($('#sr-err'), explain(e)); }
+}
+
+async function approveHere(id) {
+  const who = approver();
+  if (!who) { showError($('#appr-user'), t('zone.needAdmin')); $('#appr-user').focus(); return; }
+  try {
+    await api('POST', `/api/v1/stock-requests/${encodeURIComponent(id)}/approve`, { approver: who });
+    $('#appr-pass').value = '';
+    loadStock(); loadRequests();
+  } catch (e) { showError($('#sr-err'), explain(e)); }
+}
+$('#tab-damage').addEventListener('click', () => loadRequests());
 
 // ---- reorder points ----
 

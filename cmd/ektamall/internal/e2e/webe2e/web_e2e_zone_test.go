@@ -73,8 +73,9 @@ func TestZoneScreens(t *testing.T) {
 	}
 	shot(t, ctx, "61-zone-labels-roll")
 
-	// Damage: one unit from the backroom.
+	// Damage: one unit from the backroom, a mall admin typing their login to approve it.
 	browse(t, ctx, "write off damage", chromedp.Click("#tab-damage", chromedp.ByQuery), chromedp.WaitVisible("#dmg-reason", chromedp.ByQuery),
+		setValue("#appr-user", "lko1.admin"), setValue("#appr-pass", password),
 		setValue("#dmg-from", "backroom"), chromedp.SendKeys("#dmg-reason", "cracked in transit", chromedp.ByQuery),
 		chromedp.SendKeys("#dmg-sku-0", p1.SKU, chromedp.ByQuery), chromedp.SendKeys("#dmg-qty-0", "1", chromedp.ByQuery),
 		chromedp.Click("#damage-form button[type=submit]", chromedp.ByQuery))
