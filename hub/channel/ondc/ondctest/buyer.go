@@ -169,6 +169,26 @@ func (b *Buyer) Await(t testing.TB, txn, action string, n int) ondc.Callback {
 	}
 }
 
+// AwaitMatch waits (up to 30 s) for a callback of action in txn for which
+// ok holds, and answers it: how a test hears the on_status the seller
+// pushes when an order changes.
+func (b *Buyer) AwaitMatch(t testing.TB, txn, action string, what string, ok func(ondc.Callback) bool) ondc.Callback {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		for _, cb := range b.Callbacks(txn, action) {
+			if ok(cb) {
+				return cb
+			}
+		}
+		select {
+		case <-b.received:
+		case <-deadline:
+			t.Fatalf("no %s in transaction %s within 30 s: %s", action, txn, what)
+		}
+	}
+}
+
 // Callbacks answers the callbacks of action in txn received so far.
 func (b *Buyer) Callbacks(txn, action string) []ondc.Callback {
 	b.mu.Lock()
