@@ -93,6 +93,22 @@ func TestGSTR1OverDemoHistory(t *testing.T) {
 	if fmt.Sprint(kinds) != "[delivery_challan to VNS1: received tax_invoice to BLR1: received]" {
 		t.Errorf("LKO1's transfers: %v", kinds)
 	}
+	// The tax invoice's goods were worth over ₹50,000: they left with an
+	// e-way bill, which finance sees at the hub.
+	var docs []struct {
+		Kind     string `json:"kind"`
+		EWayBill *struct {
+			Number string `json:"number"`
+		} `json:"eway_bill"`
+	}
+	e2e.Call(t, "GET", d.hub.URL+"/api/v1/gst/transfers?mall=LKO1", tok, nil, &docs)
+	ewb := map[string]bool{}
+	for _, x := range docs {
+		ewb[x.Kind] = x.EWayBill != nil && len(x.EWayBill.Number) == 12
+	}
+	if len(docs) != 2 || !ewb["tax_invoice"] {
+		t.Errorf("LKO1's transfer documents at the hub: %d, e-way bills %v; want the tax invoice's", len(docs), ewb)
+	}
 	var vnsState string
 	d.hub.Store.Reader().QueryRowContext(context.Background(), `SELECT state FROM malls WHERE id = 'VNS1'`).Scan(&vnsState)
 	if vnsState != "UP" {

@@ -1,6 +1,7 @@
 package demoseed
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -24,7 +25,7 @@ func crossMall(ctx context.Context, ms []*mallSeeder, nb *mallSeeder, d int) err
 	if nb != nil {
 		switch d {
 		case from.plan.challanOut:
-			id, err := from.sendTransfer(ctx, d, nb.m.ID, 2, 6, "UP32CD5678", 320)
+			id, err := from.sendTransfer(ctx, d, nb.m.ID, 2, 6, false, "UP32CD5678", 320)
 			from.challan = id
 			return err
 		case from.plan.challanIn:
@@ -37,7 +38,7 @@ func crossMall(ctx context.Context, ms []*mallSeeder, nb *mallSeeder, d int) err
 	to := ms[1]
 	switch d {
 	case from.plan.transferOut:
-		id, err := from.sendTransfer(ctx, d, to.m.ID, 3, 3, "UP32AB1234", 1900)
+		id, err := from.sendTransfer(ctx, d, to.m.ID, 8, 2, true, "UP32AB1234", 1900)
 		from.transfer = id
 		return err
 	case from.plan.transferIn:
@@ -46,24 +47,40 @@ func crossMall(ctx context.Context, ms []*mallSeeder, nb *mallSeeder, d int) err
 	return nil
 }
 
-// sendTransfer dispatches, after closing, a part (1/div) of the n
-// products of the home zone with the most in the backroom, and returns
+// dearValue is what a dear consignment is worth at least (when the
+// backroom holds it): over ₹50,000, so it needs an e-way bill.
+const dearValue = 60000_00
+
+// sendTransfer dispatches, after closing, a part (1/div) of up to n
+// products of the home zone with the most in the backroom (with dear: by
+// value, and only until the consignment is worth dearValue), and returns
 // the transfer's id ("" if there was nothing to send). A consignment that
 // needs an e-way bill leaves with one: Part B (the vehicle, the distance)
 // and then the portal's number.
-func (s *mallSeeder) sendTransfer(ctx context.Context, d int, to string, n int, div int64, vehicle string, km int) (string, error) {
+func (s *mallSeeder) sendTransfer(ctx context.Context, d int, to string, n int, div int64, dear bool, vehicle string, km int) (string, error) {
 	zone := s.state
 	a := s.invActor(zone)
 	rows, err := s.inv.Stock(ctx, a, zone)
 	if err != nil {
 		return "", err
 	}
-	slices.SortStableFunc(rows, func(x, y inventory.StockRow) int { return int(y.Backroom - x.Backroom) })
+	worth := func(r inventory.StockRow) int64 {
+		if it := s.bySKU[r.SKU]; dear && it != nil {
+			return r.Backroom * it.p.MRP.Paise()
+		}
+		return r.Backroom
+	}
+	slices.SortStableFunc(rows, func(x, y inventory.StockRow) int { return cmp.Compare(worth(y), worth(x)) })
 	var lines []inventory.Line
-	for _, r := range rows[:min(n, len(rows))] {
+	var value int64
+	for _, r := range rows {
+		if len(lines) == n || (dear && value > dearValue) {
+			break
+		}
 		if q := r.Backroom / div; q > 0 {
 			lines = append(lines, inventory.Line{SKU: r.SKU, Qty: q})
 			s.bySKU[r.SKU].avail -= q
+			value += q * s.bySKU[r.SKU].p.MRP.Paise()
 		}
 	}
 	if len(lines) == 0 {
