@@ -112,6 +112,9 @@ func (s *Service) OpenShift(ctx context.Context, a Actor, counter string, float 
 	if !counterRE.MatchString(counter) {
 		return Shift{}, errs.Field("counter", "counter must be a letter and two digits, e.g. C01")
 	}
+	if counter == OnlineCounter {
+		return Shift{}, errs.Field("counter", "counter %s is the online orders' invoice series; choose another", OnlineCounter)
+	}
 	if float.IsNegative() || float.GreaterThan(MaxFloat) {
 		return Shift{}, errs.Field("opening_float", "opening float must be from 0.00 to %s", MaxFloat)
 	}

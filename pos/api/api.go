@@ -45,6 +45,7 @@ type Deps struct {
 	// The services of each area, declared in that area's routes file.
 	POS       POSDeps
 	Inventory InventoryDeps
+	Online    OnlineDeps
 }
 
 // Server holds the handlers.
@@ -65,6 +66,7 @@ func New(d Deps) *gin.Engine {
 	api.GET("/sync", httpx.RequireRole(auth.MallAdmin, auth.Cashier, auth.ZoneManager), s.sync)
 	s.registerPOS(api)
 	s.registerInventory(api)
+	s.registerOnline(api)
 	trace := ""
 	if d.POS.Service != nil {
 		trace = d.POS.Service.Mall().TraceBase

@@ -101,7 +101,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (_ *Mall, err error
 	if deps.Inventory, err = m.inventoryDeps(); err != nil {
 		return nil, err
 	}
-	m.Online = &online.Service{DB: m.DB, MallID: cfg.ID}
+	m.Online = &online.Service{DB: m.DB, MallID: cfg.ID, POS: deps.POS.Service}
+	deps.Online.Orders = m.Online
 	if deps.Sync, err = m.startSync(ctx); err != nil {
 		return nil, err
 	}

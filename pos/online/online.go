@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"ektamall/inventory"
+	"ektamall/pos"
 	"ektamall/shared/errs"
 	"ektamall/shared/events"
 	"ektamall/shared/sqlitedb"
@@ -24,28 +25,9 @@ type Service struct {
 	DB     *sqlitedb.DB
 	MallID string
 	Now    func() time.Time
-	// Invoice issues the online tax invoice of a shipment inside tx (see
-	// pos.Service.IssueOnline); nil: handover is refused.
-	Invoice Invoicer
-}
-
-// Invoicer issues the tax invoice of an online shipment in tx.
-type Invoicer func(ctx context.Context, tx *sql.Tx, sh Shipment) (saleID, invoiceNo string, err error)
-
-// Shipment is what leaves the mall for one order at handover.
-type Shipment struct {
-	Channel   string
-	OrderID   string
-	By        string // user id of the zone manager
-	DeliverTo events.ChannelAddress
-	Lines     []ShipLine
-	At        time.Time
-}
-
-// ShipLine is one SKU and quantity of a shipment.
-type ShipLine struct {
-	SKU string
-	Qty int64
+	// POS issues the online tax invoice at handover (nil: handover is
+	// refused).
+	POS *pos.Service
 }
 
 func (s *Service) now() time.Time {

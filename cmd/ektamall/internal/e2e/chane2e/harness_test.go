@@ -362,3 +362,5 @@ func e2eWait(t *testing.T, w *world, cond func() bool) {
 		return nil
 	})
 }
+
+var errNotYet = fmt.Errorf("not yet")
