@@ -82,6 +82,7 @@ func TestDemoHistory(t *testing.T) {
 	checkSeededOnce(t, d)
 	checkSeededRuns(t, d.hub.Store)
 	settleToday(t, d)
+	checkProducerView(t, d)
 	fp := fingerprint(t, d)
 	if err := d.Close(); err != nil {
 		t.Fatal(err)

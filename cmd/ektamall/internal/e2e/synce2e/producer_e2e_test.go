@@ -113,6 +113,20 @@ func TestProducerSeesMallSaleWithinSeconds(t *testing.T) {
 				Shelf, Backroom, Damaged int64
 			}
 		}
+		// The write-off was the mall's loss (in store): the mall owes the producer their share.
+		var lines []struct {
+			Kind    string
+			BorneBy string `json:"borne_by"`
+			Share   string
+		}
+		e2e.Expect(t, "GET", a.hubURL+"/api/v1/producer/sales", me, nil, 200, &lines)
+		var owed bool
+		for _, l := range lines {
+			owed = owed || l.Kind == "damage" && l.BorneBy == "mall" && l.Share != "0.00"
+		}
+		if !owed {
+			return fmt.Errorf("no mall-borne damage among the producer's lines %+v", lines)
+		}
 		e2e.Expect(t, "GET", a.hubURL+"/api/v1/producer/stock", me, nil, 200, &ps)
 		for _, p := range ps {
 			if p.SKU == sku && (len(p.Malls) != 1 || p.Malls[0].Shelf != 1 || p.Malls[0].Backroom != 2 || p.Malls[0].Damaged != 0) {
