@@ -46,6 +46,8 @@ func TestBrowserDistrictOfficer(t *testing.T) {
 		return nil
 	})
 
+	// On a phone's screen (issue 20 item 1: narrow layout, large type).
+	browse(t, ctx, "phone screen", chromedp.EmulateViewport(390, 844))
 	browse(t, ctx, "producer page", chromedp.Navigate(e.hub.URL+"/producer"), chromedp.WaitReady("body", chromedp.ByQuery),
 		chromedp.Evaluate(`sessionStorage.clear(); localStorage.clear(); true`, nil),
 		chromedp.Navigate(e.hub.URL+"/producer"), chromedp.WaitVisible("#login-user", chromedp.ByQuery),
@@ -56,6 +58,17 @@ func TestBrowserDistrictOfficer(t *testing.T) {
 	waitText(t, ctx, "#me", "read only")
 	waitText(t, ctx, "#sales-list", invoice)
 	shot(t, ctx, "district-officer-01-sales")
+	var fit struct {
+		Overflow bool    `json:"overflow"`
+		Font     float64 `json:"font"`
+	}
+	browse(t, ctx, "measure", chromedp.Evaluate(`({overflow: document.documentElement.scrollWidth > window.innerWidth + 1,
+		font: parseFloat(getComputedStyle(document.querySelector('#sales-list li')).fontSize)})`, &fit))
+	if fit.Overflow || fit.Font < 16 {
+		var wide []string
+		browse(t, ctx, "what is wide", chromedp.Evaluate(`[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 8).map((e) => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`, &wide))
+		t.Fatalf("on a 390px phone the producer's page scrolls sideways (%v: %v) or its type is %.1fpx, under 16", fit.Overflow, wide, fit.Font)
+	}
 	if opts := textOf(t, ctx, "#pick-producer"); strings.Contains(opts, "Varanasi") || strings.Contains(opts, "Karnataka") {
 		t.Fatalf("the officer is offered another district's producers: %s", opts)
 	}
@@ -63,6 +76,7 @@ func TestBrowserDistrictOfficer(t *testing.T) {
 	browse(t, ctx, "give a login code", chromedp.Click("#issue-code", chromedp.ByQuery), chromedp.WaitVisible("#code-out", chromedp.ByQuery))
 	out := textOf(t, ctx, "#code-out")
 	shot(t, ctx, "district-officer-02-code")
+	browse(t, ctx, "back to a desktop screen", chromedp.EmulateViewport(1366, 768))
 	i := strings.Index(out, "code ")
 	if i < 0 {
 		t.Fatalf("no code shown: %q", out)
