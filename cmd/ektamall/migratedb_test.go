@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -87,5 +89,55 @@ func TestMigrateDB(t *testing.T) {
 	out.Reset()
 	if err := runMigrateDB(ctx, []string{"--from", dir, "--to", url}, &out, e2e.Quiet()); err == nil || !strings.Contains(err.Error(), "already holds books") {
 		t.Fatalf("a second copy into the same database: %v", err)
+	}
+}
+
+// TestMigrateDBMovesTheDemo moves the demo's books (a seeded history on
+// SQLite: sales, returns, transfers, settlement runs and bank results) to
+// PostgreSQL with the command, starts the demo again on the same directory
+// with --hub-db naming the copy, and finance's /ledger/check balances with
+// the same totals there; the history is not written again.
+func TestMigrateDBMovesTheDemo(t *testing.T) {
+	if !pgtest.Enabled() {
+		t.Skip(pgtest.Env + " not set (make test-pg)")
+	}
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "demo")
+	d, err := startDemo(ctx, demoConfig{Dir: dir, HTTP: "127.0.0.1:0", MallAddr: func(int) string { return "127.0.0.1:0" },
+		History: historyOpts(time.Now())}, e2e.Quiet()) // HubDB "": SQLite
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ledger.Check(ctx, d.hub.Store.Reader())
+	if err != nil || !want.OK || want.Entries == 0 {
+		t.Fatalf("the demo's SQLite books: %+v, %v", want, err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	url := pgtest.NewDatabase(t)
+	var out bytes.Buffer
+	if err := runMigrateDB(ctx, []string{"--from", filepath.Join(dir, "hub"), "--to", url}, &out, e2e.Quiet()); err != nil {
+		t.Fatalf("migrate-db: %v\n%s", err, out.String())
+	}
+	if err := os.Rename(filepath.Join(dir, "hub", "hub.db"), filepath.Join(dir, "hub", "hub.db.moved")); err != nil {
+		t.Fatal(err)
+	}
+	d, err = startDemo(ctx, demoConfig{Dir: dir, HTTP: "127.0.0.1:0", MallAddr: func(int) string { return "127.0.0.1:0" },
+		History: historyOpts(time.Now()), HubDB: url}, e2e.Quiet())
+	if err != nil {
+		t.Fatalf("the demo on the moved books: %v", err)
+	}
+	defer d.Close()
+	tok := e2e.Login(t, d.hub.URL, "finance", userPass(t, d, "finance"))
+	var got ledger.Report
+	if code := e2e.Call(t, "GET", d.hub.URL+"/api/v1/ledger/check", tok, nil, &got); code != 200 || !got.OK ||
+		got.Entries != want.Entries || !got.Debits.Equal(want.Debits) {
+		t.Fatalf("/ledger/check on PostgreSQL: %d %+v, want the SQLite books' %+v", code, got, want)
+	}
+	var n int
+	d.hub.Store.Reader().QueryRowContext(ctx, `SELECT count(*) FROM audit_log WHERE action = 'demo.history_seeded'`).Scan(&n)
+	if n != 1 {
+		t.Errorf("history seeded %d times after the move", n)
 	}
 }

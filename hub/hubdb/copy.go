@@ -96,23 +96,76 @@ func Copy(ctx context.Context, from *sqlitedb.DB, to *sqldb.PGStore) (CopyReport
 // commission rule): the copy replaces them with the source's.
 var migrationRows = map[string]bool{"commission_rules": true}
 
-// sqliteTables lists the hub's tables in the order they were created.
+// sqliteTables lists the hub's tables so that every table comes after the
+// tables its foreign keys name: in the order they were created, except
+// that a table a migration rebuilt (created again, so listed late) moves
+// before the tables that refer to it.
 func sqliteTables(ctx context.Context, db *sql.DB) ([]string, error) {
 	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table'
 		AND name NOT LIKE 'sqlite_%' AND name <> 'goose_db_version' ORDER BY rowid`)
 	if err != nil {
 		return nil, fmt.Errorf("tables: %w", err)
 	}
-	defer rows.Close()
-	var out []string
+	var created []string
 	for rows.Next() {
 		var n string
 		if err := rows.Scan(&n); err != nil {
+			rows.Close()
 			return nil, err
 		}
-		out = append(out, n)
+		created = append(created, n)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	refers := map[string][]string{}
+	for _, t := range created {
+		fks, err := db.QueryContext(ctx, `SELECT DISTINCT "table" FROM pragma_foreign_key_list(?)`, t)
+		if err != nil {
+			return nil, fmt.Errorf("foreign keys of %s: %w", t, err)
+		}
+		for fks.Next() {
+			var r string
+			if err := fks.Scan(&r); err != nil {
+				fks.Close()
+				return nil, err
+			}
+			if r != t { // a table naming itself is copied in rowid order
+				refers[t] = append(refers[t], r)
+			}
+		}
+		fks.Close()
+		if err := fks.Err(); err != nil {
+			return nil, err
+		}
+	}
+	var out []string
+	placed, visiting := map[string]bool{}, map[string]bool{}
+	var place func(t string) error
+	place = func(t string) error {
+		if placed[t] {
+			return nil
+		}
+		if visiting[t] {
+			return fmt.Errorf("tables: foreign keys in a cycle through %s", t)
+		}
+		visiting[t] = true
+		for _, r := range refers[t] {
+			if err := place(r); err != nil {
+				return err
+			}
+		}
+		placed[t] = true
+		out = append(out, t)
+		return nil
+	}
+	for _, t := range created {
+		if err := place(t); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func refuseNonEmpty(ctx context.Context, tx *pgx.Conn, tables []string) error {
