@@ -21,8 +21,12 @@ test:
 # starts a throwaway cluster (initdb and pg_ctl in a temp dir, on a free
 # loopback port) and stops it, unless EKTAMALL_TEST_PG names a server
 # (postgres://user@host:port/db, a user who may CREATE DATABASE).
+# PG_PKGS: every hub package; PG_E2E: the end-to-end tests that exercise
+# the hub's books (ingest, ledger, settlement, GST documents, producers,
+# catalog, routing, the demo and the hub's tools) - the rest of them are
+# about NATS, the malls or the screens and stay on SQLite.
 PG_PKGS := ./hub/... ./migrations ./shared/sqldb/...
-PG_E2E  := TestAppsOverHTTP|TestReturnSameSaleLineTwiceReachesHubLedger|TestProductWithoutGSTRateRefused|TestHubNodes|TestMigrateDB|TestDemoOnPostgres|TestDemoHistory|TestGSTR1OverDemoHistory|TestHubToolsOnPostgres
+PG_E2E  := TestAppsOverHTTP|TestReturnSameSaleLineTwiceReachesHubLedger|TestProductWithoutGSTRateRefused|TestHubNodes|TestMigrateDB|TestDemoOnPostgres|TestGSTR1OverDemoHistory|TestHubToolsOnPostgres|TestSettleCommand|TestEInvoiceRoundTrip|TestProducerSeesMallSaleWithinSeconds|TestHubBooksBothHistoriesInAnyOrder|TestHubRestartMidIngest|TestPriceChangeReachesOfflineMall|TestUnknownProductParkedOthersFlow|TestTransferRoutedToReceivingMall
 test-pg:
 	EKTAMALL_TEST_PG=$${EKTAMALL_TEST_PG:-temp} $(GO) test -race -count=1 -timeout 20m $(PG_PKGS)
 	EKTAMALL_TEST_PG=$${EKTAMALL_TEST_PG:-temp} $(GO) test -race -count=1 -timeout 20m -run '$(PG_E2E)' ./cmd/ektamall/...
