@@ -58,6 +58,7 @@ func New(d Deps) *gin.Engine {
 	}
 	s.registerGST(api)
 	s.registerChannel(r)
+	s.registerChannelAdmin(api)
 	if d.ONDC != nil {
 		d.ONDC.Register(r) // signed per request, no login
 	}

@@ -22,6 +22,7 @@ func (s *Server) registerChannel(r *gin.Engine) {
 	g.GET("/catalog", s.channelCatalog)
 	g.POST("/orders", s.placeOrder)
 	g.GET("/orders/:id", s.channelOrder)
+	g.POST("/orders/:id/cancel", s.cancelOrder)
 }
 
 const keyChannel = "channel.id"

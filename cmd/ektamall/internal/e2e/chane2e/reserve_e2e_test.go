@@ -1,10 +1,10 @@
 package chane2e
 
 import (
-	"context"
 	"strings"
 	"testing"
 
+	"ektamall/cmd/ektamall/internal/e2e"
 	"ektamall/hub/channel"
 )
 
@@ -27,9 +27,17 @@ func part(o channel.Order, line int, mall, status string) (channel.Line, bool) {
 // sold at its counter, and is again once the channel cancels the order.
 func TestCounterSaleRacingAReservationNeverOversells(t *testing.T) {
 	w := start(t)
-	ctx := context.Background()
-	if err := w.hub.Channel.SetBuffer(ctx, "UP", 0); err != nil {
-		t.Fatal(err)
+	// Finance keeps no unit of the UP zone back from the channels.
+	buf := w.hub.URL + "/api/v1/channels/buffers/"
+	e2e.Expect(t, "PUT", buf+"UP", w.fin, map[string]any{"qty": -1}, 400, nil)
+	e2e.Expect(t, "PUT", buf+"ZZ", w.fin, map[string]any{"qty": 0}, 404, nil)
+	e2e.Expect(t, "PUT", buf+"UP", w.fin, map[string]any{"qty": 0}, 200, nil)
+	var bufs []channel.Buffer
+	e2e.Expect(t, "GET", w.hub.URL+"/api/v1/channels/buffers", w.fin, nil, 200, &bufs)
+	for _, b := range bufs {
+		if (b.Zone == "UP" && (b.Qty != 0 || b.Default)) || (b.Zone == "KA" && (b.Qty != channel.DefaultBuffer || !b.Default)) {
+			t.Fatalf("buffer %+v", b)
+		}
 	}
 	ps := w.products("LKO1", "UP")
 	a, b := ps[0], ps[1]
@@ -90,9 +98,10 @@ func TestCounterSaleRacingAReservationNeverOversells(t *testing.T) {
 	}
 
 	// The channel cancels: BLR1 releases the unit and may sell it again.
-	o, err := w.hub.Channel.Cancel(ctx, "test-buyer", "RACE-1", nil, "buyer changed their mind")
-	if err != nil {
-		t.Fatal(err)
+	e2e.Expect(t, "POST", w.hub.URL+"/api/v1/channel/orders/RACE-1/cancel", w.key, map[string]any{"lines": []int{3}}, 400, nil)
+	e2e.Expect(t, "POST", w.hub.URL+"/api/v1/channel/orders/RACE-1/cancel", w.key, map[string]any{"reason": "buyer changed their mind"}, 200, &o)
+	if l, _ := part(o, 1, "BLR1", channel.LineCancelled); l.Reason != "buyer changed their mind" {
+		t.Fatalf("cancelled line: %+v", o.Lines)
 	}
 	if o.Status != channel.OrderCancelled {
 		t.Fatalf("cancelled order: %s %+v", o.Status, o.Lines)
