@@ -140,9 +140,9 @@ func printDemo(w io.Writer, info demoFile, sum demoseed.Summary, dir string) {
 			m.Shelf, m.SKUsOnShelf, m.Backroom, m.Low, m.AtHub, m.Events)
 	}
 	fmt.Fprintf(w, "  hub   %d settlement runs, %d payouts paid (₹%s)\n", sum.Runs, sum.Paid, sum.PaidTotal)
-	fmt.Fprintf(w, "\n  %-18s %-14s %-6s %-5s %s\n", "username", "role", "mall", "zone", "password")
+	fmt.Fprintf(w, "\n  %-18s %-16s %-6s %-5s %s\n", "username", "role", "mall", "zone", "password")
 	for _, u := range info.Users {
-		fmt.Fprintf(w, "  %-18s %-14s %-6s %-5s %s\n", u.Username, u.Role, u.Mall, u.Zone, u.Password)
+		fmt.Fprintf(w, "  %-18s %-16s %-6s %-5s %s\n", u.Username, u.Role, u.Mall, u.Zone, u.Password)
 	}
 	fmt.Fprintf(w, "\n  try: curl -s %s/healthz\n  env: every flag also reads %s<FLAG>\n\n", info.Hub.URL, config.EnvPrefix)
 }
