@@ -109,6 +109,14 @@ func TestDamageSettledByWhoseLoss(t *testing.T) {
 	if len(pp) != 1 || pp[0].Amount.Paise() != net || pp[0].Damage.Paise() != net {
 		t.Fatalf("payouts %+v, want one of %s for the damage", pp, money.FromPaise(net))
 	}
+	var detail struct {
+		Payout settle.ProducerPayout
+		Lines  []settle.PaidLine
+	}
+	me.json("GET", "/api/v1/producer/payouts/"+pp[0].Reference, nil, http.StatusOK, &detail)
+	if len(detail.Lines) != 1 || detail.Lines[0].Kind != "damage" || detail.Lines[0].Net.Paise() != net || detail.Lines[0].ReturnID != inStore {
+		t.Fatalf("the payout's lines %+v, want the damage", detail.Lines)
+	}
 	check("after the payout")
 	if st := statement(); !st.Closing.IsZero() || st.Kinds["payout"].Debits.Paise() != net {
 		t.Fatalf("after the payout the statement closes on %s: %+v", st.Closing, st.Kinds)

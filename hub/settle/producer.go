@@ -91,17 +91,15 @@ func (s *Service) producerPayout(ctx context.Context, p Payout, lines []PaidLine
 		return pp, fmt.Errorf("payout %s: %w", p.Reference, err)
 	}
 	pp.Cutoff, _ = ledger.ParseTS(cut)
-	var dmg int64
-	if err := s.db.Reader().QueryRowContext(ctx, `SELECT COALESCE(SUM(amount), 0) FROM settlement_damage_items WHERE run_id = ? AND producer_id = ?`,
-		p.RunID, p.ProducerID).Scan(&dmg); err != nil {
-		return pp, fmt.Errorf("payout %s damage: %w", p.Reference, err)
-	}
-	pp.Damage = money.FromPaise(dmg)
 	if paid != nil {
 		t, _ := ledger.ParseTS(*paid)
 		pp.PaidAt = &t
 	}
 	for _, l := range lines {
+		if l.Kind == "damage" {
+			pp.Damage = pp.Damage.Add(l.Net)
+			continue
+		}
 		if l.Kind == "sale" {
 			pp.Gross, pp.Tax = pp.Gross.Add(l.Amount), pp.Tax.Add(l.Tax)
 			pp.Commission, pp.CommissionGST = pp.Commission.Add(l.Commission), pp.CommissionGST.Add(l.CommissionGST)

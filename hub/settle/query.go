@@ -211,7 +211,7 @@ func (s *Service) Payouts(ctx context.Context, runID string) ([]Payout, error) {
 // producer's statement shows it. Amounts of returns and voids are
 // negative.
 type PaidLine struct {
-	Kind          string       `json:"kind"` // sale, return, void
+	Kind          string       `json:"kind"` // sale, return, void, damage (a mall-borne write-off: ReturnID is its move, InvoiceNo its document)
 	Mall          string       `json:"mall"`
 	SaleID        string       `json:"sale_id"`
 	ReturnID      string       `json:"return_id,omitempty"`
@@ -283,7 +283,12 @@ func (s *Service) paidLines(ctx context.Context, runID, producer string) ([]Paid
 		LEFT JOIN hub_returns r ON i.kind = 'return' AND r.mall = i.mall AND r.return_id = i.ref_id
 		LEFT JOIN hub_voids v ON i.kind = 'void' AND v.mall = i.mall AND v.sale_id = i.sale_id
 		LEFT JOIN products pd ON pd.sku = l.sku
-		WHERE i.run_id = :run AND i.producer_id = :producer AND i.kind != 'sale') AS p
+		WHERE i.run_id = :run AND i.producer_id = :producer AND i.kind != 'sale'
+		UNION ALL
+		SELECT 'damage', d.mall, '', d.move_id, d.ref, '', 0, d.at, d.sku, COALESCE(pd.name, d.sku), d.qty, d.value, 0, d.commission, 0, y.amount
+		FROM settlement_damage_items y JOIN hub_damage d ON d.mall = y.mall AND d.move_id = y.move_id
+		LEFT JOIN products pd ON pd.sku = d.sku
+		WHERE y.run_id = :run AND y.producer_id = :producer) AS p
 		ORDER BY at, mall, sale_id, line_no, kind`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("paid lines: %w", err)
@@ -300,7 +305,7 @@ func (s *Service) paidLines(ctx context.Context, runID, producer string) ([]Paid
 		}
 		l.At, _ = ledger.ParseTS(at)
 		sign := int64(1)
-		if l.Kind != "sale" {
+		if l.Kind == "return" || l.Kind == "void" {
 			sign = -1
 		}
 		l.Amount, l.Tax = money.FromPaise(sign*amt), money.FromPaise(sign*tax)
