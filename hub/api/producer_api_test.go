@@ -223,4 +223,36 @@ func TestProducerView(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(string(body), "STATEMENT OF COMMISSION") || !strings.Contains(string(body), docs[0].Number) {
 		t.Fatalf("document page %d: %.300s", res.StatusCode, body)
 	}
+
+	// Issue 21 item 15: the printable pages in the producer's language,
+	// from the same translation files as the screens: ?lang=, else the
+	// language they chose on their screens (also when finance opens them).
+	page := func(c client, path string) string {
+		t.Helper()
+		res, body := c.do("GET", path, "", nil)
+		if res.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", path, res.StatusCode, body)
+		}
+		return string(body)
+	}
+	if s := page(me, "/api/v1/producer/statement?format=html&from=2026-01-01&lang=hi"); !strings.Contains(s, "<h1>उत्पादक विवरण</h1>") ||
+		!strings.Contains(s, "प्रारंभिक शेष") || !strings.Contains(s, "बिक्री") || !strings.Contains(s, money.FromPaise(-bal).String()) {
+		t.Fatalf("statement in Hindi: %.600s", s)
+	}
+	if res, _ := me.do("GET", "/api/v1/producer/statement?format=html&lang=xx", "", nil); res.StatusCode != 400 {
+		t.Fatalf("statement in language xx: %d, want 400", res.StatusCode)
+	}
+	me.json("PUT", "/api/v1/me/lang", map[string]string{"lang": "kn"}, http.StatusOK, nil)
+	if s := page(me, "/api/v1/producer/statement?format=html&from=2026-01-01"); !strings.Contains(s, "<h1>ಉತ್ಪಾದಕರ ವಿವರಣೆ</h1>") || !strings.Contains(s, `lang="kn"`) {
+		t.Fatalf("statement in the producer's Kannada: %.600s", s)
+	}
+	if s := page(me, "/api/v1/producer/invoices/"+docs[0].ID+"?format=html"); !strings.Contains(s, "ಕಮಿಷನ್ ವಿವರಣೆ") || !strings.Contains(s, docs[0].Number) {
+		t.Fatalf("commission document in the producer's Kannada: %.600s", s)
+	}
+	if s := page(fin, "/api/v1/commission-invoices/"+docs[0].ID+"?format=html"); !strings.Contains(s, "ಕಮಿಷನ್ ವಿವರಣೆ") {
+		t.Fatalf("finance opens the producer's document, not in their Kannada: %.600s", s)
+	}
+	if s := page(fin, "/api/v1/commission-invoices/"+docs[0].ID+"?format=html&lang=hi"); !strings.Contains(s, "कमीशन विवरण") || !strings.Contains(s, "उत्तर प्रदेश") {
+		t.Fatalf("commission document in Hindi: %.600s", s)
+	}
 }

@@ -179,9 +179,14 @@ func (s *Server) producerStatement(c *gin.Context) {
 			httpx.Log(c).Error("write statement csv", "err", err)
 		}
 	case c.Query("format") == "html":
+		lang, err := docLang(c, func() (string, error) { return httpx.User(c).Lang, nil })
+		if err != nil {
+			httpx.Fail(c, err)
+			return
+		}
 		c.Header("Content-Type", "text/html; charset=utf-8")
 		c.Status(http.StatusOK)
-		if err := st.WriteHTML(c.Writer, baseURL(c)); err != nil {
+		if err := st.WriteHTMLIn(c.Writer, baseURL(c), lang); err != nil {
 			httpx.Log(c).Error("write statement html", "err", err)
 		}
 	default:
@@ -208,11 +213,12 @@ func (s *Server) tracePage(c *gin.Context) {
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-cache")
+	h.Set("Vary", "Accept-Language")
+	lang := traceLang(c)
+	h.Set("Content-Language", lang)
 	p, err := s.d.Producer.Trace(c.Request.Context(), s.d.Ledger.Settle, c.Param("token"))
 	if errs.CodeOf(err) == errs.NotFound {
-		c.Data(http.StatusNotFound, "text/html; charset=utf-8", []byte(`<!doctype html><html lang="en"><head><meta charset="utf-8">`+
-			`<meta name="viewport" content="width=device-width, initial-scale=1"><title>Not found</title></head>`+
-			`<body><h1>No receipt has this link</h1><p>Check the QR code, or try again in a minute: a sale just made takes a few seconds to arrive.</p></body></html>`))
+		c.Data(http.StatusNotFound, "text/html; charset=utf-8", traceNotFound(lang))
 		return
 	}
 	if err != nil {
@@ -221,7 +227,7 @@ func (s *Server) tracePage(c *gin.Context) {
 	}
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Status(http.StatusOK)
-	if err := p.WriteHTML(c.Writer); err != nil {
+	if err := p.WriteHTMLIn(c.Writer, lang); err != nil {
 		httpx.Log(c).Error("write trace page", "err", err)
 	}
 }
@@ -290,9 +296,19 @@ func (s *Server) commissionDoc(mine bool) gin.HandlerFunc {
 			c.JSON(http.StatusOK, d)
 			return
 		}
+		lang, err := docLang(c, func() (string, error) {
+			if mine {
+				return httpx.User(c).Lang, nil
+			}
+			return s.d.Producer.Lang(c.Request.Context(), d.ProducerID)
+		})
+		if err != nil {
+			httpx.Fail(c, err)
+			return
+		}
 		c.Header("Content-Type", "text/html; charset=utf-8")
 		c.Status(http.StatusOK)
-		if err := d.WriteHTML(c.Writer, baseURL(c)); err != nil {
+		if err := d.WriteHTMLIn(c.Writer, baseURL(c), lang); err != nil {
 			httpx.Log(c).Error("write commission document", "err", err)
 		}
 	}

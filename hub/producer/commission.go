@@ -16,6 +16,7 @@ import (
 	"ektamall/shared/invoice"
 	"ektamall/shared/money"
 	"ektamall/shared/sqldb"
+	"ektamall/shared/webui"
 )
 
 // CommissionDoc is the document a settlement run issues a producer for
@@ -230,10 +231,14 @@ func (s *Service) CommissionDoc(ctx context.Context, st *settle.Service, idOrNum
 }
 
 // WriteHTML renders the document as a print-ready page.
-func (d CommissionDoc) WriteHTML(w io.Writer, base string) error {
+func (d CommissionDoc) WriteHTML(w io.Writer, base string) error { return d.WriteHTMLIn(w, base, "en") }
+
+// WriteHTMLIn renders the page in lang (en, hi, kn; any other reads English).
+func (d CommissionDoc) WriteHTMLIn(w io.Writer, base, lang string) error {
 	return pages.ExecuteTemplate(w, "commission.html", struct {
 		D    CommissionDoc
 		SAC  string
 		Base string
-	}{d, SAC, base})
+		W    webui.Words
+	}{d, SAC, base, webui.WordsIn(lang)})
 }

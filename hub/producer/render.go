@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"ektamall/shared/webui"
 )
 
 // WriteCSV writes the statement as CSV: one row per entry, then the
@@ -54,9 +56,37 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 	},
 	"when": func(t time.Time) string { return t.In(IST).Format("02 Jan 2006 15:04") },
 	"kind": kindLabel,
+	// dayIn is a date for a reader of w: "2 January 2006" in English,
+	// "02-01-2006" in the others (the month names are English only).
+	"dayIn": func(w webui.Words, v any) string {
+		var t time.Time
+		switch x := v.(type) {
+		case time.Time:
+			t = x
+		case *time.Time:
+			if x == nil {
+				return ""
+			}
+			t = *x
+		default:
+			return ""
+		}
+		if w.Lang == "en" {
+			return t.In(IST).Format("2 January 2006")
+		}
+		return t.In(IST).Format("02-01-2006")
+	},
+	// kindIn names an entry's kind in the reader's language.
+	"kindIn": func(w webui.Words, k string) string {
+		if w.Has("prod.kind." + k) {
+			return w.T("prod.kind." + k)
+		}
+		return k
+	},
 }).ParseFS(templates, "templates/*.html"))
 
-// kindLabel names an entry's kind for people, in English and Hindi.
+// kindLabel names an entry's kind for people, in English and Hindi (the
+// pages use kindIn, in the reader's language).
 func kindLabel(k string) string {
 	switch k {
 	case "sale":
@@ -82,9 +112,13 @@ func kindLabel(k string) string {
 // WriteHTML writes the statement as a print-ready page (A4, no script);
 // base is the hub's URL, for its style sheet (the page is opened from a
 // blob, where a relative link would not resolve).
-func (st Statement) WriteHTML(w io.Writer, base string) error {
+func (st Statement) WriteHTML(w io.Writer, base string) error { return st.WriteHTMLIn(w, base, "en") }
+
+// WriteHTMLIn writes the page in lang (en, hi, kn; any other reads English).
+func (st Statement) WriteHTMLIn(w io.Writer, base, lang string) error {
 	return pages.ExecuteTemplate(w, "statement.html", struct {
 		S    Statement
 		Base string
-	}{st, base})
+		W    webui.Words
+	}{st, base, webui.WordsIn(lang)})
 }

@@ -12,6 +12,7 @@ import (
 	"ektamall/hub/settle"
 	"ektamall/shared/errs"
 	"ektamall/shared/sqldb"
+	"ektamall/shared/webui"
 )
 
 // TracePage is what the public page behind a receipt's QR code shows: for
@@ -19,25 +20,27 @@ import (
 // paid. It names no amounts, no buyer, no invoice number, and a producer
 // only when they agreed to be named.
 type TracePage struct {
-	MallName  string
-	MallState string
-	Date      time.Time
-	Cancelled bool
-	Lines     []TraceLine
+	MallName      string
+	MallState     string
+	MallStateCode string // names the State in the reader's language
+	Date          time.Time
+	Cancelled     bool
+	Lines         []TraceLine
 }
 
 // TraceLine is one product of the sale.
 type TraceLine struct {
-	Product  string
-	District string
-	State    string
-	GI       bool
-	GIName   string // the registered Geographical Indication, with its
-	GIReg    string // GI Registry number, when the catalog has them
-	Producer string // "" unless the producer agreed to be named
-	Qty      int64
-	Returned bool
-	Paid     *settle.LineSettlement
+	Product               string
+	District              string
+	State                 string
+	DistrictID, StateCode string // name them in the reader's language
+	GI                    bool
+	GIName                string // the registered Geographical Indication, with its
+	GIReg                 string // GI Registry number, when the catalog has them
+	Producer              string // "" unless the producer agreed to be named
+	Qty                   int64
+	Returned              bool
+	Paid                  *settle.LineSettlement
 }
 
 // Trace reads the page of a token; NotFound for a token no sale carries
@@ -71,13 +74,14 @@ func (s *Service) Trace(ctx context.Context, st *settle.Service, token string) (
 	}
 	p := TracePage{Cancelled: void == 1}
 	p.Date, _ = ledger.ParseTS(at)
-	if err := q.QueryRowContext(ctx, `SELECT m.name, s.name FROM malls m JOIN states s ON s.code = m.state WHERE m.id = ?`, mall).
-		Scan(&p.MallName, &p.MallState); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT m.name, s.name, s.code FROM malls m JOIN states s ON s.code = m.state WHERE m.id = ?`, mall).
+		Scan(&p.MallName, &p.MallState, &p.MallStateCode); err != nil {
 		return TracePage{}, fmt.Errorf("trace mall: %w", err)
 	}
 	rows, err := q.QueryContext(ctx, `SELECT l.line_no, COALESCE(pd.name, l.sku), COALESCE(d.name, l.district_id), COALESCE(st.name, l.state),
 			COALESCE(pd.gi, 0), COALESCE(pd.gi_name, ''), COALESCE(pd.gi_reg, ''), CASE WHEN c.show_name = 1 THEN pr.name ELSE '' END, l.qty,
-			COALESCE((SELECT SUM(r.qty) FROM hub_return_lines r WHERE r.mall = l.mall AND r.sale_id = l.sale_id AND r.sale_line_no = l.line_no), 0)
+			COALESCE((SELECT SUM(r.qty) FROM hub_return_lines r WHERE r.mall = l.mall AND r.sale_id = l.sale_id AND r.sale_line_no = l.line_no), 0),
+			l.district_id, l.state
 		FROM hub_sale_lines l LEFT JOIN products pd ON pd.sku = l.sku LEFT JOIN districts d ON d.id = l.district_id
 		LEFT JOIN states st ON st.code = l.state LEFT JOIN producers pr ON pr.id = l.producer_id
 		LEFT JOIN producer_consents c ON c.producer_id = l.producer_id
@@ -90,7 +94,7 @@ func (s *Service) Trace(ctx context.Context, st *settle.Service, token string) (
 		var l TraceLine
 		var no int
 		var returned int64
-		if err := rows.Scan(&no, &l.Product, &l.District, &l.State, &l.GI, &l.GIName, &l.GIReg, &l.Producer, &l.Qty, &returned); err != nil {
+		if err := rows.Scan(&no, &l.Product, &l.District, &l.State, &l.GI, &l.GIName, &l.GIReg, &l.Producer, &l.Qty, &returned, &l.DistrictID, &l.StateCode); err != nil {
 			rows.Close()
 			return TracePage{}, err
 		}
@@ -114,7 +118,25 @@ func (s *Service) Trace(ctx context.Context, st *settle.Service, token string) (
 
 // WriteHTML renders the page: plain HTML with the hub's print style
 // sheet, no script.
-func (p TracePage) WriteHTML(w io.Writer) error { return pages.ExecuteTemplate(w, "trace.html", p) }
+func (p TracePage) WriteHTML(w io.Writer) error { return p.WriteHTMLIn(w, "en") }
+
+// WriteHTMLIn renders the page in lang (en, hi, kn; any other reads
+// English), with plain links to the page in the others.
+func (p TracePage) WriteHTMLIn(w io.Writer, lang string) error {
+	type choice struct{ Lang, Name string }
+	words := webui.WordsIn(lang)
+	var others []choice
+	for _, l := range webui.Languages("") {
+		if l != words.Lang {
+			others = append(others, choice{l, webui.WordsIn(l).T("lang.self")})
+		}
+	}
+	return pages.ExecuteTemplate(w, "trace.html", struct {
+		TracePage
+		W      webui.Words
+		Others []choice
+	}{p, words, others})
+}
 
 // SetConsent records whether the producer agrees to be named on the
 // trace pages of receipts of their goods.
