@@ -5,6 +5,7 @@ import (
 	"context"
 	"image"
 	_ "image/png"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -147,6 +148,37 @@ func TestBrowserReceiptQRToTracePage(t *testing.T) {
 		if strings.Contains(body, never) {
 			t.Errorf("the public page shows %q:\n%s", never, body)
 		}
+	}
+
+	// Issue 21 item 15: the page in Hindi by its plain link (no script),
+	// saying the same and no more; in Kannada when the browser asks for it.
+	browse(t, ctx, "switch to Hindi", chromedp.Click(`nav.langs a[hreflang="hi"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`html[lang="hi"] section.item`, chromedp.ByQuery))
+	waitText(t, ctx, "h1", "आपकी ख़रीद कहाँ से आई")
+	waitText(t, ctx, "section.item", "लखनऊ, उत्तर प्रदेश में बना")
+	waitText(t, ctx, "section.item", "उत्पादक को "+time.Now().In(producer.IST).Format("02-01-2006")+" को भुगतान हुआ")
+	waitText(t, ctx, "section.item", ref)
+	shot(t, ctx, "trace-paid-hi")
+	var hiBody string
+	browse(t, ctx, "read the Hindi page", chromedp.Text("body", &hiBody, chromedp.ByQuery), chromedp.Evaluate(`document.scripts.length`, &scripts))
+	for _, never := range []string{"₹", "invoice", "SBINR52026120700042", "cashier"} {
+		if strings.Contains(hiBody, never) {
+			t.Errorf("the Hindi page shows %q:\n%s", never, hiBody)
+		}
+	}
+	if scripts != 0 || !strings.Contains(hiBody, "English") || !strings.Contains(hiBody, "ಕನ್ನಡ") {
+		t.Errorf("the Hindi page: %d scripts, links to the others missing:\n%s", scripts, hiBody)
+	}
+	req, _ = http.NewRequest("GET", scanned, nil)
+	req.Header.Set("Accept-Language", "kn-IN,kn;q=0.9,en;q=0.8")
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kn, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(kn), "ಲಕ್ನೋ, ಉತ್ತರ ಪ್ರದೇಶ ನಲ್ಲಿ ತಯಾರಿಸಲಾಗಿದೆ") || res.Header.Get("Vary") != "Accept-Language" {
+		t.Errorf("the page for a Kannada browser: %d, Vary %q:\n%s", res.StatusCode, res.Header.Get("Vary"), kn)
 	}
 }
 
