@@ -5,14 +5,14 @@ import "testing"
 func TestAcceptLanguage(t *testing.T) {
 	offered := Languages("")
 	for header, want := range map[string]string{
-		"":                           "",
-		"hi-IN,hi;q=0.9,en-US;q=0.8": "hi",
-		"fr-FR, kn;q=0.5, en;q=0.4":  "kn",
-		"en-GB,en;q=0.9,hi;q=0.95":   "hi",
-		"de, fr;q=0.8":               "",
-		"KN":                         "kn",
-		"hi;q=abc, en;q=0.1":         "en",
-		"ta-IN,ta;q=0.9":             "",
+		"":                               "",
+		"hi-IN,hi;q=0.9,en-US;q=0.8":     "hi",
+		"fr-FR, kn;q=0.5, en;q=0.4":      "kn",
+		"en-GB;q=0.5,en;q=0.6,hi;q=0.95": "hi",
+		"de, fr;q=0.8":                   "",
+		"KN":                             "kn",
+		"hi;q=abc, en;q=0.1":             "en",
+		"ta-IN,ta;q=0.9":                 "",
 	} {
 		if got := AcceptLanguage(header, offered); got != want {
 			t.Errorf("Accept-Language %q: %q, want %q", header, got, want)
