@@ -196,3 +196,23 @@ func (w *world) order(id string) channel.Order {
 	}
 	return o
 }
+
+type stockRow struct {
+	SKU      string `json:"sku"`
+	Shelf    int64  `json:"shelf"`
+	Backroom int64  `json:"backroom"`
+	Reserved int64  `json:"reserved"`
+}
+
+// stock answers a product's row of its zone's stock at a mall.
+func (w *world) stock(mall string, p product) stockRow {
+	w.t.Helper()
+	var rows []stockRow
+	e2e.Expect(w.t, "GET", w.mallURL(mall)+"/api/v1/stock?zone="+p.State, w.login(mall, "zm."+lower(p.State)), nil, 200, &rows)
+	for _, r := range rows {
+		if r.SKU == p.SKU {
+			return r
+		}
+	}
+	return stockRow{SKU: p.SKU}
+}

@@ -2,7 +2,11 @@ package ondce2e
 
 import (
 	"context"
+	"fmt"
 	"testing"
+	"time"
+
+	"ektamall/cmd/ektamall/internal/e2e"
 
 	"ektamall/hub/channel/ondc"
 	"ektamall/hub/channel/ondc/ondctest"
@@ -16,6 +20,16 @@ func tag(tags []ondc.Tag, group, code string) string {
 					return kv.Value
 				}
 			}
+		}
+	}
+	return ""
+}
+
+// itemStatus is the hub status of an order's item (its "line" tag).
+func itemStatus(o ondc.Order, sku string) string {
+	for _, it := range o.Items {
+		if it.ID == sku {
+			return tag(it.Tags, "line", "status")
 		}
 	}
 	return ""
@@ -103,6 +117,35 @@ func TestONDCOrderAcrossTwoMalls(t *testing.T) {
 	if st.ID != "ORD-E2E-1" || len(st.Fulfillments) != 2 {
 		t.Fatalf("on_status: %+v", st)
 	}
+
+	// Each mall reserves its part; the buyer app hears it unasked.
+	buyer.AwaitMatch(t, txn, "on_status", "every line reserved", func(cb ondc.Callback) bool {
+		o := ondctest.Order(t, cb)
+		return itemStatus(o, a.SKU) == "reserved" && itemStatus(o, b.SKU) == "reserved" && itemStatus(o, c.SKU) == "reserved"
+	})
+	if s := w.stock("BLR1", c); s.Reserved != 1 {
+		t.Fatalf("BLR1 holds %d of %s for the order, want 1", s.Reserved, c.SKU)
+	}
+
+	// The buyer drops line 3: BLR1 releases its reservation, the rest stands.
+	if _, err := w.hub.Channel.Cancel(ctx, channelID, "ORD-E2E-1", []int{3}, "the buyer dropped this item"); err != nil {
+		t.Fatal(err)
+	}
+	buyer.AwaitMatch(t, txn, "on_status", "line 3 cancelled", func(cb ondc.Callback) bool {
+		o := ondctest.Order(t, cb)
+		return itemStatus(o, c.SKU) == "cancelled" && itemStatus(o, b.SKU) == "reserved"
+	})
+	e2e.WaitFor(t, 30*time.Second, "BLR1 releases line 3", func() error {
+		if s := w.stock("BLR1", c); s.Reserved != 0 {
+			return fmt.Errorf("BLR1 still holds %d of %s", s.Reserved, c.SKU)
+		}
+		return nil
+	})
+	if s := w.stock("BLR1", b); s.Reserved != 1 {
+		t.Fatalf("BLR1 holds %d of %s (line 2), want 1", s.Reserved, b.SKU)
+	}
+	w.waitAvailable(c.SKU, 2)
+
 	if buyer.Refused() != 0 {
 		t.Errorf("the buyer app refused %d callbacks as not signed by the hub", buyer.Refused())
 	}
