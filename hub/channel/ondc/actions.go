@@ -325,14 +325,25 @@ func (s *Seller) toOrder(ctx context.Context, o channel.Order, bill *Billing, pa
 		if fid == "" {
 			fid = "unavailable"
 		}
-		it := Item{ID: l.SKU, FulfillmentID: fid, Quantity: &Quantity{Count: &n},
-			Tags: []Tag{{Code: "line", List: []TagPair{{"status", l.Status}, {"mall", l.Mall}}}}}
-		out.Items = append(out.Items, it)
+		lt := Tag{Code: "line", List: []TagPair{{"line", strconv.Itoa(l.Line)}, {"status", l.Status}, {"mall", l.Mall}}}
+		for _, kv := range []TagPair{{"reason", l.Reason}, {"awb", l.AWB}, {"invoice_no", l.InvoiceNo}} {
+			if kv.Value != "" {
+				lt.List = append(lt.List, kv)
+			}
+		}
+		out.Items = append(out.Items, Item{ID: l.SKU, FulfillmentID: fid, Quantity: &Quantity{Count: &n}, Tags: []Tag{lt}})
 		if !seen[fid] {
 			seen[fid] = true
 			out.Fulfillments = append(out.Fulfillments, Fulfillment{ID: fid, Type: "Delivery", ProviderName: "Ekta Mall " + l.Mall,
 				State: &State{Descriptor: Descriptor{Code: fulfillmentState(o, fid)}},
 				End:   &Stop{Location: &Location{Address: &Address{Name: o.DeliverTo.Name, Building: o.DeliverTo.Address, State: o.DeliverTo.State, AreaCode: o.DeliverTo.Pincode}}}})
+		}
+		if l.AWB != "" {
+			for i := range out.Fulfillments {
+				if out.Fulfillments[i].ID == fid {
+					out.Fulfillments[i].AWB = l.AWB
+				}
+			}
 		}
 		if l.Mall == "" || !live(l.Status) {
 			continue
@@ -349,7 +360,7 @@ func (s *Seller) toOrder(ctx context.Context, o channel.Order, bill *Billing, pa
 // live is whether a line's status still counts toward the order's price.
 func live(status string) bool {
 	switch status {
-	case "unavailable", "cancelled", "released", "refused":
+	case "unavailable", "cancelled", "released", "refused", "reallocated", "returned":
 		return false
 	}
 	return true
@@ -419,7 +430,7 @@ func lineState(status string) string {
 		return "Order-picked-up"
 	case "delivered":
 		return "Order-delivered"
-	case "unavailable", "cancelled", "released", "refused":
+	case "unavailable", "cancelled", "released", "refused", "reallocated", "returned":
 		return "Cancelled"
 	}
 	return "Pending" // allocated, reserved, picked

@@ -193,6 +193,7 @@ type Fulfillment struct {
 	ID           string `json:"id,omitempty"`
 	Type         string `json:"type,omitempty"`
 	ProviderName string `json:"@ondc/org/provider_name,omitempty"`
+	AWB          string `json:"@ondc/org/awb_no,omitempty"`
 	State        *State `json:"state,omitempty"`
 	Tracking     *bool  `json:"tracking,omitempty"`
 	Start        *Stop  `json:"start,omitempty"`

@@ -259,3 +259,34 @@ func TestRefusesBadSignatures(t *testing.T) {
 	}
 	b.Await(t, "txn-x", "on_confirm", 0)
 }
+
+// The buyer app cancels a confirmed order: on_cancel says Cancelled and
+// what the order held is offered again.
+func TestCancel(t *testing.T) {
+	h := newSeller(t)
+	b := h.buyer
+	const txn = "txn-c"
+	order := ondctest.OrderTo("ORD-C", ondctest.Items(h.p1.SKU, 2), "Asha Rao", "KA", "560003")
+	if cb := b.Call(t, "confirm", txn, ondc.OrderMsg{Order: order}); cb.Error != nil {
+		t.Fatalf("on_confirm: %+v", cb.Error)
+	}
+	if f, _ := h.ch.Catalog(h.ctx, ""); avail(f, h.p1.SKU) != 1 {
+		t.Fatalf("after the order %d offered, want 1", avail(f, h.p1.SKU))
+	}
+	cb := b.Call(t, "cancel", txn, ondc.CancelMsg{OrderID: "ORD-C", CancellationReasonID: "001"})
+	if cb.Error != nil {
+		t.Fatalf("on_cancel: %+v", cb.Error)
+	}
+	if o := ondctest.Order(t, cb); o.State != "Cancelled" || o.Cancellation == nil || o.Quote.Price.Value != "0.00" {
+		t.Fatalf("on_cancel order %s %+v quote %s, want Cancelled at 0.00", o.State, o.Cancellation, o.Quote.Price.Value)
+	}
+	if f, _ := h.ch.Catalog(h.ctx, ""); avail(f, h.p1.SKU) != 3 {
+		t.Errorf("after the cancellation %d offered, want 3 again", avail(f, h.p1.SKU))
+	}
+	if pushed, err := h.s.Sweep(h.ctx); err != nil || pushed != 0 {
+		t.Errorf("on_status pushed %d after on_cancel told it (err %v), want 0", pushed, err)
+	}
+	if unknown := b.Call(t, "cancel", txn, ondc.CancelMsg{OrderID: "NOPE"}); unknown.Error == nil || unknown.Error.Code != ondc.CodeOrderNotFound {
+		t.Errorf("cancel of an unknown order: %+v", unknown.Error)
+	}
+}

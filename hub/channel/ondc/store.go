@@ -202,26 +202,17 @@ func (s *Seller) Run(ctx context.Context, every time.Duration) {
 	}()
 }
 
-// canceller is the channel service's cancellation (chanmall's slice).
-type canceller interface {
-	Cancel(ctx context.Context, channel, orderID string, lines []int, reason string) (channel.Order, error)
-}
-
 // cancel is on_cancel: the whole order is cancelled if no part of it has
 // been handed to the courier; the reservations at the malls are released.
 func (s *Seller) cancel(ctx context.Context, b *buyer, m CancelMsg) (any, *Error, error) {
 	if m.OrderID == "" {
 		return nil, nil, schemaErr("message.order_id is required")
 	}
-	cn, ok := any(s.ch).(canceller)
-	if !ok {
-		return nil, &Error{Type: "DOMAIN-ERROR", Code: CodeCancelNotAllowed, Message: "cancellation is not available"}, nil
-	}
 	reason := "buyer app cancelled"
 	if m.CancellationReasonID != "" {
 		reason += " (reason " + m.CancellationReasonID + ")"
 	}
-	o, err := cn.Cancel(ctx, b.Channel, m.OrderID, nil, reason)
+	o, err := s.ch.Cancel(ctx, b.Channel, m.OrderID, nil, reason)
 	switch errs.CodeOf(err) {
 	case "":
 	case errs.NotFound:
