@@ -380,7 +380,7 @@ func orderState(o channel.Order) string {
 		if l.Status != "allocated" && l.Status != "reserved" {
 			anyMoved = true
 		}
-		if l.Status != "delivered" && l.Status != "handed_over" && l.Status != "shipped" {
+		if l.Status != "delivered" { // handed to the courier is still in progress
 			allDone = false
 		}
 	}

@@ -6,9 +6,11 @@ package ondce2e
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -215,4 +217,22 @@ func (w *world) stock(mall string, p product) stockRow {
 		}
 	}
 	return stockRow{SKU: p.SKU}
+}
+
+// postCSV uploads a CSV to the hub as finance and decodes the 201 answer.
+func (w *world) postCSV(path, body string, out any) {
+	w.t.Helper()
+	c := apiclient.New(w.hub.URL, nil)
+	c.Token = w.fin
+	resp, err := c.Send(context.Background(), "POST", path, strings.NewReader(body), apiclient.Header("Content-Type", "text/csv"))
+	if err != nil {
+		w.t.Fatalf("POST %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 201 {
+		w.t.Fatalf("POST %s: %d, want 201", path, resp.StatusCode)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		w.t.Fatal(err)
+	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"ektamall/hub/channel/ondc"
 	"ektamall/hub/channel/ondc/ondctest"
+	"ektamall/shared/money"
 )
 
 func tag(tags []ondc.Tag, group, code string) string {
@@ -145,6 +146,114 @@ func TestONDCOrderAcrossTwoMalls(t *testing.T) {
 		t.Fatalf("BLR1 holds %d of %s (line 2), want 1", s.Reserved, b.SKU)
 	}
 	w.waitAvailable(c.SKU, 2)
+
+	// Both malls pick, pack and hand over; the buyer app hears each step.
+	sales := map[string]string{} // mall → sale id of its invoice
+	for _, part := range []struct {
+		mall string
+		p    product
+		awb  string
+	}{{"LKO1", a, "DLV-LKO-1001"}, {"BLR1", b, "DLV-BLR-2002"}} {
+		zm := w.login(part.mall, "zm."+lower(part.p.State))
+		base := w.mallURL(part.mall) + "/api/v1/zones/" + part.p.State + "/online-orders"
+		ref := map[string]any{"channel": channelID, "order_id": "ORD-E2E-1"}
+		for _, step := range []struct{ path, status, ondcState string }{
+			{"/pick", "picked", "Pending"}, {"/pack", "packed", "Packed"}, {"/ship", "shipped", "Order-picked-up"},
+		} {
+			var got struct {
+				Lines []struct {
+					SaleID string `json:"sale_id"`
+				} `json:"lines"`
+			}
+			if step.path == "/ship" {
+				ref["awb"] = part.awb
+			}
+			e2e.Expect(t, "POST", base+step.path, zm, ref, 200, &got)
+			if step.path == "/ship" && len(got.Lines) > 0 {
+				sales[part.mall] = got.Lines[0].SaleID
+			}
+			buyer.AwaitMatch(t, txn, "on_status", part.mall+" "+step.status, func(cb ondc.Callback) bool {
+				o := ondctest.Order(t, cb)
+				f, ok := fulfillment(o, part.mall)
+				return ok && itemStatus(o, part.p.SKU) == step.status && f.State != nil && f.State.Descriptor.Code == step.ondcState &&
+					(step.path != "/ship" || f.AWB == part.awb)
+			})
+		}
+	}
+
+	// Each mall's invoice is in its online series with IGST: the goods go
+	// from Uttar Pradesh and Karnataka to Maharashtra.
+	var gross money.Amount
+	for mall, sale := range sales {
+		var inv struct {
+			InvoiceNo string `json:"invoice_no"`
+			Total     string `json:"total"`
+			Lines     []struct {
+				IGST string `json:"igst"`
+				CGST string `json:"cgst"`
+			} `json:"lines"`
+		}
+		e2e.Expect(t, "GET", w.mallURL(mall)+"/api/v1/sales/"+sale, w.login(mall, "cashier"), nil, 200, &inv)
+		if len(inv.Lines) != 1 || inv.Lines[0].IGST == "" || inv.Lines[0].IGST == "0.00" || (inv.Lines[0].CGST != "" && inv.Lines[0].CGST != "0.00") {
+			t.Fatalf("%s invoice %s lines %+v: want IGST only", mall, inv.InvoiceNo, inv.Lines)
+		}
+		gross = gross.Add(money.MustParse(inv.Total))
+	}
+	if len(sales) != 2 {
+		t.Fatalf("invoices from %v, want LKO1 and BLR1", sales)
+	}
+	e2e.WaitFor(t, 30*time.Second, "both invoices in the hub's books", func() error {
+		var n int
+		err := w.hub.Store.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM hub_sale_tenders WHERE method = 'channel' AND ref = 'ORD-E2E-1'`).Scan(&n)
+		if err != nil || n != 2 {
+			return fmt.Errorf("%d channel tenders booked (err %v)", n, err)
+		}
+		return nil
+	})
+
+	// The channel's settlement file pays the order less its fee.
+	fee, feeTax := money.MustParse("25.00"), money.MustParse("4.50")
+	csv := fmt.Sprintf("order_id,gross,fee,fee_tax,net,utr\nORD-E2E-1,%s,%s,%s,%s,UTRE2E0001\n", gross, fee, feeTax, gross.Sub(fee).Sub(feeTax))
+	var rep struct {
+		Counts map[string]int `json:"counts"`
+	}
+	w.postCSV("/api/v1/recon/channel-settlements?channel="+channelID+"&filename=e2e.csv", csv, &rep)
+	if rep.Counts["matched"] != 1 || rep.Counts["missing"] != 0 {
+		t.Fatalf("settlement reconciliation %v, want the order matched", rep.Counts)
+	}
+
+	// After the return window a settlement run pays both producers.
+	shipped := time.Now()
+	e2e.WaitFor(t, 30*time.Second, "the return window to pass", func() error {
+		if time.Since(shipped) < (returnSecs+1)*time.Second {
+			return fmt.Errorf("inside the return window")
+		}
+		return nil
+	})
+	var run struct {
+		ID string `json:"id"`
+	}
+	e2e.Expect(t, "POST", w.hub.URL+"/api/v1/settlements", w.fin, map[string]any{}, 201, &run)
+	var payouts []struct {
+		ProducerID string `json:"producer_id"`
+		Amount     string `json:"amount"`
+	}
+	e2e.Expect(t, "GET", w.hub.URL+"/api/v1/settlements/"+run.ID+"/payouts", w.fin, nil, 200, &payouts)
+	paid := map[string]bool{}
+	for _, p := range payouts {
+		paid[p.ProducerID] = money.MustParse(p.Amount).IsPositive()
+	}
+	if !paid[a.ProducerID] || !paid[b.ProducerID] {
+		t.Fatalf("payouts %+v, want %s and %s paid", payouts, a.ProducerID, b.ProducerID)
+	}
+	var check struct {
+		OK       bool     `json:"ok"`
+		Problems []string `json:"problems"`
+	}
+	e2e.Expect(t, "GET", w.hub.URL+"/api/v1/ledger/check", w.fin, nil, 200, &check)
+	if !check.OK {
+		t.Fatalf("ledger check: %v", check.Problems)
+	}
 
 	if buyer.Refused() != 0 {
 		t.Errorf("the buyer app refused %d callbacks as not signed by the hub", buyer.Refused())
