@@ -149,6 +149,9 @@ type pendingTotals struct {
 	written      map[string]*journalEntry
 	entries      []*journalEntry
 	eventEntries []*journalEntry
+	// Sale tenders likewise: of the events booked, and of the event being
+	// booked.
+	tenders, eventTenders []tenderRow
 
 	known map[string]bool         // accounts that exist in the transaction
 	batch map[string]accountTotal // of the events booked
@@ -162,6 +165,16 @@ func newPendingTotals() *pendingTotals {
 	return &pendingTotals{written: map[string]*journalEntry{}, known: map[string]bool{}, batch: map[string]accountTotal{},
 		event: map[string]accountTotal{}}
 }
+
+// tenderRow is a row of hub_sale_tenders.
+type tenderRow struct {
+	mall, sale, method, ref string
+	idx                     int
+	amount                  int64
+}
+
+// tender holds a tender of the sale being booked.
+func (pt *pendingTotals) tender(t tenderRow) { pt.eventTenders = append(pt.eventTenders, t) }
 
 // journal holds an entry of the event being booked.
 func (pt *pendingTotals) journal(e journalEntry) { pt.eventEntries = append(pt.eventEntries, &e) }
@@ -187,6 +200,7 @@ func (pt *pendingTotals) created(id string) {
 // forgets the accounts it created if it was refused.
 func (pt *pendingTotals) endEvent(booked bool) {
 	if booked {
+		pt.tenders = append(pt.tenders, pt.eventTenders...)
 		for _, e := range pt.eventEntries {
 			pt.written[e.id] = e
 			pt.entries = append(pt.entries, e)
@@ -205,6 +219,7 @@ func (pt *pendingTotals) endEvent(booked bool) {
 	clear(pt.event)
 	pt.fresh = pt.fresh[:0]
 	pt.eventEntries = pt.eventEntries[:0]
+	pt.eventTenders = pt.eventTenders[:0]
 }
 
 // flush writes the journal and then the totals held back, in account
@@ -217,6 +232,10 @@ func (pt *pendingTotals) flush(ctx context.Context, tx sqldb.Tx) error {
 	if err := writeJournal(ctx, tx, entries); err != nil {
 		return err
 	}
+	if err := writeTenders(ctx, tx, pt.tenders); err != nil {
+		return err
+	}
+	pt.tenders = pt.tenders[:0]
 	pt.entries = pt.entries[:0]
 	clear(pt.written)
 	ids := make([]string, 0, len(pt.batch))
@@ -235,5 +254,25 @@ func (pt *pendingTotals) flush(ctx context.Context, tx sqldb.Tx) error {
 		}
 	}
 	clear(pt.batch)
+	return nil
+}
+
+// tendersPerInsert keeps a statement's arguments well under both
+// databases' limits.
+const tendersPerInsert = 1000
+
+// writeTenders writes sale tenders, many rows per statement.
+func writeTenders(ctx context.Context, tx sqldb.Tx, ts []tenderRow) error {
+	for i := 0; i < len(ts); i += tendersPerInsert {
+		part := ts[i:min(len(ts), i+tendersPerInsert)]
+		args := make([]any, 0, 6*len(part))
+		for _, t := range part {
+			args = append(args, t.mall, t.sale, t.idx, t.method, t.amount, t.ref)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO hub_sale_tenders (mall, sale_id, idx, method, amount, ref) VALUES `+valuesList(len(part), 6),
+			args...); err != nil {
+			return fmt.Errorf("ledger: sale tenders: %w", err)
+		}
+	}
 	return nil
 }

@@ -115,10 +115,9 @@ func applySale(ctx context.Context, bk *booker, ev events.Envelope, p events.Sal
 	var ps []Posting
 	for i, t := range p.Tenders {
 		amt := paise(t.Amount)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO hub_sale_tenders (mall, sale_id, idx, method, amount, ref) VALUES (?, ?, ?, ?, ?, ?)`,
-			ev.Mall, p.SaleID, i, t.Method, amt, t.Ref); err != nil {
-			return fmt.Errorf("insert tender: %w", err)
-		}
+		// Nothing reads a batch's tenders while it is booked: they are
+		// written with its journal, many rows per statement.
+		bk.pending.tender(tenderRow{mall: ev.Mall, sale: p.SaleID, idx: i, method: t.Method, amount: amt, ref: t.Ref})
 		ps = append(ps, D(ClearingAccount(ev.Mall, t.Method), amt))
 	}
 	ps = append(ps, C(ClearingAccount(ev.Mall, "cash"), paise(p.Change)), unpostedLeg(ev.Mall, unposted))
