@@ -163,3 +163,23 @@ func onlineShift(ctx context.Context, tx *sql.Tx, at time.Time) (Shift, auth.Use
 	}
 	return Shift{ID: id, Counter: OnlineCounter, UserID: u.ID, Cashier: OnlineUser, Status: "open", OpenedAt: at}, u, nil
 }
+
+// ReturnOnline writes the credit note of goods of an online invoice that
+// came back (refused at the door and returned to origin, or returned by
+// the customer) inside tx: in the online credit series (CNW99), refunded
+// through the channel tender, the goods put back to restockTo (backroom
+// when the zone manager found them resaleable, else damaged).
+func (s *Service) ReturnOnline(ctx context.Context, tx *sql.Tx, saleID string, lines []LineRequest, restockTo, reason string, at time.Time) (Return, error) {
+	sh, user, err := onlineShift(ctx, tx, at)
+	if err != nil {
+		return Return{}, err
+	}
+	req := ReturnRequest{SaleID: saleID, ShiftID: sh.ID, RefundMethod: Channel, RestockTo: restockTo, Reason: reason}
+	for _, l := range lines {
+		req.Lines = append(req.Lines, ReturnLineRequest{SKU: l.SKU, Qty: l.Qty})
+	}
+	if err := validReturn(&req); err != nil {
+		return Return{}, err
+	}
+	return s.writeReturn(ctx, tx, Actor{User: user}, req, at.UTC())
+}

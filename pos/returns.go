@@ -89,7 +89,7 @@ func validReturn(req *ReturnRequest) error {
 		}
 	}
 	switch req.RefundMethod {
-	case Cash, UPI, Card, RefundOriginal:
+	case Cash, UPI, Card, RefundOriginal, Channel:
 	default:
 		return errs.Field("refund_method", "refund_method must be cash, original, upi or card")
 	}
@@ -371,7 +371,7 @@ func refundPlan(sale Sale, method string, total money.Amount, prior map[string]m
 	switch method {
 	case Cash:
 		return []Tender{{Method: Cash, Amount: total}}, nil
-	case UPI, Card:
+	case UPI, Card, Channel: // channel: an online order's, refunded through its channel
 		if left[method].LessThan(total) {
 			return nil, errs.Field("refund_method", "only %s was paid by %s on invoice %s and not yet refunded; refund %s in cash or to the original tenders",
 				left[method], method, sale.InvoiceNo, total)

@@ -29,6 +29,21 @@ func (s *Server) registerOnline(api *gin.RouterGroup) {
 	z.POST("/pick", h.step("pick"))
 	z.POST("/pack", h.step("pack"))
 	z.POST("/ship", h.step("ship"))
+	z.POST("/return", h.takeBack)
+}
+
+func (h onlineHandlers) takeBack(c *gin.Context) {
+	var in online.ReturnRequest
+	if err := httpx.Decode(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	o, err := h.svc.Return(c.Request.Context(), actor(c), c.Param("zone"), in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, o)
 }
 
 type onlineHandlers struct{ svc *online.Service }

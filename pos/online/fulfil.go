@@ -253,3 +253,129 @@ func (s *Service) invoice(ctx context.Context, tx *sql.Tx, channel, orderID stri
 	}
 	return s.POS.IssueOnline(ctx, tx, pos.OnlineSale{Channel: channel, OrderID: orderID, DeliverTo: d, Lines: lines, At: at})
 }
+
+// Return kinds.
+const (
+	ReturnToOrigin = "rto"      // the courier brought it back undelivered
+	CustomerReturn = "customer" // the buyer sent it back
+)
+
+// ReturnRequest names the lines of an order (as ordered, from 1) that came
+// back to this zone, how, and where the inspection put them.
+type ReturnRequest struct {
+	Channel string `json:"channel"`
+	OrderID string `json:"order_id"`
+	Lines   []int  `json:"lines"` // empty: every shipped line of the zone
+	Kind    string `json:"kind"`  // rto or customer
+	// RestockTo is "backroom" (resaleable) or "damaged", as inspected.
+	RestockTo string `json:"restock_to"`
+	Reason    string `json:"reason,omitempty"`
+}
+
+// Return takes back shipped parts of an order: a credit note against
+// their invoice in the online series, refunded through the channel, the
+// goods to the backroom or damaged, and the parts returned at the hub.
+func (s *Service) Return(ctx context.Context, a inventory.Actor, zone string, r ReturnRequest) (Order, error) {
+	if err := a.CanManage(zone); err != nil {
+		return Order{}, err
+	}
+	if r.Kind != ReturnToOrigin && r.Kind != CustomerReturn {
+		return Order{}, errs.Field("kind", "kind is rto (returned to origin by the courier) or customer")
+	}
+	if r.RestockTo != string(inventory.Backroom) && r.RestockTo != string(inventory.Damaged) {
+		return Order{}, errs.Field("restock_to", "restock_to is backroom (resaleable) or damaged, as inspected")
+	}
+	if s.POS == nil {
+		return Order{}, errs.E(errs.Unavailable, "this mall cannot issue credit notes for online orders")
+	}
+	want := map[int]bool{}
+	for _, l := range r.Lines {
+		want[l] = true
+	}
+	err := s.DB.Transact(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		rows, err := tx.QueryContext(ctx, `SELECT line_no, part, sku, zone, qty, status, COALESCE(sale_id, '') FROM channel_lines
+			WHERE channel = ? AND order_id = ? AND zone = ? ORDER BY line_no, part`, r.Channel, r.OrderID, zone)
+		if err != nil {
+			return err
+		}
+		bySale := map[string][]events.ChannelPart{}
+		var sales []string
+		var seen, already int
+		for rows.Next() {
+			var p events.ChannelPart
+			var st, sale string
+			if err := rows.Scan(&p.Line, &p.Part, &p.SKU, &p.Zone, &p.Qty, &st, &sale); err != nil {
+				rows.Close()
+				return err
+			}
+			if len(want) > 0 && !want[p.Line] {
+				continue
+			}
+			seen++
+			switch st {
+			case events.PartShipped:
+				if _, ok := bySale[sale]; !ok {
+					sales = append(sales, sale)
+				}
+				p.Status, p.Reason = events.PartReturned, r.Kind
+				bySale[sale] = append(bySale[sale], p)
+			case events.PartReturned:
+				already++
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		switch {
+		case seen == 0:
+			return errs.E(errs.NotFound, "no such lines of online order %s/%s in zone %s", r.Channel, r.OrderID, zone)
+		case len(sales) == 0 && already > 0:
+			return nil // returned already
+		case len(sales) == 0:
+			return errs.E(errs.Conflict, "order %s has nothing handed over in zone %s to take back; cancel it instead", r.OrderID, zone)
+		}
+		reason := r.Kind
+		if r.Reason != "" {
+			reason += ": " + r.Reason
+		}
+		for _, sale := range sales {
+			qty := map[string]int64{}
+			var lines []pos.LineRequest
+			for _, p := range bySale[sale] {
+				if _, ok := qty[p.SKU]; !ok {
+					lines = append(lines, pos.LineRequest{SKU: p.SKU})
+				}
+				qty[p.SKU] += p.Qty
+			}
+			for i := range lines {
+				lines[i].Qty = qty[lines[i].SKU]
+			}
+			cn, err := s.POS.ReturnOnline(ctx, tx, sale, lines, r.RestockTo, reason, now)
+			if err != nil {
+				return err
+			}
+			for i := range bySale[sale] {
+				bySale[sale][i].Reason = reason + " (credit note " + cn.CreditNoteNo + ")"
+			}
+			for _, p := range bySale[sale] {
+				if _, err := tx.ExecContext(ctx, `UPDATE channel_lines SET status = 'returned', reason = ?, updated_at = ?, updated_by = ?
+					WHERE channel = ? AND order_id = ? AND line_no = ? AND part = ?`, reason+" ("+cn.CreditNoteNo+")", ts(now), a.ID,
+					r.Channel, r.OrderID, p.Line, p.Part); err != nil {
+					return err
+				}
+			}
+			if err := s.emit(ctx, tx, events.ChannelUpdate{Channel: r.Channel, OrderID: r.OrderID, Parts: bySale[sale], SaleID: sale,
+				CreditNote: cn.CreditNoteNo, At: now}); err != nil {
+				return err
+			}
+		}
+		return auth.Audit(ctx, tx, now, a.ID, "online_order.returned", fmt.Sprintf(`{"channel":%q,"order_id":%q,"zone":%q,"kind":%q,"restock_to":%q}`,
+			r.Channel, r.OrderID, zone, r.Kind, r.RestockTo), a.RequestID)
+	})
+	if err != nil {
+		return Order{}, err
+	}
+	return s.Get(ctx, a, zone, r.Channel, r.OrderID)
+}

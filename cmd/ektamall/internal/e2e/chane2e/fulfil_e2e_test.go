@@ -2,6 +2,7 @@ package chane2e
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -117,4 +118,50 @@ func TestZoneManagerFulfilsAnOnlineOrder(t *testing.T) {
 	if _, err := w.hub.Channel.Cancel(ctx, "test-buyer", "SHIP-1", []int{1}, ""); err == nil {
 		t.Fatal("cancelled a shipped line")
 	}
+
+	// The customer sends it back; inspected, it goes to damaged. The credit
+	// note is in the online series and refunds through the channel.
+	back := map[string]any{"channel": "test-buyer", "order_id": "SHIP-1", "kind": "customer", "restock_to": "damaged", "reason": "cracked in transit"}
+	e2e.Expect(t, "POST", base+"/return", zm, map[string]any{"channel": "test-buyer", "order_id": "SHIP-1", "kind": "lost", "restock_to": "damaged"}, 400, nil)
+	var ret online.Order
+	e2e.Expect(t, "POST", base+"/return", zm, back, 200, &ret)
+	e2e.Expect(t, "POST", base+"/return", zm, back, 200, &ret) // again: nothing more
+	if ret.Status != "returned" || !strings.Contains(ret.Lines[0].Reason, "CNW99") {
+		t.Fatalf("returned: %+v", ret)
+	}
+	if s := w.stock("LKO1", "UP", p.SKU); s.Shelf+s.Backroom != 1 {
+		t.Fatalf("LKO1 stock after a damaged return: %+v", s)
+	}
+	var dmg []struct {
+		SKU     string `json:"sku"`
+		Damaged int64  `json:"damaged"`
+	}
+	e2e.Expect(t, "GET", w.mallURL("LKO1")+"/api/v1/stock?zone=UP", zm, nil, 200, &dmg)
+	for _, r := range dmg {
+		if r.SKU == p.SKU && r.Damaged != 2 {
+			t.Fatalf("damaged %d, want the 2 returned", r.Damaged)
+		}
+	}
+	o = w.waitOrder("SHIP-1", "returned at the hub", func(o channel.Order) bool { return o.Status == channel.LineReturned })
+	if !strings.Contains(o.Lines[0].Reason, "cracked in transit") {
+		t.Fatalf("hub's line: %+v", o.Lines[0])
+	}
+	e2e.WaitFor(t, 30e9, "the credit note in the hub's books", func() error {
+		var accts []struct {
+			ID      string `json:"id"`
+			Balance string `json:"balance"`
+		}
+		e2e.Expect(t, "GET", w.hub.URL+"/api/v1/ledger/accounts", w.fin, nil, 200, &accts)
+		for _, a := range accts {
+			if a.ID == "clearing:LKO1:channel" && a.Balance == "0.00" {
+				return nil
+			}
+			if a.ID == "clearing:LKO1:channel" {
+				var why string
+				w.hub.DB.R.QueryRow(`SELECT type || ': ' || reason FROM parked_events`).Scan(&why)
+				return fmt.Errorf("clearing:LKO1:channel is %s (parked: %s)", a.Balance, why)
+			}
+		}
+		return errNotYet
+	})
 }
