@@ -9,6 +9,7 @@ import (
 
 	"ektamall/shared/errs"
 	"ektamall/shared/money"
+	"ektamall/shared/webui"
 )
 
 // Label is what one shelf label shows.
@@ -19,8 +20,10 @@ type Label struct {
 	MRP      money.Amount
 	District string
 	State    string
-	GI       bool
-	SVG      template.HTML // the barcode, drawn by EAN13SVG
+	// DistrictID and StateCode name the place in the mall's language.
+	DistrictID, StateCode string
+	GI                    bool
+	SVG                   template.HTML // the barcode, drawn by EAN13SVG
 }
 
 // Layout is how labels are laid out on paper.
@@ -71,9 +74,9 @@ func For(ctx context.Context, q Queryer, lines []Line) ([]Label, error) {
 		var lb Label
 		var mrp int64
 		var gi int
-		err := q.QueryRowContext(ctx, `SELECT p.sku, p.name, p.barcode, p.mrp_paise, d.name, s.name, p.gi
+		err := q.QueryRowContext(ctx, `SELECT p.sku, p.name, p.barcode, p.mrp_paise, d.name, s.name, p.gi, p.district_id, p.state
 			FROM products p JOIN districts d ON d.id = p.district_id JOIN states s ON s.code = p.state WHERE p.sku = ?`, l.SKU).
-			Scan(&lb.SKU, &lb.Name, &lb.Barcode, &mrp, &lb.District, &lb.State, &gi)
+			Scan(&lb.SKU, &lb.Name, &lb.Barcode, &mrp, &lb.District, &lb.State, &gi, &lb.DistrictID, &lb.StateCode)
 		if err != nil {
 			return nil, fmt.Errorf("label of %s: %w", l.SKU, err)
 		}
@@ -90,9 +93,26 @@ func For(ctx context.Context, q Queryer, lines []Line) ([]Label, error) {
 	return out, nil
 }
 
-// Sheet is the printable page: title names the document the labels are
-// for (a GRN number).
+// Lang is the language a mall's labels show beside English: its State's
+// own (Kannada in Karnataka), else Hindi. Customers read the labels, so
+// they follow the mall, not the zone manager who prints them.
+func Lang(ctx context.Context, q Queryer) (string, error) {
+	var state string
+	if err := q.QueryRowContext(ctx, `SELECT state FROM mall`).Scan(&state); err != nil {
+		return "", fmt.Errorf("the mall's State: %w", err)
+	}
+	return webui.Local(state), nil
+}
+
+// Sheet is the printable page in English: title names the document the
+// labels are for (a GRN number).
 func Sheet(title string, layout Layout, ls []Label) ([]byte, error) {
+	return SheetIn(title, layout, ls, "en")
+}
+
+// SheetIn is the page with the labels' origin (district, State, GI) in
+// lang as well as English (lang "en": English only).
+func SheetIn(title string, layout Layout, ls []Label, lang string) ([]byte, error) {
 	var pages [][]Label
 	per := PerSheet
 	if layout == Roll {
@@ -102,7 +122,9 @@ func Sheet(title string, layout Layout, ls []Label) ([]byte, error) {
 		pages = append(pages, ls[i:min(i+per, len(ls))])
 	}
 	var b bytes.Buffer
-	err := sheetTmpl.Execute(&b, map[string]any{"Title": title, "Layout": string(layout), "Pages": pages, "Count": len(ls)})
+	w := webui.WordsIn(lang)
+	err := sheetTmpl.Execute(&b, map[string]any{"Title": title, "Layout": string(layout), "Pages": pages, "Count": len(ls),
+		"W": w, "Local": w.Lang != "en", "En": webui.WordsIn("en")})
 	return b.Bytes(), err
 }
 
@@ -118,7 +140,10 @@ var sheetTmpl = template.Must(template.New("sheet").Funcs(template.FuncMap{
 {{- range .}}
 <article class="label" data-sku="{{.SKU}}" data-barcode="{{.Barcode}}">
 <div class="l-name">{{.Name}}</div>
-<div class="l-origin">{{.District}}, {{.State}}{{if .GI}} <span class="l-gi" title="Geographical Indication">GI</span>{{end}}</div>
+<div class="l-origin">
+{{- if $.Local}}<span class="l-local" lang="{{$.W.Lang}}">{{$.W.District .DistrictID .District}}, {{$.W.State .StateCode .State}}{{if .GI}} · {{$.W.T "label.giTitle"}}{{end}}</span>{{end -}}
+<span class="l-en" lang="en">{{.District}}<span class="l-state">, {{.State}}</span></span>
+{{- if .GI}} <span class="l-gi" title="{{$.En.T "label.giTitle"}}{{if $.Local}} / {{$.W.T "label.giTitle"}}{{end}}">GI</span>{{end}}</div>
 <div class="l-price">MRP {{inr .MRP}} <small>incl. of all taxes</small></div>
 <div class="l-code">{{.SVG}}</div>
 <div class="l-sku">{{.SKU}}</div>

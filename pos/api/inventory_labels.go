@@ -41,7 +41,12 @@ func (h *invHandlers) labels(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	page, err := labels.Sheet(g.No, layout, ls)
+	lang, err := labels.Lang(c.Request.Context(), h.svc.DB.R)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	page, err := labels.SheetIn(g.No, layout, ls, lang)
 	if err != nil {
 		httpx.Fail(c, err)
 		return

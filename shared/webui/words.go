@@ -81,8 +81,10 @@ func (w Words) District(id, name string) string { return w.Place("district."+id,
 // English: the State's own where there is one (Kannada in Karnataka),
 // else Hindi.
 func Local(state string) string {
-	ls := Languages(state)
-	return ls[len(ls)-1]
+	if r, ok := regional[state]; ok && cached(r) != nil {
+		return r
+	}
+	return "hi"
 }
 
 // AcceptLanguage picks the first of offered the browser's Accept-Language

@@ -31,7 +31,7 @@ func TestWordsIn(t *testing.T) {
 	if got := WordsIn("kn").District("NO-SUCH", "Somewhere"); got != "Somewhere" {
 		t.Errorf("an unnamed district: %q", got)
 	}
-	if Local("KA") != "kn" || Local("UP") != "hi" {
+	if Local("KA") != "kn" || Local("UP") != "hi" || Local("") != "hi" {
 		t.Errorf("local languages KA %q UP %q", Local("KA"), Local("UP"))
 	}
 }

@@ -58,6 +58,11 @@ func TestZoneScreens(t *testing.T) {
 			t.Errorf("label %q lacks %q", label, want)
 		}
 	}
+	// Issue 21 item 15: customers read where it was made in Hindi (LKO1 is
+	// in UP) above the English.
+	if local := textOf(t, ctx, `#lbl-preview .label .l-local[lang="hi"]`); !strings.Contains(local, "उत्तर प्रदेश") {
+		t.Errorf("the label's Hindi origin reads %q", local)
+	}
 	if got := decodeLabel(t, ctx, "#lbl-preview .label .l-code svg"); got != p1.Barcode {
 		t.Fatalf("the label's barcode decodes as %q, want %s", got, p1.Barcode)
 	}
