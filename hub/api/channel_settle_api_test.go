@@ -55,7 +55,9 @@ func TestChannelSettlementAPI(t *testing.T) {
 	good := "order_id,gross,fee,fee_tax,net,utr\nORD-1,100.00,10.00,1.80,88.20,UTR1\n"
 
 	admin.json("POST", path, good, http.StatusForbidden, nil)
-	var e struct{ Error struct{ Code, Message string } }
+	var e struct {
+		Error struct{ Code, Message string }
+	}
 	fin.json("POST", path, "order_id,gross,fee,fee_tax,net,utr\nORD-1,100.00,10.00,1.80,88.20,UTR1\nORD-2,100.00,10.00,1.80,80.00,UTR1\n", http.StatusBadRequest, &e)
 	if e.Error.Code != "invalid" || !strings.Contains(e.Error.Message, "line 3") {
 		t.Errorf("a row that does not add up: %+v, want invalid naming line 3", e)
