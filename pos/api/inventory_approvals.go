@@ -1,7 +1,10 @@
 package api
 
 import (
+	"bytes"
+	"html/template"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -141,3 +144,49 @@ func (h *invHandlers) rejectRequest(c *gin.Context) {
 	r, err := h.svc.RejectRequest(c.Request.Context(), actor(c), c.Param("id"), in.Note)
 	respond(c, http.StatusOK, r, err)
 }
+
+// GET /stock-requests/{id}/note: the printable return note of an approved
+// return to the producer, signed by both sides at handover.
+func (h *invHandlers) returnNote(c *gin.Context) {
+	n, err := h.svc.ReturnNote(c.Request.Context(), actor(c), c.Param("id"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	var b bytes.Buffer
+	if err := returnNotePage.Execute(&b, n); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.Data(http.StatusOK, "text/html; charset=utf-8", b.Bytes())
+}
+
+var returnNotePage = template.Must(template.New("note").Funcs(template.FuncMap{
+	"day": func(t any) string {
+		switch v := t.(type) {
+		case time.Time:
+			return v.In(ist).Format("2 January 2006, 15:04")
+		case *time.Time:
+			if v != nil {
+				return v.In(ist).Format("2 January 2006, 15:04")
+			}
+		}
+		return ""
+	},
+}).Parse(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Return note {{.MovementID}}</title>
+<style>body{font-family:sans-serif;margin:2rem;max-width:48rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:.4rem;text-align:left}
+.num{text-align:right}.sign{display:flex;gap:3rem;margin-top:4rem}.sign div{flex:1;border-top:1px solid #000;padding-top:.3rem}</style></head><body>
+<h1>Return of consignment to the producer</h1>
+<p><b>{{.MallName}}</b>, {{.MallAddress}} · zone {{.Zone}}</p>
+<p>Document <b>{{.MovementID}}</b> · {{day .DecidedAt}}</p>
+<p>To: <b>{{.ProducerName}}</b> ({{.ProducerID}})</p>
+<p>Reason: {{.Reason}} · taken from the {{.From}}</p>
+<table><thead><tr><th>SKU</th><th>Product</th><th class="num">Quantity</th></tr></thead><tbody>
+{{range .Items}}<tr><td>{{.SKU}}</td><td>{{.Name}}</td><td class="num">{{.Qty}}</td></tr>{{end}}
+</tbody></table>
+<p>Asked by {{.RequestedBy}} on {{day .RequestedAt}}; approved by {{.DecidedBy}}.</p>
+<div class="sign"><div>Handed over by (for the mall)</div><div>Received by (for the producer)</div></div>
+</body></html>`))
+
+// ist is India's time, for the dates people read on a return note.
+var ist = time.FixedZone("IST", 5*3600+1800)

@@ -2,6 +2,9 @@ package api_test
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 
 	"ektamall/inventory"
@@ -96,6 +99,24 @@ func TestStockRequestsNeedAMallAdmin(t *testing.T) {
 	if mv.Approver != "user.admin" || mv.Request == "" || balance("damaged") != 0 {
 		t.Fatalf("admin's return %+v, damaged %d", mv, balance("damaged"))
 	}
+	// The approved return prints as a note for both sides to sign; nothing else does.
+	req2, _ := http.NewRequest("GET", m.url+"/api/v1/stock-requests/"+mv.Request+"/note", nil)
+	req2.Header.Set("Authorization", "Bearer "+m.tokens["up"])
+	res, err := http.DefaultClient.Do(req2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, want := range []string{upSKU, ">2<", upProd, "producer collected", "Received by (for the producer)", "user.admin"} {
+		if res.StatusCode != 200 || !strings.Contains(string(page), want) {
+			t.Fatalf("return note %d lacks %q:\n%s", res.StatusCode, want, page)
+		}
+	}
+	m.must(m.call("up", "GET", "/api/v1/stock-requests/"+ret.ID+"/note", nil, nil), 409)
+	m.must(m.call("up", "GET", "/api/v1/stock-requests/"+done.ID+"/note", nil, nil), 400)
+	m.must(m.call("ka", "GET", "/api/v1/stock-requests/"+mv.Request+"/note", nil, nil), 403)
+
 	// So is a zone manager's with the admin's credentials typed in.
 	m.must(m.call("up", "POST", "/api/v1/zones/UP/damage", map[string]any{"from": "backroom", "reason": "arrived broken", "cause": "on_arrival",
 		"lines": line, "approver": map[string]string{"username": "user.admin", "password": "password-admin"}}, &mv), 201)

@@ -57,6 +57,7 @@ func (s *Server) registerInventory(api *gin.RouterGroup) {
 
 	api.GET("/stock-requests", managers, h.stockRequests)
 	api.GET("/stock-requests/:id", managers, h.stockRequest)
+	api.GET("/stock-requests/:id/note", managers, h.returnNote)
 	api.POST("/stock-requests/:id/approve", managers, h.approveRequest)
 	api.POST("/stock-requests/:id/reject", admin, h.rejectRequest)
 

@@ -81,7 +81,17 @@ export async function loadRequests() {
       el('td', {}, when(r.requested_at)),
       el('td', {}, `${t(r.kind === 'damage' ? 'zone.damage' : 'zone.returnToProducer')}: ${r.lines.map((l) => `${l.sku} × ${l.qty}`).join(', ')}`),
       el('td', {}, r.reason), el('td', {}, t('zone.req_' + r.status)),
-      el('td', {}, r.status === 'pending' ? el('button', { type: 'button', onclick: () => approveHere(r.id) }, t('zone.approveHere')) : ''))));
+      el('td', {}, r.status === 'pending' ? el('button', { type: 'button', onclick: () => approveHere(r.id) }, t('zone.approveHere'))
+        : r.status === 'approved' && r.kind === 'producer_return' ? el('button', { type: 'button', class: 'print-note', onclick: () => printNote(r.id) }, t('zone.printNote')) : ''))));
+  } catch (e) { showError($('#sr-err'), explain(e)); }
+}
+
+// The return note, signed by both sides at handover: fetched (a link
+// cannot carry the token) and opened from a blob.
+async function printNote(id) {
+  try {
+    const html = await api('GET', `/api/v1/stock-requests/${encodeURIComponent(id)}/note`, null, { accept: 'text/html', raw: true });
+    window.open(URL.createObjectURL(new Blob([html], { type: 'text/html' })), '_blank');
   } catch (e) { showError($('#sr-err'), explain(e)); }
 }
 

@@ -44,6 +44,7 @@ func TestBrowserStockApprovals(t *testing.T) {
 		setValue("#appr-user", "lko1.admin"), setValue("#appr-pass", password),
 		chromedp.Click("#pret-form button[type=submit]", chromedp.ByQuery))
 	waitText(t, ctx, "#pret-done", "2 units handed back")
+	waitText(t, ctx, "#sr-table tbody", "Print the return note")
 	if got := stockOf(t, e, p.SKU); got != 3 {
 		t.Fatalf("backroom after returning 2: %d, want 3", got)
 	}
