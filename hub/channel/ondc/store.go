@@ -81,8 +81,21 @@ func boolInt(b bool) int {
 	return 0
 }
 
+// settled is whether no part of o can take another fulfilment step: every
+// part handed to the courier, cancelled, re-allocated, returned or never
+// allocated. Its last status pushed, the sweep stops looking at it.
+func settled(o channel.Order) bool {
+	for _, l := range o.Lines {
+		switch l.Status {
+		case "allocated", "reserved", "picked", "packed":
+			return false
+		}
+	}
+	return true
+}
+
 // fingerprint is a digest of what on_status would say of o, and whether
-// o can change no more.
+// o takes no more steps (settled).
 func (s *Seller) fingerprint(ctx context.Context, o channel.Order) (string, bool, error) {
 	out, err := s.toOrder(ctx, o, nil, nil)
 	if err != nil {
@@ -94,7 +107,7 @@ func (s *Seller) fingerprint(ctx context.Context, o channel.Order) (string, bool
 		return "", false, err
 	}
 	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:]), out.State == "Cancelled" || out.State == "Completed", nil
+	return hex.EncodeToString(h[:]), settled(o), nil
 }
 
 // Sweep pushes an unsolicited on_status for every open ONDC order whose

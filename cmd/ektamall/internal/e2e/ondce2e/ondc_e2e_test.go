@@ -181,6 +181,16 @@ func TestONDCOrderAcrossTwoMalls(t *testing.T) {
 		}
 	}
 
+	// Every part is handed over or cancelled: the hub stops watching the order.
+	e2e.WaitFor(t, 30*time.Second, "the order to leave the status sweep", func() error {
+		var open int
+		err := w.hub.Store.Reader().QueryRowContext(ctx, `SELECT open FROM ondc_orders WHERE order_id = 'ORD-E2E-1'`).Scan(&open)
+		if err != nil || open != 0 {
+			return fmt.Errorf("open %d (err %v)", open, err)
+		}
+		return nil
+	})
+
 	// Each mall's invoice is in its online series with IGST: the goods go
 	// from Uttar Pradesh and Karnataka to Maharashtra.
 	var gross money.Amount
