@@ -3,6 +3,7 @@ package producer
 import (
 	"embed"
 	"encoding/csv"
+	"encoding/json"
 	"html/template"
 	"io"
 	"strconv"
@@ -75,6 +76,15 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 			return t.In(IST).Format("2 January 2006")
 		}
 		return t.In(IST).Format("02-01-2006")
+	},
+	// nameIn is a product's name in the reader's language when the catalog
+	// has it (names: JSON {"hi": "…"}), else its name of record.
+	"nameIn": func(w webui.Words, name, names string) string {
+		var m map[string]string
+		if json.Unmarshal([]byte(names), &m) == nil && m[w.Lang] != "" {
+			return m[w.Lang]
+		}
+		return name
 	},
 	// kindIn names an entry's kind in the reader's language.
 	"kindIn": func(w webui.Words, k string) string {

@@ -34,6 +34,7 @@ type TraceLine struct {
 	District              string
 	State                 string
 	DistrictID, StateCode string // name them in the reader's language
+	Names                 string // the catalog's translations of Product, JSON {"hi": "…"}
 	GI                    bool
 	GIName                string // the registered Geographical Indication, with its
 	GIReg                 string // GI Registry number, when the catalog has them
@@ -81,7 +82,7 @@ func (s *Service) Trace(ctx context.Context, st *settle.Service, token string) (
 	rows, err := q.QueryContext(ctx, `SELECT l.line_no, COALESCE(pd.name, l.sku), COALESCE(d.name, l.district_id), COALESCE(st.name, l.state),
 			COALESCE(pd.gi, 0), COALESCE(pd.gi_name, ''), COALESCE(pd.gi_reg, ''), CASE WHEN c.show_name = 1 THEN pr.name ELSE '' END, l.qty,
 			COALESCE((SELECT SUM(r.qty) FROM hub_return_lines r WHERE r.mall = l.mall AND r.sale_id = l.sale_id AND r.sale_line_no = l.line_no), 0),
-			l.district_id, l.state
+			l.district_id, l.state, COALESCE(pd.names, '{}')
 		FROM hub_sale_lines l LEFT JOIN products pd ON pd.sku = l.sku LEFT JOIN districts d ON d.id = l.district_id
 		LEFT JOIN states st ON st.code = l.state LEFT JOIN producers pr ON pr.id = l.producer_id
 		LEFT JOIN producer_consents c ON c.producer_id = l.producer_id
@@ -94,7 +95,7 @@ func (s *Service) Trace(ctx context.Context, st *settle.Service, token string) (
 		var l TraceLine
 		var no int
 		var returned int64
-		if err := rows.Scan(&no, &l.Product, &l.District, &l.State, &l.GI, &l.GIName, &l.GIReg, &l.Producer, &l.Qty, &returned, &l.DistrictID, &l.StateCode); err != nil {
+		if err := rows.Scan(&no, &l.Product, &l.District, &l.State, &l.GI, &l.GIName, &l.GIReg, &l.Producer, &l.Qty, &returned, &l.DistrictID, &l.StateCode, &l.Names); err != nil {
 			rows.Close()
 			return TracePage{}, err
 		}

@@ -155,6 +155,7 @@ func TestBrowserReceiptQRToTracePage(t *testing.T) {
 	browse(t, ctx, "switch to Hindi", chromedp.Click(`nav.langs a[hreflang="hi"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`html[lang="hi"] section.item`, chromedp.ByQuery))
 	waitText(t, ctx, "h1", "आपकी ख़रीद कहाँ से आई")
+	waitText(t, ctx, "section.item h2", "लखनऊ") // the catalog's Hindi name of the kurta
 	waitText(t, ctx, "section.item", "लखनऊ, उत्तर प्रदेश में बना")
 	waitText(t, ctx, "section.item", "उत्पादक को "+time.Now().In(producer.IST).Format("02-01-2006")+" को भुगतान हुआ")
 	waitText(t, ctx, "section.item", ref)
