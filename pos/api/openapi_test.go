@@ -10,6 +10,7 @@ import (
 	"ektamall/inventory"
 	"ektamall/pos"
 	"ektamall/pos/api"
+	"ektamall/pos/online"
 	"ektamall/shared/httpx"
 	"ektamall/shared/httpx/openapitest"
 )
@@ -20,6 +21,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	r := api.New(api.Deps{MallID: "LKO1", Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Edge:      httpx.Edge{Registry: prometheus.NewRegistry()},
 		POS:       api.POSDeps{Service: &pos.Service{}},
-		Inventory: api.InventoryDeps{Stock: &inventory.Service{}}})
+		Inventory: api.InventoryDeps{Stock: &inventory.Service{}},
+		Online:    api.OnlineDeps{Orders: &online.Service{}}})
 	openapitest.MatchesRoutes(t, r)
 }
