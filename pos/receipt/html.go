@@ -8,6 +8,7 @@ import (
 
 	"ektamall/pos"
 	"ektamall/shared/qrsvg"
+	"ektamall/shared/webui"
 )
 
 // InvoiceHTML renders a tax invoice as a printable HTML page in lang (en,
@@ -57,10 +58,7 @@ type page struct {
 
 func render(lang string, d doc) ([]byte, error) {
 	var b bytes.Buffer
-	if dict(lang) == nil {
-		lang = "en"
-	}
-	pg := page{doc: d, Lang: lang, CSS: template.CSS(css)}
+	pg := page{doc: d, Lang: webui.WordsIn(lang).Lang, CSS: template.CSS(css)}
 	if d.TraceURL != "" {
 		svg, err := qrsvg.SVG(d.TraceURL)
 		if err != nil {
