@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"ektamall/shared/auth"
 	"ektamall/shared/httpx"
 	"ektamall/shared/webui"
 )
@@ -29,6 +30,18 @@ func docLang(c *gin.Context, producerLang func() (string, error)) (string, error
 		return l, nil
 	}
 	return "en", nil
+}
+
+// producerLang reads the producer's chosen language: the login's own for
+// the producer, else (finance, their district officer) the producer's
+// login's, as the document is the producer's.
+func (s *Server) producerLang(c *gin.Context, producerID string) func() (string, error) {
+	return func() (string, error) {
+		if u := httpx.User(c); u.Role == auth.Producer {
+			return u.Lang, nil
+		}
+		return s.d.Producer.Lang(c.Request.Context(), producerID)
+	}
 }
 
 // traceLang is the language of the public trace page: ?lang=, else the

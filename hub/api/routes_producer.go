@@ -179,7 +179,7 @@ func (s *Server) producerStatement(c *gin.Context) {
 			httpx.Log(c).Error("write statement csv", "err", err)
 		}
 	case c.Query("format") == "html":
-		lang, err := docLang(c, func() (string, error) { return httpx.User(c).Lang, nil })
+		lang, err := docLang(c, s.producerLang(c, st.Producer.ProducerID))
 		if err != nil {
 			httpx.Fail(c, err)
 			return
@@ -296,12 +296,7 @@ func (s *Server) commissionDoc(mine bool) gin.HandlerFunc {
 			c.JSON(http.StatusOK, d)
 			return
 		}
-		lang, err := docLang(c, func() (string, error) {
-			if mine {
-				return httpx.User(c).Lang, nil
-			}
-			return s.d.Producer.Lang(c.Request.Context(), d.ProducerID)
-		})
+		lang, err := docLang(c, s.producerLang(c, d.ProducerID))
 		if err != nil {
 			httpx.Fail(c, err)
 			return
