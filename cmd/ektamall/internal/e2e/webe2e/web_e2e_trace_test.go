@@ -181,6 +181,15 @@ func TestBrowserReceiptQRToTracePage(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(string(kn), "ಲಕ್ನೋ, ಉತ್ತರ ಪ್ರದೇಶ ನಲ್ಲಿ ತಯಾರಿಸಲಾಗಿದೆ") || res.Header.Get("Vary") != "Accept-Language" {
 		t.Errorf("the page for a Kannada browser: %d, Vary %q:\n%s", res.StatusCode, res.Header.Get("Vary"), kn)
 	}
+	res, err = http.Get(e.hub.URL + "/trace/AbCdEfGhIjKlMnOpQrStUvWx?lang=hi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 404 || !strings.Contains(string(missing), "इस लिंक की कोई रसीद नहीं है") {
+		t.Errorf("a link no sale carries, in Hindi: %d %s", res.StatusCode, missing)
+	}
 }
 
 type errStatus int
