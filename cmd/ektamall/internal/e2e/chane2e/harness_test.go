@@ -7,15 +7,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
-	"net"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"ektamall/cmd/ektamall/internal/e2e"
+	"ektamall/cmd/ektamall/internal/linkproxy"
 	hubapp "ektamall/hub/app"
 	"ektamall/hub/channel"
 	"ektamall/hub/ingest"
@@ -34,9 +32,9 @@ type world struct {
 	t     *testing.T
 	hub   *hubapp.Hub
 	malls map[string]*mallapp.Mall
-	link  *proxy // LKO1's leaf link
-	key   string // the channel's key
-	fin   string // finance token at the hub
+	link  *linkproxy.Proxy // LKO1's leaf link, cut to take it offline
+	key   string           // the channel's key
+	fin   string           // finance token at the hub
 }
 
 func start(t *testing.T) *world {
@@ -64,9 +62,14 @@ func start(t *testing.T) *world {
 		}
 	})
 	leaf := h.LeafURL[len("nats-leaf://"):]
-	w.link = newProxy(t, leaf)
+	link, err := linkproxy.New(leaf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(link.Close)
+	w.link = link
 	for _, m := range []struct{ id, state, name, hub string }{
-		{"LKO1", "UP", "PM Ekta Mall, Lucknow", w.link.url()},
+		{"LKO1", "UP", "PM Ekta Mall, Lucknow", "nats-leaf://" + w.link.Addr},
 		{"BLR1", "KA", "PM Ekta Mall, Bengaluru", h.LeafURL},
 	} {
 		raw, err := h.ProvisionMall(ctx, ingest.MallInfo{ID: m.id, State: m.state, Name: m.name}, true)
@@ -263,93 +266,6 @@ func (w *world) stock(mall, zone, sku string) stockRow {
 		}
 	}
 	return stockRow{SKU: sku}
-}
-
-// proxy is a TCP proxy on a mall's leaf link; stop cuts it (the mall
-// keeps selling offline), start restores it.
-type proxy struct {
-	t      testing.TB
-	addr   string
-	target string
-	mu     sync.Mutex
-	ln     net.Listener
-	conns  map[net.Conn]bool
-	wg     sync.WaitGroup
-}
-
-func newProxy(t testing.TB, target string) *proxy {
-	p := &proxy{t: t, target: target, conns: map[net.Conn]bool{}}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.addr = ln.Addr().String()
-	p.serve(ln)
-	t.Cleanup(func() { p.stop(); p.wg.Wait() })
-	return p
-}
-
-func (p *proxy) url() string { return "nats-leaf://" + p.addr }
-
-func (p *proxy) serve(ln net.Listener) {
-	p.mu.Lock()
-	p.ln = ln
-	p.mu.Unlock()
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			up, err := net.Dial("tcp", p.target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns[c], p.conns[up] = true, true
-			p.mu.Unlock()
-			for _, pair := range [][2]net.Conn{{c, up}, {up, c}} {
-				p.wg.Add(1)
-				go func() {
-					defer p.wg.Done()
-					io.Copy(pair[0], pair[1])
-					pair[0].Close()
-					pair[1].Close()
-				}()
-			}
-		}
-	}()
-}
-
-func (p *proxy) stop() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln != nil {
-		p.ln.Close()
-		p.ln = nil
-	}
-	for c := range p.conns {
-		c.Close()
-	}
-	p.conns = map[net.Conn]bool{}
-}
-
-func (p *proxy) start() {
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		ln, err := net.Listen("tcp", p.addr)
-		if err == nil {
-			p.serve(ln)
-			return
-		}
-		if time.Now().After(deadline) {
-			p.t.Fatalf("proxy: re-listen on %s: %v", p.addr, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // e2eWait polls cond for up to 30 s.

@@ -48,7 +48,7 @@ func TestCounterSaleRacingAReservationNeverOversells(t *testing.T) {
 	w.waitAvailable(b.SKU, 1)
 
 	// LKO1 sells the last unit of each while the hub cannot hear it.
-	w.link.stop()
+	w.link.SetCut(true)
 	shift, cashier := w.shift("LKO1")
 	for _, p := range []product{a, b} {
 		if st := w.sell("LKO1", shift, cashier, p, 1); st != 201 {
@@ -64,7 +64,7 @@ func TestCounterSaleRacingAReservationNeverOversells(t *testing.T) {
 			t.Fatalf("line %+v: the nearest mall to UP holding it is LKO1", l)
 		}
 	}
-	w.link.start()
+	w.link.SetCut(false)
 
 	o = w.waitOrder("RACE-1", "LKO1's refusal and the re-allocation", func(o channel.Order) bool {
 		_, moved := part(o, 1, "BLR1", channel.LineReserved)
