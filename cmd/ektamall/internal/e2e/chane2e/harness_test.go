@@ -5,23 +5,19 @@ package chane2e
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"os"
-	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"ektamall/cmd/ektamall/internal/e2e"
+	"ektamall/cmd/ektamall/internal/e2e/twomalls"
 	"ektamall/cmd/ektamall/internal/linkproxy"
 	hubapp "ektamall/hub/app"
 	"ektamall/hub/channel"
-	"ektamall/hub/ingest"
 	"ektamall/pos/mallapp"
 	"ektamall/shared/apiclient"
-	"ektamall/shared/auth"
 	"ektamall/shared/ids"
-	"ektamall/shared/sqlitedb"
 )
 
 const password = "channel-test-pass"
@@ -39,93 +35,25 @@ type world struct {
 
 func start(t *testing.T) *world {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	h, err := hubapp.Open(ctx, hubapp.Config{Dir: filepath.Join(dir, "hub"), HTTP: "127.0.0.1:0", Leaf: "127.0.0.1:0",
-		Synchronous: "NORMAL", ShutdownFor: 5 * time.Second}, e2e.Quiet())
-	if err != nil {
-		t.Fatalf("open hub: %v", err)
-	}
-	w := &world{t: t, hub: h, malls: map[string]*mallapp.Mall{}}
-	var stops []func()
-	t.Cleanup(func() {
-		for i := len(stops) - 1; i >= 0; i-- {
-			stops[i]()
+	var link *linkproxy.Proxy
+	tm := twomalls.Start(t, hubapp.Config{}, password, func(h *hubapp.Hub, mall string) string {
+		if mall != "LKO1" {
+			return h.LeafURL
 		}
-	})
-	hubCtx, stopHub := context.WithCancel(ctx)
-	hubDone := make(chan error, 1)
-	stops = append(stops, func() {
-		stopHub()
-		if err := <-hubDone; err != nil {
-			t.Errorf("hub shutdown: %v", err)
-		}
-	})
-	leaf := h.LeafURL[len("nats-leaf://"):]
-	link, err := linkproxy.New(leaf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(link.Close)
-	w.link = link
-	for _, m := range []struct{ id, state, name, hub string }{
-		{"LKO1", "UP", "PM Ekta Mall, Lucknow", "nats-leaf://" + w.link.Addr},
-		{"BLR1", "KA", "PM Ekta Mall, Bengaluru", h.LeafURL},
-	} {
-		raw, err := h.ProvisionMall(ctx, ingest.MallInfo{ID: m.id, State: m.state, Name: m.name}, true)
-		if err != nil {
-			t.Fatalf("provision %s: %v", m.id, err)
-		}
-		creds := filepath.Join(dir, m.id+".creds")
-		if err := os.WriteFile(creds, raw, 0o600); err != nil {
+		var err error
+		if link, err = linkproxy.New(strings.TrimPrefix(h.LeafURL, "nats-leaf://")); err != nil {
 			t.Fatal(err)
 		}
-		ml, err := mallapp.Open(ctx, mallapp.Config{Dir: filepath.Join(dir, m.id), ID: m.id, State: m.state, Name: m.name,
-			Address: "Ekta Mall, " + m.name, HTTP: "127.0.0.1:0", Hub: m.hub, HubURL: h.URL, Creds: creds, Synchronous: "NORMAL",
-			ShutdownFor: 5 * time.Second}, e2e.Quiet())
-		if err != nil {
-			t.Fatalf("open %s: %v", m.id, err)
-		}
-		for _, u := range []struct {
-			name string
-			role auth.Role
-			zone string
-		}{{"cashier", auth.Cashier, ""}, {"zm.up", auth.ZoneManager, "UP"}, {"zm.ka", auth.ZoneManager, "KA"}} {
-			createUser(t, ml.DB, ml.Auth, u.name, u.role, u.zone)
-		}
-		mctx, stop := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() { done <- ml.Run(mctx) }()
-		stops = append(stops, func() {
-			stop()
-			if err := <-done; err != nil {
-				t.Errorf("%s shutdown: %v", m.id, err)
-			}
-		})
-		w.malls[m.id] = ml
-	}
-	createUser(t, h.DB, h.Auth, "finance", auth.Finance, "")
-	go func() { hubDone <- h.Run(hubCtx) }()
-	e2e.WaitOK(t, h.URL+"/healthz", 10*time.Second)
-	for _, m := range w.malls {
-		e2e.WaitOK(t, m.URL+"/healthz", 10*time.Second)
-	}
-	if w.key, err = h.Channel.Issue(ctx, "test-buyer"); err != nil {
+		t.Cleanup(link.Close)
+		return "nats-leaf://" + link.Addr
+	})
+	w := &world{t: t, hub: tm.Hub, malls: tm.Malls, link: link}
+	var err error
+	if w.key, err = w.hub.Channel.Issue(context.Background(), "test-buyer"); err != nil {
 		t.Fatal(err)
 	}
-	w.fin = e2e.Login(t, h.URL, "finance", password)
+	w.fin = e2e.Login(t, w.hub.URL, "finance", password)
 	return w
-}
-
-func createUser(t *testing.T, db *sqlitedb.DB, store *auth.Store, name string, role auth.Role, zone string) {
-	t.Helper()
-	err := db.Transact(context.Background(), func(tx *sql.Tx) error {
-		_, err := store.CreateUser(context.Background(), tx, name, password, name, role, zone)
-		return err
-	})
-	if err != nil {
-		t.Fatalf("user %s: %v", name, err)
-	}
 }
 
 func (w *world) mallURL(id string) string { return w.malls[id].URL }

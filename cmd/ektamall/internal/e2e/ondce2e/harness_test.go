@@ -5,27 +5,22 @@ package ondce2e
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"ektamall/cmd/ektamall/internal/e2e"
+	"ektamall/cmd/ektamall/internal/e2e/twomalls"
 	hubapp "ektamall/hub/app"
 	"ektamall/hub/channel"
 	"ektamall/hub/channel/ondc"
 	"ektamall/hub/channel/ondc/ondctest"
-	"ektamall/hub/ingest"
 	"ektamall/hub/ledger/ledgertest"
 	"ektamall/pos/mallapp"
 	"ektamall/shared/apiclient"
-	"ektamall/shared/auth"
 	"ektamall/shared/ids"
-	"ektamall/shared/sqlitedb"
 )
 
 const (
@@ -46,87 +41,13 @@ type world struct {
 
 func start(t *testing.T) *world {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
 	buyer := ondctest.New(t, "buyer.e2e.test")
-	h, err := hubapp.Open(ctx, hubapp.Config{Dir: filepath.Join(dir, "hub"), HTTP: "127.0.0.1:0", Leaf: "127.0.0.1:0",
-		Synchronous: "NORMAL", ShutdownFor: 5 * time.Second, ReturnWindow: returnSecs * time.Second, MinPayout: "1.00",
-		ONDCBuyerApps: []ondc.BuyerApp{buyer.App(channelID)}}, e2e.Quiet())
-	if err != nil {
-		t.Fatalf("open hub: %v", err)
-	}
+	tm := twomalls.Start(t, hubapp.Config{ReturnWindow: returnSecs * time.Second, MinPayout: "1.00",
+		ONDCBuyerApps: []ondc.BuyerApp{buyer.App(channelID)}}, password, nil)
+	h := tm.Hub
 	buyer.Seller, buyer.SellerKey = h.URL+"/ondc", h.ONDC.PublicKey()
-	w := &world{t: t, hub: h, malls: map[string]*mallapp.Mall{}, buyer: buyer}
-	var stops []func()
-	t.Cleanup(func() {
-		for i := len(stops) - 1; i >= 0; i-- {
-			stops[i]()
-		}
-	})
-	hubCtx, stopHub := context.WithCancel(ctx)
-	hubDone := make(chan error, 1)
-	stops = append(stops, func() {
-		stopHub()
-		if err := <-hubDone; err != nil {
-			t.Errorf("hub shutdown: %v", err)
-		}
-	})
-	for _, m := range []struct{ id, state, name string }{
-		{"LKO1", "UP", "PM Ekta Mall, Lucknow"},
-		{"BLR1", "KA", "PM Ekta Mall, Bengaluru"},
-	} {
-		raw, err := h.ProvisionMall(ctx, ingest.MallInfo{ID: m.id, State: m.state, Name: m.name}, true)
-		if err != nil {
-			t.Fatalf("provision %s: %v", m.id, err)
-		}
-		creds := filepath.Join(dir, m.id+".creds")
-		if err := os.WriteFile(creds, raw, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		ml, err := mallapp.Open(ctx, mallapp.Config{Dir: filepath.Join(dir, m.id), ID: m.id, State: m.state, Name: m.name,
-			Address: "Ekta Mall, " + m.name, HTTP: "127.0.0.1:0", Hub: h.LeafURL, HubURL: h.URL, Creds: creds, Synchronous: "NORMAL",
-			ShutdownFor: 5 * time.Second}, e2e.Quiet())
-		if err != nil {
-			t.Fatalf("open %s: %v", m.id, err)
-		}
-		for _, u := range []struct {
-			name string
-			role auth.Role
-			zone string
-		}{{"cashier", auth.Cashier, ""}, {"zm.up", auth.ZoneManager, "UP"}, {"zm.ka", auth.ZoneManager, "KA"}} {
-			createUser(t, ml.DB, ml.Auth, u.name, u.role, u.zone)
-		}
-		mctx, stop := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() { done <- ml.Run(mctx) }()
-		stops = append(stops, func() {
-			stop()
-			if err := <-done; err != nil {
-				t.Errorf("%s shutdown: %v", m.id, err)
-			}
-		})
-		w.malls[m.id] = ml
-	}
-	createUser(t, h.DB, h.Auth, "finance", auth.Finance, "")
 	ledgertest.BankAccounts(t, h.Store) // producers can be paid
-	go func() { hubDone <- h.Run(hubCtx) }()
-	e2e.WaitOK(t, h.URL+"/healthz", 10*time.Second)
-	for _, m := range w.malls {
-		e2e.WaitOK(t, m.URL+"/healthz", 10*time.Second)
-	}
-	w.fin = e2e.Login(t, h.URL, "finance", password)
-	return w
-}
-
-func createUser(t *testing.T, db *sqlitedb.DB, store *auth.Store, name string, role auth.Role, zone string) {
-	t.Helper()
-	err := db.Transact(context.Background(), func(tx *sql.Tx) error {
-		_, err := store.CreateUser(context.Background(), tx, name, password, name, role, zone)
-		return err
-	})
-	if err != nil {
-		t.Fatalf("user %s: %v", name, err)
-	}
+	return &world{t: t, hub: h, malls: tm.Malls, buyer: buyer, fin: e2e.Login(t, h.URL, "finance", password)}
 }
 
 func (w *world) mallURL(id string) string { return w.malls[id].URL }
