@@ -26,7 +26,7 @@ test:
 # catalog, routing, the demo and the hub's tools) - the rest of them are
 # about NATS, the malls or the screens and stay on SQLite.
 PG_PKGS := ./hub/... ./migrations ./shared/sqldb/...
-PG_E2E  := TestAppsOverHTTP|TestReturnSameSaleLineTwiceReachesHubLedger|TestProductWithoutGSTRateRefused|TestHubNodes|TestMigrateDB|TestDemoOnPostgres|TestHubToolsOnPostgres|TestSettleCommand|TestEInvoiceRoundTrip|TestProducerSeesMallSaleWithinSeconds|TestHubBooksBothHistoriesInAnyOrder|TestHubRestartMidIngest
+PG_E2E  := TestAppsOverHTTP|TestFinanceAnswersOnEveryHubNode|TestReturnSameSaleLineTwiceReachesHubLedger|TestProductWithoutGSTRateRefused|TestHubNodes|TestMigrateDB|TestDemoOnPostgres|TestHubToolsOnPostgres|TestSettleCommand|TestEInvoiceRoundTrip|TestProducerSeesMallSaleWithinSeconds|TestHubBooksBothHistoriesInAnyOrder|TestHubRestartMidIngest
 test-pg:
 	EKTAMALL_TEST_PG=$${EKTAMALL_TEST_PG:-temp} $(GO) test -race -count=1 -timeout 20m $(PG_PKGS)
 	EKTAMALL_TEST_PG=$${EKTAMALL_TEST_PG:-temp} $(GO) test -race -count=1 -timeout 20m -run '$(PG_E2E)' ./cmd/ektamall/...
