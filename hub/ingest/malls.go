@@ -204,11 +204,9 @@ func (s *Service) syncMalls(ctx context.Context) error {
 // makes the server set the mirror's source up again across the leaf link,
 // which stalled catch-up for seconds while the link was still coming back.
 func (s *Service) ensureMirror(ctx context.Context, sc jetstream.StreamConfig) error {
-	if st, err := s.js.Stream(ctx, sc.Name); err == nil {
-		info, err := st.Info(ctx)
-		if err == nil && sameMirror(info.Config, sc) {
-			return nil
-		}
+	// Stream fetches the stream's info already: its cached copy is enough.
+	if st, err := s.js.Stream(ctx, sc.Name); err == nil && sameMirror(st.CachedInfo().Config, sc) {
+		return nil
 	}
 	_, err := s.js.CreateOrUpdateStream(ctx, sc)
 	return err
