@@ -263,16 +263,13 @@ const tendersPerInsert = 1000
 
 // writeTenders writes sale tenders, many rows per statement.
 func writeTenders(ctx context.Context, tx sqldb.Tx, ts []tenderRow) error {
-	for i := 0; i < len(ts); i += tendersPerInsert {
-		part := ts[i:min(len(ts), i+tendersPerInsert)]
-		args := make([]any, 0, 6*len(part))
-		for _, t := range part {
-			args = append(args, t.mall, t.sale, t.idx, t.method, t.amount, t.ref)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO hub_sale_tenders (mall, sale_id, idx, method, amount, ref) VALUES `+valuesList(len(part), 6),
-			args...); err != nil {
-			return fmt.Errorf("ledger: sale tenders: %w", err)
-		}
+	args := make([]any, 0, 6*len(ts))
+	for _, t := range ts {
+		args = append(args, t.mall, t.sale, t.idx, t.method, t.amount, t.ref)
+	}
+	if err := sqldb.InsertRows(ctx, tx, `INSERT INTO hub_sale_tenders (mall, sale_id, idx, method, amount, ref) VALUES `, 6, tendersPerInsert,
+		args); err != nil {
+		return fmt.Errorf("ledger: sale tenders: %w", err)
 	}
 	return nil
 }

@@ -258,47 +258,20 @@ func writeJournal(ctx context.Context, tx sqldb.Tx, entries []journalEntry) erro
 			args = append(args, e.id, e.kind, e.mall, e.ref, e.reverses, e.eventID, e.at, e.created, e.amount)
 		}
 		q := `INSERT INTO ledger_entries (id, kind, mall, ref, reverses, event_id, effective_at, created_at, amount) VALUES ` +
-			valuesList(len(part), 9)
+			sqldb.ValuesList(len(part), 9)
 		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("ledger: entries %s…: %w", part[0].id, err)
 		}
 	}
 	var args []any
-	rows := 0
-	flush := func() error {
-		if rows == 0 {
-			return nil
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO ledger_postings (entry_id, account_id, debit, credit) VALUES `+valuesList(rows, 4), args...)
-		args, rows = args[:0], 0
-		if err != nil {
-			return fmt.Errorf("ledger: postings: %w", err)
-		}
-		return nil
-	}
 	for _, e := range entries {
 		for _, p := range e.postings {
 			args = append(args, e.id, p.Account, p.Debit, p.Credit)
-			if rows++; rows == postingsPerInsert {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
 		}
 	}
-	return flush()
-}
-
-// valuesList is "(?, ?), (?, ?)" for rows rows of cols columns.
-func valuesList(rows, cols int) string {
-	one := "(" + strings.Repeat("?, ", cols-1) + "?)"
-	var b strings.Builder
-	b.Grow(rows * (len(one) + 2))
-	for i := range rows {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(one)
+	if err := sqldb.InsertRows(ctx, tx, `INSERT INTO ledger_postings (entry_id, account_id, debit, credit) VALUES `, 4, postingsPerInsert,
+		args); err != nil {
+		return fmt.Errorf("ledger: postings: %w", err)
 	}
-	return b.String()
+	return nil
 }

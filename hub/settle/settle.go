@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -553,14 +552,5 @@ const insertChunk = 400
 func (r *rowsInsert) add(vals ...any) { r.args = append(r.args, vals...) }
 
 func (r *rowsInsert) exec(ctx context.Context, tx sqldb.Tx) error {
-	row := "(" + strings.Repeat("?, ", r.width-1) + "?)"
-	for lo := 0; lo < len(r.args); lo += insertChunk * r.width {
-		hi := min(len(r.args), lo+insertChunk*r.width)
-		n := (hi - lo) / r.width
-		q := r.head + strings.Repeat(row+", ", n-1) + row
-		if _, err := tx.ExecContext(ctx, q, r.args[lo:hi]...); err != nil {
-			return err
-		}
-	}
-	return nil
+	return sqldb.InsertRows(ctx, tx, r.head, r.width, insertChunk, r.args)
 }
