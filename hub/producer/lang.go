@@ -2,8 +2,6 @@ package producer
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 )
 
@@ -12,12 +10,9 @@ import (
 // printable documents follow it when finance opens them.
 func (s *Service) Lang(ctx context.Context, producerID string) (string, error) {
 	var lang string
-	err := s.db.Reader().QueryRowContext(ctx, `SELECT COALESCE(MAX(u.lang), '') FROM producer_logins l JOIN users u ON u.id = l.user_id
-		WHERE l.producer_id = ?`, producerID).Scan(&lang)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	if err != nil {
+	// An aggregate always answers one row: no login reads "".
+	if err := s.db.Reader().QueryRowContext(ctx, `SELECT COALESCE(MAX(u.lang), '') FROM producer_logins l JOIN users u ON u.id = l.user_id
+		WHERE l.producer_id = ?`, producerID).Scan(&lang); err != nil {
 		return "", fmt.Errorf("language of producer %s: %w", producerID, err)
 	}
 	return lang, nil
