@@ -101,13 +101,20 @@ func (s *Seller) fingerprint(ctx context.Context, o channel.Order) (string, bool
 	if err != nil {
 		return "", false, err
 	}
+	fp, err := digest(out)
+	return fp, settled(o), err
+}
+
+// digest is the fingerprint of an on_status order as toOrder built it,
+// leaving out the time it was built.
+func digest(out Order) (string, error) {
 	out.UpdatedAt = ""
 	b, err := json.Marshal(out)
 	if err != nil {
-		return "", false, err
+		return "", err
 	}
 	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:]), settled(o), nil
+	return hex.EncodeToString(h[:]), nil
 }
 
 // Sweep pushes an unsolicited on_status for every open ONDC order whose
@@ -147,17 +154,18 @@ func (s *Seller) Sweep(ctx context.Context) (int, error) {
 		if err != nil {
 			return pushed, err
 		}
-		fp, final, err := s.fingerprint(ctx, o)
+		msg, err := s.toOrder(ctx, o, nil, nil)
+		if err != nil {
+			return pushed, err
+		}
+		fp, err := digest(msg)
 		if err != nil {
 			return pushed, err
 		}
 		if fp == r.pushed {
 			continue
 		}
-		msg, err := s.toOrder(ctx, o, nil, nil)
-		if err != nil {
-			return pushed, err
-		}
+		final := settled(o)
 		c := s.reply(Context{Domain: r.domain, Country: "IND", City: r.city, BapID: b.SubscriberID, BapURI: b.SubscriberURL,
 			TransactionID: r.txn, MessageID: ids.New()}, "on_status")
 		body, err := json.Marshal(Callback{Context: c, Message: OrderMsg{Order: msg}})
@@ -239,17 +247,17 @@ func (s *Seller) cancel(ctx context.Context, b *buyer, m CancelMsg) (any, *Error
 	if err != nil {
 		return nil, nil, err
 	}
-	out.Cancellation = &Cancellation{CancelledBy: b.SubscriberID, Reason: &Descriptor{Code: m.CancellationReasonID}}
 	// on_cancel reports the change: on_status need not repeat it.
-	if fp, final, err := s.fingerprint(ctx, o); err == nil {
+	if fp, err := digest(out); err == nil {
 		err = s.db.Transact(ctx, func(tx sqldb.Tx) error {
 			_, err := tx.ExecContext(ctx, `UPDATE ondc_orders SET pushed = ?, open = ? WHERE channel = ? AND order_id = ?`,
-				fp, boolInt(!final), b.Channel, m.OrderID)
+				fp, boolInt(!settled(o)), b.Channel, m.OrderID)
 			return err
 		})
 		if err != nil {
 			return nil, nil, err
 		}
 	}
+	out.Cancellation = &Cancellation{CancelledBy: b.SubscriberID, Reason: &Descriptor{Code: m.CancellationReasonID}}
 	return OrderMsg{Order: out}, nil, nil
 }
