@@ -149,22 +149,12 @@ func loadParts(ctx context.Context, tx sqldb.Tx, channel, orderID string) ([]sto
 }
 
 func (s *Service) setPart(ctx context.Context, tx sqldb.Tx, channel, orderID string, p storedPart, status, reason, awb, invoice string) error {
-	const where = ` WHERE channel = ? AND order_id = ? AND line_no = ? AND part = ?`
-	if _, err := tx.ExecContext(ctx, `UPDATE channel_order_lines SET status = ?, reason = ?, updated_at = ?`+where,
-		status, reason, ledger.TS(s.now()), channel, orderID, p.line, p.part); err != nil {
-		return err
-	}
-	if awb != "" {
-		if _, err := tx.ExecContext(ctx, `UPDATE channel_order_lines SET awb = ?`+where, awb, channel, orderID, p.line, p.part); err != nil {
-			return err
-		}
-	}
-	if invoice != "" {
-		if _, err := tx.ExecContext(ctx, `UPDATE channel_order_lines SET invoice_no = ?`+where, invoice, channel, orderID, p.line, p.part); err != nil {
-			return err
-		}
-	}
-	return nil
+	// An empty AWB or invoice number keeps the one the part has.
+	_, err := tx.ExecContext(ctx, `UPDATE channel_order_lines SET status = ?, reason = ?, updated_at = ?,
+		awb = COALESCE(NULLIF(?, ''), awb), invoice_no = COALESCE(NULLIF(?, ''), invoice_no)
+		WHERE channel = ? AND order_id = ? AND line_no = ? AND part = ?`,
+		status, reason, ledger.TS(s.now()), awb, invoice, channel, orderID, p.line, p.part)
+	return err
 }
 
 // Cancel cancels an order before handover: lines lists the ordered lines
