@@ -110,10 +110,8 @@ func (s *Service) reallocate(ctx context.Context, tx sqldb.Tx, channel, orderID 
 		WHERE channel = ? AND order_id = ?`, channel, orderID).Scan(&d.Name, &d.Address, &d.State, &d.Pincode); err != nil {
 		return err
 	}
-	// The rejected part holds nothing from now on.
-	if err := s.setPart(ctx, tx, channel, orderID, p, LineReallocated, reason, "", ""); err != nil {
-		return err
-	}
+	// What the rejected part holds is at p.mall, which the loop below
+	// skips: its status is set once, when the new parts are known.
 	avail, err := availability(ctx, tx, p.sku)
 	if err != nil {
 		return err
