@@ -114,16 +114,10 @@ func (s *Service) Authenticate(ctx context.Context, key string) (string, error) 
 	return id, nil
 }
 
-// SetBuffer sets the safety buffer of a zone.
+// SetBuffer sets the safety buffer of a zone, unaudited (SetZoneBuffer
+// in a transaction of its own).
 func (s *Service) SetBuffer(ctx context.Context, zone string, qty int64) error {
-	if qty < 0 {
-		return errs.Field("qty", "a buffer cannot be negative")
-	}
-	return s.db.Transact(ctx, func(tx sqldb.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO channel_buffers (zone, qty) VALUES (?, ?)
-			ON CONFLICT (zone) DO UPDATE SET qty = excluded.qty`, zone, qty)
-		return err
-	})
+	return s.db.Transact(ctx, func(tx sqldb.Tx) error { return SetZoneBuffer(ctx, tx, zone, qty) })
 }
 
 func (s *Service) catchUp(ctx context.Context) error {
