@@ -169,15 +169,32 @@ func booked(ctx context.Context, q sqldb.Querier, channel, orderID string) ([]ma
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for i := range out {
-		var refunded int64
-		if err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(f.amount), 0) FROM hub_return_refunds f
-			JOIN hub_returns r ON r.mall = f.mall AND r.return_id = f.return_id
-			JOIN hub_sale_tenders t ON t.mall = r.mall AND t.sale_id = r.sale_id AND t.method = 'channel' AND t.ref = ?
-			WHERE f.mall = ? AND f.method = 'channel'`, orderID, out[i].mall).Scan(&refunded); err != nil {
+	if len(out) == 0 {
+		return out, nil
+	}
+	rows, err = q.QueryContext(ctx, `SELECT f.mall, SUM(f.amount) FROM hub_return_refunds f
+		JOIN hub_returns r ON r.mall = f.mall AND r.return_id = f.return_id
+		JOIN hub_sale_tenders t ON t.mall = r.mall AND t.sale_id = r.sale_id AND t.method = 'channel' AND t.ref = ?
+		WHERE f.method = 'channel'
+		GROUP BY f.mall`, orderID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	refunded := map[string]int64{}
+	for rows.Next() {
+		var mall string
+		var n int64
+		if err := rows.Scan(&mall, &n); err != nil {
 			return nil, err
 		}
-		out[i].amount -= refunded
+		refunded[mall] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].amount -= refunded[out[i].mall]
 	}
 	return out, nil
 }
