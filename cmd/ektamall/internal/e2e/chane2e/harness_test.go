@@ -66,20 +66,10 @@ func (w *world) login(mall, user string) string {
 // receive brings qty units of sku into the zone's backroom at a mall.
 func (w *world) receive(mall, zone, sku, producer string, qty int64) {
 	w.t.Helper()
-	tok := w.login(mall, "zm."+lower(zone))
+	tok := w.login(mall, "zm."+strings.ToLower(zone))
 	e2e.Expect(w.t, "POST", w.mallURL(mall)+"/api/v1/zones/"+zone+"/receipts", tok,
 		map[string]any{"producer_id": producer, "lines": []any{map[string]any{"sku": sku, "qty": qty}}}, 201, nil,
 		apiclient.Key(ids.New()))
-}
-
-func lower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 32
-		}
-	}
-	return string(b)
 }
 
 type product struct {
@@ -187,7 +177,7 @@ type stockRow struct {
 func (w *world) stock(mall, zone, sku string) stockRow {
 	w.t.Helper()
 	var rows []stockRow
-	e2e.Expect(w.t, "GET", w.mallURL(mall)+"/api/v1/stock?zone="+zone, w.login(mall, "zm."+lower(zone)), nil, 200, &rows)
+	e2e.Expect(w.t, "GET", w.mallURL(mall)+"/api/v1/stock?zone="+zone, w.login(mall, "zm."+strings.ToLower(zone)), nil, 200, &rows)
 	for _, r := range rows {
 		if r.SKU == sku {
 			return r

@@ -77,20 +77,10 @@ func (w *world) products(mall, zone string) []product {
 // receive brings qty units of a product into its zone's backroom at a mall.
 func (w *world) receive(mall string, p product, qty int64) {
 	w.t.Helper()
-	tok := w.login(mall, "zm."+lower(p.State))
+	tok := w.login(mall, "zm."+strings.ToLower(p.State))
 	e2e.Expect(w.t, "POST", w.mallURL(mall)+"/api/v1/zones/"+p.State+"/receipts", tok,
 		map[string]any{"producer_id": p.ProducerID, "lines": []any{map[string]any{"sku": p.SKU, "qty": qty}}}, 201, nil,
 		apiclient.Key(ids.New()))
-}
-
-func lower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 32
-		}
-	}
-	return string(b)
 }
 
 // waitAvailable waits until the channel catalog offers n of sku.
@@ -131,7 +121,7 @@ type stockRow struct {
 func (w *world) stock(mall string, p product) stockRow {
 	w.t.Helper()
 	var rows []stockRow
-	e2e.Expect(w.t, "GET", w.mallURL(mall)+"/api/v1/stock?zone="+p.State, w.login(mall, "zm."+lower(p.State)), nil, 200, &rows)
+	e2e.Expect(w.t, "GET", w.mallURL(mall)+"/api/v1/stock?zone="+p.State, w.login(mall, "zm."+strings.ToLower(p.State)), nil, 200, &rows)
 	for _, r := range rows {
 		if r.SKU == p.SKU {
 			return r

@@ -3,6 +3,7 @@ package ondce2e
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -154,7 +155,7 @@ func TestONDCOrderAcrossTwoMalls(t *testing.T) {
 		p    product
 		awb  string
 	}{{"LKO1", a, "DLV-LKO-1001"}, {"BLR1", b, "DLV-BLR-2002"}} {
-		zm := w.login(part.mall, "zm."+lower(part.p.State))
+		zm := w.login(part.mall, "zm."+strings.ToLower(part.p.State))
 		base := w.mallURL(part.mall) + "/api/v1/zones/" + part.p.State + "/online-orders"
 		ref := map[string]any{"channel": channelID, "order_id": "ORD-E2E-1"}
 		for _, step := range []struct{ path, status, ondcState string }{
