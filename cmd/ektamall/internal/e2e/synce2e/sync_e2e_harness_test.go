@@ -435,10 +435,6 @@ func waitWatermark(t testing.TB, h *hubNode, m *mallNode, want int64, d time.Dur
 
 var errNotYet = errors.New("not yet")
 
-func openHubDBForRead(t testing.TB, dir string) hub.Store {
-	return openHubStore(t, dir)
-}
-
 var (
 	hubDBsMu sync.Mutex
 	hubDBs   = map[string]string{} // hub directory → its PostgreSQL database

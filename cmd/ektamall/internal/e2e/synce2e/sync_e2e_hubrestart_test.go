@@ -30,7 +30,7 @@ func TestHubRestartMidIngest(t *testing.T) {
 		return nil
 	})
 	h.stop()
-	wm, _ := watermark(openHubDBForRead(t, hdir), "LKO1")
+	wm, _ := watermark(openHubStore(t, hdir), "LKO1")
 	if wm >= n {
 		t.Fatalf("the hub finished (watermark %d) before it was stopped", wm)
 	}
