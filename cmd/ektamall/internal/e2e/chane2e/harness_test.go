@@ -104,12 +104,11 @@ func (w *world) shift(mall string) (string, string) {
 // sell rings qty of a product at the counter for cash and answers the status.
 func (w *world) sell(mall, shift, tok string, p product, qty int64) int {
 	w.t.Helper()
-	amt := fmt.Sprintf("%s", p.MRP)
 	if qty != 1 {
 		w.t.Fatal("sell: one unit at a time")
 	}
 	return e2e.Call(w.t, "POST", w.mallURL(mall)+"/api/v1/sales", tok, map[string]any{"shift_id": shift,
-		"lines": []any{map[string]any{"sku": p.SKU, "qty": qty}}, "tenders": []any{map[string]any{"method": "cash", "amount": amt}}},
+		"lines": []any{map[string]any{"sku": p.SKU, "qty": qty}}, "tenders": []any{map[string]any{"method": "cash", "amount": p.MRP}}},
 		nil, apiclient.Key(ids.New()))
 }
 
