@@ -186,7 +186,7 @@ func saleDoc(w words, m pos.Mall, s pos.Sale) doc {
 		}
 		d.Lines = append(d.Lines, line{No: l.LineNo, Name: l.Name, HSN: l.HSN, Qty: l.Qty, UnitPrice: l.UnitPrice, Gross: l.Gross(),
 			Discount: l.Discount, DiscNote: note, Amount: l.Amount, Taxable: l.Taxable, Rate: l.GSTRate, HalfRate: halfRate(l.GSTRate),
-			CGST: l.CGST, SGST: shareOf(l.SGST, l.UTGST), IGST: l.IGST, BandNote: l.BandNote, District: w.district(l.DistrictID, l.District),
+			CGST: l.CGST, SGST: shareOf(l.SGST, l.UTGST), IGST: l.IGST, BandNote: l.BandNote, District: w.District(l.DistrictID, l.District),
 			State: w.state(l.State), GI: l.GI, GIName: l.GIName, GIReg: l.GIReg})
 	}
 	d.Tax = taxSummary(d.Lines)
@@ -209,7 +209,7 @@ func returnDoc(w words, m pos.Mall, r pos.Return) doc {
 	for _, l := range r.Lines {
 		d.Lines = append(d.Lines, line{No: l.LineNo, Name: l.Name, HSN: l.HSN, Qty: l.Qty, UnitPrice: l.UnitPrice, Gross: l.Amount,
 			Amount: l.Amount, Taxable: l.Taxable, Rate: l.GSTRate, HalfRate: halfRate(l.GSTRate), CGST: l.CGST,
-			SGST: shareOf(l.SGST, l.UTGST), IGST: l.IGST, BandNote: l.BandNote, District: w.district(l.DistrictID, l.District), State: w.state(l.State), GI: l.GI})
+			SGST: shareOf(l.SGST, l.UTGST), IGST: l.IGST, BandNote: l.BandNote, District: w.District(l.DistrictID, l.District), State: w.state(l.State), GI: l.GI})
 	}
 	d.Tax = taxSummary(d.Lines)
 	return d

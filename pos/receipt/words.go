@@ -25,9 +25,6 @@ func (w words) state(code string) string {
 	return w.Words.State(code, name)
 }
 
-// district names a district by its catalog id, else as the sale recorded it.
-func (w words) district(id, name string) string { return w.District(id, name) }
-
 // Method names a tender: Cash, UPI, Card.
 func (w words) Method(m string) string {
 	if w.Has("rcpt.method." + m) {
