@@ -1,26 +1,16 @@
 package webe2e
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/chromedp/chromedp/kb"
 )
 
 // The defects of issue 21 items 5 and 6, each on its own so that each fails
 // by itself on the code before its fix (they were checked so, see the
 // issue's report). They touch only what the zone screen has always had:
 // the receive form, the stock tab's exceptions and the SKU history.
-
-// zoneLogin opens the zone screen as the UP zone manager.
-func zoneLogin(t *testing.T, ctx context.Context, base string) {
-	t.Helper()
-	browse(t, ctx, "zone screen", chromedp.Navigate(base+"/zone"), chromedp.WaitVisible("#login-user", chromedp.ByQuery),
-		chromedp.SendKeys("#login-user", "zm.up", chromedp.ByQuery), chromedp.SendKeys("#login-pass", password+kb.Enter, chromedp.ByQuery),
-		chromedp.WaitVisible("#app-view", chromedp.ByQuery))
-}
 
 // TestZoneTakesBarcodes is issue 21 item 5: the zone screen asks for "SKU
 // or barcode", and a scanned barcode is received and its history shown.
@@ -34,7 +24,7 @@ func TestZoneTakesBarcodes(t *testing.T) {
 	if p.Barcode == "" || p.Barcode == p.SKU {
 		t.Fatalf("%s needs a barcode distinct from its SKU", p.SKU)
 	}
-	zoneLogin(t, ctx, e.mall.URL)
+	loginScreen(t, ctx, e.mall.URL, "/zone", "zm.up")
 	browse(t, ctx, "receive by barcode", chromedp.Click("#tab-receive", chromedp.ByQuery), chromedp.WaitVisible("#rcv-sku-0", chromedp.ByQuery),
 		setValue("#rcv-producer", p.ProducerID), chromedp.SendKeys("#rcv-sku-0", p.Barcode, chromedp.ByQuery),
 		chromedp.SendKeys("#rcv-qty-0", "5", chromedp.ByQuery), chromedp.Click("#rcv-submit", chromedp.ByQuery))
@@ -63,7 +53,7 @@ func TestZoneExceptionNamesProductAndInvoice(t *testing.T) {
 	e := startEnv(t)
 	_, p := upProducts(t)
 	_, invoice, _ := apiSale(t, e, "C04", p.SKU, 2)
-	zoneLogin(t, ctx, e.mall.URL)
+	loginScreen(t, ctx, e.mall.URL, "/zone", "zm.up")
 	// The exceptions were a list (#exc-list) before the fix and are a table now.
 	exc := "#exc-table, #exc-list"
 	waitText(t, ctx, exc, "Invoice "+invoice)
