@@ -33,13 +33,22 @@ func Reserved(ctx context.Context, q rowQuerier, sku string) (int64, error) {
 // Unreserved is the shelf and backroom of a SKU less what open online
 // orders hold (it may be negative when the count fell short meanwhile).
 func Unreserved(ctx context.Context, q rowQuerier, sku string) (int64, error) {
+	have, err := onHand(ctx, q, sku)
+	if err != nil {
+		return 0, err
+	}
+	held, err := Reserved(ctx, q, sku)
+	return have - held, err
+}
+
+// onHand is the shelf and backroom of a SKU.
+func onHand(ctx context.Context, q rowQuerier, sku string) (int64, error) {
 	var have int64
 	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(qty), 0) FROM stock WHERE sku = ? AND location IN ('shelf', 'backroom')`, sku).Scan(&have)
 	if err != nil {
 		return 0, fmt.Errorf("stock of %s: %w", sku, err)
 	}
-	held, err := Reserved(ctx, q, sku)
-	return have - held, err
+	return have, nil
 }
 
 // GuardReserved refuses to take qty units of a SKU out of the shelf and
@@ -51,11 +60,11 @@ func GuardReserved(ctx context.Context, tx rowQuerier, sku string, qty int64, wh
 	if err != nil || held == 0 {
 		return err
 	}
-	free, err := Unreserved(ctx, tx, sku)
+	have, err := onHand(ctx, tx, sku)
 	if err != nil {
 		return err
 	}
-	if qty > free {
+	if free := have - held; qty > free {
 		return errs.E(errs.Conflict, "%d of %s are held for online orders; %d can be %s now, not %d", held, sku, max(free, 0), what, qty)
 	}
 	return nil
