@@ -86,23 +86,18 @@ func GuardReservedAll(ctx context.Context, tx *sql.Tx, lines []Sold, what string
 		return nil
 	}
 	marks := strings.Repeat(", ?", len(args))[2:]
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT sku FROM channel_lines
-		WHERE status IN ('reserved', 'picked', 'packed') AND sku IN (`+marks+`)`, args...)
-	if err != nil {
-		return fmt.Errorf("reserved stock: %w", err)
-	}
 	var held []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			rows.Close()
-			return err
-		}
-		held = append(held, s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
+	if err := eachRow(ctx, tx, `SELECT DISTINCT sku FROM channel_lines
+		WHERE status IN ('reserved', 'picked', 'packed') AND sku IN (`+marks+`)`, args,
+		func(r *sql.Rows) error {
+			var s string
+			if err := r.Scan(&s); err != nil {
+				return err
+			}
+			held = append(held, s)
+			return nil
+		}); err != nil {
+		return fmt.Errorf("reserved stock: %w", err)
 	}
 	for _, s := range held {
 		if err := GuardReserved(ctx, tx, s, want[s], what); err != nil {
