@@ -80,14 +80,10 @@ func (s *Service) request(ctx context.Context, a Actor, kind Kind, zone, reason 
 	if approver != nil && approver.Role != auth.MallAdmin {
 		return StockRequest{}, errs.E(errs.Forbidden, "only a mall admin can approve")
 	}
-	body, err := json.Marshal(b)
-	if err != nil {
-		return StockRequest{}, err
-	}
 	var out StockRequest
 	var replay string
 	ik := a.request("stock_request", []any{kind, zone, reason, b})
-	err = s.DB.Transact(ctx, func(tx *sql.Tx) (err error) {
+	err := s.DB.Transact(ctx, func(tx *sql.Tx) (err error) {
 		if err := checkZone(ctx, tx, a, zone, true); err != nil {
 			return err
 		}
@@ -104,7 +100,8 @@ func (s *Service) request(ctx context.Context, a Actor, kind Kind, zone, reason 
 				return err
 			}
 		}
-		if body, err = json.Marshal(b); err != nil {
+		body, err := json.Marshal(b)
+		if err != nil {
 			return err
 		}
 		now := s.now()
