@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"ektamall/inventory"
 	"ektamall/shared/auth"
 	"ektamall/shared/catalogdb"
 	"ektamall/shared/errs"
@@ -122,15 +121,8 @@ func (s *Service) IssueOnline(ctx context.Context, tx *sql.Tx, o OnlineSale) (Sa
 	if err := insertTenders(ctx, tx, "sale_tenders", "sale_id", p.id, p.tenders); err != nil {
 		return Sale{}, err
 	}
-	sold := make([]inventory.Sold, len(p.lines))
-	for i, l := range p.lines {
-		sold[i] = inventory.Sold{SKU: l.SKU, Zone: l.State, Qty: l.Qty}
-	}
-	if err := inventory.GuardReservedAll(ctx, tx, sold, "shipped"); err != nil {
+	if err := s.stockOut(ctx, tx, p.lines, "shipped", p.id, user.ID, at); err != nil {
 		return Sale{}, err
-	}
-	if err := inventory.SellOutAll(ctx, tx, s.mall.ID, sold, p.id, user.ID, at); err != nil {
-		return Sale{}, fmt.Errorf("stock out: %w", err)
 	}
 	if _, err := events.Append(ctx, tx, s.mall.ID, events.SaleCompleted, at, saleEvent(sale)); err != nil {
 		return Sale{}, err

@@ -259,15 +259,8 @@ func (s *Service) writeSale(ctx context.Context, tx *sql.Tx, a Actor, p *pending
 			return Sale{}, "", err
 		}
 	}
-	sold := make([]inventory.Sold, len(p.lines))
-	for i, l := range p.lines {
-		sold[i] = inventory.Sold{SKU: l.SKU, Zone: l.State, Qty: l.Qty}
-	}
-	if err := inventory.GuardReservedAll(ctx, tx, sold, "sold at the counter"); err != nil {
+	if err := s.stockOut(ctx, tx, p.lines, "sold at the counter", p.id, a.User.ID, p.at); err != nil {
 		return Sale{}, "", err
-	}
-	if err := inventory.SellOutAll(ctx, tx, s.mall.ID, sold, p.id, a.User.ID, p.at); err != nil {
-		return Sale{}, "", fmt.Errorf("stock out: %w", err)
 	}
 	for _, n := range p.audited {
 		l := p.lines[n-1]
@@ -287,6 +280,22 @@ func (s *Service) writeSale(ctx context.Context, tx *sql.Tx, a Actor, p *pending
 	}
 	sale.Buyer = sale.Buyer.masked()
 	return sale, "", nil
+}
+
+// stockOut takes the lines of sale ref out of stock, refusing units that
+// online orders hold (what: how the refusal names the taking).
+func (s *Service) stockOut(ctx context.Context, tx *sql.Tx, lines []SaleLine, what, ref, userID string, at time.Time) error {
+	sold := make([]inventory.Sold, len(lines))
+	for i, l := range lines {
+		sold[i] = inventory.Sold{SKU: l.SKU, Zone: l.State, Qty: l.Qty}
+	}
+	if err := inventory.GuardReservedAll(ctx, tx, sold, what); err != nil {
+		return err
+	}
+	if err := inventory.SellOutAll(ctx, tx, s.mall.ID, sold, ref, userID, at); err != nil {
+		return fmt.Errorf("stock out: %w", err)
+	}
+	return nil
 }
 
 // saleOf is the invoice a priced sale becomes.
