@@ -58,10 +58,8 @@ func (s *Service) Apply(ctx context.Context, tx *sql.Tx, typ string, p events.Ch
 // channel.status. A part already known is not reserved twice.
 func (s *Service) reserve(ctx context.Context, tx *sql.Tx, p events.ChannelOrder) error {
 	now := s.now()
-	d := p.DeliverTo
-	if _, err := tx.ExecContext(ctx, `INSERT INTO channel_orders (channel, order_id, ship_name, ship_address, ship_state, ship_pincode, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, p.Channel, p.OrderID, d.Name, d.Address, d.State, d.Pincode, ts(now)); err != nil {
-		return fmt.Errorf("record order: %w", err)
+	if err := recordOrder(ctx, tx, p, now); err != nil {
+		return err
 	}
 	var report []events.ChannelPart
 	for _, pt := range p.Parts {
@@ -94,6 +92,16 @@ func (s *Service) reserve(ctx context.Context, tx *sql.Tx, p events.ChannelOrder
 	return s.emit(ctx, tx, events.ChannelUpdate{Channel: p.Channel, OrderID: p.OrderID, Parts: report, At: now})
 }
 
+// recordOrder records an order and where it goes, unless already known.
+func recordOrder(ctx context.Context, tx *sql.Tx, p events.ChannelOrder, now time.Time) error {
+	d := p.DeliverTo
+	if _, err := tx.ExecContext(ctx, `INSERT INTO channel_orders (channel, order_id, ship_name, ship_address, ship_state, ship_pincode, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, p.Channel, p.OrderID, d.Name, d.Address, d.State, d.Pincode, ts(now)); err != nil {
+		return fmt.Errorf("record order: %w", err)
+	}
+	return nil
+}
+
 // release cancels the listed parts not yet handed over, which frees their
 // units at once. A part already shipped stays shipped (the hub learns it
 // from the shipment's own event); one never received is recorded as
@@ -111,9 +119,7 @@ func (s *Service) release(ctx context.Context, tx *sql.Tx, p events.ChannelOrder
 			p.Channel, p.OrderID, pt.Line, pt.Part).Scan(&status)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			d := p.DeliverTo
-			if _, err := tx.ExecContext(ctx, `INSERT INTO channel_orders (channel, order_id, ship_name, ship_address, ship_state, ship_pincode, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, p.Channel, p.OrderID, d.Name, d.Address, d.State, d.Pincode, ts(now)); err != nil {
+			if err := recordOrder(ctx, tx, p, now); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO channel_lines (channel, order_id, line_no, part, sku, zone, qty, status, reason, updated_at)
