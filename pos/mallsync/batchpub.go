@@ -8,11 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
-
 	"ektamall/shared/ids"
-	"ektamall/shared/syncwire"
 )
 
 // Atomic batch publishing (issue 24). The mall's JetStream writes with
@@ -63,9 +59,7 @@ var errBatchRefused = errors.New("relay: atomic batch refused")
 func (s *Service) publishAtomic(ctx context.Context, rows []outRow, gen int64) error {
 	id := ids.New()
 	for i, r := range rows {
-		m := nats.NewMsg(syncwire.EventSubject(s.cfg.MallID, r.typ))
-		m.Data = r.payload
-		m.Header.Set(jetstream.MsgIDHeader, msgID(r.id, gen))
+		m := s.eventMsg(r, gen)
 		m.Header.Set(hdrBatchID, id)
 		m.Header.Set(hdrBatchSeq, strconv.Itoa(i+1))
 		if i < len(rows)-1 {

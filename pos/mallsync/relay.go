@@ -202,9 +202,7 @@ func (s *Service) relayOnce(ctx context.Context, p *relayPos) (n int, err error)
 	}
 	futures := make([]jetstream.PubAckFuture, 0, len(batch))
 	for _, r := range batch {
-		m := nats.NewMsg(syncwire.EventSubject(s.cfg.MallID, r.typ))
-		m.Data = r.payload
-		f, err := s.js.PublishMsgAsync(m, jetstream.WithMsgID(msgID(r.id, gen)))
+		f, err := s.js.PublishMsgAsync(s.eventMsg(r, gen))
 		if err != nil {
 			break
 		}
@@ -227,6 +225,16 @@ func (s *Service) relayOnce(ctx context.Context, p *relayPos) (n int, err error)
 		}
 	}
 	return int(done - relayed), pubErr
+}
+
+// eventMsg is the message of an outbox row under its message id, the same
+// whether it goes in an atomic batch or alone, so the stream's duplicate
+// window drops a copy either way.
+func (s *Service) eventMsg(r outRow, gen int64) *nats.Msg {
+	m := nats.NewMsg(syncwire.EventSubject(s.cfg.MallID, r.typ))
+	m.Data = r.payload
+	m.Header.Set(jetstream.MsgIDHeader, msgID(r.id, gen))
+	return m
 }
 
 // onWatermark runs on the NATS callback goroutine; the relay loop does the work.
