@@ -34,10 +34,17 @@ func TestCounterSaleRacingAReservationNeverOversells(t *testing.T) {
 	e2e.Expect(t, "PUT", buf+"UP", w.fin, map[string]any{"qty": 0}, 200, nil)
 	var bufs []channel.Buffer
 	e2e.Expect(t, "GET", w.hub.URL+"/api/v1/channels/buffers", w.fin, nil, 200, &bufs)
+	seen := 0
 	for _, b := range bufs {
 		if (b.Zone == "UP" && (b.Qty != 0 || b.Default)) || (b.Zone == "KA" && (b.Qty != channel.DefaultBuffer || !b.Default)) {
 			t.Fatalf("buffer %+v", b)
 		}
+		if b.Zone == "UP" || b.Zone == "KA" {
+			seen++
+		}
+	}
+	if seen != 2 {
+		t.Fatalf("buffers %+v: want a row for UP and one for KA", bufs)
 	}
 	ps := w.products("LKO1", "UP")
 	a, b := ps[0], ps[1]

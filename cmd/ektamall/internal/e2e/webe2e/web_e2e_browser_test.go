@@ -147,6 +147,9 @@ func textOf(t *testing.T, ctx context.Context, sel string) string {
 // waitText waits until the element's text contains want.
 func waitText(t *testing.T, ctx context.Context, sel, want string) {
 	t.Helper()
+	if want == "" { // e.g. a translation key missing from a language file: it would match any text
+		t.Fatalf("waitText %s: nothing to wait for", sel)
+	}
 	browse(t, ctx, "wait for "+want+" in "+sel, chromedp.Poll(
 		`(() => { const e = document.querySelector(`+jsString(sel)+`); return !!e && e.textContent.includes(`+jsString(want)+`); })()`,
 		nil, chromedp.WithPollingInterval(50*time.Millisecond)))
