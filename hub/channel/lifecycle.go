@@ -3,15 +3,13 @@ package channel
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
+	"ektamall/hub"
 	"ektamall/hub/ledger"
 	"ektamall/shared/errs"
 	"ektamall/shared/events"
-	"ektamall/shared/ids"
 	"ektamall/shared/sqldb"
 )
 
@@ -97,27 +95,9 @@ func (s *Service) addParts(ctx context.Context, tx sqldb.Tx, channel, orderID st
 	return nil
 }
 
-// routeToMall queues a hub → mall message on the routed downlink, which
-// the hub's publisher sends to the mall's subject in id order.
+// routeToMall queues a hub → mall message on the routed downlink.
 func routeToMall(ctx context.Context, tx sqldb.Tx, mall, typ string, payload any, now time.Time) error {
-	body, err := json.Marshal(payload)
-	if err != nil {
-		return err
-	}
-	ev := events.Envelope{ID: ids.New(), Mall: mall, Seq: 1, Type: typ, At: now.UTC(), Version: events.Version, Payload: body}
-	raw, err := json.Marshal(ev)
-	if err != nil {
-		return err
-	}
-	// The next id, not a sequence: ROUTED is published in id order and a
-	// gap would stall it (see route in hub/ingest/check.go).
-	_, err = tx.ExecContext(ctx, `INSERT INTO routed_events (id, event_id, from_mall, to_mall, type, envelope, created_at)
-		SELECT COALESCE(MAX(id), 0) + 1, ?, ?, ?, ?, ?, ? FROM routed_events`,
-		ev.ID, "hub", mall, typ, raw, now.UTC().Format(time.RFC3339Nano))
-	if err != nil {
-		return fmt.Errorf("route %s to %s: %w", typ, mall, err)
-	}
-	return nil
+	return hub.RouteToMall(ctx, tx, "hub", mall, typ, payload, now)
 }
 
 // storedPart is one row of channel_order_lines.

@@ -8,10 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"ektamall/hub"
 	"ektamall/hub/ledger"
 	"ektamall/shared/errs"
 	"ektamall/shared/events"
-	"ektamall/shared/ids"
 	"ektamall/shared/invoice"
 	"ektamall/shared/money"
 	"ektamall/shared/sqldb"
@@ -191,24 +191,9 @@ func importGenerated(ctx context.Context, tx sqldb.Tx, r Response, by string, no
 		SignedQR: r.SignedQRCode}, now)
 }
 
-// routeIRN queues the IRN for the mall on the downlink (routed events),
-// which the hub publishes to the mall's subject.
+// routeIRN queues the IRN for the mall on the downlink (routed events).
 func routeIRN(ctx context.Context, tx sqldb.Tx, mall string, p events.EInvoiceIRN, now time.Time) error {
-	body, err := json.Marshal(p)
-	if err != nil {
-		return err
-	}
-	ev := events.Envelope{ID: ids.New(), Mall: mall, Seq: 1, Type: events.EInvoiceGenerated, At: now, Version: events.Version, Payload: body}
-	raw, err := json.Marshal(ev)
-	if err != nil {
-		return err
-	}
-	// The next id, not a sequence: ROUTED is published in id order (see
-	// route in hub/ingest/check.go).
-	_, err = tx.ExecContext(ctx, `INSERT INTO routed_events (id, event_id, from_mall, to_mall, type, envelope, created_at)
-		SELECT COALESCE(MAX(id), 0) + 1, ?, ?, ?, ?, ?, ? FROM routed_events`,
-		ev.ID, mall, mall, ev.Type, raw, now.Format(time.RFC3339Nano))
-	return err
+	return hub.RouteToMall(ctx, tx, mall, mall, events.EInvoiceGenerated, p, now)
 }
 
 func importCancel(ctx context.Context, tx sqldb.Tx, r Response, now time.Time, res *ImportResult) error {
